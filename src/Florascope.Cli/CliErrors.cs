@@ -1,0 +1,41 @@
+using Florascope.Identification;
+using Florascope.Imaging;
+
+namespace Florascope.Cli;
+
+/// <summary>Exit codes of the command line.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>Bad arguments or input (unreadable image, unknown organ, project, taxon...).</summary>
+    public const int BadInput = 2;
+    /// <summary>The photos were judged not to show a plant ("Species not found").</summary>
+    public const int NotAPlant = 3;
+    /// <summary>An unexpected failure (a bug): reported in one line too.</summary>
+    public const int Internal = 70;
+}
+
+/// <summary>Runs a command body so that every failure is one line on stderr and a non-zero exit.</summary>
+public static class CliRunner
+{
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is IdentifyException or ImageInputException or FileNotFoundException
+            or DirectoryNotFoundException or InvalidDataException or ArgumentException or UnauthorizedAccessException or IOException)
+        {
+            Console.Error.WriteLine($"florascope: {OneLine(e.Message)}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"florascope: internal error: {OneLine(e.Message)} ({e.GetType().Name})");
+            return ExitCodes.Internal;
+        }
+    }
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+}

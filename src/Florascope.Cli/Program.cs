@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Florascope.Cli;
+
+var root = new RootCommand("Florascope: identify plants from photos, train and evaluate the identification model.");
+root.Subcommands.Add(IdentifyCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(EvaluateCommand.Create());
+return root.Parse(args).Invoke();

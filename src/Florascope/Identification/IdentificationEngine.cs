@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using Florascope.Bundles;
+using Florascope.Engine;
+using Florascope.Imaging;
+using Florascope.Learning;
+using Florascope.Taxonomy;
+
+namespace Florascope.Identification;
+
+/// <summary>
+/// From 1-5 photos of one plant to a ranked, calibrated list of taxa: decode, embed (views batched
+/// into one network run), score per photo, fuse, restrict to the project, attach reference photos.
+/// Thread-safe; one instance serves a whole process.
+/// </summary>
+public sealed class IdentificationEngine(ModelBundle bundle, Embedder embedder, DecodeLimits? limits = null)
+{
+    private readonly Dictionary<string, HashSet<int>> _projects = bundle.Checklist.Projects.ToDictionary(
+        p => p, p => Enumerable.Range(0, bundle.Checklist.Taxa.Count).Where(i => bundle.Checklist.Taxa[i].InProject(p)).ToHashSet());
+
+    public ModelBundle Bundle { get; } = bundle;
+    public Embedder Embedder { get; } = embedder;
+    public DecodeLimits Limits { get; } = limits ?? DecodeLimits.Default;
+
+    /// <summary>Checks everything but the pixels; throws <see cref="IdentifyException"/>.</summary>
+    public void Validate(IdentifyRequest request)
+    {
+        if (request.Images.Count == 0) throw new IdentifyException(IdentifyError.NoImage, "No image: send 1 to 5 photos of one plant.");
+        if (request.Images.Count > IdentifyRequest.MaxImages)
+            throw new IdentifyException(IdentifyError.TooManyImages, $"Too many images: {request.Images.Count}; at most {IdentifyRequest.MaxImages} photos of one plant.");
+        foreach (var image in request.Images)
+            if (!Organs.IsKnown(image.Organ))
+                throw new IdentifyException(IdentifyError.UnknownOrgan, $"Unknown organ '{image.Organ}': use one of {string.Join(", ", Organs.All)}.");
+        if (!_projects.ContainsKey(request.Project))
+            throw new IdentifyException(IdentifyError.UnknownProject, $"Unknown project '{request.Project}': use one of {string.Join(", ", Bundle.Checklist.Projects)}.");
+        if (!Languages.IsKnown(request.Lang))
+            throw new IdentifyException(IdentifyError.UnknownLanguage, $"Unknown language '{request.Lang}': use one of {string.Join(", ", Languages.All)}.");
+        if (request.MaxResults is < 1) throw new IdentifyException(IdentifyError.BadParameter, "The number of results must be at least 1.");
+    }
+
+    public IdentificationResult Identify(IdentifyRequest request)
+    {
+        Validate(request);
+        var n = request.Images.Count;
+        var prepared = new PreparedImage[n];
+        var hashes = new string[n];
+        try
+        {
+            // Photos decode in parallel; each is independent.
+            Parallel.For(0, n, i =>
+            {
+                var data = request.Images[i].Data;
+                hashes[i] = Convert.ToHexStringLower(SHA256.HashData(data));
+                prepared[i] = ImageDecoder.Prepare(data, Limits);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is ImageInputException) is ImageInputException bad)
+        {
+            var index = Array.FindIndex(prepared, p => p is null);
+            var name = index >= 0 && request.Images[index].FileName is { } f ? $" ({f})" : "";
+            throw new IdentifyException(IdentifyError.BadImage, $"Image {index + 1}{name}: {bad.Message}", bad);
+        }
+
+        var settings = Bundle.Manifest.Inference;
+        var scores = ScoreAll(prepared, settings, out var passes);
+
+        var organLabels = Bundle.Manifest.OrganLabels;
+        var predicted = new List<PredictedOrgan>();
+        for (var i = 0; i < n; i++)
+        {
+            var best = VectorMath.ArgMax(scores[i].OrganProbs);
+            predicted.Add(new PredictedOrgan(hashes[i], request.Images[i].FileName,
+                organLabels.Length > best ? organLabels[best] : "other", scores[i].OrganProbs[best]));
+        }
+
+        var plant = scores.Average(s => s.PlantProbability);
+        var fused = Fusion.Combine(scores.Select(s => s.TaxonLogProbs).ToList(), settings.Fusion);
+        var restricted = Fusion.Restrict(fused, _projects[request.Project]);
+        var query = MeanEmbedding(scores);
+        var order = _projects[request.Project].OrderByDescending(c => restricted[c]).ThenBy(c => c).ToList();
+        if (request.MaxResults is { } max) order = order.Take(max).ToList();
+        var results = order.Select(c => new TaxonResult(c, Bundle.Checklist.Taxa[c], restricted[c],
+            request.ReferencesPerResult > 0 ? Bundle.References.Nearest(query, c, request.ReferencesPerResult) : [])).ToList();
+
+        return new IdentificationResult
+        {
+            Project = request.Project,
+            Language = request.Lang,
+            ImageHashes = hashes,
+            Organs = request.Images.Select(i => i.Organ).ToList(),
+            PredictedOrgans = predicted,
+            PlantProbability = plant,
+            Rejected = !request.NoReject && plant < settings.PlantThreshold,
+            NoReject = request.NoReject,
+            Results = results,
+            ModelVersion = Bundle.Manifest.Version,
+            NetworkPasses = passes,
+        };
+    }
+
+    /// <summary>
+    /// Runs the configured views of every photo in one batch; photos whose top score stays under
+    /// the threshold get the extra views in a second batch.
+    /// </summary>
+    private ImageScores[] ScoreAll(PreparedImage[] images, InferenceSettings s, out int passes)
+    {
+        var first = Embedder.Embed(images.SelectMany(img => s.Views.Select(v => (img, v))).ToList());
+        passes = images.Length * s.Views.Length;
+        var scores = new ImageScores[images.Length];
+        var per = s.Views.Length * Backbone.Dim;
+        for (var i = 0; i < images.Length; i++)
+            scores[i] = ImageScorer.Score(Bundle, first.AsSpan(i * per, per));
+
+        var unsure = Enumerable.Range(0, images.Length).Where(i => ImageScorer.WantsExtraViews(scores[i], s)).ToList();
+        if (unsure.Count == 0) return scores;
+        var extra = Embedder.Embed(unsure.SelectMany(i => s.ExtraViews.Select(v => (images[i], v))).ToList());
+        passes += unsure.Count * s.ExtraViews.Length;
+        var extraPer = s.ExtraViews.Length * Backbone.Dim;
+        for (var k = 0; k < unsure.Count; k++)
+        {
+            var i = unsure[k];
+            var all = new float[per + extraPer];
+            first.AsSpan(i * per, per).CopyTo(all);
+            extra.AsSpan(k * extraPer, extraPer).CopyTo(all.AsSpan(per));
+            scores[i] = ImageScorer.Score(Bundle, all);
+        }
+        return scores;
+    }
+
+    private static float[] MeanEmbedding(ImageScores[] scores)
+    {
+        var mean = new float[Backbone.Dim];
+        foreach (var s in scores) VectorMath.AddScaled(mean, s.Embedding, 1f / scores.Length);
+        var norm = MathF.Sqrt(VectorMath.Dot(mean, mean));
+        if (norm > 0) for (var i = 0; i < mean.Length; i++) mean[i] /= norm;
+        return mean;
+    }
+}

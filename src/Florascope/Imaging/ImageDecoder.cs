@@ -1,0 +1,138 @@
+using SkiaSharp;
+
+namespace Florascope.Imaging;
+
+/// <summary>Limits that keep a hostile or huge file from exhausting memory or time.</summary>
+public sealed record DecodeLimits
+{
+    /// <summary>Largest accepted file, in bytes.</summary>
+    public long MaxBytes { get; init; } = 50L * 1024 * 1024;
+
+    /// <summary>Largest accepted width x height, checked from the header before any pixel is allocated.</summary>
+    public long MaxPixels { get; init; } = 120_000_000;
+
+    /// <summary>Largest side in pixels.</summary>
+    public int MaxSide { get; init; } = 30_000;
+
+    public static DecodeLimits Default { get; } = new();
+}
+
+/// <summary>
+/// A photo reduced to the square the network sees: 224x224, upright (EXIF orientation applied),
+/// the centre of the picture, as RGBA bytes.
+/// </summary>
+public sealed class PreparedImage
+{
+    public const int Size = 224;
+
+    internal PreparedImage(byte[] rgba, int originalWidth, int originalHeight, ImageKind kind)
+    {
+        Rgba = rgba;
+        OriginalWidth = originalWidth;
+        OriginalHeight = originalHeight;
+        Kind = kind;
+    }
+
+    public byte[] Rgba { get; }
+    public int OriginalWidth { get; }
+    public int OriginalHeight { get; }
+    public ImageKind Kind { get; }
+}
+
+/// <summary>
+/// Decodes JPEG and PNG with Skia. JPEGs are decoded directly at 1/2, 1/4 or 1/8 scale (in the
+/// DCT, by libjpeg-turbo) to the smallest size still covering the network's input, so a 12 MP
+/// phone photo never exists at full size in memory.
+/// </summary>
+public static class ImageDecoder
+{
+    public static PreparedImage Prepare(byte[] data, DecodeLimits? limits = null)
+    {
+        limits ??= DecodeLimits.Default;
+        if (data.Length == 0) throw new ImageInputException(ImageProblem.Empty, "The image file is empty.");
+        if (data.Length > limits.MaxBytes)
+            throw new ImageInputException(ImageProblem.TooLarge, $"The image file is {data.Length} bytes; the limit is {limits.MaxBytes}.");
+        var kind = ImageFormat.Sniff(data);
+        if (kind is not (ImageKind.Jpeg or ImageKind.Png))
+        {
+            var what = kind == ImageKind.Unknown ? "not an image this service reads" : kind.ToString().ToUpperInvariant();
+            throw new ImageInputException(ImageProblem.UnsupportedFormat, $"Unsupported image format ({what}): send JPEG or PNG.");
+        }
+
+        using var skData = SKData.CreateCopy(data);
+        using var codec = SKCodec.Create(skData)
+            ?? throw new ImageInputException(ImageProblem.Corrupt, $"The {kind.ToString().ToUpperInvariant()} file is corrupt or truncated: its header cannot be read.");
+        var info = codec.Info;
+        if (info.Width <= 0 || info.Height <= 0)
+            throw new ImageInputException(ImageProblem.Corrupt, "The image has no pixels.");
+        if (info.Width > limits.MaxSide || info.Height > limits.MaxSide || (long)info.Width * info.Height > limits.MaxPixels)
+            throw new ImageInputException(ImageProblem.TooLarge,
+                $"The image is {info.Width}x{info.Height} pixels; the limit is {limits.MaxPixels} pixels and {limits.MaxSide} per side.");
+
+        // The largest DCT reduction that keeps the short side at or above the network input.
+        var shortSide = Math.Min(info.Width, info.Height);
+        var scale = 1f;
+        foreach (var s in new[] { 0.125f, 0.25f, 0.5f })
+        {
+            if (shortSide * s >= PreparedImage.Size) { scale = s; break; }
+        }
+        var dims = scale < 1f ? codec.GetScaledDimensions(scale) : info.Size;
+        var decodeInfo = new SKImageInfo(dims.Width, dims.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var decoded = new SKBitmap(decodeInfo);
+        var result = codec.GetPixels(decodeInfo, decoded.GetPixels());
+        if (result != SKCodecResult.Success)
+        {
+            var why = result == SKCodecResult.IncompleteInput ? "truncated" : "corrupt";
+            throw new ImageInputException(ImageProblem.Corrupt, $"The {kind.ToString().ToUpperInvariant()} file is {why} ({result}).");
+        }
+        return new PreparedImage(CenterSquare(decoded, codec.EncodedOrigin), info.Width, info.Height, kind);
+    }
+
+    /// <summary>
+    /// Draws the upright centre square of the decoded picture into 224x224, resizing so its short side fits.
+    /// </summary>
+    private static byte[] CenterSquare(SKBitmap src, SKEncodedOrigin origin)
+    {
+        var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        float w = swap ? src.Height : src.Width, h = swap ? src.Width : src.Height;
+        var size = PreparedImage.Size;
+        var scale = size / Math.Min(w, h);
+
+        var outInfo = new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var pixels = new byte[size * size * 4];
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(pixels, System.Runtime.InteropServices.GCHandleType.Pinned);
+        try
+        {
+            using var surface = SKSurface.Create(outInfo, handle.AddrOfPinnedObject(), size * 4)
+                ?? throw new InvalidOperationException("Cannot create a drawing surface.");
+            var canvas = surface.Canvas;
+            canvas.Clear(SKColors.Black);
+            // Centre the upright picture, scaled, on the square; then undo the stored orientation.
+            canvas.Translate(size / 2f, size / 2f);
+            canvas.Scale(scale);
+            canvas.Concat(OriginMatrix(origin));
+            canvas.Translate(-src.Width / 2f, -src.Height / 2f);
+            using var image = SKImage.FromBitmap(src);
+            canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+            canvas.Flush();
+        }
+        finally
+        {
+            handle.Free();
+        }
+        return pixels;
+    }
+
+    /// <summary>Maps stored pixel coordinates (centred) to upright ones, per EXIF orientation.</summary>
+    private static SKMatrix OriginMatrix(SKEncodedOrigin origin) => origin switch
+    {
+        SKEncodedOrigin.TopRight => SKMatrix.CreateScale(-1, 1),
+        SKEncodedOrigin.BottomRight => SKMatrix.CreateRotationDegrees(180),
+        SKEncodedOrigin.BottomLeft => SKMatrix.CreateScale(1, -1),
+        SKEncodedOrigin.LeftTop => SKMatrix.Concat(SKMatrix.CreateRotationDegrees(90), SKMatrix.CreateScale(-1, 1)),
+        SKEncodedOrigin.RightTop => SKMatrix.CreateRotationDegrees(90),
+        SKEncodedOrigin.RightBottom => SKMatrix.Concat(SKMatrix.CreateRotationDegrees(-90), SKMatrix.CreateScale(-1, 1)),
+        SKEncodedOrigin.LeftBottom => SKMatrix.CreateRotationDegrees(-90),
+        _ => SKMatrix.Identity,
+    };
+}

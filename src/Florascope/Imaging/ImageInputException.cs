@@ -1,0 +1,16 @@
+namespace Florascope.Imaging;
+
+/// <summary>Why an image was refused. The HTTP layer maps these to 400/413/415.</summary>
+public enum ImageProblem
+{
+    Empty,
+    UnsupportedFormat,
+    TooLarge,
+    Corrupt,
+}
+
+/// <summary>A photo that cannot be used, with a message fit to show the person who sent it.</summary>
+public sealed class ImageInputException(ImageProblem problem, string message) : Exception(message)
+{
+    public ImageProblem Problem { get; } = problem;
+}

@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using Florascope.Bundles;
+using Florascope.Engine;
+using Florascope.Evaluation;
+using Florascope.Identification;
+using Florascope.Learning;
+using Florascope.Taxonomy;
+
+namespace Florascope.Training;
+
+public sealed record TrainOptions
+{
+    public required string TrainDir { get; init; }
+    public string? ValDir { get; init; }
+    public required string NonPlantsDir { get; init; }
+    public required string ChecklistPath { get; init; }
+    /// <summary>Root that reference-image paths are stored relative to (the data/ folder).</summary>
+    public string? DataRoot { get; init; }
+    /// <summary>Views of each training photo used as extra samples (augmentation).</summary>
+    public int[] TrainViews { get; init; } = [0, 1, 2, 3, 4, 5, 6, 7];
+    public InferenceSettings Inference { get; init; } = new();
+    /// <summary>Chosen on a development split of train (docs/model.md): weak L2, enough epochs to converge.</summary>
+    public HeadTraining TaxonHead { get; init; } = new() { L2 = 1e-6f, Epochs = 30, LearningRate = 0.05f };
+    public HeadTraining SmallHeads { get; init; } = new() { L2 = 1e-5f, Epochs = 20, LearningRate = 0.05f };
+    /// <summary>Folds of the cross-validation that chooses the plant threshold on the training photos.</summary>
+    public int PlantThresholdFolds { get; init; } = 5;
+    /// <summary>Use at most this many training photos per taxon (0 = all); for quick tests.</summary>
+    public int MaxPerTaxon { get; init; }
+    public string Version { get; init; } = $"florascope-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+}
+
+/// <summary>Embedded photos with their labels: the input of the heads.</summary>
+public sealed record EmbeddedSet(List<LabelledImage> Images, float[][] Views, int ViewCount);
+
+/// <summary>Builds a model bundle from image folders: embeddings (cached), heads, calibration, references.</summary>
+public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter log)
+{
+    public ModelBundle Train(TrainOptions o, IProgress<(string Stage, int Done, int Total)>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var checklist = Checklist.Load(o.ChecklistPath);
+        var train = ImageDataset.LoadTaxonFolders(o.TrainDir, checklist);
+        if (o.MaxPerTaxon > 0) train = [.. train.GroupBy(i => i.Label).SelectMany(g => g.Take(o.MaxPerTaxon))];
+        var val = o.ValDir is null ? [] : ImageDataset.LoadTaxonFolders(o.ValDir, checklist);
+        var nonPlants = ImageDataset.LoadFlat(Path.Combine(o.NonPlantsDir, "train"), -1);
+        var nonPlantsVal = Directory.Exists(Path.Combine(o.NonPlantsDir, "val")) ? ImageDataset.LoadFlat(Path.Combine(o.NonPlantsDir, "val"), -1) : [];
+        var inferViews = Evaluator.PolicyViews(o.Inference);
+
+        EmbeddedSet Embed(string stage, List<LabelledImage> items, int[] views)
+        {
+            var p = new SyncProgress<(int Done, int Total)>(d => progress?.Report((stage, d.Done, d.Total)));
+            return new EmbeddedSet(items, EmbeddingExtractor.Extract(embedder, cache, items.Select(i => i.Path).ToList(), views, p), views.Length);
+        }
+
+        var trainSet = Embed("embed train", train, o.TrainViews);
+        var nonPlantSet = Embed("embed non-plants", nonPlants, o.TrainViews);
+        var valSet = Embed("embed val", val, inferViews);
+        var nonPlantValSet = Embed("embed non-plants val", nonPlantsVal, inferViews);
+        log.WriteLine($"Embeddings ready in {clock.Elapsed.TotalSeconds:F1} s ({cache?.Count ?? 0} cached).");
+
+        var headClock = Stopwatch.StartNew();
+        var heads = TrainHeads(checklist, trainSet, nonPlantSet, o, progress);
+        log.WriteLine($"Heads trained in {headClock.Elapsed.TotalSeconds:F1} s.");
+
+        var inference = o.Inference;
+        if (o.PlantThresholdFolds > 1)
+        {
+            var (weight, threshold) = ChoosePlantRule(trainSet, nonPlantSet, o, inference.PlantKnnK, progress);
+            inference = inference with { PlantThreshold = threshold, PlantKnnWeight = weight };
+            log.WriteLine($"Plant rule: neighbour weight {weight}, threshold {threshold:F3} ({o.PlantThresholdFolds}-fold cross-validation on the training photos).");
+        }
+
+        // Temperature: fit on validation photos scored exactly as at identification time.
+        if (val.Count > 0)
+        {
+            var valLogits = valSet.Views.Select(v => ImageScorer.Score(heads, 1.0, Slice(v, o.Inference.Views, inferViews)).TaxonLogProbs).ToList();
+            var t = Calibration.FitTemperature(valLogits, val.Select(i => i.Label).ToList());
+            inference = inference with { Temperature = t };
+            log.WriteLine($"Temperature {t:F3} (validation NLL {Calibration.NegativeLogLikelihood(valLogits, val.Select(i => i.Label).ToList(), 1):F4} -> {Calibration.NegativeLogLikelihood(valLogits, val.Select(i => i.Label).ToList(), t):F4}).");
+        }
+
+        var dataRoot = o.DataRoot ?? Path.GetDirectoryName(Path.GetFullPath(o.ChecklistPath))!;
+        var refs = BuildReferences(trainSet, nonPlantSet, dataRoot, checklist.Taxa.Count);
+        var organLabels = OrganLabels(checklist);
+        var manifest = new BundleManifest
+        {
+            Version = o.Version,
+            CreatedUtc = DateTimeOffset.UtcNow,
+            Backbone = new BackboneInfo { Sha256 = embedder.Backbone.Sha256 },
+            Inference = inference,
+            OrganLabels = organLabels,
+            Training = new TrainingSummary
+            {
+                Taxa = checklist.Taxa.Count,
+                TrainImages = train.Count,
+                ValidationImages = val.Count,
+                NonPlantTrainImages = nonPlants.Count,
+                NonPlantValidationImages = nonPlantsVal.Count,
+                TrainViews = o.TrainViews,
+                Checklist = Path.GetFileName(o.ChecklistPath),
+                Data = string.Join(", ", new[] { o.TrainDir, o.ValDir, o.NonPlantsDir }.Where(d => d is not null).Select(d => Path.GetRelativePath(Path.GetDirectoryName(dataRoot) ?? ".", d!))),
+                Settings = new()
+                {
+                    ["taxonEpochs"] = o.TaxonHead.Epochs,
+                    ["taxonL2"] = o.TaxonHead.L2,
+                    ["taxonLearningRate"] = o.TaxonHead.LearningRate,
+                    ["maxPerTaxon"] = o.MaxPerTaxon,
+                },
+            },
+        };
+        var bundle = new ModelBundle(manifest, checklist, heads, refs);
+        if (val.Count > 0)
+        {
+            var report = Evaluator.Evaluate(bundle, valSet, nonPlantValSet);
+            var validation = new ValidationSummary
+            {
+                Identification = report.Metrics,
+                PlantRejected = report.PlantRejected,
+                NonPlantAccepted = report.NonPlantAccepted ?? 0,
+                OrganAccuracy = report.OrganAccuracy,
+            };
+            bundle = new ModelBundle(manifest with { Validation = validation }, checklist, heads, refs);
+        }
+        log.WriteLine($"Training done in {clock.Elapsed.TotalSeconds:F1} s.");
+        return bundle;
+    }
+
+    /// <summary>The columns of <paramref name="wanted"/> views out of embeddings computed for <paramref name="have"/>.</summary>
+    public static float[] Slice(float[] views, int[] wanted, int[] have)
+    {
+        var result = new float[wanted.Length * Backbone.Dim];
+        for (var i = 0; i < wanted.Length; i++)
+            Array.Copy(views, Array.IndexOf(have, wanted[i]) * Backbone.Dim, result, i * Backbone.Dim, Backbone.Dim);
+        return result;
+    }
+
+    public static string[] OrganLabels(Checklist checklist) =>
+        [.. checklist.Taxa.Select(t => t.DemoOrgan).Where(o => o.Length > 0).Distinct().Order(StringComparer.Ordinal)];
+
+    public static HeadSet TrainHeads(Checklist checklist, EmbeddedSet train, EmbeddedSet nonPlants, TrainOptions o,
+        IProgress<(string Stage, int Done, int Total)>? progress = null)
+    {
+        var organLabels = OrganLabels(checklist);
+        var x = new List<float[]>();
+        var y = new List<int>();
+        var organ = new List<int>();
+        for (var i = 0; i < train.Images.Count; i++)
+        {
+            for (var v = 0; v < train.ViewCount; v++)
+            {
+                x.Add(FeatureTransform.Applied(train.Views[i].AsSpan(v * Backbone.Dim, Backbone.Dim)));
+                y.Add(train.Images[i].Label);
+                organ.Add(Math.Max(0, Array.IndexOf(organLabels, checklist.Taxa[train.Images[i].Label].DemoOrgan)));
+            }
+        }
+        var taxon = SoftmaxHead.Train(x, y, checklist.Taxa.Count, o.TaxonHead,
+            new SyncProgress<(int Epoch, int Epochs)>(e => progress?.Report(("taxon head", e.Epoch, e.Epochs))));
+        var organHead = SoftmaxHead.Train(x, organ, Math.Max(1, organLabels.Length), o.SmallHeads,
+            new SyncProgress<(int Epoch, int Epochs)>(e => progress?.Report(("organ head", e.Epoch, e.Epochs))));
+
+        var (px, py) = PlantSamples(train, nonPlants, _ => true);
+        var plant = SoftmaxHead.Train(px, py, 2, o.SmallHeads,
+            new SyncProgress<(int Epoch, int Epochs)>(e => progress?.Report(("plant head", e.Epoch, e.Epochs))));
+        return new HeadSet(taxon, organHead, plant);
+    }
+
+    /// <summary>Candidate weights of the nearest-neighbour margin in the plant score.</summary>
+    public static readonly float[] PlantKnnWeights = [0, 10, 25, 50, 100];
+
+    /// <summary>
+    /// Chooses the plant rule by cross-validation on the training photos, so that validation photos
+    /// stay untouched for reporting: out-of-fold plant-head probabilities and nearest-neighbour
+    /// margins (against the other folds' photos), then the margin weight and threshold with the
+    /// lowest sum of error rates (plants rejected + non-plants accepted).
+    /// </summary>
+    private static (float Weight, float Threshold) ChoosePlantRule(EmbeddedSet plants, EmbeddedSet nonPlants, TrainOptions o, int knnK,
+        IProgress<(string Stage, int Done, int Total)>? progress)
+    {
+        var k = o.PlantThresholdFolds;
+        var pos = new List<(float P, float Margin)>();
+        var neg = new List<(float P, float Margin)>();
+        var first = o.Inference.Views.Select(v => Array.IndexOf(o.TrainViews, v)).Where(i => i >= 0).DefaultIfEmpty(0).ToArray();
+        var plantRefs = plants.Views.Select(v => FeatureTransform.Applied(v.AsSpan(0, Backbone.Dim))).ToArray();
+        var otherRefs = nonPlants.Views.Select(v => FeatureTransform.Applied(v.AsSpan(0, Backbone.Dim))).ToArray();
+        var rows = plantRefs.Concat(otherRefs).SelectMany(r => r).ToArray();
+        for (var fold = 0; fold < k; fold++)
+        {
+            var (x, y) = PlantSamples(plants, nonPlants, i => i % k != fold);
+            var head = SoftmaxHead.Train(x, y, 2, o.SmallHeads);
+            int[] Outside(int offset, int count) => [.. Enumerable.Range(0, count).Where(i => i % k != fold).Select(i => offset + i)];
+            var plantIdx = Outside(0, plantRefs.Length);
+            var otherIdx = Outside(plantRefs.Length, otherRefs.Length);
+            foreach (var (set, into) in new[] { (plants, pos), (nonPlants, neg) })
+                for (var i = fold; i < set.Images.Count; i += k)
+                {
+                    var (p, query) = PlantProbability(head, set.Views[i], first);
+                    var margin = Similarity.MeanTopK(query, rows, Backbone.Dim, plantIdx, knnK) - Similarity.MeanTopK(query, rows, Backbone.Dim, otherIdx, knnK);
+                    into.Add((p, margin));
+                }
+            progress?.Report(("plant rule", fold + 1, k));
+        }
+        var best = (Weight: 0f, Threshold: 0.5f, Error: double.MaxValue);
+        foreach (var w in PlantKnnWeights)
+        {
+            var ps = pos.Select(r => ImageScorer.PlantScore(r.P, r.Margin, w)).ToList();
+            var ns = neg.Select(r => ImageScorer.PlantScore(r.P, r.Margin, w)).ToList();
+            var t = Thresholds.BalancedError(ps, ns);
+            var error = (double)ps.Count(v => v < t) / ps.Count + (double)ns.Count(v => v >= t) / ns.Count;
+            if (error < best.Error) best = (w, t, error);
+        }
+        return (best.Weight, best.Threshold);
+    }
+
+    /// <summary>Plant probability and normalised mean embedding over the given view columns, as at identification time.</summary>
+    private static (float P, float[] Embedding) PlantProbability(SoftmaxHead head, float[] views, int[] columns)
+    {
+        var mean = new float[head.Classes];
+        var embedding = new float[Backbone.Dim];
+        foreach (var c in columns)
+        {
+            var x = FeatureTransform.Applied(views.AsSpan(c * Backbone.Dim, Backbone.Dim));
+            VectorMath.AddScaled(embedding, x, 1f / columns.Length);
+            var z = head.Logits(x);
+            for (var j = 0; j < z.Length; j++) mean[j] += z[j] / columns.Length;
+        }
+        VectorMath.Softmax(mean);
+        var norm = MathF.Sqrt(VectorMath.Dot(embedding, embedding));
+        if (norm > 0) for (var i = 0; i < embedding.Length; i++) embedding[i] /= norm;
+        return (mean[1], embedding);
+    }
+
+    private static (List<float[]> X, List<int> Y) PlantSamples(EmbeddedSet plants, EmbeddedSet nonPlants, Func<int, bool> keep)
+    {
+        var x = new List<float[]>();
+        var y = new List<int>();
+        foreach (var (set, label) in new[] { (plants, 1), (nonPlants, 0) })
+            for (var i = 0; i < set.Images.Count; i++)
+            {
+                if (!keep(i)) continue;
+                for (var v = 0; v < set.ViewCount; v++)
+                {
+                    x.Add(FeatureTransform.Applied(set.Views[i].AsSpan(v * Backbone.Dim, Backbone.Dim)));
+                    y.Add(label);
+                }
+            }
+        return (x, y);
+    }
+
+    /// <summary>View 0 of every training photo, plants with their taxon and non-plants with -1.</summary>
+    private static ReferenceIndex BuildReferences(EmbeddedSet train, EmbeddedSet nonPlants, string dataRoot, int classes)
+    {
+        var images = new List<ReferenceImage>();
+        var vectors = new List<float>();
+        foreach (var set in new[] { train, nonPlants })
+            for (var i = 0; i < set.Images.Count; i++)
+            {
+                images.Add(new ReferenceImage(Path.GetRelativePath(dataRoot, set.Images[i].Path).Replace('\\', '/'), set.Images[i].Label));
+                vectors.AddRange(FeatureTransform.Applied(set.Views[i].AsSpan(0, Backbone.Dim)));
+            }
+        return new ReferenceIndex(images, [.. vectors], Backbone.Dim, classes);
+    }
+}
