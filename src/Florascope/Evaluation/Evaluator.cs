@@ -18,6 +18,8 @@ public sealed record EvaluationReport
     public double OrganAccuracy { get; init; }
     /// <summary>Photos left out because their taxon is not in the chosen project.</summary>
     public int OutsideProject { get; init; }
+    /// <summary>Mean number of network passes per photo under the bundle's view policy.</summary>
+    public double MeanPasses { get; init; }
 }
 
 /// <summary>
@@ -37,12 +39,13 @@ public static class Evaluator
         var organLabels = bundle.Manifest.OrganLabels;
         var scores = new List<float[]>();
         var labels = new List<int>();
-        int rejected = 0, organOk = 0, outside = 0;
+        int rejected = 0, organOk = 0, outside = 0, passes = 0;
         for (var i = 0; i < plants.Images.Count; i++)
         {
             var label = plants.Images[i].Label;
             if (!allowed.Contains(label)) { outside++; continue; }
-            var r = ScoreWithPolicy(bundle, plants.Views[i], have);
+            var r = ScoreWithPolicy(bundle, plants.Views[i], have, out var used);
+            passes += used;
             scores.Add(Fusion.Restrict(Fusion.Combine([r.TaxonLogProbs], s.Fusion), allowed));
             labels.Add(label);
             if (r.PlantProbability < s.PlantThreshold) rejected++;
@@ -61,16 +64,47 @@ public static class Evaluator
             NonPlants = nonPlants?.Images.Count ?? 0,
             OrganAccuracy = labels.Count == 0 ? 0 : (double)organOk / labels.Count,
             OutsideProject = outside,
+            MeanPasses = labels.Count == 0 ? 0 : (double)passes / labels.Count,
         };
     }
 
+    /// <summary>
+    /// Multi-photo observations made from single photos: the photos of each taxon are shuffled
+    /// (seeded) and cut into groups of <paramref name="photos"/>; each group is fused with
+    /// <paramref name="rule"/>. Measures fusion rules against each other on real photos.
+    /// </summary>
+    public static EvaluationMetrics EvaluateObservations(ModelBundle bundle, EmbeddedSet plants, int photos, FusionRule rule,
+        string project = Checklist.AllProject, int seed = 11)
+    {
+        var have = PolicyViews(bundle.Manifest.Inference);
+        var allowed = Enumerable.Range(0, bundle.Checklist.Taxa.Count).Where(i => bundle.Checklist.Taxa[i].InProject(project)).ToHashSet();
+        var perPhoto = plants.Views.Select(v => ScoreWithPolicy(bundle, v, have).TaxonLogProbs).ToArray();
+        var rng = new Random(seed);
+        var scores = new List<float[]>();
+        var labels = new List<int>();
+        foreach (var g in Enumerable.Range(0, plants.Images.Count).GroupBy(i => plants.Images[i].Label).Where(g => allowed.Contains(g.Key)).OrderBy(g => g.Key))
+        {
+            var idx = g.ToArray();
+            rng.Shuffle(idx);
+            for (var start = 0; start + photos <= idx.Length; start += photos)
+            {
+                scores.Add(Fusion.Restrict(Fusion.Combine([.. idx[start..(start + photos)].Select(i => perPhoto[i])], rule), allowed));
+                labels.Add(g.Key);
+            }
+        }
+        return Metrics.Compute(scores, labels);
+    }
+
     /// <summary>The identification-time policy on precomputed views: first views, then extra ones if unsure.</summary>
-    public static ImageScores ScoreWithPolicy(ModelBundle bundle, float[] views, int[] have)
+    public static ImageScores ScoreWithPolicy(ModelBundle bundle, float[] views, int[] have) => ScoreWithPolicy(bundle, views, have, out _);
+
+    public static ImageScores ScoreWithPolicy(ModelBundle bundle, float[] views, int[] have, out int passes)
     {
         var s = bundle.Manifest.Inference;
         var first = ImageScorer.Score(bundle, Trainer.Slice(views, s.Views, have));
-        return ImageScorer.WantsExtraViews(first, s)
-            ? ImageScorer.Score(bundle, Trainer.Slice(views, [.. s.Views, .. s.ExtraViews], have))
-            : first;
+        passes = s.Views.Length;
+        if (!ImageScorer.WantsExtraViews(first, s)) return first;
+        passes += s.ExtraViews.Length;
+        return ImageScorer.Score(bundle, Trainer.Slice(views, [.. s.Views, .. s.ExtraViews], have));
     }
 }
