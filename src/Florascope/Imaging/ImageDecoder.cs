@@ -129,9 +129,10 @@ public static class ImageDecoder
         SKEncodedOrigin.TopRight => SKMatrix.CreateScale(-1, 1),
         SKEncodedOrigin.BottomRight => SKMatrix.CreateRotationDegrees(180),
         SKEncodedOrigin.BottomLeft => SKMatrix.CreateScale(1, -1),
-        SKEncodedOrigin.LeftTop => SKMatrix.Concat(SKMatrix.CreateRotationDegrees(90), SKMatrix.CreateScale(-1, 1)),
+        // SKMatrix.Concat(a, b) applies b first.
+        SKEncodedOrigin.LeftTop => SKMatrix.Concat(SKMatrix.CreateScale(-1, 1), SKMatrix.CreateRotationDegrees(90)),
         SKEncodedOrigin.RightTop => SKMatrix.CreateRotationDegrees(90),
-        SKEncodedOrigin.RightBottom => SKMatrix.Concat(SKMatrix.CreateRotationDegrees(-90), SKMatrix.CreateScale(-1, 1)),
+        SKEncodedOrigin.RightBottom => SKMatrix.Concat(SKMatrix.CreateScale(-1, 1), SKMatrix.CreateRotationDegrees(-90)),
         SKEncodedOrigin.LeftBottom => SKMatrix.CreateRotationDegrees(-90),
         _ => SKMatrix.Identity,
     };

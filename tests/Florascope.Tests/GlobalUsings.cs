@@ -1,0 +1,2 @@
+// xunit.v3 does not add this global using itself.
+global using Xunit;
