@@ -5,4 +5,5 @@ var root = new RootCommand("Florascope: identify plants from photos, train and e
 root.Subcommands.Add(IdentifyCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(ApiKeyCommand.Create());
 return root.Parse(args).Invoke();

@@ -23,7 +23,8 @@ public sealed record ApiDate(long Timestamp, string String);
 
 public sealed record ApiImageUrl(string O, string M, string S);
 
-public sealed record ApiImage(string Organ, string Author, string License, string Citation, ApiDate? Date, ApiImageUrl Url,
+public sealed record ApiImage(string Organ, string Author, string License, string Citation,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ApiDate? Date, ApiImageUrl Url,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Similarity);
 
 public sealed record ApiResult(double Score, ApiSpecies Species,

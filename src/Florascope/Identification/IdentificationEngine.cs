@@ -37,7 +37,13 @@ public sealed class IdentificationEngine(ModelBundle bundle, Embedder embedder, 
         if (request.MaxResults is < 1) throw new IdentifyException(IdentifyError.BadParameter, "The number of results must be at least 1.");
     }
 
-    public IdentificationResult Identify(IdentifyRequest request)
+    public IdentificationResult Identify(IdentifyRequest request) => Identify(Prepare(request));
+
+    /// <summary>
+    /// Validates the request and decodes its photos (no network yet), so a server can refuse bad
+    /// input before it counts a request against a quota or queues it for the network.
+    /// </summary>
+    public PreparedRequest Prepare(IdentifyRequest request)
     {
         Validate(request);
         var n = request.Images.Count;
@@ -59,9 +65,16 @@ public sealed class IdentificationEngine(ModelBundle bundle, Embedder embedder, 
             var name = index >= 0 && request.Images[index].FileName is { } f ? $" ({f})" : "";
             throw new IdentifyException(IdentifyError.BadImage, $"Image {index + 1}{name}: {bad.Message}", bad);
         }
+        return new PreparedRequest(request, prepared, hashes);
+    }
 
+    /// <summary>Runs the network and the heads on decoded photos.</summary>
+    public IdentificationResult Identify(PreparedRequest prepared)
+    {
+        var (request, images, hashes) = (prepared.Request, prepared.Images, prepared.Hashes);
+        var n = images.Count;
         var settings = Bundle.Manifest.Inference;
-        var scores = ScoreAll(prepared, settings, out var passes);
+        var scores = ScoreAll([.. images], settings, out var passes);
 
         var organLabels = Bundle.Manifest.OrganLabels;
         var predicted = new List<PredictedOrgan>();
@@ -135,3 +148,6 @@ public sealed class IdentificationEngine(ModelBundle bundle, Embedder embedder, 
         return mean;
     }
 }
+
+/// <summary>A validated request with its photos decoded, ready for the network.</summary>
+public sealed record PreparedRequest(IdentifyRequest Request, IReadOnlyList<PreparedImage> Images, IReadOnlyList<string> Hashes);

@@ -79,7 +79,7 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
             log.WriteLine($"Temperature {t:F3} (validation NLL {Calibration.NegativeLogLikelihood(valLogits, val.Select(i => i.Label).ToList(), 1):F4} -> {Calibration.NegativeLogLikelihood(valLogits, val.Select(i => i.Label).ToList(), t):F4}).");
         }
 
-        var dataRoot = o.DataRoot ?? Path.GetDirectoryName(Path.GetFullPath(o.ChecklistPath))!;
+        var dataRoot = o.DataRoot ?? CommonRoot(o.TrainDir, o.NonPlantsDir);
         var refs = BuildReferences(trainSet, nonPlantSet, dataRoot, checklist.Taxa.Count);
         var organLabels = OrganLabels(checklist);
         var manifest = new BundleManifest
@@ -98,7 +98,7 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
                 NonPlantValidationImages = nonPlantsVal.Count,
                 TrainViews = o.TrainViews,
                 Checklist = Path.GetFileName(o.ChecklistPath),
-                Data = string.Join(", ", new[] { o.TrainDir, o.ValDir, o.NonPlantsDir }.Where(d => d is not null).Select(d => Path.GetRelativePath(Path.GetDirectoryName(dataRoot) ?? ".", d!))),
+                Data = string.Join(", ", new[] { o.TrainDir, o.ValDir, o.NonPlantsDir }.Where(d => d is not null).Select(d => Path.GetRelativePath(dataRoot, d!))),
                 Settings = new()
                 {
                     ["taxonEpochs"] = o.TaxonHead.Epochs,
@@ -123,6 +123,17 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
         }
         log.WriteLine($"Training done in {clock.Elapsed.TotalSeconds:F1} s.");
         return bundle;
+    }
+
+    /// <summary>The deepest folder holding both the plant and the non-plant photos (the data/ folder).</summary>
+    internal static string CommonRoot(string a, string b)
+    {
+        var pa = Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar).Split(Path.DirectorySeparatorChar);
+        var pb = Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar).Split(Path.DirectorySeparatorChar);
+        var n = 0;
+        while (n < pa.Length && n < pb.Length && pa[n] == pb[n]) n++;
+        var root = string.Join(Path.DirectorySeparatorChar, pa[..n]);
+        return root.Length == 0 ? Path.DirectorySeparatorChar.ToString() : root;
     }
 
     /// <summary>The columns of <paramref name="wanted"/> views out of embeddings computed for <paramref name="have"/>.</summary>

@@ -1,0 +1,22 @@
+namespace Florascope.Data.ApiKeys;
+
+/// <summary>An API key. Only the SHA-256 of the key is stored; the key itself is shown once.</summary>
+public sealed class ApiKey
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public required string KeyHash { get; set; }
+    /// <summary>The first characters of the key, to recognise it in lists.</summary>
+    public required string Prefix { get; set; }
+    public int DailyQuota { get; set; }
+    public DateTimeOffset CreatedUtc { get; set; }
+    public DateTimeOffset? RevokedUtc { get; set; }
+}
+
+/// <summary>Identifications counted for one key on one UTC day.</summary>
+public sealed class QuotaUsage
+{
+    public int ApiKeyId { get; set; }
+    public DateOnly Day { get; set; }
+    public int Count { get; set; }
+}

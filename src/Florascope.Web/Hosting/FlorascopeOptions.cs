@@ -1,0 +1,40 @@
+namespace Florascope.Web.Hosting;
+
+/// <summary>The server's settings, bound from the "Florascope" configuration section.</summary>
+public sealed class FlorascopeOptions
+{
+    public const string Section = "Florascope";
+
+    /// <summary>Database file, media cache. Empty: <c>~/.local/share/florascope</c>.</summary>
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary><c>sqlite</c> (default) or <c>postgres</c> (with <c>ConnectionStrings:Florascope</c>).</summary>
+    public string Database { get; set; } = "sqlite";
+
+    /// <summary>Model bundle folder. Empty: the shipped <c>models/demo</c>.</summary>
+    public string ModelDirectory { get; set; } = "";
+
+    /// <summary>Root of the reference photos' paths. Empty: the repository's <c>data/</c>.</summary>
+    public string ImageDirectory { get; set; } = "";
+
+    /// <summary>Largest accepted request body (identify), in bytes.</summary>
+    public long MaxRequestBytes { get; set; } = 50L * 1024 * 1024;
+
+    public InferenceOptions Inference { get; set; } = new();
+}
+
+public sealed class InferenceOptions
+{
+    /// <summary>Network runs at once. 0: one per core.</summary>
+    public int Workers { get; set; }
+
+    /// <summary>ONNX Runtime threads inside one run. 0: cores / workers.</summary>
+    public int ThreadsPerWorker { get; set; }
+
+    /// <summary>Requests allowed to wait for a worker; beyond it the answer is 503 with Retry-After.</summary>
+    public int QueueLimit { get; set; } = 32;
+
+    public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount;
+
+    public int EffectiveThreads => ThreadsPerWorker > 0 ? ThreadsPerWorker : Math.Max(1, Environment.ProcessorCount / EffectiveWorkers);
+}

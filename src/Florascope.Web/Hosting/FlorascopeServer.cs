@@ -1,0 +1,78 @@
+using Florascope.Bundles;
+using Florascope.Data;
+using Florascope.Engine;
+using Florascope.Identification;
+using Florascope.Web.Home;
+using Florascope.Web.Identify;
+using Florascope.Web.Media;
+using Florascope.Web.Quota;
+using Florascope.Web.Taxonomy;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
+using Scalar.AspNetCore;
+
+namespace Florascope.Web.Hosting;
+
+/// <summary>Builds the web application; Program.cs and the tests both start it from here.</summary>
+public static class FlorascopeServer
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var options = builder.Configuration.GetSection(FlorascopeOptions.Section).Get<FlorascopeOptions>() ?? new FlorascopeOptions();
+        builder.Services.Configure<FlorascopeOptions>(builder.Configuration.GetSection(FlorascopeOptions.Section));
+
+        var database = new DatabaseSettings
+        {
+            DataDirectory = options.DataDirectory is { Length: > 0 } d ? d : DatabaseSettings.DefaultDataDirectory,
+            Provider = DatabaseSettings.ParseProvider(options.Database),
+            ConnectionString = builder.Configuration.GetConnectionString("Florascope") is { Length: > 0 } cs ? cs : null,
+        };
+        Directory.CreateDirectory(database.DataDirectory);
+        if (database.Provider == DatabaseProvider.Sqlite)
+            builder.Services.AddDbContext<FlorascopeDb, SqliteFlorascopeDb>(database.Configure);
+        else
+            builder.Services.AddDbContext<FlorascopeDb, PostgresFlorascopeDb>(database.Configure);
+        builder.Services.AddSingleton(database);
+        builder.Services.TryAddTimeProvider();
+
+        var bundle = ModelBundle.Load(options.ModelDirectory is { Length: > 0 } md ? md : ModelBundle.DefaultDirectory);
+        var imageDirectory = options.ImageDirectory is { Length: > 0 } id ? id : ModelBundle.DefaultDataDirectory;
+        var inference = options.Inference;
+        builder.Services.AddSingleton(_ => new Backbone(new BackboneOptions { IntraOpThreads = inference.EffectiveThreads }));
+        builder.Services.AddSingleton(sp => new IdentificationEngine(bundle, new Embedder(sp.GetRequiredService<Backbone>())));
+        builder.Services.AddSingleton(new InferencePool(inference.EffectiveWorkers, inference.QueueLimit));
+        builder.Services.AddSingleton(new ServerPaths(database.DataDirectory, imageDirectory, bundle));
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
+        builder.Services.Configure<FormOptions>(f =>
+        {
+            f.MultipartBodyLengthLimit = options.MaxRequestBytes;
+            f.ValueCountLimit = 64;
+        });
+        // Any origin may call the API from a browser: keys travel in the query, no cookies are used.
+        builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
+            .WithExposedHeaders("RateLimit", "RateLimit-Policy", "Retry-After")));
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+
+        var app = builder.Build();
+        database.Migrate();
+        app.UseApiErrorBodies();
+        app.UseCors();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapHomeApi();
+        app.MapIdentifyApi();
+        app.MapTaxonomyApi();
+        app.MapQuotaApi();
+        app.MapMediaApi();
+        return app;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(s => s.ServiceType == typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
+    }
+}

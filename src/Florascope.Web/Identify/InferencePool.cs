@@ -1,0 +1,50 @@
+namespace Florascope.Web.Identify;
+
+/// <summary>
+/// Bounds the work of identification: at most <c>workers</c> network runs at once, at most
+/// <c>queueLimit</c> more requests admitted and waiting. A request over that is refused at once
+/// (503), before its body is read, so memory stays bounded whatever clients send.
+/// </summary>
+public sealed class InferencePool(int workers, int queueLimit)
+{
+    private readonly SemaphoreSlim _slots = new(workers, workers);
+    private int _admitted;
+
+    public int Workers { get; } = workers;
+    public int Admitted => Volatile.Read(ref _admitted);
+
+    /// <summary>Admits a request, or returns null when workers and queue are all taken.</summary>
+    public Admission? TryAdmit()
+    {
+        if (Interlocked.Increment(ref _admitted) > Workers + queueLimit)
+        {
+            Interlocked.Decrement(ref _admitted);
+            return null;
+        }
+        return new Admission(this);
+    }
+
+    public sealed class Admission(InferencePool pool) : IDisposable
+    {
+        private int _disposed;
+
+        /// <summary>Runs the network work on a worker slot (waiting in the queue if needed).</summary>
+        public async Task<T> RunAsync<T>(Func<T> work, CancellationToken ct)
+        {
+            await pool._slots.WaitAsync(ct);
+            try
+            {
+                return await Task.Run(work, ct);
+            }
+            finally
+            {
+                pool._slots.Release();
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) Interlocked.Decrement(ref pool._admitted);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+using Florascope.Web.Hosting;
+
+var app = FlorascopeServer.Build(args);
+app.Run();
