@@ -11,6 +11,9 @@ public sealed record BackboneOptions
 
     /// <summary>Threads used inside one network run (0 = ONNX Runtime's default: one per core).</summary>
     public int IntraOpThreads { get; init; }
+
+    /// <summary>Where the batch-dynamic copy of the network is kept (default: ~/.cache/florascope or $FLORASCOPE_CACHE).</summary>
+    public string CacheDirectory { get; init; } = Training.EmbeddingCache.DefaultDirectory;
 }
 
 /// <summary>
@@ -39,9 +42,7 @@ public sealed class Backbone : IDisposable
         if (!File.Exists(netPath) || !File.Exists(prepPath))
             throw new FileNotFoundException($"The ResNet18 ONNX files are missing under {options.ModelDirectory}.");
 
-        var bytes = File.ReadAllBytes(netPath);
-        Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var patched = OnnxBatchPatch.MakeBatchDynamic(bytes, new HashSet<string> { InputName, OutputName });
+        using (var stream = File.OpenRead(netPath)) Sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
 
         using var so = new SessionOptions
         {
@@ -50,7 +51,12 @@ public sealed class Backbone : IDisposable
             IntraOpNumThreads = options.IntraOpThreads,
             InterOpNumThreads = 1,
         };
-        _session = new InferenceSession(patched, so);
+        // The patched model is written once to the cache and loaded by path: three managed copies
+        // of 60 MB of weights at every start would double the memory of a one-shot CLI run.
+        var patchedPath = PatchedModelPath(netPath, Sha256, options.CacheDirectory);
+        _session = patchedPath is not null
+            ? new InferenceSession(patchedPath, so)
+            : new InferenceSession(OnnxBatchPatch.MakeBatchDynamic(File.ReadAllBytes(netPath), PatchedTensors), so);
         _mean = ReadMeanImage(prepPath);
     }
 
@@ -108,6 +114,27 @@ public sealed class Backbone : IDisposable
         using var runOptions = new RunOptions();
         using var outputs = _session.Run(runOptions, [InputName], [input], [OutputName]);
         outputs[0].GetTensorDataAsSpan<float>()[..(count * Dim)].CopyTo(embeddings);
+    }
+
+    private static readonly HashSet<string> PatchedTensors = [InputName, OutputName];
+
+    /// <summary>The batch-dynamic copy of the model in the cache folder, made if missing; null if the folder is not writable.</summary>
+    private static string? PatchedModelPath(string netPath, string sha256, string cacheDirectory)
+    {
+        var path = Path.Combine(cacheDirectory, $"resnet18-dynamic-batch-{sha256[..16]}.onnx");
+        if (File.Exists(path)) return path;
+        try
+        {
+            Directory.CreateDirectory(cacheDirectory);
+            var temp = path + "." + Guid.NewGuid().ToString("N")[..8];
+            File.WriteAllBytes(temp, OnnxBatchPatch.MakeBatchDynamic(File.ReadAllBytes(netPath), PatchedTensors));
+            File.Move(temp, path, overwrite: true);
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static float[] ReadMeanImage(string prepPath)
