@@ -61,7 +61,7 @@ public sealed record DatabaseSettings
 
     public void Configure(DbContextOptionsBuilder options)
     {
-        if (Provider == DatabaseProvider.Sqlite) options.UseSqlite(EffectiveConnectionString);
+        if (Provider == DatabaseProvider.Sqlite) options.UseSqlite(EffectiveConnectionString).AddInterceptors(SqlitePragmas.Instance);
         else options.UseNpgsql(EffectiveConnectionString);
     }
 

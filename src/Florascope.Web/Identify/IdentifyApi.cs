@@ -5,7 +5,8 @@ using Florascope.Identification;
 using Florascope.Taxonomy;
 using Florascope.Web.Hosting;
 using Florascope.Web.Quota;
-using Microsoft.Extensions.Primitives;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
 
 namespace Florascope.Web.Identify;
 
@@ -61,6 +62,7 @@ public static class IdentifyApi
         var (images, formError) = await ReadImagesAsync(request, ct);
         if (formError is not null) return formError;
 
+        using var worker = await admission.WorkerAsync(ct);
         PreparedRequest prepared;
         try
         {
@@ -89,7 +91,7 @@ public static class IdentifyApi
         }
         ApiKeyAccess.AddQuotaHeaders(request.HttpContext.Response, key, used.Value, clock);
 
-        var result = await admission.RunAsync(() => engine.Identify(prepared), ct);
+        var result = engine.Identify(prepared);
         if (result.Rejected) return ApiErrors.Error(404, "Species not found");
 
         var baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
@@ -103,15 +105,48 @@ public static class IdentifyApi
         return new ApiImageUrl($"{baseUrl}/media/{path}?size=o", $"{baseUrl}/media/{path}?size=m", $"{baseUrl}/media/{path}?size=s");
     }
 
-    /// <summary>Reads the multipart form: files 'images' and fields 'organs', matched by order.</summary>
+    /// <summary>
+    /// Reads the multipart body section by section: files 'images' and fields 'organs', matched by
+    /// order. Streaming straight into one array per photo avoids the temp files and extra copies of
+    /// the buffered form reader. Kestrel's body limit still applies (413).
+    /// </summary>
     private static async Task<(List<IdentifyImage>? Images, IResult? Error)> ReadImagesAsync(HttpRequest request, CancellationToken ct)
     {
-        if (!request.HasFormContentType)
+        var boundary = request.ContentType is { } ct0 && MediaTypeHeaderValue.TryParse(ct0, out var media)
+            && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            ? HeaderUtilities.RemoveQuotes(media.Boundary).Value : null;
+        if (string.IsNullOrEmpty(boundary))
             return (null, ApiErrors.BadRequest("Send the photos as multipart/form-data: one 'images' file field per photo, and optionally one 'organs' field per photo."));
-        IFormCollection form;
+
+        var files = new List<(byte[] Data, string? Name)>();
+        var organs = new List<string>();
         try
         {
-            form = await request.ReadFormAsync(ct);
+            var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var cd)) continue;
+                var name = HeaderUtilities.RemoveQuotes(cd.Name).Value;
+                if (name == "images" && cd.IsFileDisposition())
+                {
+                    if (files.Count == IdentifyRequest.MaxImages)
+                        return (null, ApiErrors.BadRequest($"Too many images: at most {IdentifyRequest.MaxImages} photos of one plant."));
+                    using var buffer = new MemoryStream();
+                    await section.Body.CopyToAsync(buffer, ct);
+                    files.Add((buffer.ToArray(), HeaderUtilities.RemoveQuotes(cd.FileName).Value));
+                }
+                else if (name == "organs")
+                {
+                    using var text = new StreamReader(section.Body);
+                    var value = (await text.ReadToEndAsync(ct)).Trim();
+                    if (value.Length > 32) return (null, ApiErrors.BadRequest("An organ is one of leaf, flower, fruit, bark, habit, other, auto."));
+                    organs.Add(value);
+                }
+                else
+                {
+                    await section.Body.DrainAsync(ct);
+                }
+            }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == 413)
         {
@@ -119,27 +154,13 @@ public static class IdentifyApi
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
         {
-            var tooLarge = e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase);
-            return (null, tooLarge ? ApiErrors.Error(413, "The request body is larger than the limit (50 MB).")
-                : ApiErrors.BadRequest($"The multipart body cannot be read: {e.Message}"));
+            return (null, ApiErrors.BadRequest($"The multipart body cannot be read: {e.Message}"));
         }
 
-        var files = form.Files.GetFiles("images");
         if (files.Count == 0) return (null, ApiErrors.BadRequest("No image: send 1 to 5 photos as 'images' file fields."));
-        if (files.Count > IdentifyRequest.MaxImages)
-            return (null, ApiErrors.BadRequest($"Too many images: {files.Count}; at most {IdentifyRequest.MaxImages} photos of one plant."));
-        var organs = form.TryGetValue("organs", out var o) ? o : StringValues.Empty;
         if (organs.Count != 0 && organs.Count != files.Count)
             return (null, ApiErrors.BadRequest($"{organs.Count} organs for {files.Count} images: send one 'organs' value per image, in the same order, or none."));
-
-        var images = new List<IdentifyImage>(files.Count);
-        for (var i = 0; i < files.Count; i++)
-        {
-            using var stream = new MemoryStream((int)files[i].Length);
-            await files[i].CopyToAsync(stream, ct);
-            images.Add(new IdentifyImage(stream.ToArray(), organs.Count == 0 ? "auto" : organs[i] ?? "auto", files[i].FileName));
-        }
-        return (images, null);
+        return ([.. files.Select((f, i) => new IdentifyImage(f.Data, organs.Count == 0 ? "auto" : organs[i], f.Name))], null);
     }
 
     public static IdentifyQuery? ParseQuery(IQueryCollection q)

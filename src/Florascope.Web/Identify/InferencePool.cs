@@ -28,17 +28,23 @@ public sealed class InferencePool(int workers, int queueLimit)
     {
         private int _disposed;
 
-        /// <summary>Runs the network work on a worker slot (waiting in the queue if needed).</summary>
-        public async Task<T> RunAsync<T>(Func<T> work, CancellationToken ct)
+        /// <summary>
+        /// Waits (in the queue) for a worker slot; dispose the result to free it. Decoding and the
+        /// network both run inside the slot, so CPU work never exceeds the workers.
+        /// </summary>
+        public async Task<IDisposable> WorkerAsync(CancellationToken ct)
         {
             await pool._slots.WaitAsync(ct);
-            try
+            return new Slot(pool._slots);
+        }
+
+        private sealed class Slot(SemaphoreSlim slots) : IDisposable
+        {
+            private int _released;
+
+            public void Dispose()
             {
-                return await Task.Run(work, ct);
-            }
-            finally
-            {
-                pool._slots.Release();
+                if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
             }
         }
 
