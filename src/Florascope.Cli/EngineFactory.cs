@@ -14,10 +14,5 @@ public static class EngineFactory
 
     public static ModelBundle LoadBundle(string? directory) => ModelBundle.Load(directory ?? ModelBundle.DefaultDirectory);
 
-    public static IdentificationEngine CreateEngine(ModelBundle bundle, Backbone backbone)
-    {
-        if (bundle.Manifest.Backbone.Sha256 != backbone.Sha256)
-            throw new InvalidDataException($"The model {bundle.Manifest.Version} was trained on another backbone (SHA-256 {bundle.Manifest.Backbone.Sha256[..12]}, this one {backbone.Sha256[..12]}).");
-        return new IdentificationEngine(bundle, new Embedder(backbone));
-    }
+    public static IdentificationEngine CreateEngine(ModelBundle bundle, Backbone backbone) => new(bundle, new Embedder(backbone));
 }

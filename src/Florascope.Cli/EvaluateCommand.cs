@@ -5,6 +5,7 @@ using Florascope.Bundles;
 using Florascope.Engine;
 using Florascope.Learning;
 using Florascope.Evaluation;
+using Florascope.Identification;
 using Florascope.Training;
 
 namespace Florascope.Cli;
@@ -36,7 +37,7 @@ public static class EvaluateCommand
             var others = parse.GetValue(nonPlants) is { } np ? ImageDataset.LoadFlat(np, -1) : null;
 
             using var backbone = EngineFactory.CreateBackbone();
-            EngineFactory.CreateEngine(bundle, backbone);
+            IdentificationEngine.EnsureSameBackbone(bundle, backbone);
             var embedder = new Embedder(backbone);
             var embeddingCache = new EmbeddingCache(parse.GetValue(cache) ?? EmbeddingCache.DefaultDirectory, backbone.Sha256);
             var policyViews = Evaluator.PolicyViews(bundle.Manifest.Inference);

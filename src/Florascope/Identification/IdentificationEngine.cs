@@ -12,14 +12,30 @@ namespace Florascope.Identification;
 /// into one network run), score per photo, fuse, restrict to the project, attach reference photos.
 /// Thread-safe; one instance serves a whole process.
 /// </summary>
-public sealed class IdentificationEngine(ModelBundle bundle, Embedder embedder, DecodeLimits? limits = null)
+public sealed class IdentificationEngine
 {
-    private readonly Dictionary<string, HashSet<int>> _projects = bundle.Checklist.Projects.ToDictionary(
-        p => p, p => Enumerable.Range(0, bundle.Checklist.Taxa.Count).Where(i => bundle.Checklist.Taxa[i].InProject(p)).ToHashSet());
+    private readonly Dictionary<string, HashSet<int>> _projects;
 
-    public ModelBundle Bundle { get; } = bundle;
-    public Embedder Embedder { get; } = embedder;
-    public DecodeLimits Limits { get; } = limits ?? DecodeLimits.Default;
+    public IdentificationEngine(ModelBundle bundle, Embedder embedder, DecodeLimits? limits = null)
+    {
+        EnsureSameBackbone(bundle, embedder.Backbone);
+        Bundle = bundle;
+        Embedder = embedder;
+        Limits = limits ?? DecodeLimits.Default;
+        _projects = bundle.Checklist.Projects.ToDictionary(
+            p => p, p => Enumerable.Range(0, bundle.Checklist.Taxa.Count).Where(i => bundle.Checklist.Taxa[i].InProject(p)).ToHashSet());
+    }
+
+    public ModelBundle Bundle { get; }
+    public Embedder Embedder { get; }
+    public DecodeLimits Limits { get; }
+
+    /// <summary>Heads only make sense on the embeddings of the network they were trained on.</summary>
+    public static void EnsureSameBackbone(ModelBundle bundle, Backbone backbone)
+    {
+        if (bundle.Manifest.Backbone.Sha256 != backbone.Sha256)
+            throw new InvalidDataException($"The model {bundle.Manifest.Version} was trained on another backbone (SHA-256 {bundle.Manifest.Backbone.Sha256[..Math.Min(12, bundle.Manifest.Backbone.Sha256.Length)]}, this one {backbone.Sha256[..12]}).");
+    }
 
     /// <summary>Checks everything but the pixels; throws <see cref="IdentifyException"/>.</summary>
     public void Validate(IdentifyRequest request)
@@ -49,21 +65,20 @@ public sealed class IdentificationEngine(ModelBundle bundle, Embedder embedder, 
         var n = request.Images.Count;
         var prepared = new PreparedImage[n];
         var hashes = new string[n];
-        try
+        var failures = new ImageInputException?[n];
+        // Photos decode in parallel; each is independent. The first bad one (in request order) is reported.
+        Parallel.For(0, n, i =>
         {
-            // Photos decode in parallel; each is independent.
-            Parallel.For(0, n, i =>
-            {
-                var data = request.Images[i].Data;
-                hashes[i] = Convert.ToHexStringLower(SHA256.HashData(data));
-                prepared[i] = ImageDecoder.Prepare(data, Limits);
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is ImageInputException) is ImageInputException bad)
+            var data = request.Images[i].Data;
+            hashes[i] = Convert.ToHexStringLower(SHA256.HashData(data));
+            try { prepared[i] = ImageDecoder.Prepare(data, Limits); }
+            catch (ImageInputException e) { failures[i] = e; }
+        });
+        var bad = Array.FindIndex(failures, f => f is not null);
+        if (bad >= 0)
         {
-            var index = Array.FindIndex(prepared, p => p is null);
-            var name = index >= 0 && request.Images[index].FileName is { } f ? $" ({f})" : "";
-            throw new IdentifyException(IdentifyError.BadImage, $"Image {index + 1}{name}: {bad.Message}", bad);
+            var name = request.Images[bad].FileName is { } f ? $" ({f})" : "";
+            throw new IdentifyException(IdentifyError.BadImage, $"Image {bad + 1}{name}: {failures[bad]!.Message}", failures[bad]);
         }
         return new PreparedRequest(request, prepared, hashes);
     }

@@ -67,7 +67,7 @@ public static class EmbeddingExtractor
     {
         var result = new float[paths.Count][];
         var done = 0;
-        // Decoding runs on one thread ahead of the network, which uses the cores itself.
+        // Two photos at a time: one decodes while the other is in the network.
         var options = new ParallelOptions { MaxDegreeOfParallelism = 2 };
         Parallel.For(0, paths.Count, options, i =>
         {
