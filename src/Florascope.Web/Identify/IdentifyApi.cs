@@ -24,7 +24,6 @@ public static class IdentifyApi
         var g = app.MapGroup("/v2/identify").WithTags("Identify");
         g.MapPost("/{project}", Post)
             .DisableAntiforgery()
-            .Accepts<IFormFile>("multipart/form-data")
             .Produces<ApiIdentifyResponse>()
             .Produces<ApiError>(400).Produces<ApiError>(401).Produces<ApiError>(404).Produces<ApiError>(413)
             .Produces<ApiError>(415).Produces<ApiError>(429).Produces<ApiError>(503)

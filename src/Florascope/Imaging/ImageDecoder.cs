@@ -53,11 +53,10 @@ public static class ImageDecoder
         if (data.Length > limits.MaxBytes)
             throw new ImageInputException(ImageProblem.TooLarge, $"The image file is {data.Length} bytes; the limit is {limits.MaxBytes}.");
         var kind = ImageFormat.Sniff(data);
+        if (kind == ImageKind.Unknown)
+            throw new ImageInputException(ImageProblem.NotAnImage, "The file is not an image (neither JPEG nor PNG bytes): send JPEG or PNG.");
         if (kind is not (ImageKind.Jpeg or ImageKind.Png))
-        {
-            var what = kind == ImageKind.Unknown ? "not an image this service reads" : kind.ToString().ToUpperInvariant();
-            throw new ImageInputException(ImageProblem.UnsupportedFormat, $"Unsupported image format ({what}): send JPEG or PNG.");
-        }
+            throw new ImageInputException(ImageProblem.UnsupportedFormat, $"Unsupported image format ({kind.ToString().ToUpperInvariant()}): send JPEG or PNG.");
 
         using var skData = SKData.CreateCopy(data);
         using var codec = SKCodec.Create(skData)

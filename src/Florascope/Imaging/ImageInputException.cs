@@ -4,6 +4,9 @@ namespace Florascope.Imaging;
 public enum ImageProblem
 {
     Empty,
+    /// <summary>The bytes are not an image at all (a text file named .jpg...).</summary>
+    NotAnImage,
+    /// <summary>An image in a format the service does not read (GIF, WebP, HEIC...).</summary>
     UnsupportedFormat,
     TooLarge,
     Corrupt,

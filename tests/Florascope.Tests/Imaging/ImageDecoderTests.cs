@@ -27,9 +27,9 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
-    public void TextFileIsAnUnsupportedFormat()
+    public void TextFileIsNotAnImage()
     {
-        var e = Refused(TestImages.TextFile(), ImageProblem.UnsupportedFormat);
+        var e = Refused(TestImages.TextFile(), ImageProblem.NotAnImage);
         Assert.Contains("JPEG or PNG", e.Message, StringComparison.Ordinal);
     }
 
