@@ -21,7 +21,7 @@ File.WriteAllLines(args[3], baseline.Predict().Select(v => v.ToString("R", Cultu
 
 var t = Measure.Time(() => baseline.Predict(), reps, warmup);
 Console.WriteLine($"median_ms={t.Median:F3}");
-Console.WriteLine($"min_ms={t.Min:F3}");
+Console.WriteLine($"min_ms={t.Min:F1}");
 Console.WriteLine($"max_ms={t.Max:F3}");
 Console.WriteLine($"reps={t.Reps}");
 return 0;

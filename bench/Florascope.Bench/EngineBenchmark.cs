@@ -230,7 +230,7 @@ public static class EngineBenchmark
         backbone.Run(input, 1, ours);
         var cosine = VectorMath.Dot(theirs, ours) / MathF.Sqrt(VectorMath.Dot(theirs, theirs) * VectorMath.Dot(ours, ours));
         report.Add("ML.NET baseline, one prediction of the 12 MP JPEG", Ms(baseline),
-            $"PredictionEngine, median of {reps}, own process; fit {child.Value("fit_ms")} ms; embedding cosine to ours {cosine:F3}");
+            $"PredictionEngine, median of {reps} (min {child.Value("min_ms")} ms), own process; fit {child.Value("fit_ms")} ms; embedding cosine to ours {cosine:F3}");
 
         if (before is null || after is null)
         {
