@@ -318,7 +318,7 @@ public static class EngineBenchmark
         return Directory.GetFiles(folder).Order(StringComparer.Ordinal).First();
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)

@@ -24,7 +24,7 @@ public static class HttpBenchmark
 
     public static int Run(string[] args)
     {
-        var root = RepoRoot();
+        var root = EngineBenchmark.RepoRoot();
         var command = $"dotnet run -c Release --project bench/Florascope.Bench -- {string.Join(' ', args)}";
         var report = new Report("http");
         Console.WriteLine($"Florascope HTTP benchmark on {Report.Machine()}");
@@ -139,13 +139,6 @@ public static class HttpBenchmark
     }
 
     private static double Pct(List<double> sorted, int p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Florascope.slnx"))) return dir.FullName;
-        throw new DirectoryNotFoundException("Florascope.slnx not found above the benchmark.");
-    }
 
     /// <summary>Samples the process's working set until stopped.</summary>
     private sealed class PeakMemory

@@ -47,7 +47,8 @@ public static class IdentifyApi
     {
         var (key, keyError) = await ApiKeyAccess.ResolveAsync(request, db, ct);
         if (key is null) return keyError!;
-        if (ParseQuery(request.Query) is not { } query) return ApiErrors.BadRequest(QueryProblem(request.Query));
+        var (query, queryError) = ParseQuery(request.Query);
+        if (query is null) return ApiErrors.BadRequest(queryError!);
         if (!engine.Bundle.Checklist.HasProject(project))
             return ApiErrors.Error(404, $"Unknown project '{project}': see /v2/projects ({string.Join(", ", engine.Bundle.Checklist.Projects)}).");
 
@@ -162,25 +163,18 @@ public static class IdentifyApi
         return ([.. files.Select((f, i) => new IdentifyImage(f.Data, organs.Count == 0 ? "auto" : organs[i], f.Name))], null);
     }
 
-    public static IdentifyQuery? ParseQuery(IQueryCollection q)
+    /// <summary>The query parameters, or what is wrong with them.</summary>
+    public static (IdentifyQuery? Query, string? Error) ParseQuery(IQueryCollection q)
     {
-        if (!TryBool(q, "include-related-images", out var related) || !TryBool(q, "no-reject", out var noReject)) return null;
+        if (!TryBool(q, "include-related-images", out var related)) return (null, "include-related-images must be true or false.");
+        if (!TryBool(q, "no-reject", out var noReject)) return (null, "no-reject must be true or false.");
         var nb = DefaultResults;
-        if (q.TryGetValue("nb-results", out var n) && (!int.TryParse(n, out nb) || nb < 1)) return null;
+        if (q.TryGetValue("nb-results", out var n) && (!int.TryParse(n, out nb) || nb < 1)) return (null, "nb-results must be an integer >= 1.");
         var lang = q.TryGetValue("lang", out var l) && !string.IsNullOrEmpty(l) ? l.ToString() : "en";
-        if (!Languages.IsKnown(lang)) return null;
+        if (!Languages.IsKnown(lang)) return (null, $"Unknown lang: use one of {string.Join(", ", Languages.All)}.");
         var type = q.TryGetValue("type", out var t) && !string.IsNullOrEmpty(t) ? t.ToString() : null;
-        if (type is not (null or "kt" or "legacy")) return null;
-        return new IdentifyQuery(related, noReject, nb, lang, type);
-    }
-
-    private static string QueryProblem(IQueryCollection q)
-    {
-        if (!TryBool(q, "include-related-images", out _)) return "include-related-images must be true or false.";
-        if (!TryBool(q, "no-reject", out _)) return "no-reject must be true or false.";
-        if (q.TryGetValue("nb-results", out var n) && (!int.TryParse(n, out var nb) || nb < 1)) return "nb-results must be an integer >= 1.";
-        if (q.TryGetValue("type", out var t) && t.ToString() is not ("" or "kt" or "legacy")) return "type must be kt or legacy.";
-        return $"Unknown lang: use one of {string.Join(", ", Languages.All)}.";
+        if (type is not (null or "kt" or "legacy")) return (null, "type must be kt or legacy.");
+        return (new IdentifyQuery(related, noReject, nb, lang, type), null);
     }
 
     private static bool TryBool(IQueryCollection q, string name, out bool value)
