@@ -1,4 +1,6 @@
+using Florascope.Data.Accounts;
 using Florascope.Data.ApiKeys;
+using Florascope.Data.Observations;
 using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Data;
@@ -11,6 +13,19 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
 {
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<QuotaUsage> QuotaUsage => Set<QuotaUsage>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Observation> Observations => Set<Observation>();
+    public DbSet<ObservationPhoto> ObservationPhotos => Set<ObservationPhoto>();
+    public DbSet<Observations.Identification> Identifications => Set<Observations.Identification>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every DateTime is UTC; SQLite forgets the kind, so it is restored on read.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -25,7 +40,9 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.Property(k => k.DailyQuota).HasColumnName("daily_quota");
             e.Property(k => k.CreatedUtc).HasColumnName("created_utc");
             e.Property(k => k.RevokedUtc).HasColumnName("revoked_utc");
+            e.Property(k => k.UserId).HasColumnName("user_id");
             e.HasIndex(k => k.KeyHash).IsUnique();
+            e.HasOne<User>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<QuotaUsage>(e =>
         {
@@ -35,6 +52,48 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.Property(q => q.Day).HasColumnName("day");
             e.Property(q => q.Count).HasColumnName("count");
             e.HasOne<ApiKey>().WithMany().HasForeignKey(q => q.ApiKeyId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<User>(e =>
+        {
+            e.ToTable("users");
+            e.Property(u => u.UserName).HasMaxLength(40);
+            e.Property(u => u.Email).HasMaxLength(254);
+            e.Property(u => u.DisplayName).HasMaxLength(100);
+            e.Property(u => u.Language).HasMaxLength(8);
+            e.HasIndex(u => u.UserName).IsUnique();
+            e.HasIndex(u => u.Email).IsUnique();
+        });
+        b.Entity<Observation>(e =>
+        {
+            e.ToTable("observations");
+            e.Property(o => o.Notes).HasMaxLength(4000);
+            e.Property(o => o.License).HasMaxLength(16);
+            e.Property(o => o.Project).HasMaxLength(32);
+            e.Property(o => o.TaxonName).HasMaxLength(200);
+            e.HasOne<User>().WithMany().HasForeignKey(o => o.AuthorId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(o => o.Photos).WithOne().HasForeignKey(p => p.ObservationId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(o => o.Identifications).WithOne().HasForeignKey(i => i.ObservationId).OnDelete(DeleteBehavior.Cascade);
+            // The latest list, the map's viewport query and the taxon pages.
+            e.HasIndex(o => new { o.IsSynthetic, o.CreatedUtc });
+            e.HasIndex(o => new { o.Latitude, o.Longitude });
+            e.HasIndex(o => new { o.TaxonName, o.CreatedUtc });
+            e.HasIndex(o => o.AuthorId);
+        });
+        b.Entity<ObservationPhoto>(e =>
+        {
+            e.ToTable("observation_photos");
+            e.Property(p => p.Sha256).HasMaxLength(64);
+            e.Property(p => p.Organ).HasMaxLength(16);
+            e.HasIndex(p => p.Sha256);
+            e.HasIndex(p => new { p.ObservationId, p.Position }).IsUnique();
+        });
+        b.Entity<Observations.Identification>(e =>
+        {
+            e.ToTable("identifications");
+            e.Property(i => i.TaxonName).HasMaxLength(200);
+            e.HasOne<User>().WithMany().HasForeignKey(i => i.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(i => new { i.ObservationId, i.UserId, i.IsCurrent });
+            e.HasIndex(i => new { i.UserId, i.IsCurrent });
         });
     }
 }

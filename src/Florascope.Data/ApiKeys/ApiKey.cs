@@ -11,6 +11,8 @@ public sealed class ApiKey
     public int DailyQuota { get; set; }
     public DateTimeOffset CreatedUtc { get; set; }
     public DateTimeOffset? RevokedUtc { get; set; }
+    /// <summary>The account that owns the key; null for keys made by the operator with the CLI.</summary>
+    public int? UserId { get; set; }
 }
 
 /// <summary>Identifications counted for one key on one UTC day.</summary>

@@ -2,7 +2,11 @@ using Florascope.Bundles;
 using Florascope.Data;
 using Florascope.Engine;
 using Florascope.Identification;
+using Florascope.Data.Observations;
+using Florascope.Web.Accounts;
 using Florascope.Web.Home;
+using Florascope.Web.Observations;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Florascope.Web.Identify;
 using Florascope.Web.Media;
 using Florascope.Web.Quota;
@@ -44,6 +48,20 @@ public static class FlorascopeServer
         builder.Services.AddSingleton(sp => new IdentificationEngine(bundle, new Embedder(sp.GetRequiredService<Backbone>())));
         builder.Services.AddSingleton(new InferencePool(inference.EffectiveWorkers, inference.QueueLimit));
         builder.Services.AddSingleton(new ServerPaths(database.DataDirectory, imageDirectory, bundle));
+        builder.Services.AddSingleton(new PhotoStore(Path.Combine(database.DataDirectory, "photos")));
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(c =>
+        {
+            c.Cookie.Name = "florascope";
+            c.Cookie.HttpOnly = true;
+            c.Cookie.SameSite = SameSiteMode.Strict;
+            c.SlidingExpiration = true;
+            c.ExpireTimeSpan = TimeSpan.FromDays(30);
+            // An API answers 401/403, it does not redirect to a login page.
+            c.Events.OnRedirectToLogin = ctx => { ctx.Response.StatusCode = 401; return Task.CompletedTask; };
+            c.Events.OnRedirectToAccessDenied = ctx => { ctx.Response.StatusCode = 403; return Task.CompletedTask; };
+        });
+        builder.Services.AddAuthorization();
+        builder.Services.AddAntiforgery(a => a.HeaderName = "X-CSRF-TOKEN");
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.Services.Configure<FormOptions>(f =>
@@ -61,6 +79,9 @@ public static class FlorascopeServer
         database.Migrate();
         app.UseApiErrorBodies();
         app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHomeApi();
@@ -68,6 +89,8 @@ public static class FlorascopeServer
         app.MapTaxonomyApi();
         app.MapQuotaApi();
         app.MapMediaApi();
+        app.MapAccountsApi();
+        app.MapObservationsApi();
         return app;
     }
 

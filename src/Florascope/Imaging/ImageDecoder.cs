@@ -48,11 +48,48 @@ public static class ImageDecoder
 {
     public static PreparedImage Prepare(byte[] data, DecodeLimits? limits = null)
     {
+        using var decoded = DecodeScaled(data, limits, s => Math.Min(s.Width, s.Height) >= PreparedImage.Size, out var kind, out var size, out var origin);
+        return new PreparedImage(CenterSquare(decoded, origin), size.Width, size.Height, kind);
+    }
+
+    /// <summary>A photo's size and format, read and checked like <see cref="Prepare"/> does.</summary>
+    public sealed record Resized(ImageKind Kind, int Width, int Height, IReadOnlyList<byte[]> Jpegs);
+
+    /// <summary>
+    /// Upright JPEG copies of a photo whose long side is at most each of <paramref name="longSides"/>
+    /// (never enlarged), decoded once at the smallest DCT scale that covers the largest of them.
+    /// </summary>
+    public static Resized Resize(byte[] data, IReadOnlyList<int> longSides, int quality = 85, DecodeLimits? limits = null)
+    {
+        var largest = longSides.Max();
+        using var decoded = DecodeScaled(data, limits, s => Math.Max(s.Width, s.Height) >= largest, out var kind, out var size, out var origin);
+        using var upright = Upright(decoded, origin);
+        var jpegs = new List<byte[]>();
+        foreach (var side in longSides)
+        {
+            var scale = Math.Min(1f, (float)side / Math.Max(upright.Width, upright.Height));
+            var info = new SKImageInfo(Math.Max(1, (int)Math.Round(upright.Width * scale)), Math.Max(1, (int)Math.Round(upright.Height * scale)));
+            using var resized = upright.Resize(info, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+            using var image = SKImage.FromBitmap(resized);
+            using var encoded = image.Encode(SKEncodedImageFormat.Jpeg, quality);
+            jpegs.Add(encoded.ToArray());
+        }
+        var swap = IsSwapped(origin);
+        return new Resized(kind, swap ? size.Height : size.Width, swap ? size.Width : size.Height, jpegs);
+    }
+
+    /// <summary>
+    /// Checks the bytes (format, header, pixel limits) and decodes at the largest DCT reduction
+    /// (JPEG: 1/8, 1/4, 1/2) whose dimensions still satisfy <paramref name="enough"/>.
+    /// </summary>
+    private static SKBitmap DecodeScaled(byte[] data, DecodeLimits? limits, Func<SKSizeI, bool> enough,
+        out ImageKind kind, out SKSizeI size, out SKEncodedOrigin origin)
+    {
         limits ??= DecodeLimits.Default;
         if (data.Length == 0) throw new ImageInputException(ImageProblem.Empty, "The image file is empty.");
         if (data.Length > limits.MaxBytes)
             throw new ImageInputException(ImageProblem.TooLarge, $"The image file is {data.Length} bytes; the limit is {limits.MaxBytes}.");
-        var kind = ImageFormat.Sniff(data);
+        kind = ImageFormat.Sniff(data);
         if (kind == ImageKind.Unknown)
             throw new ImageInputException(ImageProblem.NotAnImage, "The file is not an image (neither JPEG nor PNG bytes): send JPEG or PNG.");
         if (kind is not (ImageKind.Jpeg or ImageKind.Png))
@@ -68,23 +105,40 @@ public static class ImageDecoder
             throw new ImageInputException(ImageProblem.TooLarge,
                 $"The image is {info.Width}x{info.Height} pixels; the limit is {limits.MaxPixels} pixels and {limits.MaxSide} per side.");
 
-        // The largest DCT reduction that keeps the short side at or above the network input.
-        var shortSide = Math.Min(info.Width, info.Height);
-        var scale = 1f;
+        var dims = info.Size;
         foreach (var s in new[] { 0.125f, 0.25f, 0.5f })
         {
-            if (shortSide * s >= PreparedImage.Size) { scale = s; break; }
+            var d = codec.GetScaledDimensions(s);
+            if (enough(d)) { dims = d; break; }
         }
-        var dims = scale < 1f ? codec.GetScaledDimensions(scale) : info.Size;
         var decodeInfo = new SKImageInfo(dims.Width, dims.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var decoded = new SKBitmap(decodeInfo);
+        var decoded = new SKBitmap(decodeInfo);
         var result = codec.GetPixels(decodeInfo, decoded.GetPixels());
         if (result != SKCodecResult.Success)
         {
+            decoded.Dispose();
             var why = result == SKCodecResult.IncompleteInput ? "truncated" : "corrupt";
             throw new ImageInputException(ImageProblem.Corrupt, $"The {kind.ToString().ToUpperInvariant()} file is {why} ({result}).");
         }
-        return new PreparedImage(CenterSquare(decoded, codec.EncodedOrigin), info.Width, info.Height, kind);
+        size = info.Size;
+        origin = codec.EncodedOrigin;
+        return decoded;
+    }
+
+    private static bool IsSwapped(SKEncodedOrigin origin) =>
+        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+
+    /// <summary>The picture turned upright per its EXIF orientation.</summary>
+    private static SKBitmap Upright(SKBitmap src, SKEncodedOrigin origin)
+    {
+        var swap = IsSwapped(origin);
+        var result = new SKBitmap(new SKImageInfo(swap ? src.Height : src.Width, swap ? src.Width : src.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        using var canvas = new SKCanvas(result);
+        canvas.Translate(result.Width / 2f, result.Height / 2f);
+        canvas.Concat(OriginMatrix(origin));
+        canvas.Translate(-src.Width / 2f, -src.Height / 2f);
+        canvas.DrawBitmap(src, 0, 0);
+        return result;
     }
 
     /// <summary>
@@ -92,7 +146,7 @@ public static class ImageDecoder
     /// </summary>
     private static byte[] CenterSquare(SKBitmap src, SKEncodedOrigin origin)
     {
-        var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        var swap = IsSwapped(origin);
         float w = swap ? src.Height : src.Width, h = swap ? src.Width : src.Height;
         var size = PreparedImage.Size;
         var scale = size / Math.Min(w, h);

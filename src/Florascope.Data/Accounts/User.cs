@@ -1,0 +1,16 @@
+namespace Florascope.Data.Accounts;
+
+/// <summary>A person with an account. The password is stored as the framework hasher's hash.</summary>
+public sealed class User
+{
+    public int Id { get; set; }
+    /// <summary>Unique, lower-case letters, digits, '.', '-', '_'; shown in URLs.</summary>
+    public required string UserName { get; set; }
+    public required string Email { get; set; }
+    public required string PasswordHash { get; set; }
+    public string DisplayName { get; set; } = "";
+    public bool IsAdmin { get; set; }
+    /// <summary>Preferred language of the interface and of vernacular names.</summary>
+    public string Language { get; set; } = "en";
+    public DateTime CreatedUtc { get; set; }
+}

@@ -1,0 +1,217 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Florascope.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Observatory : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "user_id",
+                table: "api_keys",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    IsAdmin = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_users", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "observations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AuthorId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ObservedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Latitude = table.Column<double>(type: "REAL", nullable: true),
+                    Longitude = table.Column<double>(type: "REAL", nullable: true),
+                    UncertaintyMeters = table.Column<double>(type: "REAL", nullable: true),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    License = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Project = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TaxonName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    IsSynthetic = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_observations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_observations_users_AuthorId",
+                        column: x => x.AuthorId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "identifications",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ObservationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TaxonName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    IsCurrent = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_identifications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_identifications_observations_ObservationId",
+                        column: x => x.ObservationId,
+                        principalTable: "observations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_identifications_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "observation_photos",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ObservationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Organ = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Width = table.Column<int>(type: "INTEGER", nullable: false),
+                    Height = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_observation_photos", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_observation_photos_observations_ObservationId",
+                        column: x => x.ObservationId,
+                        principalTable: "observations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_keys_user_id",
+                table: "api_keys",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_identifications_ObservationId_UserId_IsCurrent",
+                table: "identifications",
+                columns: new[] { "ObservationId", "UserId", "IsCurrent" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_identifications_UserId_IsCurrent",
+                table: "identifications",
+                columns: new[] { "UserId", "IsCurrent" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_observation_photos_ObservationId_Position",
+                table: "observation_photos",
+                columns: new[] { "ObservationId", "Position" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_observation_photos_Sha256",
+                table: "observation_photos",
+                column: "Sha256");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_observations_AuthorId",
+                table: "observations",
+                column: "AuthorId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_observations_IsSynthetic_CreatedUtc",
+                table: "observations",
+                columns: new[] { "IsSynthetic", "CreatedUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_observations_Latitude_Longitude",
+                table: "observations",
+                columns: new[] { "Latitude", "Longitude" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_observations_TaxonName_CreatedUtc",
+                table: "observations",
+                columns: new[] { "TaxonName", "CreatedUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_Email",
+                table: "users",
+                column: "Email",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_UserName",
+                table: "users",
+                column: "UserName",
+                unique: true);
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_api_keys_users_user_id",
+                table: "api_keys",
+                column: "user_id",
+                principalTable: "users",
+                principalColumn: "Id",
+                onDelete: ReferentialAction.Cascade);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropForeignKey(
+                name: "FK_api_keys_users_user_id",
+                table: "api_keys");
+
+            migrationBuilder.DropTable(
+                name: "identifications");
+
+            migrationBuilder.DropTable(
+                name: "observation_photos");
+
+            migrationBuilder.DropTable(
+                name: "observations");
+
+            migrationBuilder.DropTable(
+                name: "users");
+
+            migrationBuilder.DropIndex(
+                name: "IX_api_keys_user_id",
+                table: "api_keys");
+
+            migrationBuilder.DropColumn(
+                name: "user_id",
+                table: "api_keys");
+        }
+    }
+}

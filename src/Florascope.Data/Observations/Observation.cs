@@ -1,0 +1,63 @@
+namespace Florascope.Data.Observations;
+
+/// <summary>The licences an author can choose for an observation and its photos.</summary>
+public static class Licenses
+{
+    public const string Default = "cc-by";
+    public static IReadOnlyList<string> All { get; } = ["cc-by", "cc0", "cc-by-sa", "cc-by-nc"];
+}
+
+/// <summary>
+/// One plant seen at one place and time by one author, with 1-5 photos. Its taxon is derived from
+/// the identifications (see <see cref="Identification"/>); <see cref="TaxonName"/> caches the current one.
+/// </summary>
+public sealed class Observation
+{
+    public int Id { get; set; }
+    public int AuthorId { get; set; }
+    /// <summary>When the plant was seen, UTC (from the photo's EXIF, else the time of upload, editable).</summary>
+    public DateTime ObservedUtc { get; set; }
+    public double? Latitude { get; set; }
+    public double? Longitude { get; set; }
+    /// <summary>Radius of the position's uncertainty, in metres.</summary>
+    public double? UncertaintyMeters { get; set; }
+    public string? Notes { get; set; }
+    public string License { get; set; } = Licenses.Default;
+    /// <summary>The flora the author identified within.</summary>
+    public string Project { get; set; } = "all";
+    /// <summary>Current taxon (scientific name without author), null while unknown.</summary>
+    public string? TaxonName { get; set; }
+    /// <summary>Synthetic rows from `florascope seed`, for benchmarks only; never shown with real data.</summary>
+    public bool IsSynthetic { get; set; }
+    public DateTime CreatedUtc { get; set; }
+    public DateTime UpdatedUtc { get; set; }
+
+    public List<ObservationPhoto> Photos { get; set; } = [];
+    public List<Identification> Identifications { get; set; } = [];
+}
+
+/// <summary>A photo of an observation, stored once by the SHA-256 of its bytes (PhotoStore).</summary>
+public sealed class ObservationPhoto
+{
+    public int Id { get; set; }
+    public int ObservationId { get; set; }
+    public int Position { get; set; }
+    public required string Sha256 { get; set; }
+    public string Organ { get; set; } = "auto";
+    public int Width { get; set; }
+    public int Height { get; set; }
+}
+
+/// <summary>
+/// A user's proposal of a taxon for an observation (null = "I don't know"). Each user has at most
+/// one current identification per observation; a new one retires the old, which stays as history.
+/// </summary>
+public sealed class Identification
+{
+    public int Id { get; set; }
+    public int ObservationId { get; set; }
+    public int UserId { get; set; }
+    public string? TaxonName { get; set; }
+    public bool IsCurrent { get; set; } = true;
+    public DateTime CreatedUtc { get; set; }
+}

@@ -1,0 +1,137 @@
+using Florascope.Taxonomy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Florascope.Data.Observations;
+
+public sealed record NewPhoto(byte[] Data, string Organ = "auto");
+
+/// <summary>What an author sends to create an observation. <c>TaxonName</c> null means "I don't know".</summary>
+public sealed record NewObservation
+{
+    public required IReadOnlyList<NewPhoto> Photos { get; init; }
+    public DateTime? ObservedUtc { get; init; }
+    public double? Latitude { get; init; }
+    public double? Longitude { get; init; }
+    public double? UncertaintyMeters { get; init; }
+    public string? Notes { get; init; }
+    public string License { get; init; } = Licenses.Default;
+    public string Project { get; init; } = Checklist.AllProject;
+    public string? TaxonName { get; init; }
+}
+
+/// <summary>Input that cannot make or change an observation; the message is for the person who sent it.</summary>
+public sealed class ObservationException(string message, int status = 400) : Exception(message)
+{
+    public int Status { get; } = status;
+}
+
+/// <summary>
+/// Creating and changing observations. Creation writes the photos first (content-addressed, so a
+/// retry rewrites nothing) and then every row in one transaction: an observation exists whole or
+/// not at all, and photo files left by a failure are collected by <see cref="PhotoStore.CollectGarbage"/>.
+/// </summary>
+public static class ObservationWriter
+{
+    public const int MaxPhotos = 5;
+    public const int MaxNotes = 4000;
+
+    public static async Task<Observation> CreateAsync(FlorascopeDb db, PhotoStore photos, Checklist checklist, int authorId,
+        NewObservation input, TimeProvider clock, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        Validate(input, checklist, now);
+        var stored = new List<(StoredPhoto Photo, string Organ)>();
+        for (var i = 0; i < input.Photos.Count; i++)
+        {
+            try { stored.Add((photos.Save(input.Photos[i].Data), input.Photos[i].Organ)); }
+            catch (Imaging.ImageInputException e) { throw new ObservationException($"Photo {i + 1}: {e.Message}"); }
+        }
+
+        var observation = new Observation
+        {
+            AuthorId = authorId,
+            ObservedUtc = input.ObservedUtc ?? now,
+            Latitude = input.Latitude,
+            Longitude = input.Longitude,
+            UncertaintyMeters = input.UncertaintyMeters,
+            Notes = string.IsNullOrWhiteSpace(input.Notes) ? null : input.Notes.Trim(),
+            License = input.License,
+            Project = input.Project,
+            TaxonName = CanonicalName(checklist, input.TaxonName),
+            CreatedUtc = now,
+            UpdatedUtc = now,
+            Photos = [.. stored.Select((s, i) => new ObservationPhoto { Position = i, Sha256 = s.Photo.Sha256, Organ = s.Organ, Width = s.Photo.Width, Height = s.Photo.Height })],
+            Identifications = [new Identification { UserId = authorId, TaxonName = CanonicalName(checklist, input.TaxonName), CreatedUtc = now }],
+        };
+        // One SaveChanges is one transaction: the observation, its photos and the author's identification.
+        db.Observations.Add(observation);
+        await db.SaveChangesAsync(ct);
+        return observation;
+    }
+
+    /// <summary>
+    /// A user's identification: retires their current one (kept as history) and adds the new one;
+    /// the observation's taxon follows the author's current identification until the community
+    /// revision replaces this rule.
+    /// </summary>
+    public static async Task<Identification> IdentifyAsync(FlorascopeDb db, Checklist checklist, int observationId, int userId, string? taxonName,
+        TimeProvider clock, CancellationToken ct = default)
+    {
+        var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
+            ?? throw new ObservationException($"No observation {observationId}.", 404);
+        var name = CanonicalName(checklist, taxonName);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var old in await db.Identifications.Where(i => i.ObservationId == observationId && i.UserId == userId && i.IsCurrent).ToListAsync(ct))
+            old.IsCurrent = false;
+        var identification = new Identification { ObservationId = observationId, UserId = userId, TaxonName = name, CreatedUtc = now };
+        db.Identifications.Add(identification);
+        if (userId == observation.AuthorId) observation.TaxonName = name;
+        observation.UpdatedUtc = now;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return identification;
+    }
+
+    /// <summary>Deletes an observation; only its author (or an admin) may.</summary>
+    public static async Task DeleteAsync(FlorascopeDb db, int observationId, int userId, bool isAdmin, CancellationToken ct = default)
+    {
+        var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
+            ?? throw new ObservationException($"No observation {observationId}.", 404);
+        if (observation.AuthorId != userId && !isAdmin) throw new ObservationException("Only the author can delete an observation.", 403);
+        db.Observations.Remove(observation);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public static void Validate(NewObservation input, Checklist checklist, DateTime nowUtc)
+    {
+        if (input.Photos.Count == 0) throw new ObservationException("An observation needs at least one photo.");
+        if (input.Photos.Count > MaxPhotos) throw new ObservationException($"At most {MaxPhotos} photos of one plant.");
+        foreach (var p in input.Photos)
+            if (!Organs.IsKnown(p.Organ)) throw new ObservationException($"Unknown organ '{p.Organ}': use one of {string.Join(", ", Organs.All)}.");
+        ValidatePlace(input.Latitude, input.Longitude, input.UncertaintyMeters);
+        if (input.ObservedUtc is { } when && (when > nowUtc.AddDays(1) || when.Year < 1800))
+            throw new ObservationException("The date is in the future or before 1800.");
+        if (input.Notes is { Length: > MaxNotes }) throw new ObservationException($"Notes are limited to {MaxNotes} characters.");
+        if (!Licenses.All.Contains(input.License)) throw new ObservationException($"Unknown licence '{input.License}': use one of {string.Join(", ", Licenses.All)}.");
+        if (!checklist.HasProject(input.Project)) throw new ObservationException($"Unknown project '{input.Project}'.");
+        CanonicalName(checklist, input.TaxonName);
+    }
+
+    /// <summary>Coordinates in WGS84 degrees, both or neither; uncertainty 0..100 km.</summary>
+    public static void ValidatePlace(double? latitude, double? longitude, double? uncertainty)
+    {
+        if (latitude.HasValue != longitude.HasValue) throw new ObservationException("Latitude and longitude go together.");
+        if (latitude is { } la && (!double.IsFinite(la) || la < -90 || la > 90)) throw new ObservationException("Latitude must be between -90 and 90.");
+        if (longitude is { } lo && (!double.IsFinite(lo) || lo < -180 || lo > 180)) throw new ObservationException("Longitude must be between -180 and 180.");
+        if (uncertainty is { } u && (!double.IsFinite(u) || u < 0 || u > 100_000)) throw new ObservationException("The uncertainty must be between 0 and 100000 metres.");
+    }
+
+    /// <summary>The checklist's spelling of a taxon name (any case, '_' or spaces); null stays null ("I don't know").</summary>
+    public static string? CanonicalName(Checklist checklist, string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return null;
+        var i = checklist.IndexOf(name);
+        return i >= 0 ? checklist.Taxa[i].ScientificNameWithoutAuthor : throw new ObservationException($"Unknown taxon '{name}'.");
+    }
+}

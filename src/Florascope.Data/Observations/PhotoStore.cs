@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using Florascope.Imaging;
+
+namespace Florascope.Data.Observations;
+
+public enum PhotoSize
+{
+    Original,
+    Medium,
+    Small,
+}
+
+public sealed record StoredPhoto(string Sha256, ImageKind Kind, int Width, int Height);
+
+/// <summary>
+/// Photos on disk by the SHA-256 of their bytes: <c>ab/abcd...</c> (the original as sent),
+/// <c>ab/abcd...-m.jpg</c> (1280 px) and <c>-s.jpg</c> (320 px), upright. A photo sent twice is
+/// stored once. Files are written to a temporary name and renamed, so a reader never sees half a
+/// file; files that no row references (a failed or killed upload) are removed by
+/// <see cref="CollectGarbage"/> once they are old enough not to belong to an upload in progress.
+/// </summary>
+public sealed class PhotoStore(string root)
+{
+    public const int MediumSide = 1280;
+    public const int SmallSide = 320;
+
+    public string Root { get; } = root;
+
+    /// <summary>Checks and stores a photo (all three sizes); returns its hash and upright size.</summary>
+    public StoredPhoto Save(byte[] data, DecodeLimits? limits = null)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(data));
+        var resized = ImageDecoder.Resize(data, [MediumSide, SmallSide], limits: limits);
+        Directory.CreateDirectory(Path.GetDirectoryName(PathOf(hash, PhotoSize.Original))!);
+        WriteOnce(PathOf(hash, PhotoSize.Original), data);
+        WriteOnce(PathOf(hash, PhotoSize.Medium), resized.Jpegs[0]);
+        WriteOnce(PathOf(hash, PhotoSize.Small), resized.Jpegs[1]);
+        return new StoredPhoto(hash, resized.Kind, resized.Width, resized.Height);
+    }
+
+    public string PathOf(string sha256, PhotoSize size)
+    {
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower)) throw new ArgumentException("Not a SHA-256 hash.", nameof(sha256));
+        var name = size switch
+        {
+            PhotoSize.Medium => sha256 + "-m.jpg",
+            PhotoSize.Small => sha256 + "-s.jpg",
+            _ => sha256,
+        };
+        return Path.Combine(Root, sha256[..2], name);
+    }
+
+    /// <summary>Deletes stored photos whose hash is not referenced and whose files are older than <paramref name="minAge"/>.</summary>
+    public int CollectGarbage(IReadOnlySet<string> referenced, TimeSpan minAge)
+    {
+        if (!Directory.Exists(Root)) return 0;
+        var removed = 0;
+        var cutoff = DateTime.UtcNow - minAge;
+        foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories))
+        {
+            var name = Path.GetFileName(file);
+            var hash = name.Length >= 64 ? name[..64] : name;
+            var isTemp = name.Contains(".tmp-", StringComparison.Ordinal);
+            if ((!isTemp && referenced.Contains(hash)) || File.GetLastWriteTimeUtc(file) > cutoff) continue;
+            File.Delete(file);
+            removed++;
+        }
+        return removed;
+    }
+
+    private static void WriteOnce(string path, byte[] bytes)
+    {
+        if (File.Exists(path))
+        {
+            // Touch it, so garbage collection sees it as part of this (recent) upload.
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+            return;
+        }
+        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Security.Claims;
+using Florascope.Data;
+using Florascope.Data.Observations;
+using Florascope.Identification;
+using Florascope.Web.Accounts;
+using Florascope.Web.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Florascope.Web.Observations;
+
+public sealed record PhotoInfo(string Sha256, string Organ, int Width, int Height, string Url, string Medium, string Small);
+
+public sealed record IdentificationInfo(int Id, int UserId, string UserName, string? TaxonName, bool IsCurrent, DateTime CreatedUtc);
+
+public sealed record ObservationSummary(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude,
+    int AuthorId, string AuthorName, string? Thumbnail, DateTime CreatedUtc);
+
+public sealed record ObservationDetail(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude, double? UncertaintyMeters,
+    string? Notes, string License, string Project, int AuthorId, string AuthorName, DateTime CreatedUtc,
+    IReadOnlyList<PhotoInfo> Photos, IReadOnlyList<IdentificationInfo> Identifications);
+
+/// <summary>The observations behind the pages: create, read, identify, delete, and the map's GeoJSON.</summary>
+public static class ObservationsApi
+{
+    public const int MaxPageSize = 100;
+    public const int MaxGeoFeatures = 5000;
+
+    public static RouteGroupBuilder MapObservationsApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api").WithTags("Observations");
+        g.MapPost("/observations", Create).DisableAntiforgery()
+            .WithSummary("Create an observation (multipart: photos + organs, observedUtc, latitude, longitude, uncertainty, notes, license, project, taxon; anti-forgery token).");
+        g.MapGet("/observations", Latest).WithSummary("The latest observations, newest first (page from 1).");
+        g.MapGet("/observations/{id:int}", Get).WithSummary("One observation with its photos and identifications.");
+        g.MapPost("/observations/{id:int}/identifications", Identify).DisableAntiforgery()
+            .WithSummary("Propose a taxon (form: taxon, empty for 'I don't know'); replaces your previous identification.");
+        g.MapDelete("/observations/{id:int}", Delete).WithSummary("Delete an observation (its author only; anti-forgery token in the header).");
+        g.MapGet("/observations.geojson", Geo).WithSummary("Observations in a viewport as GeoJSON (bbox=minLon,minLat,maxLon,maxLat; taxon, project, from, to).");
+        g.MapGet("/photos/{sha256}", Photo).WithSummary("A stored photo: size o (original), m (1280 px) or s (320 px).");
+        return g;
+    }
+
+    public static async Task<Results<Created<ObservationDetail>, JsonHttpResult<ApiError>>> Create(HttpContext context, ClaimsPrincipal user,
+        FlorascopeDb db, PhotoStore photos, IdentificationEngine engine, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
+    {
+        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to save an observation.");
+        if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
+        try
+        {
+            var files = form.Files.GetFiles("photos");
+            var organs = form["organs"];
+            if (organs.Count != 0 && organs.Count != files.Count)
+                return ApiErrors.BadRequest($"{organs.Count} organs for {files.Count} photos: one per photo, in order, or none.");
+            var list = new List<NewPhoto>();
+            foreach (var (file, i) in files.Select((f, i) => (f, i)))
+            {
+                using var stream = new MemoryStream();
+                await file.CopyToAsync(stream, ct);
+                list.Add(new NewPhoto(stream.ToArray(), organs.Count == 0 ? "auto" : organs[i] ?? "auto"));
+            }
+            var input = new NewObservation
+            {
+                Photos = list,
+                ObservedUtc = OptionalDate(form["observedUtc"]),
+                Latitude = OptionalDouble(form["latitude"], "latitude"),
+                Longitude = OptionalDouble(form["longitude"], "longitude"),
+                UncertaintyMeters = OptionalDouble(form["uncertainty"], "uncertainty"),
+                Notes = form["notes"].ToString(),
+                License = form["license"].ToString() is { Length: > 0 } l ? l : Licenses.Default,
+                Project = form["project"].ToString() is { Length: > 0 } p ? p : "all",
+                TaxonName = form["taxon"].ToString(),
+            };
+            var observation = await ObservationWriter.CreateAsync(db, photos, engine.Bundle.Checklist, userId, input, clock, ct);
+            var detail = await DetailAsync(db, observation.Id, ct);
+            return TypedResults.Created($"/api/observations/{observation.Id}", detail!);
+        }
+        catch (ObservationException e)
+        {
+            return ApiErrors.Error(e.Status, e.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<List<ObservationSummary>>, JsonHttpResult<ApiError>>> Latest(FlorascopeDb db, int? page, int? pageSize,
+        string? taxon, int? user, CancellationToken ct)
+    {
+        var size = pageSize ?? 20;
+        var p = page ?? 1;
+        if (size is < 1 or > MaxPageSize || p < 1) return ApiErrors.BadRequest($"pageSize is 1..{MaxPageSize} and page starts at 1.");
+        var query = db.Observations.AsNoTracking().Where(o => !o.IsSynthetic);
+        if (!string.IsNullOrEmpty(taxon)) query = query.Where(o => o.TaxonName == taxon);
+        if (user is { } u) query = query.Where(o => o.AuthorId == u);
+        var rows = await query.OrderByDescending(o => o.CreatedUtc).ThenByDescending(o => o.Id)
+            .Skip((p - 1) * size).Take(size)
+            .Select(o => new
+            {
+                o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude, o.AuthorId, o.CreatedUtc,
+                Author = db.Users.Where(x => x.Id == o.AuthorId).Select(x => x.DisplayName).FirstOrDefault(),
+                Photo = o.Photos.OrderBy(x => x.Position).Select(x => x.Sha256).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(r => new ObservationSummary(r.Id, r.TaxonName, r.ObservedUtc, r.Latitude, r.Longitude, r.AuthorId,
+            r.Author ?? "", r.Photo is null ? null : $"/api/photos/{r.Photo}?size=s", r.CreatedUtc)).ToList());
+    }
+
+    public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Get(int id, FlorascopeDb db, CancellationToken ct) =>
+        await DetailAsync(db, id, ct) is { } detail ? TypedResults.Ok(detail) : ApiErrors.Error(404, $"No observation {id}.");
+
+    public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Identify(int id, HttpContext context, ClaimsPrincipal user,
+        FlorascopeDb db, IdentificationEngine engine, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
+    {
+        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to identify.");
+        if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
+        try
+        {
+            await ObservationWriter.IdentifyAsync(db, engine.Bundle.Checklist, id, userId, form["taxon"].ToString(), clock, ct);
+            return TypedResults.Ok((await DetailAsync(db, id, ct))!);
+        }
+        catch (ObservationException e)
+        {
+            return ApiErrors.Error(e.Status, e.Message);
+        }
+    }
+
+    public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Delete(int id, HttpContext context, ClaimsPrincipal user,
+        FlorascopeDb db, IAntiforgery antiforgery, CancellationToken ct)
+    {
+        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in first.");
+        if (!await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
+        try
+        {
+            await ObservationWriter.DeleteAsync(db, id, userId, AccountsApi.IsAdmin(user), ct);
+            return TypedResults.NoContent();
+        }
+        catch (ObservationException e)
+        {
+            return ApiErrors.Error(e.Status, e.Message);
+        }
+    }
+
+    /// <summary>The map's data: points in a viewport, newest first, capped; filters by taxon, project and date.</summary>
+    public static async Task<IResult> Geo(FlorascopeDb db, string? bbox, string? taxon, string? project, DateTime? from, DateTime? to, int? limit, CancellationToken ct)
+    {
+        var query = db.Observations.AsNoTracking().Where(o => !o.IsSynthetic && o.Latitude != null && o.Longitude != null);
+        if (bbox is not null)
+        {
+            var parts = bbox.Split(',');
+            if (parts.Length != 4 || !parts.All(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+                return ApiErrors.BadRequest("bbox is minLon,minLat,maxLon,maxLat in degrees.");
+            var b = parts.Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            if (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3])
+                return ApiErrors.BadRequest("bbox is minLon,minLat,maxLon,maxLat with -180 <= lon <= 180 and -90 <= lat <= 90.");
+            query = query.Where(o => o.Longitude >= b[0] && o.Longitude <= b[2] && o.Latitude >= b[1] && o.Latitude <= b[3]);
+        }
+        if (!string.IsNullOrEmpty(taxon)) query = query.Where(o => o.TaxonName == taxon);
+        if (!string.IsNullOrEmpty(project)) query = query.Where(o => o.Project == project);
+        if (from is { } f) query = query.Where(o => o.ObservedUtc >= f.ToUniversalTime());
+        if (to is { } t) query = query.Where(o => o.ObservedUtc <= t.ToUniversalTime());
+        var max = Math.Clamp(limit ?? 1000, 1, MaxGeoFeatures);
+        var rows = await query.OrderByDescending(o => o.CreatedUtc).Take(max)
+            .Select(o => new { o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude }).ToListAsync(ct);
+        return TypedResults.Json(new
+        {
+            type = "FeatureCollection",
+            features = rows.Select(r => new
+            {
+                type = "Feature",
+                id = r.Id,
+                geometry = new { type = "Point", coordinates = new[] { r.Longitude!.Value, r.Latitude!.Value } },
+                properties = new { id = r.Id, taxon = r.TaxonName, observed = r.ObservedUtc },
+            }),
+        }, contentType: "application/geo+json");
+    }
+
+    public static IResult Photo(string sha256, string? size, PhotoStore photos)
+    {
+        var s = size switch { null or "" or "o" => PhotoSize.Original, "m" => PhotoSize.Medium, "s" => PhotoSize.Small, _ => (PhotoSize?)null };
+        if (s is null) return ApiErrors.BadRequest("size must be o, m or s.");
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower)) return ApiErrors.Error(404, "No such photo.");
+        var path = photos.PathOf(sha256, s.Value);
+        if (!File.Exists(path)) return ApiErrors.Error(404, "No such photo.");
+        var type = s == PhotoSize.Original && Imaging.ImageFormat.Sniff(File.ReadAllBytes(path).AsSpan(0, 16)) == Imaging.ImageKind.Png ? "image/png" : "image/jpeg";
+        return TypedResults.PhysicalFile(path, type);
+    }
+
+    private static async Task<ObservationDetail?> DetailAsync(FlorascopeDb db, int id, CancellationToken ct)
+    {
+        var o = await db.Observations.AsNoTracking().Include(x => x.Photos).Include(x => x.Identifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (o is null) return null;
+        var userIds = o.Identifications.Select(i => i.UserId).Append(o.AuthorId).Distinct().ToList();
+        var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return new ObservationDetail(o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude, o.UncertaintyMeters, o.Notes, o.License, o.Project,
+            o.AuthorId, names.GetValueOrDefault(o.AuthorId) ?? "", o.CreatedUtc,
+            [.. o.Photos.OrderBy(p => p.Position).Select(p => new PhotoInfo(p.Sha256, p.Organ, p.Width, p.Height,
+                $"/api/photos/{p.Sha256}", $"/api/photos/{p.Sha256}?size=m", $"/api/photos/{p.Sha256}?size=s"))],
+            [.. o.Identifications.OrderBy(i => i.CreatedUtc).ThenBy(i => i.Id).Select(i => new IdentificationInfo(i.Id, i.UserId,
+                names.GetValueOrDefault(i.UserId) ?? "", i.TaxonName, i.IsCurrent, i.CreatedUtc))]);
+    }
+
+    private static double? OptionalDouble(string? text, string name) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+        : throw new ObservationException($"{name} must be a number.");
+
+    private static DateTime? OptionalDate(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var d) ? d
+        : throw new ObservationException("observedUtc must be an ISO 8601 date and time.");
+}
