@@ -21,11 +21,16 @@ public static class ApiKeyCommand
 
         var name = new Option<string>("--name") { Description = "Who or what the key is for.", Required = true };
         var quota = new Option<int>("--daily-quota") { Description = "Identifications a day (UTC).", DefaultValueFactory = _ => ApiKeyStore.DefaultDailyQuota };
-        var create = new Command("create", "Create a key; the key is printed once, alone on the last line.") { name, quota };
+        var owner = new Option<string?>("--user") { Description = "The account the key belongs to (user name)." };
+        var create = new Command("create", "Create a key; the key is printed once, alone on the last line.") { name, quota, owner };
         create.SetAction(parse => CliRunner.Run(() =>
         {
             using var db = Open(parse, dataDir, database, connection);
-            var (key, secret) = ApiKeyStore.CreateAsync(db, parse.GetValue(name)!, parse.GetValue(quota), TimeProvider.System).GetAwaiter().GetResult();
+            int? userId = null;
+            if (parse.GetValue(owner) is { } who)
+                userId = db.Users.Where(u => u.UserName == who.Trim().ToLower()).Select(u => (int?)u.Id).FirstOrDefault()
+                    ?? throw new ArgumentException($"No account '{who}'.");
+            var (key, secret) = ApiKeyStore.CreateAsync(db, parse.GetValue(name)!, parse.GetValue(quota), TimeProvider.System, userId).GetAwaiter().GetResult();
             Console.WriteLine($"Created API key {key.Id} '{key.Name}' ({key.DailyQuota} identifications a day). Keep it: it is not shown again.");
             Console.WriteLine(secret);
             return ExitCodes.Ok;

@@ -6,4 +6,5 @@ root.Subcommands.Add(IdentifyCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(ApiKeyCommand.Create());
+root.Subcommands.Add(UserCommand.Create());
 return root.Parse(args).Invoke();

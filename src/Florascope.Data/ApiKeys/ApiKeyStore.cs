@@ -10,7 +10,12 @@ public static class ApiKeyStore
     public const int DefaultDailyQuota = 500;
     private const string KeyPrefix = "fsk_";
 
-    public static async Task<(ApiKey Key, string Secret)> CreateAsync(FlorascopeDb db, string name, int dailyQuota, TimeProvider clock, CancellationToken ct = default)
+    public static Task<(ApiKey Key, string Secret)> CreateAsync(FlorascopeDb db, string name, int dailyQuota, TimeProvider clock, CancellationToken ct = default) =>
+        CreateAsync(db, name, dailyQuota, clock, null, ct);
+
+    /// <summary>Creates a key, optionally owned by an account.</summary>
+    public static async Task<(ApiKey Key, string Secret)> CreateAsync(FlorascopeDb db, string name, int dailyQuota, TimeProvider clock,
+        int? userId, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("An API key needs a name.");
         if (dailyQuota < 0) throw new ArgumentException("The daily quota cannot be negative.");
@@ -22,6 +27,7 @@ public static class ApiKeyStore
             Prefix = secret[..12],
             DailyQuota = dailyQuota,
             CreatedUtc = clock.GetUtcNow(),
+            UserId = userId,
         };
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);

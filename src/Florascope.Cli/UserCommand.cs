@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Florascope.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Florascope.Cli;
+
+/// <summary><c>florascope user list|grant-admin|revoke-admin</c>, on the server's database (like apikey).</summary>
+public static class UserCommand
+{
+    public static Command Create()
+    {
+        var dataDir = new Option<string?>("--data-dir") { Description = "Data directory (default: $Florascope__DataDirectory or ~/.local/share/florascope).", Recursive = true };
+        var database = new Option<string?>("--database") { Description = "sqlite (default) or postgres.", Recursive = true };
+        var connection = new Option<string?>("--connection") { Description = "Database connection string (PostgreSQL).", Recursive = true };
+
+        var list = new Command("list", "List the accounts.");
+        list.SetAction(parse => CliRunner.Run(() =>
+        {
+            using var db = Open(parse, dataDir, database, connection);
+            Console.WriteLine($"{"id",5}  {"user name",-24} {"admin",-5}  created (UTC)");
+            foreach (var u in db.Users.AsNoTracking().OrderBy(u => u.Id).ToList())
+                Console.WriteLine($"{u.Id,5}  {u.UserName,-24} {(u.IsAdmin ? "yes" : "no"),-5}  {u.CreatedUtc:yyyy-MM-dd HH:mm}");
+            return ExitCodes.Ok;
+        }));
+
+        Command SetAdmin(string name, bool admin, string description)
+        {
+            var userName = new Argument<string>("user") { Description = "The account's user name." };
+            var command = new Command(name, description) { userName };
+            command.SetAction(parse => CliRunner.Run(() =>
+            {
+                using var db = Open(parse, dataDir, database, connection);
+                var who = parse.GetValue(userName)!.Trim().ToLowerInvariant();
+                var user = db.Users.FirstOrDefault(u => u.UserName == who) ?? throw new ArgumentException($"No account '{who}'.");
+                user.IsAdmin = admin;
+                db.SaveChanges();
+                Console.WriteLine($"{user.UserName} is {(admin ? "now" : "no longer")} an administrator (effective at their next sign-in).");
+                return ExitCodes.Ok;
+            }));
+            return command;
+        }
+
+        return new Command("user", "Manage the observatory's accounts.")
+        {
+            dataDir, database, connection, list,
+            SetAdmin("grant-admin", true, "Make an account an administrator."),
+            SetAdmin("revoke-admin", false, "Take the administrator role from an account."),
+        };
+    }
+
+    private static FlorascopeDb Open(ParseResult parse, Option<string?> dataDir, Option<string?> database, Option<string?> connection)
+    {
+        var settings = DatabaseSettings.FromEnvironment(parse.GetValue(dataDir), parse.GetValue(database), parse.GetValue(connection));
+        settings.Migrate();
+        return settings.CreateContext();
+    }
+}
