@@ -10,6 +10,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
 {
     ["engine"] = EngineBenchmark.Run,
     ["http"] = HttpBenchmark.Run,
+    ["scale"] = ScaleBenchmark.Run,
 };
 
 // Not a suite: the child process whose peak memory the engine suite reads when the CLI cannot run.

@@ -7,4 +7,5 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(ApiKeyCommand.Create());
 root.Subcommands.Add(UserCommand.Create());
+root.Subcommands.Add(SeedCommand.Create());
 return root.Parse(args).Invoke();

@@ -84,12 +84,15 @@ public sealed record DatabaseSettings
     public void Migrate()
     {
         using var db = CreateContext();
+        var pending = db.Database.GetPendingMigrations().Any();
         db.Database.Migrate();
         if (Provider == DatabaseProvider.Sqlite)
         {
             // WAL lets readers go on while one process writes.
             db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         }
+        // New indexes need statistics, or SQLite's planner may pick a plan a hundred times slower.
+        if (pending) db.Database.ExecuteSqlRaw("ANALYZE;");
     }
 }
 

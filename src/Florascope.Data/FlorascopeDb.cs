@@ -77,6 +77,7 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.HasIndex(o => new { o.IsSynthetic, o.CreatedUtc });
             e.HasIndex(o => new { o.Latitude, o.Longitude });
             e.HasIndex(o => new { o.TaxonName, o.CreatedUtc });
+            e.HasIndex(o => new { o.IsSynthetic, o.ObservedUtc });
             e.HasIndex(o => o.AuthorId);
         });
         b.Entity<ObservationPhoto>(e =>
@@ -92,6 +93,8 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.ToTable("identifications");
             e.Property(i => i.TaxonName).HasMaxLength(200);
             e.HasOne<User>().WithMany().HasForeignKey(i => i.UserId).OnDelete(DeleteBehavior.Cascade);
+            // At most one current identification per user and observation, even under concurrent requests.
+            e.HasIndex(i => new { i.ObservationId, i.UserId }).IsUnique().HasFilter("\"IsCurrent\"").HasDatabaseName("IX_identifications_current");
             e.HasIndex(i => new { i.ObservationId, i.UserId, i.IsCurrent });
             e.HasIndex(i => new { i.UserId, i.IsCurrent });
         });

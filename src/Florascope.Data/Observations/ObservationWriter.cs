@@ -88,7 +88,15 @@ public static class ObservationWriter
         db.Identifications.Add(identification);
         if (userId == observation.AuthorId) observation.TaxonName = name;
         observation.UpdatedUtc = now;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique index on current identifications: the same user identified it concurrently.
+            throw new ObservationException("Another identification of yours was saved at the same moment; try again.", 409);
+        }
         await tx.CommitAsync(ct);
         return identification;
     }

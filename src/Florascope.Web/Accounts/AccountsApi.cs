@@ -53,7 +53,8 @@ public static partial class AccountsApi
     {
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         var userName = form["userName"].ToString().Trim().ToLowerInvariant();
-        var email = form["email"].ToString().Trim();
+        // E-mail addresses compare without case: one account per address.
+        var email = form["email"].ToString().Trim().ToLowerInvariant();
         var password = form["password"].ToString();
         var language = form["language"].ToString() is { Length: > 0 } l ? l : "en";
         if (!UserNamePattern().IsMatch(userName)) return ApiErrors.BadRequest("A user name is 3 to 40 characters: lower-case letters, digits, '.', '-' or '_'.");
@@ -84,8 +85,8 @@ public static partial class AccountsApi
     public static async Task<Results<Ok<AccountInfo>, JsonHttpResult<ApiError>>> SignIn(HttpContext context, FlorascopeDb db, IAntiforgery antiforgery, CancellationToken ct)
     {
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
-        var login = form["login"].ToString().Trim();
-        var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == login.ToLower() || u.Email == login, ct);
+        var login = form["login"].ToString().Trim().ToLowerInvariant();
+        var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == login || u.Email == login, ct);
         var verdict = user is null ? PasswordVerificationResult.Failed : Hasher.VerifyHashedPassword(user, user.PasswordHash, form["password"].ToString());
         if (user is null || verdict == PasswordVerificationResult.Failed)
             return ApiErrors.Error(401, "Unknown user name or wrong password.");

@@ -21,6 +21,12 @@ public sealed class FlorascopeOptions
     public long MaxRequestBytes { get; set; } = 50L * 1024 * 1024;
 
     public InferenceOptions Inference { get; set; } = new();
+
+    /// <summary>
+    /// Serve the synthetic observations of `florascope seed` instead of the real ones (benchmark
+    /// databases only; the two never mix).
+    /// </summary>
+    public bool ShowSyntheticData { get; set; }
 }
 
 public sealed class InferenceOptions

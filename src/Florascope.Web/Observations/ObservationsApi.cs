@@ -8,6 +8,7 @@ using Florascope.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.Observations;
 
@@ -84,25 +85,14 @@ public static class ObservationsApi
     }
 
     public static async Task<Results<Ok<List<ObservationSummary>>, JsonHttpResult<ApiError>>> Latest(FlorascopeDb db, int? page, int? pageSize,
-        string? taxon, int? user, CancellationToken ct)
+        string? taxon, int? user, IOptions<FlorascopeOptions> options, CancellationToken ct)
     {
         var size = pageSize ?? 20;
         var p = page ?? 1;
         if (size is < 1 or > MaxPageSize || p < 1) return ApiErrors.BadRequest($"pageSize is 1..{MaxPageSize} and page starts at 1.");
-        var query = db.Observations.AsNoTracking().Where(o => !o.IsSynthetic);
-        if (!string.IsNullOrEmpty(taxon)) query = query.Where(o => o.TaxonName == taxon);
-        if (user is { } u) query = query.Where(o => o.AuthorId == u);
-        var rows = await query.OrderByDescending(o => o.CreatedUtc).ThenByDescending(o => o.Id)
-            .Skip((p - 1) * size).Take(size)
-            .Select(o => new
-            {
-                o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude, o.AuthorId, o.CreatedUtc,
-                Author = db.Users.Where(x => x.Id == o.AuthorId).Select(x => x.DisplayName).FirstOrDefault(),
-                Photo = o.Photos.OrderBy(x => x.Position).Select(x => x.Sha256).FirstOrDefault(),
-            })
-            .ToListAsync(ct);
+        var rows = await ObservationQueries.LatestAsync(db, p, size, taxon, user, options.Value.ShowSyntheticData, ct);
         return TypedResults.Ok(rows.Select(r => new ObservationSummary(r.Id, r.TaxonName, r.ObservedUtc, r.Latitude, r.Longitude, r.AuthorId,
-            r.Author ?? "", r.Photo is null ? null : $"/api/photos/{r.Photo}?size=s", r.CreatedUtc)).ToList());
+            r.AuthorName ?? "", r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.CreatedUtc)).ToList());
     }
 
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Get(int id, FlorascopeDb db, CancellationToken ct) =>
@@ -141,26 +131,22 @@ public static class ObservationsApi
     }
 
     /// <summary>The map's data: points in a viewport, newest first, capped; filters by taxon, project and date.</summary>
-    public static async Task<IResult> Geo(FlorascopeDb db, string? bbox, string? taxon, string? project, DateTime? from, DateTime? to, int? limit, CancellationToken ct)
+    public static async Task<IResult> Geo(FlorascopeDb db, string? bbox, string? taxon, string? project, DateTime? from, DateTime? to, int? limit,
+        IOptions<FlorascopeOptions> options, CancellationToken ct)
     {
-        var query = db.Observations.AsNoTracking().Where(o => !o.IsSynthetic && o.Latitude != null && o.Longitude != null);
+        BoundingBox? box = null;
         if (bbox is not null)
         {
             var parts = bbox.Split(',');
-            if (parts.Length != 4 || !parts.All(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+            if (parts.Length != 4 || !parts.All(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)))
                 return ApiErrors.BadRequest("bbox is minLon,minLat,maxLon,maxLat in degrees.");
             var b = parts.Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
             if (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3])
                 return ApiErrors.BadRequest("bbox is minLon,minLat,maxLon,maxLat with -180 <= lon <= 180 and -90 <= lat <= 90.");
-            query = query.Where(o => o.Longitude >= b[0] && o.Longitude <= b[2] && o.Latitude >= b[1] && o.Latitude <= b[3]);
+            box = new BoundingBox(b[0], b[1], b[2], b[3]);
         }
-        if (!string.IsNullOrEmpty(taxon)) query = query.Where(o => o.TaxonName == taxon);
-        if (!string.IsNullOrEmpty(project)) query = query.Where(o => o.Project == project);
-        if (from is { } f) query = query.Where(o => o.ObservedUtc >= f.ToUniversalTime());
-        if (to is { } t) query = query.Where(o => o.ObservedUtc <= t.ToUniversalTime());
-        var max = Math.Clamp(limit ?? 1000, 1, MaxGeoFeatures);
-        var rows = await query.OrderByDescending(o => o.CreatedUtc).Take(max)
-            .Select(o => new { o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude }).ToListAsync(ct);
+        var rows = await ObservationQueries.InViewportAsync(db, box, taxon, project, from?.ToUniversalTime(), to?.ToUniversalTime(),
+            Math.Clamp(limit ?? 1000, 1, MaxGeoFeatures), options.Value.ShowSyntheticData, ct);
         return TypedResults.Json(new
         {
             type = "FeatureCollection",
@@ -168,7 +154,7 @@ public static class ObservationsApi
             {
                 type = "Feature",
                 id = r.Id,
-                geometry = new { type = "Point", coordinates = new[] { r.Longitude!.Value, r.Latitude!.Value } },
+                geometry = new { type = "Point", coordinates = new[] { r.Longitude, r.Latitude } },
                 properties = new { id = r.Id, taxon = r.TaxonName, observed = r.ObservedUtc },
             }),
         }, contentType: "application/geo+json");

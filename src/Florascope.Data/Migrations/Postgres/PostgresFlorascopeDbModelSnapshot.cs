@@ -169,6 +169,11 @@ namespace Florascope.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ObservationId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_identifications_current")
+                        .HasFilter("\"IsCurrent\"");
+
                     b.HasIndex("UserId", "IsCurrent");
 
                     b.HasIndex("ObservationId", "UserId", "IsCurrent");
@@ -231,6 +236,8 @@ namespace Florascope.Data.Migrations.Postgres
                     b.HasIndex("AuthorId");
 
                     b.HasIndex("IsSynthetic", "CreatedUtc");
+
+                    b.HasIndex("IsSynthetic", "ObservedUtc");
 
                     b.HasIndex("Latitude", "Longitude");
 

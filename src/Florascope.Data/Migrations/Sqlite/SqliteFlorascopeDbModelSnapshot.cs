@@ -158,6 +158,11 @@ namespace Florascope.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ObservationId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_identifications_current")
+                        .HasFilter("\"IsCurrent\"");
+
                     b.HasIndex("UserId", "IsCurrent");
 
                     b.HasIndex("ObservationId", "UserId", "IsCurrent");
@@ -218,6 +223,8 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.HasIndex("AuthorId");
 
                     b.HasIndex("IsSynthetic", "CreatedUtc");
+
+                    b.HasIndex("IsSynthetic", "ObservedUtc");
 
                     b.HasIndex("Latitude", "Longitude");
 

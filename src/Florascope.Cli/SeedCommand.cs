@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Florascope.Bundles;
+using Florascope.Data;
+using Florascope.Data.Observations;
+
+namespace Florascope.Cli;
+
+/// <summary>
+/// <c>florascope seed --observations N</c>: synthetic observations over the demo taxa, for
+/// benchmarks only, in a database of their own (it refuses one with real observations).
+/// </summary>
+public static class SeedCommand
+{
+    public static Command Create()
+    {
+        var count = new Option<int>("--observations") { Description = "How many synthetic observations to add.", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Random seed (the same seed gives the same data).", DefaultValueFactory = _ => 1 };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Data directory of the benchmark database (default: $Florascope__DataDirectory)." };
+        var database = new Option<string?>("--database") { Description = "sqlite (default) or postgres." };
+        var connection = new Option<string?>("--connection") { Description = "Database connection string (PostgreSQL)." };
+        var model = new Option<string?>("--model") { Description = "Model bundle whose checklist gives the taxa (default: models/demo)." };
+
+        var command = new Command("seed", "Add synthetic observations to a benchmark database (never to one with real data).")
+        { count, seed, dataDir, database, connection, model };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            var n = parse.GetValue(count);
+            if (n < 1) throw new ArgumentException("--observations must be at least 1.");
+            var settings = DatabaseSettings.FromEnvironment(parse.GetValue(dataDir), parse.GetValue(database), parse.GetValue(connection));
+            var checklist = ModelBundle.Load(parse.GetValue(model) ?? ModelBundle.DefaultDirectory).Checklist;
+            var bar = new ProgressBar();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            int added;
+            try
+            {
+                added = SyntheticSeeder.SeedAsync(settings, checklist, n, parse.GetValue(seed),
+                    new Florascope.Learning.SyncProgress<(int Done, int Total)>(p => bar.Report(("insert", p.Done, p.Total)))).GetAwaiter().GetResult();
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new ArgumentException(e.Message, e);
+            }
+            bar.Finish();
+            Console.WriteLine($"Added {added} synthetic observations in {clock.Elapsed.TotalSeconds:F1} s ({settings.Provider}).");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

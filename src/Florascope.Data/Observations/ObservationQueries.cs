@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Florascope.Data.Observations;
+
+/// <summary>A point on the map.</summary>
+public sealed record MapPoint(int Id, string? TaxonName, DateTime ObservedUtc, double Latitude, double Longitude);
+
+/// <summary>One line of the latest-observations list.</summary>
+public sealed record LatestRow(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude, int AuthorId,
+    string? AuthorName, string? FirstPhoto, DateTime CreatedUtc);
+
+/// <summary>A map viewport in degrees.</summary>
+public sealed record BoundingBox(double MinLon, double MinLat, double MaxLon, double MaxLat);
+
+/// <summary>
+/// The read queries behind the pages and the map, shared by the API and the scale benchmark.
+/// <paramref name="synthetic"/> selects seeded benchmark rows or real ones: the two never mix.
+/// </summary>
+public static class ObservationQueries
+{
+    public static Task<List<LatestRow>> LatestAsync(FlorascopeDb db, int page, int pageSize, string? taxon = null, int? authorId = null,
+        bool synthetic = false, CancellationToken ct = default)
+    {
+        var query = db.Observations.AsNoTracking().Where(o => o.IsSynthetic == synthetic);
+        if (!string.IsNullOrEmpty(taxon)) query = query.Where(o => o.TaxonName == taxon);
+        if (authorId is { } a) query = query.Where(o => o.AuthorId == a);
+        return query.OrderByDescending(o => o.CreatedUtc).ThenByDescending(o => o.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(o => new LatestRow(o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude, o.AuthorId,
+                db.Users.Where(x => x.Id == o.AuthorId).Select(x => x.DisplayName).FirstOrDefault(),
+                o.Photos.OrderBy(x => x.Position).Select(x => x.Sha256).FirstOrDefault(),
+                o.CreatedUtc))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Rows scanned newest-first before the viewport query falls back to the position index.</summary>
+    public const int NewestScan = 20_000;
+
+    /// <summary>Largest date range, in rows, read whole through the date index.</summary>
+    public const int DateWindow = 200_000;
+
+    /// <summary>
+    /// The newest <paramref name="limit"/> observations with a position inside the box (and the
+    /// filters). Two plans, because no single index serves every viewport: a large viewport holds
+    /// enough of the newest observations, found by scanning them newest-first; a small one has few
+    /// rows in all, found through the position index and then sorted; a short date range is read
+    /// whole through the date index.
+    /// </summary>
+    public static async Task<List<MapPoint>> InViewportAsync(FlorascopeDb db, BoundingBox? box, string? taxon, string? project,
+        DateTime? fromUtc, DateTime? toUtc, int limit, bool synthetic = false, CancellationToken ct = default)
+    {
+        var all = db.Observations.AsNoTracking().Where(o => o.IsSynthetic == synthetic);
+        var newest = all.OrderByDescending(o => o.CreatedUtc).Take(NewestScan);
+        var fast = await Filter(newest, box, taxon, project, fromUtc, toUtc, limit).ToListAsync(ct);
+        if (fast.Count == limit) return fast;
+        if (fromUtc is not null || toUtc is not null)
+        {
+            // A date range that holds few rows is read whole through the date index.
+            var inRange = all;
+            if (fromUtc is { } f) inRange = inRange.Where(o => o.ObservedUtc >= f);
+            if (toUtc is { } t) inRange = inRange.Where(o => o.ObservedUtc <= t);
+            var window = inRange.OrderByDescending(o => o.ObservedUtc).Take(DateWindow + 1);
+            if (await window.CountAsync(ct) <= DateWindow)
+                return await Filter(window, box, taxon, project, null, null, limit).ToListAsync(ct);
+        }
+        return await Filter(all, box, taxon, project, fromUtc, toUtc, limit).ToListAsync(ct);
+    }
+
+    private static IQueryable<MapPoint> Filter(IQueryable<Observation> source, BoundingBox? box, string? taxon, string? project,
+        DateTime? fromUtc, DateTime? toUtc, int limit)
+    {
+        var query = source.Where(o => o.Latitude != null && o.Longitude != null);
+        if (box is { } b)
+            query = query.Where(o => o.Latitude >= b.MinLat && o.Latitude <= b.MaxLat && o.Longitude >= b.MinLon && o.Longitude <= b.MaxLon);
+        if (!string.IsNullOrEmpty(taxon)) query = query.Where(o => o.TaxonName == taxon);
+        if (!string.IsNullOrEmpty(project)) query = query.Where(o => o.Project == project);
+        if (fromUtc is { } f) query = query.Where(o => o.ObservedUtc >= f);
+        if (toUtc is { } t) query = query.Where(o => o.ObservedUtc <= t);
+        return query.OrderByDescending(o => o.CreatedUtc).Take(limit)
+            .Select(o => new MapPoint(o.Id, o.TaxonName, o.ObservedUtc, o.Latitude!.Value, o.Longitude!.Value));
+    }
+}
