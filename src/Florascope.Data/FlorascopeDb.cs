@@ -13,6 +13,7 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
 {
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<QuotaUsage> QuotaUsage => Set<QuotaUsage>();
+    public DbSet<AddressUsage> AddressUsage => Set<AddressUsage>();
     public DbSet<User> Users => Set<User>();
     public DbSet<Observation> Observations => Set<Observation>();
     public DbSet<ObservationPhoto> ObservationPhotos => Set<ObservationPhoto>();
@@ -52,6 +53,14 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.Property(q => q.Day).HasColumnName("day");
             e.Property(q => q.Count).HasColumnName("count");
             e.HasOne<ApiKey>().WithMany().HasForeignKey(q => q.ApiKeyId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<AddressUsage>(e =>
+        {
+            e.ToTable("address_usage");
+            e.HasKey(q => new { q.AddressHash, q.Day });
+            e.Property(q => q.AddressHash).HasColumnName("address_hash").HasMaxLength(64);
+            e.Property(q => q.Day).HasColumnName("day");
+            e.Property(q => q.Count).HasColumnName("count");
         });
         b.Entity<User>(e =>
         {

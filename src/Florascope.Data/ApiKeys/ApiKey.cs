@@ -22,3 +22,11 @@ public sealed class QuotaUsage
     public DateOnly Day { get; set; }
     public int Count { get; set; }
 }
+
+/// <summary>Identifications counted for one network address (stored as a salted hash) on one UTC day: the web app's limit without an account.</summary>
+public sealed class AddressUsage
+{
+    public required string AddressHash { get; set; }
+    public DateOnly Day { get; set; }
+    public int Count { get; set; }
+}

@@ -24,9 +24,18 @@ public static class QuotaStore
         return rows.Count == 0 ? null : rows[0];
     }
 
-    /// <summary>Gives back one identification (the request failed before the model ran).</summary>
-    public static Task RefundAsync(FlorascopeDb db, int keyId, DateOnly day, CancellationToken ct = default) =>
-        db.Database.ExecuteSqlAsync($"UPDATE quota_usage SET count = count - 1 WHERE api_key_id = {keyId} AND day = {day} AND count > 0", ct);
+    /// <summary>The same atomic count for a network address (the web app's identifications without an account).</summary>
+    public static async Task<int?> TryConsumeAddressAsync(FlorascopeDb db, string addressHash, int quota, DateOnly day, CancellationToken ct = default)
+    {
+        if (quota <= 0) return null;
+        var rows = await db.Database.SqlQuery<int>($"""
+            INSERT INTO address_usage (address_hash, day, count) VALUES ({addressHash}, {day}, 1)
+            ON CONFLICT (address_hash, day) DO UPDATE SET count = address_usage.count + 1
+            WHERE address_usage.count < {quota}
+            RETURNING count AS "Value"
+            """).ToListAsync(ct);
+        return rows.Count == 0 ? null : rows[0];
+    }
 
     public static async Task<int> CountAsync(FlorascopeDb db, int keyId, DateOnly day, CancellationToken ct = default) =>
         await db.QuotaUsage.AsNoTracking().Where(q => q.ApiKeyId == keyId && q.Day == day).Select(q => q.Count).FirstOrDefaultAsync(ct);

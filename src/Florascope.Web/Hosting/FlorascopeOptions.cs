@@ -27,6 +27,9 @@ public sealed class FlorascopeOptions
     /// databases only; the two never mix).
     /// </summary>
     public bool ShowSyntheticData { get; set; }
+
+    /// <summary>Identifications a day per network address in the web app without an account.</summary>
+    public int AnonymousDailyIdentifications { get; set; } = 50;
 }
 
 public sealed class InferenceOptions

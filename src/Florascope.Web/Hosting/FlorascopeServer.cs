@@ -49,6 +49,7 @@ public static class FlorascopeServer
         builder.Services.AddSingleton(new InferencePool(inference.EffectiveWorkers, inference.QueueLimit));
         builder.Services.AddSingleton(new ServerPaths(database.DataDirectory, imageDirectory, bundle));
         builder.Services.AddSingleton(new PhotoStore(Path.Combine(database.DataDirectory, "photos")));
+        builder.Services.AddSingleton(new AddressSalt(database.DataDirectory));
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(c =>
         {
             c.Cookie.Name = "florascope";
@@ -86,6 +87,7 @@ public static class FlorascopeServer
         app.MapScalarApiReference();
         app.MapHomeApi();
         app.MapIdentifyApi();
+        app.MapWebIdentifyApi();
         app.MapTaxonomyApi();
         app.MapQuotaApi();
         app.MapMediaApi();

@@ -49,6 +49,24 @@ public static class IdentifyApi
         if (key is null) return keyError!;
         var (query, queryError) = ParseQuery(request.Query);
         if (query is null) return ApiErrors.BadRequest(queryError!);
+        return await RunAsync(project, request, query, engine, pool, async () =>
+        {
+            var used = await QuotaStore.TryConsumeAsync(db, key.Id, key.DailyQuota, QuotaStore.Today(clock), ct);
+            ApiKeyAccess.AddQuotaHeaders(request.HttpContext.Response, key, used ?? key.DailyQuota, clock);
+            return used is null
+                ? (null, ApiErrors.Error(429, $"The daily quota of {key.DailyQuota} identifications of this api-key is used up; it resets at 00:00 UTC."))
+                : (key.DailyQuota - used.Value, null);
+        }, ct);
+    }
+
+    /// <summary>
+    /// The identification pipeline shared by the API and the web app: project (404), admission
+    /// (503), multipart photos (400/413), validation and decoding (400/413/415), then the caller's
+    /// quota (counted only for good requests, just before the model runs), the network and the body.
+    /// </summary>
+    public static async Task<IResult> RunAsync(string project, HttpRequest request, IdentifyQuery query, IdentificationEngine engine,
+        InferencePool pool, Func<Task<(int? Remaining, IResult? Refusal)>> consume, CancellationToken ct)
+    {
         if (!engine.Bundle.Checklist.HasProject(project))
             return ApiErrors.Error(404, $"Unknown project '{project}': see /v2/projects ({string.Join(", ", engine.Bundle.Checklist.Projects)}).");
 
@@ -81,22 +99,14 @@ public static class IdentifyApi
             return ApiErrors.Error(ApiErrors.StatusOf(e), e.Message);
         }
 
-        // Counted once the request is known to be good, just before the model runs (docs/api.md).
-        var day = QuotaStore.Today(clock);
-        var used = await QuotaStore.TryConsumeAsync(db, key.Id, key.DailyQuota, day, ct);
-        if (used is null)
-        {
-            ApiKeyAccess.AddQuotaHeaders(request.HttpContext.Response, key, key.DailyQuota, clock);
-            return ApiErrors.Error(429, $"The daily quota of {key.DailyQuota} identifications of this api-key is used up; it resets at 00:00 UTC.");
-        }
-        ApiKeyAccess.AddQuotaHeaders(request.HttpContext.Response, key, used.Value, clock);
+        var (remaining, refusal) = await consume();
+        if (refusal is not null) return refusal;
 
         var result = engine.Identify(prepared);
         if (result.Rejected) return ApiErrors.Error(404, "Species not found");
 
         var baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
-        var body = ApiV2.Build(result, query.IncludeRelatedImages, query.Type, r => MediaUrls(baseUrl, r), key.DailyQuota - used.Value);
-        return TypedResults.Ok(body);
+        return TypedResults.Ok(ApiV2.Build(result, query.IncludeRelatedImages, query.Type, r => MediaUrls(baseUrl, r), remaining));
     }
 
     public static ApiImageUrl MediaUrls(string baseUrl, ReferenceImage image)

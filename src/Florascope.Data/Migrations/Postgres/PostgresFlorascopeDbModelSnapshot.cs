@@ -71,6 +71,26 @@ namespace Florascope.Data.Migrations.Postgres
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Florascope.Data.ApiKeys.AddressUsage", b =>
+                {
+                    b.Property<string>("AddressHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("address_hash");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.HasKey("AddressHash", "Day");
+
+                    b.ToTable("address_usage", (string)null);
+                });
+
             modelBuilder.Entity("Florascope.Data.ApiKeys.ApiKey", b =>
                 {
                     b.Property<int>("Id")

@@ -64,6 +64,26 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Florascope.Data.ApiKeys.AddressUsage", b =>
+                {
+                    b.Property<string>("AddressHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address_hash");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.HasKey("AddressHash", "Day");
+
+                    b.ToTable("address_usage", (string)null);
+                });
+
             modelBuilder.Entity("Florascope.Data.ApiKeys.ApiKey", b =>
                 {
                     b.Property<int>("Id")

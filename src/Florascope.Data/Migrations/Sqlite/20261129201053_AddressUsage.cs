@@ -1,0 +1,35 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Florascope.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class AddressUsage : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "address_usage",
+                columns: table => new
+                {
+                    address_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_address_usage", x => new { x.address_hash, x.day });
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "address_usage");
+        }
+    }
+}
