@@ -22,7 +22,7 @@ public static class FlorascopeServer
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot() });
         configure?.Invoke(builder);
         var options = builder.Configuration.GetSection(FlorascopeOptions.Section).Get<FlorascopeOptions>() ?? new FlorascopeOptions();
         builder.Services.Configure<FlorascopeOptions>(builder.Configuration.GetSection(FlorascopeOptions.Section));
@@ -79,6 +79,7 @@ public static class FlorascopeServer
         var app = builder.Build();
         database.Migrate();
         app.UseApiErrorBodies();
+        app.UseStaticFiles();
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -93,8 +94,14 @@ public static class FlorascopeServer
         app.MapMediaApi();
         app.MapAccountsApi();
         app.MapObservationsApi();
+        app.MapGet("/map", (IWebHostEnvironment env) => TypedResults.PhysicalFile(Path.Combine(env.WebRootPath, "map.html"), "text/html; charset=utf-8"))
+            .ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>wwwroot of the project when run from it, else the copy next to the binaries.</summary>
+    private static string? WebRoot() =>
+        Directory.Exists(Path.Combine(Directory.GetCurrentDirectory(), "wwwroot")) ? null : Path.Combine(AppContext.BaseDirectory, "wwwroot");
 
     private static void TryAddTimeProvider(this IServiceCollection services)
     {

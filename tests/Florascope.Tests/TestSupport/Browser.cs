@@ -1,0 +1,49 @@
+using Microsoft.Playwright;
+
+namespace Florascope.Tests.TestSupport;
+
+/// <summary>
+/// Headless Chromium from Debian (/usr/bin/chromium, or $FLORASCOPE_CHROMIUM) driven by Playwright;
+/// Playwright's own browser download is never used. Without Chromium a browser test is skipped
+/// with the reason, except under CI=true where it fails.
+/// </summary>
+public static class Browser
+{
+    public static string? ExecutablePath =>
+        Environment.GetEnvironmentVariable("FLORASCOPE_CHROMIUM") is { Length: > 0 } p ? p
+        : File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : null;
+
+    /// <summary>Chromium, or skip/fail per the rule above.</summary>
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        var path = ExecutablePath;
+        if (path is null)
+        {
+            const string why = "Chromium is not installed (apt-get install chromium, or set FLORASCOPE_CHROMIUM); .ci/run installs it.";
+            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail(why);
+            Assert.Skip(why);
+        }
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = path,
+            Headless = true,
+            // No sandbox as root; no background traffic: this machine has no network but loopback.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+        return (playwright, browser);
+    }
+
+    /// <summary>A phone-sized page (360 x 740, touch).</summary>
+    public static Task<IPage> PhonePageAsync(IBrowser browser) =>
+        browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 }, HasTouch = true, IsMobile = true });
+
+    /// <summary>Screenshots are kept as test artifacts under artifacts/screenshots at the repository root.</summary>
+    public static string ScreenshotPath(string name)
+    {
+        var dir = Path.Combine(RepoPaths.Root, "artifacts", "screenshots");
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, name + ".png");
+    }
+}
