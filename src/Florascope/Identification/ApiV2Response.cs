@@ -43,14 +43,14 @@ public static class ApiV2
 {
     /// <summary>Builds the response; <paramref name="imageUrl"/> turns a reference photo into its o/m/s URLs.</summary>
     public static ApiIdentifyResponse Build(IdentificationResult r, bool includeRelatedImages, string? type,
-        Func<ReferenceImage, ApiImageUrl> imageUrl, int? remaining = null, string? organForReferences = null)
+        Func<ReferenceImage, ApiImageUrl> imageUrl, int? remaining = null)
     {
         var results = r.Results.Select(t => new ApiResult(
             Math.Round(t.Score, 5),
             Species(t.Taxon, r.Language),
             t.Taxon.GbifKey is { } g ? new ApiId(g) : null,
             t.Taxon.PowoId is { } p ? new ApiId(p) : null,
-            includeRelatedImages ? t.References.Select(m => Image(m, organForReferences ?? t.Taxon.DemoOrgan, imageUrl)).ToList() : null)).ToList();
+            includeRelatedImages ? t.References.Select(m => Image(m, t.Taxon.DemoOrgan, imageUrl)).ToList() : null)).ToList();
         return new ApiIdentifyResponse(
             new ApiQuery(r.Project, r.ImageHashes, r.Organs, includeRelatedImages, r.NoReject, type),
             r.PredictedOrgans.Select(o => new ApiPredictedOrgan(o.Image, o.FileName, o.Organ, Math.Round(o.Score, 5))).ToList(),

@@ -268,13 +268,14 @@ public abstract class ObservationStorageTests(StorageFixture fixture)
         await using (var db = fixture.NewContext())
             Assert.Equal(2, await db.ObservationPhotos.CountAsync(p => p.Sha256 == hash, Ct));
 
-        Assert.Equal(0, fixture.Photos.CollectGarbage(await ReferencedAsync(), TimeSpan.Zero));
-        Assert.True(File.Exists(fixture.Photos.PathOf(hash, PhotoSize.Small)));
+        // Other tests of the class may leave garbage of their own: only this photo's files are checked.
+        fixture.Photos.CollectGarbage(await ReferencedAsync(), TimeSpan.Zero);
+        foreach (var size in Enum.GetValues<PhotoSize>()) Assert.True(File.Exists(fixture.Photos.PathOf(hash, size)));
 
         // Deleting one observation leaves the photo referenced by the other.
         await using (var db = fixture.NewContext()) await ObservationWriter.DeleteAsync(db, second, author, isAdmin: false, Ct);
-        Assert.Equal(0, fixture.Photos.CollectGarbage(await ReferencedAsync(), TimeSpan.Zero));
-        Assert.True(File.Exists(fixture.Photos.PathOf(hash, PhotoSize.Original)));
+        fixture.Photos.CollectGarbage(await ReferencedAsync(), TimeSpan.Zero);
+        foreach (var size in Enum.GetValues<PhotoSize>()) Assert.True(File.Exists(fixture.Photos.PathOf(hash, size)));
     }
 
     private static string Sha256(byte[] data) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data));
