@@ -94,8 +94,9 @@ public static class FlorascopeServer
         app.MapMediaApi();
         app.MapAccountsApi();
         app.MapObservationsApi();
-        app.MapGet("/map", (IWebHostEnvironment env) => TypedResults.PhysicalFile(Path.Combine(env.WebRootPath, "map.html"), "text/html; charset=utf-8"))
-            .ExcludeFromDescription();
+        foreach (var page in new[] { "map", "app" })
+            app.MapGet("/" + page, (IWebHostEnvironment env) => TypedResults.PhysicalFile(Path.Combine(env.WebRootPath, page + ".html"), "text/html; charset=utf-8"))
+                .ExcludeFromDescription();
         return app;
     }
 

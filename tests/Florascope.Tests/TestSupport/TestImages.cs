@@ -123,4 +123,14 @@ public static class TestImages
         Encode(width, height, SKEncodedImageFormat.Webp, SKColors.ForestGreen);
 
     public static byte[] TextFile() => "scientificName\tauthor\nRosa canina\tL.\n"u8.ToArray();
+
+    /// <summary>A real photo scaled up to phone-camera size (JPEG q90): decoding and downscaling paths see a large image.</summary>
+    public static byte[] Upscaled(byte[] photo, int width, int height)
+    {
+        using var source = SKBitmap.Decode(photo) ?? throw new InvalidDataException("Not a decodable photo.");
+        using var big = source.Resize(new SKImageInfo(width, height), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        using var image = SKImage.FromBitmap(big);
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, 90);
+        return data.ToArray();
+    }
 }
