@@ -94,7 +94,7 @@ public static class FlorascopeServer
         app.MapMediaApi();
         app.MapAccountsApi();
         app.MapObservationsApi();
-        foreach (var page in new[] { "map", "app" })
+        foreach (var page in new[] { "map", "app", "account" })
             app.MapGet("/" + page, (IWebHostEnvironment env) => TypedResults.PhysicalFile(Path.Combine(env.WebRootPath, page + ".html"), "text/html; charset=utf-8"))
                 .ExcludeFromDescription();
         return app;

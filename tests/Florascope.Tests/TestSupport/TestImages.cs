@@ -133,4 +133,38 @@ public static class TestImages
         using var data = image.Encode(SKEncodedImageFormat.Jpeg, 90);
         return data.ToArray();
     }
+
+    /// <summary>
+    /// Inserts an Exif APP1 segment with DateTimeOriginal and a GPS position, as a phone writes them
+    /// (big-endian TIFF; degrees, minutes, seconds as rationals).
+    /// </summary>
+    public static byte[] WithExifGps(byte[] jpeg, double latitude, double longitude, DateTime taken)
+    {
+        var tiff = new List<byte>();
+        void U16(int v) { tiff.Add((byte)(v >> 8)); tiff.Add((byte)v); }
+        void U32(long v) { tiff.Add((byte)(v >> 24)); tiff.Add((byte)(v >> 16)); tiff.Add((byte)(v >> 8)); tiff.Add((byte)v); }
+        void Entry(int tag, int type, long count, long value) { U16(tag); U16(type); U32(count); U32(value); }
+        // Layout: header 8 | IFD0 (2 entries) 30 | Exif IFD (1 entry) 18 | GPS IFD (4 entries) 54 | date 20 | lat 24 | lon 24
+        const int ifd0 = 8, exifIfd = ifd0 + 30, gpsIfd = exifIfd + 18, date = gpsIfd + 54, lat = date + 20, lon = lat + 24;
+        tiff.AddRange("MM\0*"u8.ToArray()); U32(ifd0);
+        U16(2); Entry(0x8769, 4, 1, exifIfd); Entry(0x8825, 4, 1, gpsIfd); U32(0);
+        U16(1); Entry(0x9003, 2, 20, date); U32(0);
+        U16(4);
+        Entry(0x0001, 2, 2, (latitude >= 0 ? 'N' : 'S') << 24);
+        Entry(0x0002, 5, 3, lat);
+        Entry(0x0003, 2, 2, (longitude >= 0 ? 'E' : 'W') << 24);
+        Entry(0x0004, 5, 3, lon);
+        U32(0);
+        tiff.AddRange(System.Text.Encoding.ASCII.GetBytes(taken.ToString("yyyy:MM:dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "\0"));
+        foreach (var value in new[] { Math.Abs(latitude), Math.Abs(longitude) })
+        {
+            var d = Math.Floor(value);
+            var m = Math.Floor((value - d) * 60);
+            var sec = (value - d - m / 60) * 3600;
+            U32((long)d); U32(1); U32((long)m); U32(1); U32((long)Math.Round(sec * 1000)); U32(1000);
+        }
+        byte[] payload = [.. "Exif\0\0"u8, .. tiff];
+        var length = payload.Length + 2;
+        return [0xFF, 0xD8, 0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. payload, .. jpeg.AsSpan(2)];
+    }
 }

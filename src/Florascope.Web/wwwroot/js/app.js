@@ -28,7 +28,7 @@
     status.textContent = files.length ? 'Preparing photos…' : '';
     for (const file of files) {
       try {
-        photos.push({ name: file.name, blob: await downscale(file), organ: 'auto' });
+        photos.push({ name: file.name, blob: await downscale(file), organ: 'auto', exif: await window.readExif(file) });
       } catch {
         status.textContent = file.name + ' is not a photo this app can read.';
       }
@@ -71,6 +71,7 @@
       const body = await r.json();
       if (!r.ok) { status.textContent = body.message === 'Species not found' ? 'This does not look like a plant.' : body.message; return; }
       status.textContent = '';
+      offerSave(body.results);
       results.replaceChildren(...body.results.map(res => {
         const li = document.createElement('li');
         const name = document.createElement('strong');
@@ -92,5 +93,53 @@
     } catch {
       status.textContent = 'No network: try again when you are back online.';
     }
+  });
+
+  // Saving, for a signed-in person: time and place from the photos' EXIF first, else now and the device's position.
+  const save = document.getElementById('save');
+  const saved = document.getElementById('saved');
+  const field = id => document.getElementById(id);
+  let signedIn = false;
+  fetch('/api/account/me', { credentials: 'same-origin' }).then(r => {
+    signedIn = r.ok;
+    if (r.ok) { field('account').textContent = 'Account'; field('account').href = '/account'; }
+  });
+
+  function offerSave(list) {
+    if (!signedIn) { saved.textContent = 'Sign in to keep it as an observation.'; return; }
+    const taxon = field('taxon');
+    taxon.replaceChildren(...list.map(r => new Option(r.species.scientificNameWithoutAuthor, r.species.scientificNameWithoutAuthor)),
+      new Option("I don't know", ''));
+    const exif = photos.map(p => p.exif).find(x => x && x.taken) || {};
+    const place = photos.map(p => p.exif).find(x => x && x.lat !== null) || {};
+    const when = exif.taken || new Date();
+    field('when').value = new Date(when.getTime() - when.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+    if (place.lat != null) { field('lat').value = place.lat.toFixed(6); field('lon').value = place.lon.toFixed(6); field('acc').value = '30'; }
+    save.hidden = false;
+  }
+
+  field('locate').addEventListener('click', () => navigator.geolocation.getCurrentPosition(p => {
+    field('lat').value = p.coords.latitude.toFixed(6);
+    field('lon').value = p.coords.longitude.toFixed(6);
+    field('acc').value = Math.round(p.coords.accuracy);
+  }, () => { saved.textContent = 'The position is not available: pick it by hand.'; }, { enableHighAccuracy: true, timeout: 15000 }));
+
+  save.addEventListener('submit', async e => {
+    e.preventDefault();
+    const t = await (await fetch('/api/account/antiforgery', { credentials: 'same-origin' })).json();
+    const form = new FormData();
+    for (const p of photos) { form.append('photos', p.blob, p.name); form.append('organs', p.organ); }
+    form.append('taxon', field('taxon').value);
+    form.append('observedUtc', new Date(field('when').value).toISOString());
+    for (const [name, id] of [['latitude', 'lat'], ['longitude', 'lon'], ['uncertainty', 'acc'], ['notes', 'notes'], ['license', 'license']])
+      if (field(id).value) form.append(name, field(id).value);
+    form.append('project', document.getElementById('project').value);
+    form.append(t.formFieldName, t.token);
+    const r = await fetch('/api/observations', { method: 'POST', body: form, credentials: 'same-origin' });
+    const body = await r.json();
+    if (!r.ok) { saved.textContent = body.message; return; }
+    save.hidden = true;
+    saved.textContent = 'Saved as observation ' + body.id + '.';
+    saved.dataset.observation = body.id;
   });
 })();

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Florascope.Tests.TestSupport;
+
+namespace Florascope.Tests.EndToEnd;
+
+/// <summary>
+/// The field flow on a phone-sized page: sign up, identify a photo, keep it as an observation whose
+/// time and place come from the photo's EXIF, and find it on the map.
+/// </summary>
+public sealed class ObservationFlowTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task SignUpIdentifySaveWithTheExifPositionAndFindItOnTheMap()
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
+        try
+        {
+            var photo = Path.Combine(dir.Path, "dandelion.jpg");
+            var taken = new DateTime(2026, 4, 12, 10, 30, 0);
+            File.WriteAllBytes(photo, TestImages.WithExifGps(Photos.Plant("Taraxacum_officinale").Data, 43.6109, 3.8772, taken));
+
+            var page = await Browser.PhonePageAsync(browser);
+            await page.GotoAsync(new Uri(host.BaseAddress, "/account?return=/app").ToString());
+            await page.FillAsync("#signup input[name=userName]", "fieldbotanist");
+            await page.FillAsync("#signup input[name=email]", "field@example.org");
+            await page.FillAsync("#signup input[name=password]", "a long enough password");
+            await page.ClickAsync("#signup button");
+            await page.WaitForURLAsync("**/app");
+
+            await page.SetInputFilesAsync("#photos", photo);
+            await page.WaitForSelectorAsync(".previews li");
+            await page.ClickAsync("#go");
+            await page.WaitForSelectorAsync("#save:not([hidden])");
+            Assert.Equal("43.610900", await page.InputValueAsync("#lat"));
+            Assert.Equal("3.877200", await page.InputValueAsync("#lon"));
+            Assert.StartsWith("2026-04-12T10:30", await page.InputValueAsync("#when"), StringComparison.Ordinal);
+            await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("save-phone"), FullPage = true });
+            await page.ClickAsync("#save button[type=submit]");
+            await page.WaitForSelectorAsync("#saved[data-observation]");
+            var id = await page.GetAttributeAsync("#saved", "data-observation");
+
+            var observation = JsonNode.Parse(await host.Client.GetStringAsync($"/api/observations/{id}", Ct))!;
+            Assert.Equal(43.6109, observation["latitude"]!.GetValue<double>(), 4);
+            Assert.Equal(3.8772, observation["longitude"]!.GetValue<double>(), 4);
+            var taxon = observation["taxonName"]!.GetValue<string>();
+
+            await page.GotoAsync(new Uri(host.BaseAddress, "/map?taxon=" + Uri.EscapeDataString(taxon)).ToString());
+            await page.WaitForSelectorAsync("body[data-loaded='1']");
+            await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("map-after-save") });
+            Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"1 observations in view"), await page.InnerTextAsync("#count"));
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+}
