@@ -94,8 +94,11 @@ public static class FlorascopeServer
         app.MapMediaApi();
         app.MapAccountsApi();
         app.MapObservationsApi();
-        foreach (var page in new[] { "map", "app", "account" })
-            app.MapGet("/" + page, (IWebHostEnvironment env) => TypedResults.PhysicalFile(Path.Combine(env.WebRootPath, page + ".html"), "text/html; charset=utf-8"))
+        app.MapTaxaPagesApi();
+        // The pages are static HTML filled by their script from the JSON API (text only, never markup).
+        foreach (var (route, page) in new[] { ("/map", "map"), ("/app", "app"), ("/account", "account"), ("/observations", "latest"),
+            ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "latest"), ("/search", "search") })
+            app.MapGet(route, (IWebHostEnvironment env) => TypedResults.PhysicalFile(Path.Combine(env.WebRootPath, page + ".html"), "text/html; charset=utf-8"))
                 .ExcludeFromDescription();
         return app;
     }

@@ -80,7 +80,7 @@ public static class TaxonomyApi
     }
 
     /// <summary>Accent- and case-insensitive prefix of the scientific name, or of a word of a vernacular name in lang (or English).</summary>
-    private static bool Matches(Florascope.Taxonomy.Taxon t, string key, string lang) =>
+    internal static bool Matches(Florascope.Taxonomy.Taxon t, string key, string lang) =>
         Checklist.SearchKey(t.ScientificNameWithoutAuthor).StartsWith(key, StringComparison.Ordinal)
         || t.NamesIn(lang).Concat(t.NamesIn("en")).Any(n => Checklist.SearchKey(n).StartsWith(key, StringComparison.Ordinal)
             || Checklist.SearchKey(n).Split(' ', '-').Any(w => w.StartsWith(key, StringComparison.Ordinal)));

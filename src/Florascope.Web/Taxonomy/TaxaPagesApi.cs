@@ -1,0 +1,52 @@
+using Florascope.Data;
+using Florascope.Identification;
+using Florascope.Taxonomy;
+using Florascope.Web.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Florascope.Web.Taxonomy;
+
+public sealed record TaxonSuggestion(string Name, string Authorship, string Family, IReadOnlyList<string> CommonNames);
+
+public sealed record TaxonPage(string Name, string Authorship, string Rank, string Genus, string Family, string? GbifKey, string? PowoId,
+    string NativeRange, IReadOnlyList<string> Projects, IReadOnlyDictionary<string, IReadOnlyList<string>> CommonNames, int Observations);
+
+/// <summary>The web app's taxonomy (no api-key): name autocompletion and taxon pages.</summary>
+public static class TaxaPagesApi
+{
+    public static RouteGroupBuilder MapTaxaPagesApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/taxa").WithTags("Taxa");
+        g.MapGet("", Search).WithSummary("Autocompletion: taxa whose scientific or vernacular name (in lang, or English) starts with prefix, accent- and case-insensitive.");
+        g.MapGet("/{name}", Get).WithSummary("One taxon: classification, ids, names in every language, number of observations.");
+        return g;
+    }
+
+    public static Results<Ok<List<TaxonSuggestion>>, JsonHttpResult<ApiError>> Search(IdentificationEngine engine, string? prefix, string? lang, string? project, int? limit)
+    {
+        lang = string.IsNullOrEmpty(lang) ? "en" : lang;
+        if (!Languages.IsKnown(lang)) return ApiErrors.BadRequest("Unknown language.");
+        var checklist = engine.Bundle.Checklist;
+        project = string.IsNullOrEmpty(project) ? Checklist.AllProject : project;
+        if (!checklist.HasProject(project)) return ApiErrors.Error(404, $"Unknown project '{project}'.");
+        var key = Checklist.SearchKey((prefix ?? "").Trim());
+        return TypedResults.Ok(checklist.Taxa
+            .Where(t => t.InProject(project) && (key.Length == 0 || TaxonomyApi.Matches(t, key, lang)))
+            .OrderBy(t => t.ScientificNameWithoutAuthor, StringComparer.Ordinal)
+            .Take(Math.Clamp(limit ?? 10, 1, 50))
+            .Select(t => new TaxonSuggestion(t.ScientificNameWithoutAuthor, t.Authorship, t.Family, t.NamesIn(lang)))
+            .ToList());
+    }
+
+    public static async Task<Results<Ok<TaxonPage>, JsonHttpResult<ApiError>>> Get(string name, IdentificationEngine engine, FlorascopeDb db, CancellationToken ct)
+    {
+        var checklist = engine.Bundle.Checklist;
+        var i = checklist.IndexOf(name);
+        if (i < 0) return ApiErrors.Error(404, $"Unknown taxon '{name}'.");
+        var t = checklist.Taxa[i];
+        var count = await db.Observations.CountAsync(o => !o.IsSynthetic && o.TaxonName == t.ScientificNameWithoutAuthor, ct);
+        return TypedResults.Ok(new TaxonPage(t.ScientificNameWithoutAuthor, t.Authorship, t.Rank, t.Genus, t.Family, t.GbifKey, t.PowoId,
+            t.NativeRange, t.Projects, t.CommonNames, count));
+    }
+}
