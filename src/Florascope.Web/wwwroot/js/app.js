@@ -91,7 +91,9 @@
         return li;
       }));
     } catch {
-      status.textContent = 'No network: try again when you are back online.';
+      // No network: the plant can still be kept, unidentified, and sent later.
+      status.textContent = 'No network: keep it now as an observation; it will be sent when you are back online.';
+      offerSave([]);
     }
   });
 
@@ -107,6 +109,7 @@
 
   function offerSave(list) {
     if (!signedIn) { saved.textContent = 'Sign in to keep it as an observation.'; return; }
+    // Offline the form can still be offered: the page knew it was signed in before the network went.
     const taxon = field('taxon');
     taxon.replaceChildren(...list.map(r => new Option(r.species.scientificNameWithoutAuthor, r.species.scientificNameWithoutAuthor)),
       new Option("I don't know", ''));
@@ -126,20 +129,45 @@
 
   save.addEventListener('submit', async e => {
     e.preventDefault();
-    const t = await (await fetch('/api/account/antiforgery', { credentials: 'same-origin' })).json();
-    const form = new FormData();
-    for (const p of photos) { form.append('photos', p.blob, p.name); form.append('organs', p.organ); }
-    form.append('taxon', field('taxon').value);
-    form.append('observedUtc', new Date(field('when').value).toISOString());
-    for (const [name, id] of [['latitude', 'lat'], ['longitude', 'lon'], ['uncertainty', 'acc'], ['notes', 'notes'], ['license', 'license']])
-      if (field(id).value) form.append(name, field(id).value);
-    form.append('project', document.getElementById('project').value);
-    form.append(t.formFieldName, t.token);
-    const r = await fetch('/api/observations', { method: 'POST', body: form, credentials: 'same-origin' });
+    let r = null;
+    try {
+      const t = await (await fetch('/api/account/antiforgery', { credentials: 'same-origin' })).json();
+      const form = new FormData();
+      for (const p of photos) { form.append('photos', p.blob, p.name); form.append('organs', p.organ); }
+      for (const [k, v] of Object.entries(fields())) if (v) form.append(k, v);
+      form.append(t.formFieldName, t.token);
+      r = await fetch('/api/observations', { method: 'POST', body: form, credentials: 'same-origin' });
+    } catch {
+      r = null;
+    }
+    if (r === null) {
+      await window.outbox.add({ photos: photos.map(p => ({ blob: p.blob, name: p.name, organ: p.organ })), fields: fields() });
+      save.hidden = true;
+      saved.textContent = 'No network: the observation waits on this phone and will be sent when you are back online.';
+      return;
+    }
     const body = await r.json();
     if (!r.ok) { saved.textContent = body.message; return; }
     save.hidden = true;
     saved.textContent = 'Saved as observation ' + body.id + '.';
     saved.dataset.observation = body.id;
   });
+
+  function fields() {
+    return {
+      taxon: field('taxon').value, observedUtc: new Date(field('when').value).toISOString(), latitude: field('lat').value,
+      longitude: field('lon').value, uncertainty: field('acc').value, notes: field('notes').value, license: field('license').value,
+      project: document.getElementById('project').value
+    };
+  }
+
+  const queue = document.getElementById('queue');
+  window.outbox.onChange((n, error) => {
+    if (error) { saved.textContent = 'A waiting observation was refused: ' + error; return; }
+    queue.hidden = n === 0;
+    queue.textContent = n + (n === 1 ? ' observation waits' : ' observations wait') + ' to be sent.';
+    queue.dataset.count = String(n);
+  });
+  window.outbox.count().then(n => { if (n) { queue.hidden = false; queue.textContent = n + ' waiting to be sent.'; queue.dataset.count = String(n); } window.outbox.flush(); });
+  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js');
 })();

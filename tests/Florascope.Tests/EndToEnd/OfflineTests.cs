@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using Florascope.Tests.TestSupport;
+
+namespace Florascope.Tests.EndToEnd;
+
+/// <summary>In the field without network: the observation waits in the phone's outbox and is sent when the network returns.</summary>
+public sealed class OfflineTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AnObservationMadeOfflineIsQueuedAndSentWhenBackOnline()
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
+        try
+        {
+            var photo = Path.Combine(dir.Path, "field.jpg");
+            File.WriteAllBytes(photo, TestImages.WithExifGps(Photos.Plant("Ranunculus_acris").Data, 50.85, 4.35, new DateTime(2026, 5, 2, 9, 0, 0)));
+
+            var page = await Browser.PhonePageAsync(browser);
+            var errors = new List<string>();
+            page.PageError += (_, m) => errors.Add(m);
+            await page.GotoAsync(new Uri(host.BaseAddress, "/account?return=/app").ToString());
+            await page.FillAsync("#signup input[name=userName]", "offline");
+            await page.FillAsync("#signup input[name=email]", "offline@example.org");
+            await page.FillAsync("#signup input[name=password]", "a long enough password");
+            await page.ClickAsync("#signup button");
+            await page.WaitForURLAsync("**/app");
+            await page.WaitForSelectorAsync("#account:text('Account')");
+
+            await page.Context.SetOfflineAsync(true);
+            await page.SetInputFilesAsync("#photos", photo);
+            await page.WaitForSelectorAsync(".previews li");
+            await page.ClickAsync("#go");
+            await page.WaitForSelectorAsync("#save:not([hidden])");
+            Assert.Equal("50.850000", await page.InputValueAsync("#lat"));
+            await page.ClickAsync("#save button[type=submit]");
+            await page.WaitForSelectorAsync("#queue[data-count='1']");
+            await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("offline-queue"), FullPage = true });
+            Assert.Empty(JsonNode.Parse(await host.Client.GetStringAsync("/api/observations", Ct))!.AsArray());
+
+            await page.Context.SetOfflineAsync(false);
+            await page.WaitForSelectorAsync("#queue[data-count='0']", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+            var list = JsonNode.Parse(await host.Client.GetStringAsync("/api/observations", Ct))!.AsArray();
+            Assert.Single(list);
+            Assert.Equal(50.85, list[0]!["latitude"]!.GetValue<double>(), 4);
+            Assert.Null(list[0]!["taxonName"]?.GetValue<string>());
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+}
