@@ -37,3 +37,39 @@ public sealed class IdentifyPageTests
         }
     }
 }
+
+/// <summary>The interface in French, chosen with the switch, and vernacular names that follow it.</summary>
+public sealed class LanguageTests
+{
+    [Fact]
+    public async Task TheLanguageSwitchTranslatesTheInterfaceAndTheNames()
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
+        try
+        {
+            var page = await Browser.PhonePageAsync(browser);
+            await page.GotoAsync(new Uri(host.BaseAddress, "/app").ToString());
+            await page.WaitForSelectorAsync("body[data-i18n='en']");
+            Assert.Equal("What is this plant?", await page.InnerTextAsync("h1"));
+            await page.SelectOptionAsync("#lang", "fr");
+            await page.WaitForSelectorAsync("body[data-i18n='fr']");
+            Assert.Equal("Quelle est cette plante ?", await page.InnerTextAsync("h1"));
+
+            var photo = Path.Combine(dir.Path, "tournesol.jpg");
+            File.WriteAllBytes(photo, Photos.Plant("Helianthus_annuus").Data);
+            await page.SetInputFilesAsync("#photos", photo);
+            await page.WaitForSelectorAsync(".previews li");
+            await page.ClickAsync("#go");
+            await page.WaitForSelectorAsync(".results li");
+            Assert.Contains("tournesol", (await page.InnerTextAsync(".results li:first-child")).ToLowerInvariant(), StringComparison.Ordinal);
+            await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("identify-phone-fr"), FullPage = true });
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+}

@@ -9,7 +9,8 @@
   const go = document.getElementById('go');
   const status = document.getElementById('status');
   const results = document.getElementById('results');
-  const lang = (navigator.language || 'en').slice(0, 2);
+  // Vernacular names follow the interface language (js/i18n.js sets it on the page).
+  const lang = document.documentElement.lang || 'en';
   let photos = [];
 
   async function downscale(file) {
@@ -104,7 +105,7 @@
   let signedIn = false;
   fetch('/api/account/me', { credentials: 'same-origin' }).then(r => {
     signedIn = r.ok;
-    if (r.ok) { field('account').textContent = 'Account'; field('account').href = '/account'; }
+    if (r.ok) { field('account').textContent = (window.i18n.texts['nav.account'] || 'Account'); field('account').dataset.i18n = 'nav.account'; field('account').href = '/account'; }
   });
 
   function offerSave(list) {
@@ -153,9 +154,20 @@
     saved.dataset.observation = body.id;
   });
 
+  // Typing a name: suggestions from the checklist, scientific and vernacular names in the page's language.
+  let typing = null;
+  field('typed').addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(async () => {
+      const r = await fetch('/api/taxa?limit=10&lang=' + lang + '&prefix=' + encodeURIComponent(field('typed').value));
+      if (!r.ok) return;
+      field('names').replaceChildren(...(await r.json()).map(t => new Option(t.commonNames.join(', '), t.name)));
+    }, 150);
+  });
+
   function fields() {
     return {
-      taxon: field('taxon').value, observedUtc: new Date(field('when').value).toISOString(), latitude: field('lat').value,
+      taxon: field('typed').value.trim() || field('taxon').value, observedUtc: new Date(field('when').value).toISOString(), latitude: field('lat').value,
       longitude: field('lon').value, uncertainty: field('acc').value, notes: field('notes').value, license: field('license').value,
       project: document.getElementById('project').value
     };

@@ -6,7 +6,7 @@ window.fs = {
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
     return e;
   },
-  lang: (navigator.language || 'en').slice(0, 2),
+  lang: localStorage.getItem('lang') || (navigator.language || 'en').slice(0, 2),
   date: iso => new Date(iso).toLocaleString(),
   async json(url) {
     const r = await fetch(url, { credentials: 'same-origin' });
