@@ -36,6 +36,7 @@ public static class HomeApi
             pre{background:#f3f5f0;padding:.8rem;overflow-x:auto}code{background:#f3f5f0}h1{color:#2f6b2f}</style></head>
             <body>
             <h1>Florascope</h1>
+            <p><a href="/app"><b>Open the app</b></a>: name a plant from your phone's photos, keep it as an observation, see the <a href="/map">map</a>.</p>
             <p>An open citizen observatory of plant biodiversity. This server names the plant in 1-5 photos with a
             ResNet18 network and calibrated heads, through an API compatible with the public Pl@ntNet API v2:
             existing clients work by changing only their base URL.</p>
