@@ -130,19 +130,15 @@
 
   save.addEventListener('submit', async e => {
     e.preventDefault();
+    const item = { photos: photos.map(p => ({ blob: p.blob, name: p.name, organ: p.organ })), fields: fields() };
     let r = null;
     try {
-      const t = await (await fetch('/api/account/antiforgery', { credentials: 'same-origin' })).json();
-      const form = new FormData();
-      for (const p of photos) { form.append('photos', p.blob, p.name); form.append('organs', p.organ); }
-      for (const [k, v] of Object.entries(fields())) if (v) form.append(k, v);
-      form.append(t.formFieldName, t.token);
-      r = await fetch('/api/observations', { method: 'POST', body: form, credentials: 'same-origin' });
+      r = await window.outbox.send(item);
     } catch {
       r = null;
     }
     if (r === null) {
-      await window.outbox.add({ photos: photos.map(p => ({ blob: p.blob, name: p.name, organ: p.organ })), fields: fields() });
+      await window.outbox.add(item);
       save.hidden = true;
       saved.textContent = 'No network: the observation waits on this phone and will be sent when you are back online.';
       return;

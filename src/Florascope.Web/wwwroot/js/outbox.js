@@ -27,18 +27,23 @@ window.outbox = (function () {
   async function all() { return tx('readonly', s => s.getAll()); }
   async function remove(id) { await tx('readwrite', s => s.delete(id)); await changed(); }
 
+  // Posts one observation ({photos: [{blob, name, organ}], fields}) with a fresh anti-forgery token; throws without network.
+  async function send(item) {
+    const t = await (await fetch('/api/account/antiforgery', { credentials: 'same-origin' })).json();
+    const form = new FormData();
+    for (const p of item.photos) { form.append('photos', p.blob, p.name); form.append('organs', p.organ); }
+    for (const [k, v] of Object.entries(item.fields)) if (v !== '' && v !== null && v !== undefined) form.append(k, v);
+    form.append(t.formFieldName, t.token);
+    return fetch('/api/observations', { method: 'POST', body: form, credentials: 'same-origin' });
+  }
+
   let flushing = false;
   async function flush() {
     if (flushing || !navigator.onLine) return;
     flushing = true;
     try {
       for (const item of await all()) {
-        const t = await (await fetch('/api/account/antiforgery', { credentials: 'same-origin' })).json();
-        const form = new FormData();
-        for (const p of item.photos) { form.append('photos', p.blob, p.name); form.append('organs', p.organ); }
-        for (const [k, v] of Object.entries(item.fields)) if (v !== '' && v !== null && v !== undefined) form.append(k, v);
-        form.append(t.formFieldName, t.token);
-        const r = await fetch('/api/observations', { method: 'POST', body: form, credentials: 'same-origin' });
+        const r = await send(item);
         // A refused observation (4xx) would be refused again: drop it and say so; keep it on a network or server failure.
         if (r.ok || (r.status >= 400 && r.status < 500 && r.status !== 401)) await remove(item.id);
         if (!r.ok) {
@@ -53,5 +58,5 @@ window.outbox = (function () {
   window.addEventListener('online', flush);
   // Also retry now and then: the 'online' event is not sent everywhere (emulated or flaky networks).
   setInterval(flush, 5000);
-  return { add, count, flush, onChange: f => listeners.push(f) };
+  return { add, count, flush, send, onChange: f => listeners.push(f) };
 })();
