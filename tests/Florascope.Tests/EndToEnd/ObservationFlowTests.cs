@@ -60,4 +60,43 @@ public sealed class ObservationFlowTests
             playwright.Dispose();
         }
     }
+
+    [Fact]
+    public async Task APickOnTheMapSetsThePositionOfAPhotoWithoutGps()
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
+        try
+        {
+            var photo = Path.Combine(dir.Path, "nogps.jpg");
+            File.WriteAllBytes(photo, Photos.Plant("Zea_mays").Data);
+            var page = await Browser.PhonePageAsync(browser);
+            await page.GotoAsync(new Uri(host.BaseAddress, "/account?return=/app").ToString());
+            await page.FillAsync("#signup input[name=userName]", "picker");
+            await page.FillAsync("#signup input[name=email]", "picker@example.org");
+            await page.FillAsync("#signup input[name=password]", "a long enough password");
+            await page.ClickAsync("#signup button");
+            await page.WaitForURLAsync("**/app");
+            await page.SetInputFilesAsync("#photos", photo);
+            await page.WaitForSelectorAsync(".previews li");
+            await page.ClickAsync("#go");
+            await page.WaitForSelectorAsync("#save:not([hidden])");
+            Assert.Equal("", await page.InputValueAsync("#lat"));
+
+            // The picking map opens on Western Europe (46 N, 2 E): a tap in its middle lands near there.
+            await page.ClickAsync("#pick");
+            var lat = double.Parse(await page.InputValueAsync("#lat"), CultureInfo.InvariantCulture);
+            var lon = double.Parse(await page.InputValueAsync("#lon"), CultureInfo.InvariantCulture);
+            Assert.InRange(lat, 40, 52);
+            Assert.InRange(lon, -5, 9);
+            Assert.NotEqual("", await page.InputValueAsync("#acc"));
+            Assert.Equal(1, await page.Locator("#pick .leaflet-marker-icon").CountAsync());
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
 }

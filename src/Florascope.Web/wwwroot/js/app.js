@@ -120,12 +120,36 @@
     field('when').value = new Date(when.getTime() - when.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
     if (place.lat != null) { field('lat').value = place.lat.toFixed(6); field('lon').value = place.lon.toFixed(6); field('acc').value = '30'; }
     save.hidden = false;
+    showPlace();
   }
+
+  // A pick on the map sets the position too; the marker follows the fields whatever set them.
+  let pickMap = null, pickMarker = null;
+  function showPlace() {
+    if (!window.L) return;
+    const lat = parseFloat(field('lat').value), lon = parseFloat(field('lon').value);
+    const has = Number.isFinite(lat) && Number.isFinite(lon);
+    if (!pickMap) {
+      field('pick').style.display = 'block';
+      pickMap = L.map('pick').setView(has ? [lat, lon] : [46, 2], has ? 13 : 4);
+      L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', { maxZoom: 19, attribution: '&copy; OpenStreetMap contributors' }).addTo(pickMap);
+      pickMap.on('click', e => {
+        field('lat').value = e.latlng.lat.toFixed(6);
+        field('lon').value = e.latlng.lng.toFixed(6);
+        field('acc').value = String(Math.round(40075000 / Math.pow(2, pickMap.getZoom() + 8) * 20));
+        showPlace();
+      });
+    }
+    if (!has) return;
+    if (pickMarker) pickMarker.setLatLng([lat, lon]); else pickMarker = L.marker([lat, lon]).addTo(pickMap);
+  }
+  for (const id of ['lat', 'lon']) field(id).addEventListener('change', showPlace);
 
   field('locate').addEventListener('click', () => navigator.geolocation.getCurrentPosition(p => {
     field('lat').value = p.coords.latitude.toFixed(6);
     field('lon').value = p.coords.longitude.toFixed(6);
     field('acc').value = Math.round(p.coords.accuracy);
+    showPlace();
   }, () => { saved.textContent = 'The position is not available: pick it by hand.'; }, { enableHighAccuracy: true, timeout: 15000 }));
 
   save.addEventListener('submit', async e => {
