@@ -19,6 +19,7 @@ public sealed class IdentifyPageTests
 
             var page = await Browser.PhonePageAsync(browser);
             await page.GotoAsync(new Uri(host.BaseAddress, "/app").ToString());
+            await page.WaitForSelectorAsync("body[data-ready]");
             await page.SetInputFilesAsync("#photos", big);
             await page.WaitForSelectorAsync(".previews li");
             await page.SelectOptionAsync(".previews select", "flower");
@@ -51,10 +52,12 @@ public sealed class LanguageTests
         {
             var page = await Browser.PhonePageAsync(browser);
             await page.GotoAsync(new Uri(host.BaseAddress, "/app").ToString());
+            await page.WaitForSelectorAsync("body[data-ready]");
             await page.WaitForSelectorAsync("body[data-i18n='en']");
             Assert.Equal("What is this plant?", await page.InnerTextAsync("h1"));
             await page.SelectOptionAsync("#lang", "fr");
             await page.WaitForSelectorAsync("body[data-i18n='fr']");
+            await page.WaitForSelectorAsync("body[data-ready]");
             Assert.Equal("Quelle est cette plante ?", await page.InnerTextAsync("h1"));
 
             var photo = Path.Combine(dir.Path, "tournesol.jpg");

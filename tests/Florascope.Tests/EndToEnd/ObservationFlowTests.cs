@@ -31,6 +31,7 @@ public sealed class ObservationFlowTests
             await page.FillAsync("#signup input[name=password]", "a long enough password");
             await page.ClickAsync("#signup button");
             await page.WaitForURLAsync("**/app");
+            await page.WaitForSelectorAsync("body[data-ready]");
 
             await page.SetInputFilesAsync("#photos", photo);
             await page.WaitForSelectorAsync(".previews li");
@@ -78,6 +79,7 @@ public sealed class ObservationFlowTests
             await page.FillAsync("#signup input[name=password]", "a long enough password");
             await page.ClickAsync("#signup button");
             await page.WaitForURLAsync("**/app");
+            await page.WaitForSelectorAsync("body[data-ready]");
             await page.SetInputFilesAsync("#photos", photo);
             await page.WaitForSelectorAsync(".previews li");
             await page.ClickAsync("#go");

@@ -28,6 +28,7 @@ public sealed class OfflineTests
             await page.FillAsync("#signup input[name=password]", "a long enough password");
             await page.ClickAsync("#signup button");
             await page.WaitForURLAsync("**/app");
+            await page.WaitForSelectorAsync("body[data-ready]");
             await page.WaitForSelectorAsync("#account:text('Account')");
 
             await page.Context.SetOfflineAsync(true);

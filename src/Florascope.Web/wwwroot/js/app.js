@@ -202,4 +202,6 @@
   });
   window.outbox.count().then(n => { if (n) { queue.hidden = false; queue.textContent = n + ' waiting to be sent.'; queue.dataset.count = String(n); } window.outbox.flush(); });
   if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js');
+  // Tests and scripts wait for this before using the page.
+  document.body.dataset.ready = '1';
 })();

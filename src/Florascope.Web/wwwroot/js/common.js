@@ -6,7 +6,7 @@ window.fs = {
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
     return e;
   },
-  lang: localStorage.getItem('lang') || (navigator.language || 'en').slice(0, 2),
+  lang: document.documentElement.lang || 'en',
   date: iso => new Date(iso).toLocaleString(),
   async json(url) {
     const r = await fetch(url, { credentials: 'same-origin' });
@@ -14,11 +14,13 @@ window.fs = {
     if (!r.ok) throw new Error(body.message || r.statusText);
     return body;
   },
+  t: (key, fallback) => (window.i18n ? window.i18n.t(key, fallback) : fallback),
+  ready: () => (window.i18n ? window.i18n.ready.catch(() => {}) : Promise.resolve()),
   fail(e) { document.getElementById('status').textContent = e.message; },
   row(o) {
     const li = fs.el('li');
     if (o.thumbnail) li.append(fs.el('img', null, { src: o.thumbnail, alt: '' }));
-    const a = fs.el('a', o.taxonName || 'Unidentified', { href: '/observations/' + o.id });
+    const a = fs.el('a', o.taxonName || fs.t('unidentified', 'Unidentified'), { href: '/observations/' + o.id });
     li.append(a, fs.el('span', fs.date(o.observedUtc)), fs.el('span', o.authorName, { class: 'score' }));
     return li;
   },

@@ -6,8 +6,9 @@
   const stored = localStorage.getItem('lang');
   const lang = supported.includes(stored) ? stored : supported.includes((navigator.language || 'en').slice(0, 2)) ? navigator.language.slice(0, 2) : 'en';
   document.documentElement.lang = lang;
-  window.i18n = { lang, texts: {} };
-  fetch('/i18n/' + lang + '.json').then(r => r.json()).then(texts => {
+  window.i18n = { lang, texts: {}, t: (key, fallback) => window.i18n.texts[key] || fallback };
+  // Pages await this before drawing text of their own.
+  window.i18n.ready = fetch('/i18n/' + lang + '.json').then(r => r.json()).then(texts => {
     window.i18n.texts = texts;
     for (const e of document.querySelectorAll('[data-i18n]')) if (texts[e.dataset.i18n]) e.textContent = texts[e.dataset.i18n];
     const bar = document.querySelector('.bar');

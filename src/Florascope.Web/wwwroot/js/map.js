@@ -33,9 +33,9 @@
       const data = await r.json();
       cluster.clearLayers();
       cluster.addLayers(data.features.map(f => L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]])
-        .bindPopup('<a href="/observations/' + f.properties.id + '">' + text(f.properties.taxon || 'Unidentified') + '</a><br>' +
+        .bindPopup('<a href="/observations/' + f.properties.id + '">' + text(f.properties.taxon || window.i18n.t('unidentified', 'Unidentified')) + '</a><br>' +
           text(new Date(f.properties.observed).toLocaleDateString()))));
-      count.textContent = data.features.length + ' observations in view';
+      count.textContent = data.features.length + ' ' + window.i18n.t('map.inview', 'observations in view');
       document.body.dataset.loaded = String(data.features.length);
     } catch (e) {
       if (e.name !== 'AbortError') count.textContent = 'The map data could not be loaded.';

@@ -18,5 +18,5 @@
   }
   q.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(find, 150); });
   document.getElementById('find').addEventListener('submit', e => { e.preventDefault(); find(); });
-  find();
+  fs.ready().then(find);
 })();
