@@ -25,13 +25,7 @@ public sealed class ObservationFlowTests
             File.WriteAllBytes(photo, TestImages.WithExifGps(Photos.Plant("Taraxacum_officinale").Data, 43.6109, 3.8772, taken));
 
             var page = await Browser.PhonePageAsync(browser);
-            await page.GotoAsync(new Uri(host.BaseAddress, "/account?return=/app").ToString());
-            await page.FillAsync("#signup input[name=userName]", "fieldbotanist");
-            await page.FillAsync("#signup input[name=email]", "field@example.org");
-            await page.FillAsync("#signup input[name=password]", "a long enough password");
-            await page.ClickAsync("#signup button");
-            await page.WaitForURLAsync("**/app");
-            await page.WaitForSelectorAsync("body[data-ready]");
+            await Browser.SignUpInAppAsync(page, host.BaseAddress, "fieldbotanist");
 
             await page.SetInputFilesAsync("#photos", photo);
             await page.WaitForSelectorAsync(".previews li");
@@ -73,13 +67,7 @@ public sealed class ObservationFlowTests
             var photo = Path.Combine(dir.Path, "nogps.jpg");
             File.WriteAllBytes(photo, Photos.Plant("Zea_mays").Data);
             var page = await Browser.PhonePageAsync(browser);
-            await page.GotoAsync(new Uri(host.BaseAddress, "/account?return=/app").ToString());
-            await page.FillAsync("#signup input[name=userName]", "picker");
-            await page.FillAsync("#signup input[name=email]", "picker@example.org");
-            await page.FillAsync("#signup input[name=password]", "a long enough password");
-            await page.ClickAsync("#signup button");
-            await page.WaitForURLAsync("**/app");
-            await page.WaitForSelectorAsync("body[data-ready]");
+            await Browser.SignUpInAppAsync(page, host.BaseAddress, "picker");
             await page.SetInputFilesAsync("#photos", photo);
             await page.WaitForSelectorAsync(".previews li");
             await page.ClickAsync("#go");

@@ -22,13 +22,7 @@ public sealed class OfflineTests
             var page = await Browser.PhonePageAsync(browser);
             var errors = new List<string>();
             page.PageError += (_, m) => errors.Add(m);
-            await page.GotoAsync(new Uri(host.BaseAddress, "/account?return=/app").ToString());
-            await page.FillAsync("#signup input[name=userName]", "offline");
-            await page.FillAsync("#signup input[name=email]", "offline@example.org");
-            await page.FillAsync("#signup input[name=password]", "a long enough password");
-            await page.ClickAsync("#signup button");
-            await page.WaitForURLAsync("**/app");
-            await page.WaitForSelectorAsync("body[data-ready]");
+            await Browser.SignUpInAppAsync(page, host.BaseAddress, "offline");
             await page.WaitForSelectorAsync("#account:text('Account')");
 
             await page.Context.SetOfflineAsync(true);

@@ -46,4 +46,16 @@ public static class Browser
         Directory.CreateDirectory(dir);
         return Path.Combine(dir, name + ".png");
     }
+
+    /// <summary>Creates an account through the account page, which then returns to the app.</summary>
+    public static async Task SignUpInAppAsync(IPage page, Uri baseAddress, string userName)
+    {
+        await page.GotoAsync(new Uri(baseAddress, "/account?return=/app").ToString());
+        await page.FillAsync("#signup input[name=userName]", userName);
+        await page.FillAsync("#signup input[name=email]", userName + "@example.org");
+        await page.FillAsync("#signup input[name=password]", "a long enough password");
+        await page.ClickAsync("#signup button");
+        await page.WaitForURLAsync("**/app");
+        await page.WaitForSelectorAsync("body[data-ready]");
+    }
 }
