@@ -18,7 +18,8 @@ public sealed class IdentifyPageTests
             File.WriteAllBytes(big, TestImages.Upscaled(Photos.Plant("Helianthus_annuus").Data, 4000, 3000));
 
             var page = await Browser.PhonePageAsync(browser);
-            await page.GotoAsync(new Uri(host.BaseAddress, "/app").ToString());
+            // The home page is the app.
+            await page.GotoAsync(host.BaseAddress.ToString());
             await page.WaitForSelectorAsync("body[data-ready]");
             await page.SetInputFilesAsync("#photos", big);
             await page.WaitForSelectorAsync(".previews li");
