@@ -93,6 +93,7 @@ public static class FlorascopeServer
         app.MapQuotaApi();
         app.MapMediaApi();
         app.MapAccountsApi();
+        app.MapAccountKeysApi();
         app.MapObservationsApi();
         app.MapTaxaPagesApi();
         // The pages are static HTML filled by their script from the JSON API (text only, never markup).
