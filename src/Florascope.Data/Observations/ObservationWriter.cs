@@ -101,6 +101,33 @@ public static class ObservationWriter
         return identification;
     }
 
+    /// <summary>What an author may change after saving; null leaves a field as it is.</summary>
+    public sealed record ObservationEdit(DateTime? ObservedUtc, double? Latitude, double? Longitude, double? UncertaintyMeters, string? Notes, string? License);
+
+    /// <summary>Changes an observation's facts; only its author (or an admin) may.</summary>
+    public static async Task<Observation> EditAsync(FlorascopeDb db, int observationId, int userId, bool isAdmin, ObservationEdit edit,
+        TimeProvider clock, CancellationToken ct = default)
+    {
+        var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
+            ?? throw new ObservationException($"No observation {observationId}.", 404);
+        if (observation.AuthorId != userId && !isAdmin) throw new ObservationException("Only the author can change an observation.", 403);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (edit.ObservedUtc is { } when && (when > now.AddDays(1) || when.Year < 1800)) throw new ObservationException("The date is in the future or before 1800.");
+        var lat = edit.Latitude ?? observation.Latitude;
+        var lon = edit.Longitude ?? observation.Longitude;
+        var uncertainty = edit.UncertaintyMeters ?? observation.UncertaintyMeters;
+        ValidatePlace(lat, lon, uncertainty);
+        if (edit.Notes is { Length: > MaxNotes }) throw new ObservationException($"Notes are limited to {MaxNotes} characters.");
+        if (edit.License is { } l && !Licenses.All.Contains(l)) throw new ObservationException($"Unknown licence '{l}': use one of {string.Join(", ", Licenses.All)}.");
+        observation.ObservedUtc = edit.ObservedUtc ?? observation.ObservedUtc;
+        (observation.Latitude, observation.Longitude, observation.UncertaintyMeters) = (lat, lon, uncertainty);
+        if (edit.Notes is not null) observation.Notes = string.IsNullOrWhiteSpace(edit.Notes) ? null : edit.Notes.Trim();
+        observation.License = edit.License ?? observation.License;
+        observation.UpdatedUtc = now;
+        await db.SaveChangesAsync(ct);
+        return observation;
+    }
+
     /// <summary>Deletes an observation; only its author (or an admin) may.</summary>
     public static async Task DeleteAsync(FlorascopeDb db, int observationId, int userId, bool isAdmin, CancellationToken ct = default)
     {

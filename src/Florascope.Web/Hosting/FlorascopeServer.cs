@@ -50,6 +50,7 @@ public static class FlorascopeServer
         builder.Services.AddSingleton(new ServerPaths(database.DataDirectory, imageDirectory, bundle));
         builder.Services.AddSingleton(new PhotoStore(Path.Combine(database.DataDirectory, "photos")));
         builder.Services.AddSingleton(new AddressSalt(database.DataDirectory));
+        builder.Services.AddHostedService<PhotoGarbageCollector>();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(c =>
         {
             c.Cookie.Name = "florascope";

@@ -38,6 +38,8 @@ public static class ObservationsApi
         g.MapGet("/observations/{id:int}", Get).WithSummary("One observation with its photos and identifications.");
         g.MapPost("/observations/{id:int}/identifications", Identify).DisableAntiforgery()
             .WithSummary("Propose a taxon (form: taxon, empty for 'I don't know'); replaces your previous identification.");
+        g.MapPost("/observations/{id:int}/edit", Edit).DisableAntiforgery()
+            .WithSummary("Change an observation's date, place, notes or licence (its author only; form with anti-forgery token).");
         g.MapDelete("/observations/{id:int}", Delete).WithSummary("Delete an observation (its author only; anti-forgery token in the header).");
         g.MapGet("/observations.geojson", Geo).WithSummary("Observations in a viewport as GeoJSON (bbox=minLon,minLat,maxLon,maxLat; taxon, project, from, to).");
         g.MapGet("/photos/{sha256}", Photo).WithSummary("A stored photo: size o (original), m (1280 px) or s (320 px).");
@@ -106,6 +108,26 @@ public static class ObservationsApi
         try
         {
             await ObservationWriter.IdentifyAsync(db, engine.Bundle.Checklist, id, userId, form["taxon"].ToString(), clock, ct);
+            return TypedResults.Ok((await DetailAsync(db, id, ct))!);
+        }
+        catch (ObservationException e)
+        {
+            return ApiErrors.Error(e.Status, e.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Edit(int id, HttpContext context, ClaimsPrincipal user,
+        FlorascopeDb db, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
+    {
+        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in first.");
+        if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
+        try
+        {
+            string? Text(string name) => form.ContainsKey(name) ? form[name].ToString() : null;
+            var edit = new ObservationWriter.ObservationEdit(OptionalDate(Text("observedUtc")), OptionalDouble(Text("latitude"), "latitude"),
+                OptionalDouble(Text("longitude"), "longitude"), OptionalDouble(Text("uncertainty"), "uncertainty"), Text("notes"),
+                Text("license") is { Length: > 0 } l ? l : null);
+            await ObservationWriter.EditAsync(db, id, userId, AccountsApi.IsAdmin(user), edit, clock, ct);
             return TypedResults.Ok((await DetailAsync(db, id, ct))!);
         }
         catch (ObservationException e)

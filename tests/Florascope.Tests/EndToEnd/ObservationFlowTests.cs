@@ -48,6 +48,11 @@ public sealed class ObservationFlowTests
             await page.WaitForSelectorAsync("body[data-loaded='1']");
             await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("map-after-save") });
             Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"1 observations in view"), await page.InnerTextAsync("#count"));
+
+            // And on its taxon's page.
+            await page.GotoAsync(new Uri(host.BaseAddress, "/taxa/" + Uri.EscapeDataString(taxon)).ToString());
+            await page.WaitForSelectorAsync("body[data-loaded='1']");
+            Assert.Contains(taxon, await page.InnerTextAsync("#list"), StringComparison.Ordinal);
         }
         finally
         {
