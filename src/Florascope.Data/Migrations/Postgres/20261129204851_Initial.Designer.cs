@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Florascope.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresFlorascopeDb))]
-    [Migration("20261129194603_Observatory")]
-    partial class Observatory
+    [Migration("20261129204851_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -72,6 +72,26 @@ namespace Florascope.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.ApiKeys.AddressUsage", b =>
+                {
+                    b.Property<string>("AddressHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("address_hash");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.HasKey("AddressHash", "Day");
+
+                    b.ToTable("address_usage", (string)null);
                 });
 
             modelBuilder.Entity("Florascope.Data.ApiKeys.ApiKey", b =>
@@ -172,6 +192,11 @@ namespace Florascope.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ObservationId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_identifications_current")
+                        .HasFilter("\"IsCurrent\"");
+
                     b.HasIndex("UserId", "IsCurrent");
 
                     b.HasIndex("ObservationId", "UserId", "IsCurrent");
@@ -234,6 +259,8 @@ namespace Florascope.Data.Migrations.Postgres
                     b.HasIndex("AuthorId");
 
                     b.HasIndex("IsSynthetic", "CreatedUtc");
+
+                    b.HasIndex("IsSynthetic", "ObservedUtc");
 
                     b.HasIndex("Latitude", "Longitude");
 

@@ -6,16 +6,23 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Florascope.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class Observatory : Migration
+    public partial class Initial : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<int>(
-                name: "user_id",
-                table: "api_keys",
-                type: "INTEGER",
-                nullable: true);
+            migrationBuilder.CreateTable(
+                name: "address_usage",
+                columns: table => new
+                {
+                    address_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_address_usage", x => new { x.address_hash, x.day });
+                });
 
             migrationBuilder.CreateTable(
                 name: "users",
@@ -34,6 +41,31 @@ namespace Florascope.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_users", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "api_keys",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    key_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    daily_quota = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_utc = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    revoked_utc = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    user_id = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_api_keys", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_api_keys_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -63,6 +95,25 @@ namespace Florascope.Data.Migrations.Sqlite
                         column: x => x.AuthorId,
                         principalTable: "users",
                         principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "quota_usage",
+                columns: table => new
+                {
+                    api_key_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_quota_usage", x => new { x.api_key_id, x.day });
+                    table.ForeignKey(
+                        name: "FK_quota_usage_api_keys_api_key_id",
+                        column: x => x.api_key_id,
+                        principalTable: "api_keys",
+                        principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
 
@@ -120,9 +171,22 @@ namespace Florascope.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_api_keys_key_hash",
+                table: "api_keys",
+                column: "key_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_api_keys_user_id",
                 table: "api_keys",
                 column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_identifications_current",
+                table: "identifications",
+                columns: new[] { "ObservationId", "UserId" },
+                unique: true,
+                filter: "\"IsCurrent\"");
 
             migrationBuilder.CreateIndex(
                 name: "IX_identifications_ObservationId_UserId_IsCurrent",
@@ -156,6 +220,11 @@ namespace Florascope.Data.Migrations.Sqlite
                 columns: new[] { "IsSynthetic", "CreatedUtc" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_observations_IsSynthetic_ObservedUtc",
+                table: "observations",
+                columns: new[] { "IsSynthetic", "ObservedUtc" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_observations_Latitude_Longitude",
                 table: "observations",
                 columns: new[] { "Latitude", "Longitude" });
@@ -176,22 +245,13 @@ namespace Florascope.Data.Migrations.Sqlite
                 table: "users",
                 column: "UserName",
                 unique: true);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_api_keys_users_user_id",
-                table: "api_keys",
-                column: "user_id",
-                principalTable: "users",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Cascade);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_api_keys_users_user_id",
-                table: "api_keys");
+            migrationBuilder.DropTable(
+                name: "address_usage");
 
             migrationBuilder.DropTable(
                 name: "identifications");
@@ -200,18 +260,16 @@ namespace Florascope.Data.Migrations.Sqlite
                 name: "observation_photos");
 
             migrationBuilder.DropTable(
+                name: "quota_usage");
+
+            migrationBuilder.DropTable(
                 name: "observations");
 
             migrationBuilder.DropTable(
+                name: "api_keys");
+
+            migrationBuilder.DropTable(
                 name: "users");
-
-            migrationBuilder.DropIndex(
-                name: "IX_api_keys_user_id",
-                table: "api_keys");
-
-            migrationBuilder.DropColumn(
-                name: "user_id",
-                table: "api_keys");
         }
     }
 }
