@@ -15,9 +15,7 @@ public static class ApiKeyCommand
 {
     public static Command Create()
     {
-        var dataDir = new Option<string?>("--data-dir") { Description = "Data directory (default: $Florascope__DataDirectory or ~/.local/share/florascope).", Recursive = true };
-        var database = new Option<string?>("--database") { Description = "sqlite (default) or postgres.", Recursive = true };
-        var connection = new Option<string?>("--connection") { Description = "Database connection string (PostgreSQL).", Recursive = true };
+        var store = new DatabaseOptions();
 
         var name = new Option<string>("--name") { Description = "Who or what the key is for.", Required = true };
         var quota = new Option<int>("--daily-quota") { Description = "Identifications a day (UTC).", DefaultValueFactory = _ => ApiKeyStore.DefaultDailyQuota };
@@ -25,7 +23,7 @@ public static class ApiKeyCommand
         var create = new Command("create", "Create a key; the key is printed once, alone on the last line.") { name, quota, owner };
         create.SetAction(parse => CliRunner.Run(() =>
         {
-            using var db = Open(parse, dataDir, database, connection);
+            using var db = store.Open(parse);
             int? userId = null;
             if (parse.GetValue(owner) is { } who)
                 userId = db.Users.Where(u => u.UserName == who.Trim().ToLower()).Select(u => (int?)u.Id).FirstOrDefault()
@@ -39,7 +37,7 @@ public static class ApiKeyCommand
         var list = new Command("list", "List the keys (never the keys themselves) with today's use.");
         list.SetAction(parse => CliRunner.Run(() =>
         {
-            using var db = Open(parse, dataDir, database, connection);
+            using var db = store.Open(parse);
             var today = QuotaStore.Today(TimeProvider.System);
             var keys = db.ApiKeys.AsNoTracking().OrderBy(k => k.Id).ToList();
             var used = db.QuotaUsage.AsNoTracking().Where(q => q.Day == today).ToDictionary(q => q.ApiKeyId, q => q.Count);
@@ -54,7 +52,7 @@ public static class ApiKeyCommand
         var revoke = new Command("revoke", "Revoke a key: it stops working at once.") { which };
         revoke.SetAction(parse => CliRunner.Run(() =>
         {
-            using var db = Open(parse, dataDir, database, connection);
+            using var db = store.Open(parse);
             var id = parse.GetValue(which)!;
             if (!ApiKeyStore.RevokeAsync(db, id, TimeProvider.System).GetAwaiter().GetResult())
                 throw new ArgumentException($"No active API key '{id}'.");
@@ -62,13 +60,8 @@ public static class ApiKeyCommand
             return ExitCodes.Ok;
         }));
 
-        return new Command("apikey", "Manage the API keys of the identification service.") { dataDir, database, connection, create, list, revoke };
-    }
-
-    private static FlorascopeDb Open(ParseResult parse, Option<string?> dataDir, Option<string?> database, Option<string?> connection)
-    {
-        var settings = DatabaseSettings.FromEnvironment(parse.GetValue(dataDir), parse.GetValue(database), parse.GetValue(connection));
-        settings.Migrate();
-        return settings.CreateContext();
+        var command = new Command("apikey", "Manage the API keys of the identification service.") { create, list, revoke };
+        store.AddTo(command);
+        return command;
     }
 }

@@ -15,18 +15,17 @@ public static class SeedCommand
     {
         var count = new Option<int>("--observations") { Description = "How many synthetic observations to add.", Required = true };
         var seed = new Option<int>("--seed") { Description = "Random seed (the same seed gives the same data).", DefaultValueFactory = _ => 1 };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Data directory of the benchmark database (default: $Florascope__DataDirectory)." };
-        var database = new Option<string?>("--database") { Description = "sqlite (default) or postgres." };
-        var connection = new Option<string?>("--connection") { Description = "Database connection string (PostgreSQL)." };
+        var store = new DatabaseOptions(recursive: false);
         var model = new Option<string?>("--model") { Description = "Model bundle whose checklist gives the taxa (default: models/demo)." };
 
         var command = new Command("seed", "Add synthetic observations to a benchmark database (never to one with real data).")
-        { count, seed, dataDir, database, connection, model };
+        { count, seed, model };
+        store.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             var n = parse.GetValue(count);
             if (n < 1) throw new ArgumentException("--observations must be at least 1.");
-            var settings = DatabaseSettings.FromEnvironment(parse.GetValue(dataDir), parse.GetValue(database), parse.GetValue(connection));
+            var settings = store.Settings(parse);
             var checklist = ModelBundle.Load(parse.GetValue(model) ?? ModelBundle.DefaultDirectory).Checklist;
             var bar = new ProgressBar();
             var clock = System.Diagnostics.Stopwatch.StartNew();

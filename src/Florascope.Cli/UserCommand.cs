@@ -9,14 +9,12 @@ public static class UserCommand
 {
     public static Command Create()
     {
-        var dataDir = new Option<string?>("--data-dir") { Description = "Data directory (default: $Florascope__DataDirectory or ~/.local/share/florascope).", Recursive = true };
-        var database = new Option<string?>("--database") { Description = "sqlite (default) or postgres.", Recursive = true };
-        var connection = new Option<string?>("--connection") { Description = "Database connection string (PostgreSQL).", Recursive = true };
+        var store = new DatabaseOptions();
 
         var list = new Command("list", "List the accounts.");
         list.SetAction(parse => CliRunner.Run(() =>
         {
-            using var db = Open(parse, dataDir, database, connection);
+            using var db = store.Open(parse);
             Console.WriteLine($"{"id",5}  {"user name",-24} {"admin",-5}  created (UTC)");
             foreach (var u in db.Users.AsNoTracking().OrderBy(u => u.Id).ToList())
                 Console.WriteLine($"{u.Id,5}  {u.UserName,-24} {(u.IsAdmin ? "yes" : "no"),-5}  {u.CreatedUtc:yyyy-MM-dd HH:mm}");
@@ -29,7 +27,7 @@ public static class UserCommand
             var command = new Command(name, description) { userName };
             command.SetAction(parse => CliRunner.Run(() =>
             {
-                using var db = Open(parse, dataDir, database, connection);
+                using var db = store.Open(parse);
                 var who = parse.GetValue(userName)!.Trim().ToLowerInvariant();
                 var user = db.Users.FirstOrDefault(u => u.UserName == who) ?? throw new ArgumentException($"No account '{who}'.");
                 user.IsAdmin = admin;
@@ -40,18 +38,13 @@ public static class UserCommand
             return command;
         }
 
-        return new Command("user", "Manage the observatory's accounts.")
+        var root = new Command("user", "Manage the observatory's accounts.")
         {
-            dataDir, database, connection, list,
+            list,
             SetAdmin("grant-admin", true, "Make an account an administrator."),
             SetAdmin("revoke-admin", false, "Take the administrator role from an account."),
         };
-    }
-
-    private static FlorascopeDb Open(ParseResult parse, Option<string?> dataDir, Option<string?> database, Option<string?> connection)
-    {
-        var settings = DatabaseSettings.FromEnvironment(parse.GetValue(dataDir), parse.GetValue(database), parse.GetValue(connection));
-        settings.Migrate();
-        return settings.CreateContext();
+        store.AddTo(root);
+        return root;
     }
 }

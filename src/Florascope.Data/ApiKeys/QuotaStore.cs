@@ -10,30 +10,34 @@ public static class QuotaStore
 {
     /// <summary>
     /// Counts one identification if the key has some left today; returns the new count, or null when
-    /// the quota is used up. One statement: insert the day's row or increment it while under quota.
+    /// the quota is used up.
     /// </summary>
-    public static async Task<int?> TryConsumeAsync(FlorascopeDb db, int keyId, int quota, DateOnly day, CancellationToken ct = default)
-    {
-        if (quota <= 0) return null;
-        var rows = await db.Database.SqlQuery<int>($"""
-            INSERT INTO quota_usage (api_key_id, day, count) VALUES ({keyId}, {day}, 1)
-            ON CONFLICT (api_key_id, day) DO UPDATE SET count = quota_usage.count + 1
-            WHERE quota_usage.count < {quota}
-            RETURNING count AS "Value"
-            """).ToListAsync(ct);
-        return rows.Count == 0 ? null : rows[0];
-    }
+    public static Task<int?> TryConsumeAsync(FlorascopeDb db, int keyId, int quota, DateOnly day, CancellationToken ct = default) =>
+        ConsumeAsync(db, KeyUpsert, keyId, quota, day, ct);
 
     /// <summary>The same atomic count for a network address (the web app's identifications without an account).</summary>
-    public static async Task<int?> TryConsumeAddressAsync(FlorascopeDb db, string addressHash, int quota, DateOnly day, CancellationToken ct = default)
+    public static Task<int?> TryConsumeAddressAsync(FlorascopeDb db, string addressHash, int quota, DateOnly day, CancellationToken ct = default) =>
+        ConsumeAsync(db, AddressUpsert, addressHash, quota, day, ct);
+
+    private static readonly string KeyUpsert = Upsert("quota_usage", "api_key_id");
+    private static readonly string AddressUpsert = Upsert("address_usage", "address_hash");
+
+    /// <summary>
+    /// One statement: insert the day's row or increment it while under quota, returning the new
+    /// count (no row when the quota is used up). Built once from this class's constant table and
+    /// column names; the key, day and quota are parameters {0}, {1}, {2}.
+    /// </summary>
+    private static string Upsert(string table, string keyColumn) => $$"""
+        INSERT INTO {{table}} ({{keyColumn}}, day, count) VALUES ({0}, {1}, 1)
+        ON CONFLICT ({{keyColumn}}, day) DO UPDATE SET count = {{table}}.count + 1
+        WHERE {{table}}.count < {2}
+        RETURNING count AS "Value"
+        """;
+
+    private static async Task<int?> ConsumeAsync(FlorascopeDb db, string upsert, object key, int quota, DateOnly day, CancellationToken ct)
     {
         if (quota <= 0) return null;
-        var rows = await db.Database.SqlQuery<int>($"""
-            INSERT INTO address_usage (address_hash, day, count) VALUES ({addressHash}, {day}, 1)
-            ON CONFLICT (address_hash, day) DO UPDATE SET count = address_usage.count + 1
-            WHERE address_usage.count < {quota}
-            RETURNING count AS "Value"
-            """).ToListAsync(ct);
+        var rows = await db.Database.SqlQueryRaw<int>(upsert, key, day, quota).ToListAsync(ct);
         return rows.Count == 0 ? null : rows[0];
     }
 
