@@ -53,7 +53,7 @@ public static class HttpBenchmark
                 var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
                 secret = ApiKeyStore.CreateAsync(db, "bench", int.MaxValue, TimeProvider.System).GetAwaiter().GetResult().Secret;
             }
-            var engine = app.Services.GetRequiredService<IdentificationEngine>();
+            var engine = app.Services.GetRequiredService<Florascope.Web.Models.ModelHost>().Current;
             var pool = app.Services.GetRequiredService<Florascope.Web.Identify.InferencePool>();
             using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(2) };
             var url = $"/v2/identify/all?api-key={Uri.EscapeDataString(secret)}&no-reject=true";

@@ -18,6 +18,9 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
     public DbSet<Observation> Observations => Set<Observation>();
     public DbSet<ObservationPhoto> ObservationPhotos => Set<ObservationPhoto>();
     public DbSet<Observations.Identification> Identifications => Set<Observations.Identification>();
+    public DbSet<PhotoVote> PhotoVotes => Set<PhotoVote>();
+    public DbSet<GameSkip> GameSkips => Set<GameSkip>();
+    public DbSet<Models.ModelVersion> ModelVersions => Set<Models.ModelVersion>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -71,6 +74,7 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.Property(u => u.Language).HasMaxLength(8);
             e.HasIndex(u => u.UserName).IsUnique();
             e.HasIndex(u => u.Email).IsUnique();
+            e.HasIndex(u => u.Score);
         });
         b.Entity<Observation>(e =>
         {
@@ -79,6 +83,9 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.Property(o => o.License).HasMaxLength(16);
             e.Property(o => o.Project).HasMaxLength(32);
             e.Property(o => o.TaxonName).HasMaxLength(200);
+            e.Property(o => o.Status).HasMaxLength(16);
+            e.Property(o => o.ModelTaxonName).HasMaxLength(200);
+            e.Property(o => o.ModelVersion).HasMaxLength(100);
             e.HasOne<User>().WithMany().HasForeignKey(o => o.AuthorId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(o => o.Photos).WithOne().HasForeignKey(p => p.ObservationId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(o => o.Identifications).WithOne().HasForeignKey(i => i.ObservationId).OnDelete(DeleteBehavior.Cascade);
@@ -88,6 +95,8 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.HasIndex(o => new { o.TaxonName, o.CreatedUtc });
             e.HasIndex(o => new { o.IsSynthetic, o.ObservedUtc });
             e.HasIndex(o => o.AuthorId);
+            // The identification game: observations that need votes, in a flora.
+            e.HasIndex(o => new { o.Status, o.Project, o.CreatedUtc });
         });
         b.Entity<ObservationPhoto>(e =>
         {
@@ -96,6 +105,34 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.Property(p => p.Organ).HasMaxLength(16);
             e.HasIndex(p => p.Sha256);
             e.HasIndex(p => new { p.ObservationId, p.Position }).IsUnique();
+            e.Property(p => p.VotedOrgan).HasMaxLength(16);
+            e.Property(p => p.ExcludedBecause).HasMaxLength(32);
+            e.HasMany(p => p.Votes).WithOne().HasForeignKey(v => v.PhotoId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<PhotoVote>(e =>
+        {
+            e.ToTable("photo_votes");
+            e.Property(v => v.Aspect).HasMaxLength(16);
+            e.Property(v => v.Value).HasMaxLength(16);
+            e.HasOne<User>().WithMany().HasForeignKey(v => v.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(v => new { v.PhotoId, v.UserId, v.Aspect }).IsUnique().HasFilter("\"IsCurrent\"").HasDatabaseName("IX_photo_votes_current");
+            e.HasIndex(v => new { v.UserId, v.IsCurrent });
+        });
+        b.Entity<GameSkip>(e =>
+        {
+            e.ToTable("game_skips");
+            e.HasKey(s => new { s.UserId, s.ObservationId });
+            e.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Observation>().WithMany().HasForeignKey(s => s.ObservationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Models.ModelVersion>(e =>
+        {
+            e.ToTable("model_versions");
+            e.Property(m => m.Version).HasMaxLength(100);
+            e.Property(m => m.Path).HasMaxLength(1000);
+            e.Property(m => m.Decision).HasMaxLength(1000);
+            e.HasIndex(m => m.Version).IsUnique();
+            e.HasIndex(m => m.IsCurrent);
         });
         b.Entity<Observations.Identification>(e =>
         {

@@ -13,4 +13,8 @@ public sealed class User
     /// <summary>Preferred language of the interface and of vernacular names.</summary>
     public string Language { get; set; } = "en";
     public DateTime CreatedUtc { get; set; }
+    /// <summary>n_j of the weighted vote: taxa this person proved (authored valid observations, plus a tenth of those they voted right on others').</summary>
+    public int Expertise { get; set; }
+    /// <summary>Identifications of others' observations that agree with their validated taxon (the game's score).</summary>
+    public int Score { get; set; }
 }

@@ -25,8 +25,23 @@ public sealed class Observation
     public string License { get; set; } = Licenses.Default;
     /// <summary>The flora the author identified within.</summary>
     public string Project { get; set; } = "all";
-    /// <summary>Current taxon (scientific name without author), null while unknown.</summary>
+    /// <summary>
+    /// Current taxon: the weighted majority of the current identifications (scientific name without
+    /// author), null while nobody proposed one. Kept by <see cref="Revision.CommunityRevision"/>.
+    /// </summary>
     public string? TaxonName { get; set; }
+    /// <summary>Weighted vote behind <see cref="TaxonName"/>: sum of the weights for it, and its share of all weights.</summary>
+    public double Confidence { get; set; }
+    public double Accuracy { get; set; }
+    /// <summary>Confidence and accuracy above the thresholds: published as validated and used for training.</summary>
+    public bool IsValid { get; set; }
+    /// <summary><see cref="Revision.ObservationStatus"/> as text: valid, needs-votes or disputed.</summary>
+    public string Status { get; set; } = Revision.ObservationStatus.NeedsVotes;
+    /// <summary>The model's top taxon within the project when the observation was saved, its calibrated score, and the model's version.</summary>
+    public string? ModelTaxonName { get; set; }
+    public double? ModelScore { get; set; }
+    public string? ModelVersion { get; set; }
+    public DateTime? RevisedUtc { get; set; }
     /// <summary>Synthetic rows from `florascope seed`, for benchmarks only; never shown with real data.</summary>
     public bool IsSynthetic { get; set; }
     public DateTime CreatedUtc { get; set; }
@@ -46,6 +61,35 @@ public sealed class ObservationPhoto
     public string Organ { get; set; } = "auto";
     public int Width { get; set; }
     public int Height { get; set; }
+    /// <summary>The organ the community's votes settled on, null while they have not.</summary>
+    public string? VotedOrgan { get; set; }
+    /// <summary>Why the votes exclude this photo from training and publication (not-a-plant, poor-quality, duplicate); null if they do not.</summary>
+    public string? ExcludedBecause { get; set; }
+    public List<PhotoVote> Votes { get; set; } = [];
+}
+
+/// <summary>
+/// A user's vote on one aspect of a photo (see <see cref="Revision.PhotoAspects"/>): the organ it
+/// shows, or yes/no for "not a plant", "poor quality", "duplicate". One current vote per user,
+/// photo and aspect; older ones stay as history.
+/// </summary>
+public sealed class PhotoVote
+{
+    public int Id { get; set; }
+    public int PhotoId { get; set; }
+    public int UserId { get; set; }
+    public required string Aspect { get; set; }
+    public required string Value { get; set; }
+    public bool IsCurrent { get; set; } = true;
+    public DateTime CreatedUtc { get; set; }
+}
+
+/// <summary>An observation a player passed in the identification game; not offered to them again.</summary>
+public sealed class GameSkip
+{
+    public int UserId { get; set; }
+    public int ObservationId { get; set; }
+    public DateTime CreatedUtc { get; set; }
 }
 
 /// <summary>

@@ -7,7 +7,7 @@ public sealed record MapPoint(int Id, string? TaxonName, DateTime ObservedUtc, d
 
 /// <summary>One line of the latest-observations list.</summary>
 public sealed record LatestRow(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude, int AuthorId,
-    string? AuthorName, string? FirstPhoto, DateTime CreatedUtc);
+    string? AuthorName, string? FirstPhoto, DateTime CreatedUtc, string Status);
 
 /// <summary>A map viewport in degrees.</summary>
 public sealed record BoundingBox(double MinLon, double MinLat, double MaxLon, double MaxLat);
@@ -29,7 +29,7 @@ public static class ObservationQueries
             .Select(o => new LatestRow(o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude, o.AuthorId,
                 db.Users.Where(x => x.Id == o.AuthorId).Select(x => x.DisplayName).FirstOrDefault(),
                 o.Photos.OrderBy(x => x.Position).Select(x => x.Sha256).FirstOrDefault(),
-                o.CreatedUtc))
+                o.CreatedUtc, o.Status))
             .ToListAsync(ct);
     }
 

@@ -1,3 +1,5 @@
+using Florascope.Data.Revision;
+using Florascope.Revision;
 using Florascope.Taxonomy;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +19,12 @@ public sealed record NewObservation
     public string License { get; init; } = Licenses.Default;
     public string Project { get; init; } = Checklist.AllProject;
     public string? TaxonName { get; init; }
+    /// <summary>The model's suggestion when it was saved: it votes if its calibrated score is high enough.</summary>
+    public ModelSuggestion? Model { get; init; }
 }
+
+/// <summary>The model's top taxon within the project, its calibrated score and the model's version.</summary>
+public sealed record ModelSuggestion(string TaxonName, double Score, string Version);
 
 /// <summary>Input that cannot make or change an observation; the message is for the person who sent it.</summary>
 public sealed class ObservationException(string message, int status = 400) : Exception(message)
@@ -36,8 +43,9 @@ public static class ObservationWriter
     public const int MaxNotes = 4000;
 
     public static async Task<Observation> CreateAsync(FlorascopeDb db, PhotoStore photos, Checklist checklist, int authorId,
-        NewObservation input, TimeProvider clock, CancellationToken ct = default)
+        NewObservation input, TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null)
     {
+        revision ??= AggregationSettings.Default;
         var now = clock.GetUtcNow().UtcDateTime;
         Validate(input, checklist, now);
         var stored = new List<(StoredPhoto Photo, string Organ)>();
@@ -62,7 +70,17 @@ public static class ObservationWriter
             UpdatedUtc = now,
             Photos = [.. stored.Select((s, i) => new ObservationPhoto { Position = i, Sha256 = s.Photo.Sha256, Organ = s.Organ, Width = s.Photo.Width, Height = s.Photo.Height })],
             Identifications = [new Identification { UserId = authorId, TaxonName = CanonicalName(checklist, input.TaxonName), CreatedUtc = now }],
+            ModelTaxonName = input.Model?.TaxonName,
+            ModelScore = input.Model?.Score,
+            ModelVersion = input.Model?.Version,
         };
+        // The first weighted vote: the author's identification and the model's suggestion.
+        var author = await db.Users.AsNoTracking().Where(u => u.Id == authorId).Select(u => new { u.DisplayName, u.UserName, u.Expertise }).FirstOrDefaultAsync(ct);
+        var first = CommunityRevision.Decide(
+            observation.TaxonName is { } t && author is not null ? [(authorId, author.UserName, t, author.Expertise)] : [],
+            observation.ModelTaxonName, observation.ModelScore, checklist, revision);
+        (observation.TaxonName, observation.Confidence, observation.Accuracy, observation.IsValid, observation.Status, observation.RevisedUtc) =
+            (first.TaxonName, first.Confidence, first.Accuracy, first.IsValid, first.Status, now);
         // One SaveChanges is one transaction: the observation, its photos and the author's identification.
         db.Observations.Add(observation);
         await db.SaveChangesAsync(ct);
@@ -70,12 +88,11 @@ public static class ObservationWriter
     }
 
     /// <summary>
-    /// A user's identification: retires their current one (kept as history) and adds the new one;
-    /// the observation's taxon follows the author's current identification until the community
-    /// revision replaces this rule.
+    /// A user's identification: retires their current one (kept as history), adds the new one, and
+    /// re-decides the observation's weighted vote with the current weights, in one transaction.
     /// </summary>
     public static async Task<Identification> IdentifyAsync(FlorascopeDb db, Checklist checklist, int observationId, int userId, string? taxonName,
-        TimeProvider clock, CancellationToken ct = default)
+        TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null)
     {
         var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
             ?? throw new ObservationException($"No observation {observationId}.", 404);
@@ -86,7 +103,6 @@ public static class ObservationWriter
             old.IsCurrent = false;
         var identification = new Identification { ObservationId = observationId, UserId = userId, TaxonName = name, CreatedUtc = now };
         db.Identifications.Add(identification);
-        if (userId == observation.AuthorId) observation.TaxonName = name;
         observation.UpdatedUtc = now;
         try
         {
@@ -97,8 +113,47 @@ public static class ObservationWriter
             // The unique index on current identifications: the same user identified it concurrently.
             throw new ObservationException("Another identification of yours was saved at the same moment; try again.", 409);
         }
+        var before = (observation.TaxonName, observation.IsValid);
+        await CommunityRevision.ReviseObservationAsync(db, observation, checklist, revision ?? AggregationSettings.Default, now, ct);
+        await db.SaveChangesAsync(ct);
+        if (before != (observation.TaxonName, observation.IsValid) || userId != observation.AuthorId)
+            await CommunityRevision.UpdateScoresAsync(db, observationId, ct);
         await tx.CommitAsync(ct);
         return identification;
+    }
+
+    /// <summary>
+    /// A user's vote on one aspect of a photo (organ, not a plant, poor quality, duplicate): replaces
+    /// their current vote on that aspect and re-decides the photo with the current weights.
+    /// </summary>
+    public static async Task<PhotoVote> VotePhotoAsync(FlorascopeDb db, int photoId, int userId, string aspect, string value,
+        TimeProvider clock, AggregationSettings? revision = null, CancellationToken ct = default)
+    {
+        if (!PhotoAspects.All.Contains(aspect)) throw new ObservationException($"Unknown aspect '{aspect}': use one of {string.Join(", ", PhotoAspects.All)}.");
+        if (!PhotoAspects.IsValid(aspect, value))
+            throw new ObservationException(aspect == PhotoAspects.Organ
+                ? $"Unknown organ '{value}': use one of {string.Join(", ", PhotoAspects.VotableOrgans)}."
+                : $"A vote on '{aspect}' is '{PhotoAspects.Yes}' or '{PhotoAspects.No}'.");
+        var photo = await db.ObservationPhotos.FirstOrDefaultAsync(p => p.Id == photoId, ct)
+            ?? throw new ObservationException($"No photo {photoId}.", 404);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var old in await db.PhotoVotes.Where(v => v.PhotoId == photoId && v.UserId == userId && v.Aspect == aspect && v.IsCurrent).ToListAsync(ct))
+            old.IsCurrent = false;
+        var vote = new PhotoVote { PhotoId = photoId, UserId = userId, Aspect = aspect, Value = value, CreatedUtc = now };
+        db.PhotoVotes.Add(vote);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            throw new ObservationException("Another vote of yours was saved at the same moment; try again.", 409);
+        }
+        await CommunityRevision.RevisePhotoAsync(db, photo, revision ?? AggregationSettings.Default, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return vote;
     }
 
     /// <summary>What an author may change after saving; null leaves a field as it is.</summary>

@@ -4,11 +4,14 @@ using Florascope.Engine;
 using Florascope.Identification;
 using Florascope.Data.Observations;
 using Florascope.Web.Accounts;
+using Florascope.Web.Game;
 using Florascope.Web.Home;
 using Florascope.Web.Observations;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Florascope.Web.Identify;
 using Florascope.Web.Media;
+using Florascope.Web.Models;
+using Florascope.Web.Revision;
 using Florascope.Web.Quota;
 using Florascope.Web.Taxonomy;
 using Microsoft.AspNetCore.Http.Features;
@@ -45,9 +48,17 @@ public static class FlorascopeServer
         var imageDirectory = options.ImageDirectory is { Length: > 0 } id ? id : ModelBundle.DefaultDataDirectory;
         var inference = options.Inference;
         builder.Services.AddSingleton(_ => new Backbone(new BackboneOptions { IntraOpThreads = inference.EffectiveThreads }));
-        builder.Services.AddSingleton(sp => new IdentificationEngine(bundle, new Embedder(sp.GetRequiredService<Backbone>())));
+        builder.Services.AddSingleton(sp => new ModelHost(new IdentificationEngine(bundle, new Embedder(sp.GetRequiredService<Backbone>()))));
+        // Per request: a request keeps the model it started with when a promoted one is switched in.
+        builder.Services.AddScoped(sp => sp.GetRequiredService<ModelHost>().Current);
+        builder.Services.AddHostedService<ModelWatcher>();
+        var revision = options.Revision.ToSettings();
+        revision.Validate();
+        builder.Services.AddSingleton(revision);
+        builder.Services.AddSingleton<RevisionScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RevisionScheduler>());
         builder.Services.AddSingleton(new InferencePool(inference.EffectiveWorkers, inference.QueueLimit));
-        builder.Services.AddSingleton(new ServerPaths(database.DataDirectory, imageDirectory, bundle));
+        builder.Services.AddSingleton(sp => new ServerPaths(database.DataDirectory, imageDirectory, sp.GetRequiredService<ModelHost>()));
         builder.Services.AddSingleton(new PhotoStore(Path.Combine(database.DataDirectory, "photos")));
         builder.Services.AddSingleton(new AddressSalt(database.DataDirectory));
         builder.Services.AddHostedService<PhotoGarbageCollector>();
@@ -97,9 +108,12 @@ public static class FlorascopeServer
         app.MapAccountKeysApi();
         app.MapObservationsApi();
         app.MapTaxaPagesApi();
+        app.MapGameApi();
+        app.MapModelsApi();
         // The pages are static HTML filled by their script from the JSON API (text only, never markup).
         foreach (var (route, page) in new[] { ("/map", "map"), ("/app", "app"), ("/account", "account"), ("/observations", "latest"),
-            ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "latest"), ("/search", "search") })
+            ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "latest"), ("/search", "search"),
+            ("/help", "help"), ("/models", "models") })
             app.MapGet(route, (IWebHostEnvironment env) => TypedResults.PhysicalFile(Path.Combine(env.WebRootPath, page + ".html"), "text/html; charset=utf-8"))
                 .ExcludeFromDescription();
         return app;

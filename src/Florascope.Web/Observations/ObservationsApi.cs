@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Claims;
 using Florascope.Data;
 using Florascope.Data.Observations;
+using Florascope.Data.Revision;
+using Florascope.Revision;
 using Florascope.Identification;
 using Florascope.Web.Accounts;
 using Florascope.Web.Hosting;
@@ -12,16 +14,27 @@ using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.Observations;
 
-public sealed record PhotoInfo(string Sha256, string Organ, int Width, int Height, string Url, string Medium, string Small);
+public sealed record PhotoInfo(int Id, string Sha256, string Organ, int Width, int Height, string Url, string Medium, string Small,
+    string? VotedOrgan, string? ExcludedBecause, IReadOnlyList<PhotoVoteTally> Votes);
+
+/// <summary>The current votes on one aspect of a photo, by value: how many, and their summed weight.</summary>
+public sealed record PhotoVoteTally(string Aspect, string Value, int Count, double Weight);
+
+/// <summary>Why an observation has its taxon and status: every vote counted, with its weight.</summary>
+public sealed record RevisionInfo(string Status, string? TaxonName, double Confidence, double Accuracy, bool IsValid,
+    double ThetaConfidence, double ThetaAccuracy, IReadOnlyList<VoteInfo> Votes, string? ModelTaxonName, double? ModelScore, string? ModelVersion,
+    double ModelMinScore, DateTime? RevisedUtc);
+
+public sealed record VoteInfo(int? UserId, string Voter, string TaxonName, int Expertise, double Weight, bool Agrees);
 
 public sealed record IdentificationInfo(int Id, int UserId, string UserName, string? TaxonName, bool IsCurrent, DateTime CreatedUtc);
 
 public sealed record ObservationSummary(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude,
-    int AuthorId, string AuthorName, string? Thumbnail, DateTime CreatedUtc);
+    int AuthorId, string AuthorName, string? Thumbnail, DateTime CreatedUtc, string Status);
 
 public sealed record ObservationDetail(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude, double? UncertaintyMeters,
     string? Notes, string License, string Project, int AuthorId, string AuthorName, DateTime CreatedUtc,
-    IReadOnlyList<PhotoInfo> Photos, IReadOnlyList<IdentificationInfo> Identifications);
+    IReadOnlyList<PhotoInfo> Photos, IReadOnlyList<IdentificationInfo> Identifications, RevisionInfo Revision);
 
 /// <summary>The observations behind the pages: create, read, identify, delete, and the map's GeoJSON.</summary>
 public static class ObservationsApi
@@ -42,12 +55,15 @@ public static class ObservationsApi
             .WithSummary("Change an observation's date, place, notes or licence (its author only; form with anti-forgery token).");
         g.MapDelete("/observations/{id:int}", Delete).WithSummary("Delete an observation (its author only; anti-forgery token in the header).");
         g.MapGet("/observations.geojson", Geo).WithSummary("Observations in a viewport as GeoJSON (bbox=minLon,minLat,maxLon,maxLat; taxon, project, from, to).");
+        g.MapPost("/photos/{id:int}/votes", VotePhoto).DisableAntiforgery()
+            .WithSummary("Vote on a photo (form: aspect = organ|not-a-plant|poor-quality|duplicate, value = an organ or yes|no); replaces your previous vote on that aspect.");
         g.MapGet("/photos/{sha256}", Photo).WithSummary("A stored photo: size o (original), m (1280 px) or s (320 px).");
         return g;
     }
 
     public static async Task<Results<Created<ObservationDetail>, JsonHttpResult<ApiError>>> Create(HttpContext context, ClaimsPrincipal user,
-        FlorascopeDb db, PhotoStore photos, IdentificationEngine engine, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
+        FlorascopeDb db, PhotoStore photos, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock,
+        CancellationToken ct)
     {
         if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to save an observation.");
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
@@ -76,13 +92,39 @@ public static class ObservationsApi
                 Project = form["project"].ToString() is { Length: > 0 } p ? p : "all",
                 TaxonName = form["taxon"].ToString(),
             };
-            var observation = await ObservationWriter.CreateAsync(db, photos, engine.Bundle.Checklist, userId, input, clock, ct);
-            var detail = await DetailAsync(db, observation.Id, ct);
+            ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
+            input = input with { Model = Suggest(engine, input) };
+            var observation = await ObservationWriter.CreateAsync(db, photos, engine.Bundle.Checklist, userId, input, clock, ct, revision);
+            var detail = await DetailAsync(db, observation.Id, engine, revision, ct);
             return TypedResults.Created($"/api/observations/{observation.Id}", detail!);
         }
         catch (ObservationException e)
         {
             return ApiErrors.Error(e.Status, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The model's vote on a new observation: its top taxon within the project and calibrated score.
+    /// None when the photos are not a plant or cannot be read (CreateAsync then says why).
+    /// </summary>
+    private static ModelSuggestion? Suggest(IdentificationEngine engine, NewObservation input)
+    {
+        try
+        {
+            var result = engine.Identify(new IdentifyRequest
+            {
+                Images = [.. input.Photos.Select(p => new IdentifyImage(p.Data, p.Organ))],
+                Project = input.Project,
+                MaxResults = 1,
+                ReferencesPerResult = 0,
+            });
+            return result.Rejected || result.Results.Count == 0 ? null
+                : new ModelSuggestion(result.Results[0].Taxon.ScientificNameWithoutAuthor, result.Results[0].Score, result.ModelVersion);
+        }
+        catch (Exception e) when (e is IdentifyException or Imaging.ImageInputException)
+        {
+            return null;
         }
     }
 
@@ -94,21 +136,22 @@ public static class ObservationsApi
         if (size is < 1 or > MaxPageSize || p < 1) return ApiErrors.BadRequest($"pageSize is 1..{MaxPageSize} and page starts at 1.");
         var rows = await ObservationQueries.LatestAsync(db, p, size, taxon, user, options.Value.ShowSyntheticData, ct);
         return TypedResults.Ok(rows.Select(r => new ObservationSummary(r.Id, r.TaxonName, r.ObservedUtc, r.Latitude, r.Longitude, r.AuthorId,
-            r.AuthorName ?? "", r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.CreatedUtc)).ToList());
+            r.AuthorName ?? "", r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.CreatedUtc, r.Status)).ToList());
     }
 
-    public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Get(int id, FlorascopeDb db, CancellationToken ct) =>
-        await DetailAsync(db, id, ct) is { } detail ? TypedResults.Ok(detail) : ApiErrors.Error(404, $"No observation {id}.");
+    public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Get(int id, FlorascopeDb db, IdentificationEngine engine,
+        AggregationSettings revision, CancellationToken ct) =>
+        await DetailAsync(db, id, engine, revision, ct) is { } detail ? TypedResults.Ok(detail) : ApiErrors.Error(404, $"No observation {id}.");
 
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Identify(int id, HttpContext context, ClaimsPrincipal user,
-        FlorascopeDb db, IdentificationEngine engine, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
+        FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
     {
         if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to identify.");
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         try
         {
-            await ObservationWriter.IdentifyAsync(db, engine.Bundle.Checklist, id, userId, form["taxon"].ToString(), clock, ct);
-            return TypedResults.Ok((await DetailAsync(db, id, ct))!);
+            await ObservationWriter.IdentifyAsync(db, engine.Bundle.Checklist, id, userId, form["taxon"].ToString(), clock, ct, revision);
+            return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct))!);
         }
         catch (ObservationException e)
         {
@@ -117,7 +160,7 @@ public static class ObservationsApi
     }
 
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Edit(int id, HttpContext context, ClaimsPrincipal user,
-        FlorascopeDb db, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
+        FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
     {
         if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in first.");
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
@@ -128,7 +171,7 @@ public static class ObservationsApi
                 OptionalDouble(Text("longitude"), "longitude"), OptionalDouble(Text("uncertainty"), "uncertainty"), Text("notes"),
                 Text("license") is { Length: > 0 } l ? l : null);
             await ObservationWriter.EditAsync(db, id, userId, AccountsApi.IsAdmin(user), edit, clock, ct);
-            return TypedResults.Ok((await DetailAsync(db, id, ct))!);
+            return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct))!);
         }
         catch (ObservationException e)
         {
@@ -182,6 +225,23 @@ public static class ObservationsApi
         }, contentType: "application/geo+json");
     }
 
+    public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> VotePhoto(int id, HttpContext context, ClaimsPrincipal user,
+        FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
+    {
+        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to vote.");
+        if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
+        try
+        {
+            var vote = await ObservationWriter.VotePhotoAsync(db, id, userId, form["aspect"].ToString(), form["value"].ToString(), clock, revision, ct);
+            var observationId = await db.ObservationPhotos.Where(p => p.Id == vote.PhotoId).Select(p => p.ObservationId).FirstAsync(ct);
+            return TypedResults.Ok((await DetailAsync(db, observationId, engine, revision, ct))!);
+        }
+        catch (ObservationException e)
+        {
+            return ApiErrors.Error(e.Status, e.Message);
+        }
+    }
+
     public static IResult Photo(string sha256, string? size, PhotoStore photos)
     {
         var s = size switch { null or "" or "o" => PhotoSize.Original, "m" => PhotoSize.Medium, "s" => PhotoSize.Small, _ => (PhotoSize?)null };
@@ -193,18 +253,29 @@ public static class ObservationsApi
         return TypedResults.PhysicalFile(path, type);
     }
 
-    private static async Task<ObservationDetail?> DetailAsync(FlorascopeDb db, int id, CancellationToken ct)
+    private static async Task<ObservationDetail?> DetailAsync(FlorascopeDb db, int id, IdentificationEngine engine, AggregationSettings revision, CancellationToken ct)
     {
-        var o = await db.Observations.AsNoTracking().Include(x => x.Photos).Include(x => x.Identifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
+        var o = await db.Observations.AsNoTracking().Include(x => x.Photos).ThenInclude(p => p.Votes.Where(v => v.IsCurrent))
+            .Include(x => x.Identifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (o is null) return null;
-        var userIds = o.Identifications.Select(i => i.UserId).Append(o.AuthorId).Distinct().ToList();
-        var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var userIds = o.Identifications.Select(i => i.UserId).Append(o.AuthorId).Concat(o.Photos.SelectMany(p => p.Votes.Select(v => v.UserId))).Distinct().ToList();
+        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => new { u.DisplayName, u.Expertise }, ct);
+        var names = users.ToDictionary(u => u.Key, u => u.Value.DisplayName);
+        // The explanation is recomputed from the current votes and weights; the stored status is what
+        // lists and the game use, and the two agree after each identification and each batch.
+        var why = await CommunityRevision.ExplainAsync(db, o, engine.Bundle.Checklist, revision, ct);
+        var revisionInfo = new RevisionInfo(o.Status, o.TaxonName, o.Confidence, o.Accuracy, o.IsValid, revision.ThetaConfidence, revision.ThetaAccuracy,
+            [.. why.Votes.Select(v => new VoteInfo(v.UserId, v.Voter, v.Value, v.Expertise, v.Weight, v.Agrees))],
+            o.ModelTaxonName, o.ModelScore, o.ModelVersion, revision.AiMinScore, o.RevisedUtc);
         return new ObservationDetail(o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude, o.UncertaintyMeters, o.Notes, o.License, o.Project,
             o.AuthorId, names.GetValueOrDefault(o.AuthorId) ?? "", o.CreatedUtc,
-            [.. o.Photos.OrderBy(p => p.Position).Select(p => new PhotoInfo(p.Sha256, p.Organ, p.Width, p.Height,
-                $"/api/photos/{p.Sha256}", $"/api/photos/{p.Sha256}?size=m", $"/api/photos/{p.Sha256}?size=s"))],
+            [.. o.Photos.OrderBy(p => p.Position).Select(p => new PhotoInfo(p.Id, p.Sha256, p.Organ, p.Width, p.Height,
+                $"/api/photos/{p.Sha256}", $"/api/photos/{p.Sha256}?size=m", $"/api/photos/{p.Sha256}?size=s", p.VotedOrgan, p.ExcludedBecause,
+                [.. p.Votes.GroupBy(v => (v.Aspect, v.Value)).OrderBy(g => g.Key.Aspect, StringComparer.Ordinal).ThenBy(g => g.Key.Value, StringComparer.Ordinal)
+                    .Select(g => new PhotoVoteTally(g.Key.Aspect, g.Key.Value, g.Count(), g.Sum(v => revision.Weight(users.GetValueOrDefault(v.UserId)?.Expertise ?? 0))))]))],
             [.. o.Identifications.OrderBy(i => i.CreatedUtc).ThenBy(i => i.Id).Select(i => new IdentificationInfo(i.Id, i.UserId,
-                names.GetValueOrDefault(i.UserId) ?? "", i.TaxonName, i.IsCurrent, i.CreatedUtc))]);
+                names.GetValueOrDefault(i.UserId) ?? "", i.TaxonName, i.IsCurrent, i.CreatedUtc))],
+            revisionInfo);
     }
 
     private static double? OptionalDouble(string? text, string name) =>

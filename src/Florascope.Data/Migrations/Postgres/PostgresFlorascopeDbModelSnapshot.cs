@@ -43,6 +43,9 @@ namespace Florascope.Data.Migrations.Postgres
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
+                    b.Property<int>("Expertise")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("boolean");
 
@@ -55,6 +58,9 @@ namespace Florascope.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int>("Score")
+                        .HasColumnType("integer");
+
                     b.Property<string>("UserName")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -64,6 +70,8 @@ namespace Florascope.Data.Migrations.Postgres
 
                     b.HasIndex("Email")
                         .IsUnique();
+
+                    b.HasIndex("Score");
 
                     b.HasIndex("UserName")
                         .IsUnique();
@@ -163,6 +171,79 @@ namespace Florascope.Data.Migrations.Postgres
                     b.ToTable("quota_usage", (string)null);
                 });
 
+            modelBuilder.Entity("Florascope.Data.Models.ModelVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("BaselineMetricsJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("BaselineVersion")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<bool>("IsCurrent")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("MetricsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("ObservationPhotos")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<bool>("Promoted")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IsCurrent");
+
+                    b.HasIndex("Version")
+                        .IsUnique();
+
+                    b.ToTable("model_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Observations.GameSkip", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ObservationId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId", "ObservationId");
+
+                    b.HasIndex("ObservationId");
+
+                    b.ToTable("game_skips", (string)null);
+                });
+
             modelBuilder.Entity("Florascope.Data.Observations.Identification", b =>
                 {
                     b.Property<int>("Id")
@@ -209,13 +290,22 @@ namespace Florascope.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<double>("Accuracy")
+                        .HasColumnType("double precision");
+
                     b.Property<int>("AuthorId")
                         .HasColumnType("integer");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("double precision");
 
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("IsSynthetic")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsValid")
                         .HasColumnType("boolean");
 
                     b.Property<double?>("Latitude")
@@ -229,6 +319,17 @@ namespace Florascope.Data.Migrations.Postgres
                     b.Property<double?>("Longitude")
                         .HasColumnType("double precision");
 
+                    b.Property<double?>("ModelScore")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ModelTaxonName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ModelVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Notes")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
@@ -240,6 +341,14 @@ namespace Florascope.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime?>("RevisedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("TaxonName")
                         .HasMaxLength(200)
@@ -263,6 +372,8 @@ namespace Florascope.Data.Migrations.Postgres
 
                     b.HasIndex("TaxonName", "CreatedUtc");
 
+                    b.HasIndex("Status", "Project", "CreatedUtc");
+
                     b.ToTable("observations", (string)null);
                 });
 
@@ -273,6 +384,10 @@ namespace Florascope.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ExcludedBecause")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<int>("Height")
                         .HasColumnType("integer");
@@ -293,6 +408,10 @@ namespace Florascope.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("VotedOrgan")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<int>("Width")
                         .HasColumnType("integer");
 
@@ -304,6 +423,48 @@ namespace Florascope.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("observation_photos", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Observations.PhotoVote", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Aspect")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsCurrent")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("PhotoId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "IsCurrent");
+
+                    b.HasIndex("PhotoId", "UserId", "Aspect")
+                        .IsUnique()
+                        .HasDatabaseName("IX_photo_votes_current")
+                        .HasFilter("\"IsCurrent\"");
+
+                    b.ToTable("photo_votes", (string)null);
                 });
 
             modelBuilder.Entity("Florascope.Data.ApiKeys.ApiKey", b =>
@@ -319,6 +480,21 @@ namespace Florascope.Data.Migrations.Postgres
                     b.HasOne("Florascope.Data.ApiKeys.ApiKey", null)
                         .WithMany()
                         .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Florascope.Data.Observations.GameSkip", b =>
+                {
+                    b.HasOne("Florascope.Data.Observations.Observation", null)
+                        .WithMany()
+                        .HasForeignKey("ObservationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Florascope.Data.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -356,11 +532,31 @@ namespace Florascope.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Florascope.Data.Observations.PhotoVote", b =>
+                {
+                    b.HasOne("Florascope.Data.Observations.ObservationPhoto", null)
+                        .WithMany("Votes")
+                        .HasForeignKey("PhotoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Florascope.Data.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Florascope.Data.Observations.Observation", b =>
                 {
                     b.Navigation("Identifications");
 
                     b.Navigation("Photos");
+                });
+
+            modelBuilder.Entity("Florascope.Data.Observations.ObservationPhoto", b =>
+                {
+                    b.Navigation("Votes");
                 });
 #pragma warning restore 612, 618
         }

@@ -36,6 +36,9 @@ namespace Florascope.Data.Migrations.Sqlite
                         .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Expertise")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("INTEGER");
 
@@ -48,6 +51,9 @@ namespace Florascope.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Score")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("UserName")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -57,6 +63,8 @@ namespace Florascope.Data.Migrations.Sqlite
 
                     b.HasIndex("Email")
                         .IsUnique();
+
+                    b.HasIndex("Score");
 
                     b.HasIndex("UserName")
                         .IsUnique();
@@ -154,6 +162,77 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.ToTable("quota_usage", (string)null);
                 });
 
+            modelBuilder.Entity("Florascope.Data.Models.ModelVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BaselineMetricsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaselineVersion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsCurrent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MetricsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ObservationPhotos")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Promoted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IsCurrent");
+
+                    b.HasIndex("Version")
+                        .IsUnique();
+
+                    b.ToTable("model_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Observations.GameSkip", b =>
+                {
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ObservationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "ObservationId");
+
+                    b.HasIndex("ObservationId");
+
+                    b.ToTable("game_skips", (string)null);
+                });
+
             modelBuilder.Entity("Florascope.Data.Observations.Identification", b =>
                 {
                     b.Property<int>("Id")
@@ -196,13 +275,22 @@ namespace Florascope.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<double>("Accuracy")
+                        .HasColumnType("REAL");
+
                     b.Property<int>("AuthorId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("REAL");
 
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("IsSynthetic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsValid")
                         .HasColumnType("INTEGER");
 
                     b.Property<double?>("Latitude")
@@ -216,6 +304,17 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.Property<double?>("Longitude")
                         .HasColumnType("REAL");
 
+                    b.Property<double?>("ModelScore")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ModelTaxonName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Notes")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
@@ -226,6 +325,14 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.Property<string>("Project")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevisedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TaxonName")
@@ -250,6 +357,8 @@ namespace Florascope.Data.Migrations.Sqlite
 
                     b.HasIndex("TaxonName", "CreatedUtc");
 
+                    b.HasIndex("Status", "Project", "CreatedUtc");
+
                     b.ToTable("observations", (string)null);
                 });
 
@@ -258,6 +367,10 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExcludedBecause")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
@@ -278,6 +391,10 @@ namespace Florascope.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VotedOrgan")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
 
@@ -289,6 +406,46 @@ namespace Florascope.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("observation_photos", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Observations.PhotoVote", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Aspect")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsCurrent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PhotoId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "IsCurrent");
+
+                    b.HasIndex("PhotoId", "UserId", "Aspect")
+                        .IsUnique()
+                        .HasDatabaseName("IX_photo_votes_current")
+                        .HasFilter("\"IsCurrent\"");
+
+                    b.ToTable("photo_votes", (string)null);
                 });
 
             modelBuilder.Entity("Florascope.Data.ApiKeys.ApiKey", b =>
@@ -304,6 +461,21 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.HasOne("Florascope.Data.ApiKeys.ApiKey", null)
                         .WithMany()
                         .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Florascope.Data.Observations.GameSkip", b =>
+                {
+                    b.HasOne("Florascope.Data.Observations.Observation", null)
+                        .WithMany()
+                        .HasForeignKey("ObservationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Florascope.Data.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -341,11 +513,31 @@ namespace Florascope.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Florascope.Data.Observations.PhotoVote", b =>
+                {
+                    b.HasOne("Florascope.Data.Observations.ObservationPhoto", null)
+                        .WithMany("Votes")
+                        .HasForeignKey("PhotoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Florascope.Data.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Florascope.Data.Observations.Observation", b =>
                 {
                     b.Navigation("Identifications");
 
                     b.Navigation("Photos");
+                });
+
+            modelBuilder.Entity("Florascope.Data.Observations.ObservationPhoto", b =>
+                {
+                    b.Navigation("Votes");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,56 @@
+using Florascope.Data;
+using Florascope.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Florascope.Web.Models;
+
+/// <summary>
+/// Follows the promoted model: every few seconds it reads which version is current in the database
+/// (`florascope train --register` promotes there) and switches the <see cref="ModelHost"/> when it
+/// changed. Several servers on one database all follow.
+/// </summary>
+public sealed class ModelWatcher(IServiceScopeFactory scopes, ModelHost host, IOptions<FlorascopeOptions> options, ILogger<ModelWatcher> log) : BackgroundService
+{
+    private string? _failedVersion;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(Math.Max(0.2, options.Value.Models.PollSeconds));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await CheckAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Could not check for a promoted model");
+            }
+            try { await Task.Delay(interval, stoppingToken); }
+            catch (OperationCanceledException) { break; }
+        }
+    }
+
+    /// <summary>Switches to the current promoted model if it is not the one running; returns whether it switched.</summary>
+    public async Task<bool> CheckAsync(CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
+        var current = await db.ModelVersions.AsNoTracking().Where(m => m.IsCurrent).Select(m => new { m.Version, m.Path }).FirstOrDefaultAsync(ct);
+        if (current is null || current.Version == host.Version || current.Version == _failedVersion) return false;
+        try
+        {
+            // Loading reads a few MB of heads and references: off the request path, then one reference swap.
+            var engine = await Task.Run(() => host.SwitchTo(current.Path), ct);
+            log.LogInformation("Switched to model {Version} ({Taxa} taxa)", engine.Bundle.Manifest.Version, engine.Bundle.Checklist.Taxa.Count);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            _failedVersion = current.Version;
+            log.LogError(e, "The promoted model {Version} at {Path} cannot be loaded; staying on {Running}", current.Version, current.Path, host.Version);
+            return false;
+        }
+    }
+}

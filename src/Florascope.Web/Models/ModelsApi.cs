@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Florascope.Data;
+using Florascope.Identification;
+using Florascope.Web.Accounts;
+using Florascope.Web.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Florascope.Web.Models;
+
+public sealed record ModelVersionInfo(string Version, DateTime CreatedUtc, bool Promoted, bool IsCurrent, bool IsRunning, string Decision,
+    JsonElement Metrics, string? BaselineVersion, JsonElement? BaselineMetrics, int ObservationPhotos);
+
+public sealed record ModelHistory(string Running, IReadOnlyList<ModelVersionInfo> Versions);
+
+/// <summary>The model history (admins): every candidate, its metrics and the current model's on the same evaluation set, and the decision.</summary>
+public static class ModelsApi
+{
+    public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/models").WithTags("Models");
+        g.MapGet("/", History).WithSummary("Model versions with their evaluation and promotion decision (admins).");
+        return g;
+    }
+
+    public static async Task<Results<Ok<ModelHistory>, JsonHttpResult<ApiError>>> History(ClaimsPrincipal user, FlorascopeDb db, ModelHost models, CancellationToken ct)
+    {
+        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in first.");
+        // Admin rights are read from the database, so a grant or revoke applies without signing in again.
+        if (!await db.Users.AnyAsync(u => u.Id == userId && u.IsAdmin, ct)) return ApiErrors.Error(403, "The model history is for administrators.");
+        var running = models.Version;
+        var rows = await db.ModelVersions.AsNoTracking().OrderByDescending(m => m.CreatedUtc).ThenByDescending(m => m.Id).ToListAsync(ct);
+        return TypedResults.Ok(new ModelHistory(running, [.. rows.Select(m => new ModelVersionInfo(m.Version, m.CreatedUtc, m.Promoted, m.IsCurrent,
+            m.Version == running, m.Decision, Parse(m.MetricsJson) ?? default, m.BaselineVersion, Parse(m.BaselineMetricsJson), m.ObservationPhotos))]));
+    }
+
+    private static JsonElement? Parse(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return null;
+        try { return JsonDocument.Parse(json).RootElement.Clone(); }
+        catch (JsonException) { return null; }
+    }
+}
