@@ -8,4 +8,6 @@ root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(ApiKeyCommand.Create());
 root.Subcommands.Add(UserCommand.Create());
 root.Subcommands.Add(SeedCommand.Create());
+root.Subcommands.Add(ReviseCommand.Create());
+root.Subcommands.Add(ModelsCommand.Create());
 return root.Parse(args).Invoke();

@@ -1,4 +1,11 @@
 using System.CommandLine;
+using System.Text.Json;
+using Florascope.Bundles;
+using Florascope.Data;
+using Florascope.Data.Models;
+using Florascope.Data.Observations;
+using Florascope.Evaluation;
+using Florascope.Taxonomy;
 using System.Globalization;
 using Florascope.Engine;
 using Florascope.Training;
@@ -19,8 +26,17 @@ public static class TrainCommand
         var maxPerTaxon = new Option<int>("--max-per-taxon") { Description = "Use at most N training photos per taxon (quick experiments)." };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs of the taxon head." };
 
+        var includeObservations = new Option<bool>("--include-observations") { Description = "Add the photos of the database's valid observations (images voted out excluded) to the training photos." };
+        var register = new Option<bool>("--register") { Description = "Evaluate the new model and the current one on the fixed evaluation set, record both, and promote the new one if its macro MRR is not worse." };
+        var evalData = new Option<string?>("--eval-data") { Description = "Fixed evaluation photos (default: --val)." };
+        var evalNonPlants = new Option<string?>("--eval-non-plants") { Description = "Fixed evaluation non-plant photos (default: <--non-plants>/val)." };
+        var maxDrop = new Option<double>("--max-mrr-drop") { Description = "Promote even if the macro MRR is lower by at most this much (default 0).", DefaultValueFactory = _ => 0 };
+        var baseline = new Option<string?>("--baseline") { Description = "Model to compare with when none is registered yet (default: the shipped models/demo)." };
+        var store = new DatabaseOptions(recursive: false);
+
         var command = new Command("train", "Train a model bundle: embeddings (cached), heads, calibration, reference index.")
-        { data, val, nonPlants, checklist, output, version, cache, maxPerTaxon, epochs };
+        { data, val, nonPlants, checklist, output, version, cache, maxPerTaxon, epochs, includeObservations, register, evalData, evalNonPlants, maxDrop, baseline };
+        store.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             var defaults = new TrainOptions { TrainDir = "", NonPlantsDir = "", ChecklistPath = "" };
@@ -34,11 +50,23 @@ public static class TrainCommand
                 Version = parse.GetValue(version) ?? defaults.Version,
                 TaxonHead = parse.GetValue(epochs) is { } e ? defaults.TaxonHead with { Epochs = e } : defaults.TaxonHead,
             };
-            var outDir = parse.GetValue(output)!;
+            var outDir = Path.GetFullPath(parse.GetValue(output)!);
+            var usesDatabase = parse.GetValue(includeObservations) || parse.GetValue(register);
+            using var db = usesDatabase ? store.Open(parse) : null;
+            if (parse.GetValue(includeObservations))
+            {
+                var photoStore = new PhotoStore(Path.Combine(store.Settings(parse).DataDirectory, "photos"));
+                var extra = ModelRegistry.ValidatedPhotosAsync(db!, photoStore, Checklist.Load(options.ChecklistPath)).GetAwaiter().GetResult();
+                Console.Error.WriteLine($"Adding {extra.Count} photos of valid observations to the training photos.");
+                options = options with { ExtraTrain = extra };
+            }
+            if (parse.GetValue(register) && db!.ModelVersions.Any(m => m.Version == options.Version))
+                throw new ArgumentException($"A model {options.Version} is already registered; give the new one another --version.");
             using var backbone = EngineFactory.CreateBackbone();
             var embeddingCache = new EmbeddingCache(parse.GetValue(cache) ?? EmbeddingCache.DefaultDirectory, backbone.Sha256);
             var bar = new ProgressBar();
-            var bundle = new Trainer(new Embedder(backbone), embeddingCache, Console.Error).Train(options, bar);
+            var embedder = new Embedder(backbone);
+            var bundle = new Trainer(embedder, embeddingCache, Console.Error).Train(options, bar);
             bar.Finish();
             bundle.Save(outDir);
             var inv = CultureInfo.InvariantCulture;
@@ -48,8 +76,62 @@ public static class TrainCommand
                 var m = v.Identification;
                 Console.WriteLine(string.Create(inv, $"validation: n={m.N} top1={m.Top1:F4} top5={m.Top5:F4} mrr={m.Mrr:F4} macroMrr={m.MacroMrr:F4} ece={m.Ece:F4} plantRejected={v.PlantRejected:F4} nonPlantAccepted={v.NonPlantAccepted:F4} organAccuracy={v.OrganAccuracy:F4}"));
             }
+            if (parse.GetValue(register))
+            {
+                var evalPlants = parse.GetValue(evalData) ?? options.ValDir ?? throw new ArgumentException("--register needs a fixed evaluation set: --eval-data (or --val).");
+                var evalOthers = parse.GetValue(evalNonPlants) ?? Path.Combine(options.NonPlantsDir, "val");
+                Register(db!, bundle, outDir, options.ExtraTrain.Count, evalPlants, Directory.Exists(evalOthers) ? evalOthers : null,
+                    parse.GetValue(baseline), parse.GetValue(maxDrop), embedder, embeddingCache);
+            }
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>Evaluates the candidate and the current model on the same photos, records both, promotes or not.</summary>
+    private static void Register(FlorascopeDb db, ModelBundle candidate, string candidateDir, int observationPhotos, string evalPlants, string? evalOthers,
+        string? baselineDir, double maxDrop, Embedder embedder, EmbeddingCache cache)
+    {
+        var current = ModelRegistry.CurrentAsync(db).GetAwaiter().GetResult();
+        var baselinePath = current?.Path ?? baselineDir ?? ModelBundle.DefaultDirectory;
+        var baselineBundle = ModelBundle.Load(baselinePath);
+        var candidateMetrics = EvaluationJson(candidate, evalPlants, evalOthers, embedder, cache);
+        var baselineMetrics = EvaluationJson(baselineBundle, evalPlants, evalOthers, embedder, cache);
+        var decision = Promotion.Decide(candidateMetrics.MacroMrr, baselineMetrics.MacroMrr, maxDrop);
+        ModelRegistry.RecordAsync(db, new ModelVersion
+        {
+            Version = candidate.Manifest.Version,
+            Path = candidateDir,
+            CreatedUtc = DateTime.UtcNow,
+            MetricsJson = candidateMetrics.Json,
+            BaselineVersion = baselineBundle.Manifest.Version,
+            BaselineMetricsJson = baselineMetrics.Json,
+            Promoted = decision.Promote,
+            Decision = decision.Reason,
+            ObservationPhotos = observationPhotos,
+        }).GetAwaiter().GetResult();
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"evaluation ({evalPlants}): candidate {candidate.Manifest.Version} {candidateMetrics.Summary}"));
+        Console.WriteLine(string.Create(inv, $"evaluation ({evalPlants}): current   {baselineBundle.Manifest.Version} {baselineMetrics.Summary}"));
+        Console.WriteLine($"{(decision.Promote ? "Promoted" : "Not promoted")}: {decision.Reason}");
+    }
+
+    private sealed record EvaluationOutcome(double MacroMrr, string Json, string Summary);
+
+    private static EvaluationOutcome EvaluationJson(ModelBundle bundle, string plantsDir, string? othersDir, Embedder embedder, EmbeddingCache cache)
+    {
+        var views = Evaluator.PolicyViews(bundle.Manifest.Inference);
+        EmbeddedSet Embed(List<LabelledImage> items) => new(items, EmbeddingExtractor.Extract(embedder, cache, items.Select(i => i.Path).ToList(), views, null), views.Length);
+        var plants = Embed(ImageDataset.LoadTaxonFolders(plantsDir, bundle.Checklist));
+        var others = othersDir is null ? null : Embed(ImageDataset.LoadFlat(othersDir, -1));
+        var report = Evaluator.Evaluate(bundle, plants, others);
+        var m = report.Metrics;
+        var json = JsonSerializer.Serialize(new Dictionary<string, double?>
+        {
+            ["n"] = m.N, ["top1"] = m.Top1, ["top5"] = m.Top5, ["mrr"] = m.Mrr, ["macroTop1"] = m.MacroTop1, ["macroTop5"] = m.MacroTop5,
+            ["macroMrr"] = m.MacroMrr, ["ece"] = m.Ece, ["plantRejected"] = report.PlantRejected, ["nonPlantAccepted"] = report.NonPlantAccepted,
+        });
+        return new EvaluationOutcome(m.MacroMrr, json, string.Create(CultureInfo.InvariantCulture,
+            $"n={m.N} top1={m.Top1:F4} top5={m.Top5:F4} macroMrr={m.MacroMrr:F4} ece={m.Ece:F4} plantRejected={report.PlantRejected:F4} nonPlantAccepted={report.NonPlantAccepted ?? 0:F4}"));
     }
 }

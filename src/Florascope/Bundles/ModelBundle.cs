@@ -39,6 +39,8 @@ public sealed record TrainingSummary
 {
     public int Taxa { get; init; }
     public int TrainImages { get; init; }
+    /// <summary>Photos of valid observations added to <see cref="TrainImages"/>' base data (`train --include-observations`).</summary>
+    public int ObservationImages { get; init; }
     public int ValidationImages { get; init; }
     public int NonPlantTrainImages { get; init; }
     public int NonPlantValidationImages { get; init; }

@@ -68,12 +68,15 @@ public static class PeerannotFiles
         var authors = new List<int>();
         if (authorsPath is not null)
         {
+            var lines = ReadLines(authorsPath).ToList();
+            // Line i is task i: a blank line would shift every later author, so only trailing ones are allowed.
+            while (lines.Count > 0 && lines[^1].Trim().Length == 0) lines.RemoveAt(lines.Count - 1);
             var line = 0;
-            foreach (var raw in ReadLines(authorsPath))
+            foreach (var raw in lines)
             {
                 line++;
                 var text = raw.Trim();
-                if (text.Length == 0) continue;
+                if (text.Length == 0) throw new CrowdFileException($"{authorsPath}, line {line}: empty; write -1 for an unknown author.");
                 if (text == "-1") { authors.Add(-1); continue; }
                 // Authors are named like the workers of answers.json (integers in the published sets).
                 if (text.Any(char.IsWhiteSpace)) throw new CrowdFileException($"{authorsPath}, line {line}: one author per line.");
@@ -113,7 +116,8 @@ public static class PeerannotFiles
         foreach (var (task, worker, label) in votes) builder.AddVote(task, worker, label);
         for (var t = 0; t < authors.Count; t++) builder.SetAuthor(t, authors[t]);
         foreach (var (task, label) in ai)
-            builder.SetAi(task, label, aiScores.TryGetValue(task, out var s) ? s : 0f);
+            builder.SetAi(task, label, aiScores.TryGetValue(task, out var s) ? s
+                : throw new CrowdFileException($"{aiScoresPath}: no score for task {task}, which the worker \"AI\" voted on."));
         return new PeerannotCrowd(builder.Build(), names, ai.Count);
     }
 

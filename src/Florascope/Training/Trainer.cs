@@ -27,6 +27,11 @@ public sealed record TrainOptions
     /// <summary>Use at most this many training photos per taxon (0 = all); for quick tests.</summary>
     public int MaxPerTaxon { get; init; }
     public string Version { get; init; } = $"florascope-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+    /// <summary>
+    /// More training photos (absolute paths, checklist labels): the photos of valid observations.
+    /// They train the heads; the reference index keeps only the base data's published photos.
+    /// </summary>
+    public IReadOnlyList<LabelledImage> ExtraTrain { get; init; } = [];
 }
 
 /// <summary>Embedded photos with their labels: the input of the heads.</summary>
@@ -52,7 +57,10 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
             return new EmbeddedSet(items, EmbeddingExtractor.Extract(embedder, cache, items.Select(i => i.Path).ToList(), views, p), views.Length);
         }
 
-        var trainSet = Embed("embed train", train, o.TrainViews);
+        var baseCount = train.Count;
+        foreach (var extra in o.ExtraTrain)
+            if (extra.Label < 0 || extra.Label >= checklist.Taxa.Count) throw new ArgumentException($"Extra training photo {extra.Path} has no taxon of the checklist.");
+        var trainSet = Embed("embed train", [.. train, .. o.ExtraTrain], o.TrainViews);
         var nonPlantSet = Embed("embed non-plants", nonPlants, o.TrainViews);
         var valSet = Embed("embed val", val, inferViews);
         var nonPlantValSet = Embed("embed non-plants val", nonPlantsVal, inferViews);
@@ -80,7 +88,8 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
         }
 
         var dataRoot = o.DataRoot ?? CommonRoot(o.TrainDir, o.NonPlantsDir);
-        var refs = BuildReferences(trainSet, nonPlantSet, dataRoot, checklist.Taxa.Count);
+        var baseSet = new EmbeddedSet(trainSet.Images[..baseCount], trainSet.Views[..baseCount], trainSet.ViewCount);
+        var refs = BuildReferences(baseSet, nonPlantSet, dataRoot, checklist.Taxa.Count);
         var organLabels = OrganLabels(checklist);
         var manifest = new BundleManifest
         {
@@ -93,6 +102,7 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
             {
                 Taxa = checklist.Taxa.Count,
                 TrainImages = train.Count,
+                ObservationImages = o.ExtraTrain.Count,
                 ValidationImages = val.Count,
                 NonPlantTrainImages = nonPlants.Count,
                 NonPlantValidationImages = nonPlantsVal.Count,
