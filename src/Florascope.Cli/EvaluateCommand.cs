@@ -100,7 +100,7 @@ public static class EvaluateCommand
             : new ModelBundle(bundle.Manifest with { Inference = s }, bundle.Checklist, bundle.Heads, bundle.References);
     }
 
-    private static int[] ParseViews(string text)
+    internal static int[] ParseViews(string text)
     {
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var result = parts.Select(p => int.TryParse(p, out var v) && v is >= 0 and < Backbone.Views ? v

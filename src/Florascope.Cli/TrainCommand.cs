@@ -32,10 +32,12 @@ public static class TrainCommand
         var evalNonPlants = new Option<string?>("--eval-non-plants") { Description = "Fixed evaluation non-plant photos (default: <--non-plants>/val)." };
         var maxDrop = new Option<double>("--max-mrr-drop") { Description = "Promote even if the macro MRR is lower by at most this much (default 0).", DefaultValueFactory = _ => 0 };
         var baseline = new Option<string?>("--baseline") { Description = "Model to compare with when none is registered yet (default: the shipped models/demo)." };
+        var trainViews = new Option<string?>("--train-views") { Description = "Views embedded per training photo, e.g. 0 (default: all 8)." };
+        var inferenceViews = new Option<string?>("--inference-views") { Description = "Views run at identification, e.g. 0 (default: view 0, then views 1-5 when unsure); no extra views when given." };
         var store = new DatabaseOptions(recursive: false);
 
         var command = new Command("train", "Train a model bundle: embeddings (cached), heads, calibration, reference index.")
-        { data, val, nonPlants, checklist, output, version, cache, maxPerTaxon, epochs, includeObservations, register, evalData, evalNonPlants, maxDrop, baseline };
+        { data, val, nonPlants, checklist, output, version, cache, maxPerTaxon, epochs, includeObservations, register, evalData, evalNonPlants, maxDrop, baseline, trainViews, inferenceViews };
         store.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
@@ -50,6 +52,8 @@ public static class TrainCommand
                 Version = parse.GetValue(version) ?? defaults.Version,
                 TaxonHead = parse.GetValue(epochs) is { } e ? defaults.TaxonHead with { Epochs = e } : defaults.TaxonHead,
             };
+            if (parse.GetValue(trainViews) is { } tv) options = options with { TrainViews = EvaluateCommand.ParseViews(tv) };
+            if (parse.GetValue(inferenceViews) is { } iv) options = options with { Inference = options.Inference with { Views = EvaluateCommand.ParseViews(iv), ExtraViews = [] } };
             var outDir = Path.GetFullPath(parse.GetValue(output)!);
             var usesDatabase = parse.GetValue(includeObservations) || parse.GetValue(register);
             using var db = usesDatabase ? store.Open(parse) : null;

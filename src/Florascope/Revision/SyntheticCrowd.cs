@@ -18,11 +18,10 @@ public sealed record SyntheticCrowdParameters
     public double TaxonZipfExponent { get; init; } = 1.0;
 
     /// <summary>
-    /// Each user's activity is a Pareto(index) draw (≥ 1), capped at <see cref="MaxActivity"/>: every
-    /// user authors one observation, the remaining ones go to users in proportion to activity.
+    /// Each user's activity is log-normal, exp(σ·Z): every user authors one observation, the
+    /// remaining ones go to users in proportion to activity; experts are picked by it.
     /// </summary>
-    public double ActivityParetoIndex { get; init; } = 1.0;
-    public double MaxActivity { get; init; } = 20_000;
+    public double ActivitySigma { get; init; } = 1.9;
 
     /// <summary>The most active users are the experts; they cast <see cref="ExpertVoteShare"/> of the votes on others' observations.</summary>
     public int Experts { get; init; } = 3_000;
@@ -77,8 +76,8 @@ public sealed record SyntheticCrowdParameters
         if (Experts < 0 || Experts > Users) throw new ArgumentException("SyntheticCrowd: need 0 <= Experts <= Users.");
         if (!(ExpertVoteShare is >= 0 and <= 1) || !(ExtraVoteContinue is >= 0 and < 1) || !(ConfusableShare is >= 0 and <= 1))
             throw new ArgumentException("SyntheticCrowd: shares and probabilities must lie in [0, 1] (ExtraVoteContinue below 1).");
-        if (ConfusionRadius < 1 || !(TaxonZipfExponent >= 0) || !(ActivityParetoIndex > 0) || !(MaxActivity >= 1))
-            throw new ArgumentException("SyntheticCrowd: need ConfusionRadius >= 1, TaxonZipfExponent >= 0, ActivityParetoIndex > 0, MaxActivity >= 1.");
+        if (ConfusionRadius < 1 || !(TaxonZipfExponent >= 0) || !(ActivitySigma is >= 0 and <= 10))
+            throw new ArgumentException("SyntheticCrowd: need ConfusionRadius >= 1, TaxonZipfExponent >= 0, 0 <= ActivitySigma <= 10.");
         foreach (var shape in new[] { CasualSkillA, CasualSkillB, ExpertSkillA, ExpertSkillB, AiScoreA, AiScoreB })
             if (!(shape > 0) || !double.IsFinite(shape)) throw new ArgumentException("SyntheticCrowd: Beta shapes must be positive.");
     }
@@ -121,9 +120,9 @@ public sealed class SyntheticCrowd
         for (var r = 0; r < taxa; r++) popularity[rankToTaxon[r]] = Math.Pow(r + 1, -p.TaxonZipfExponent);
         var taxonTable = new AliasTable(popularity);
 
-        // 2. Users: Pareto activity, capped; the most active are the experts; skill from their Beta.
+        // 2. Users: log-normal activity; the most active are the experts; skill from their Beta.
         var activity = new double[users];
-        for (var j = 0; j < users; j++) activity[j] = Math.Min(p.MaxActivity, Math.Pow(1 - rng.NextDouble(), -1 / p.ActivityParetoIndex));
+        for (var j = 0; j < users; j++) activity[j] = Math.Exp(p.ActivitySigma * rng.NextGaussian());
         var isExpert = new bool[users];
         var experts = TopIndices(activity, p.Experts);
         foreach (var j in experts) isExpert[j] = true;

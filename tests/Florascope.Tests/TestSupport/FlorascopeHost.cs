@@ -44,6 +44,8 @@ public sealed class FlorascopeHost : IAsyncDisposable
             ["Florascope:ImageDirectory"] = RepoPaths.Data,
             ["Urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Tests run the revision batch themselves when they need it.
+            ["Florascope:Revision:BatchIntervalMinutes"] = "0",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
         var app = FlorascopeServer.Build([], b =>

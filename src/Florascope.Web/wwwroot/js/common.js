@@ -15,6 +15,51 @@ window.fs = {
     return body;
   },
   t: (key, fallback) => (window.i18n ? window.i18n.t(key, fallback) : fallback),
+  // A translated text with {name} placeholders filled (as text).
+  f(key, fallback, values) {
+    return fs.t(key, fallback).replace(/\{(\w+)\}/g, (m, k) => (values && k in values ? String(values[k]) : m));
+  },
+  // A number in the page's language, at most `digits` decimals (2.48, 0.7, 2).
+  num: (x, digits) => (typeof x === 'number' && Number.isFinite(x) ? x.toLocaleString(fs.lang, { maximumFractionDigits: digits === undefined ? 2 : digits }) : '—'),
+  // The signed-in account, or null.
+  async me() {
+    const r = await fetch('/api/account/me', { credentials: 'same-origin' });
+    return r.ok ? r.json() : null;
+  },
+  // The anti-forgery token of this session: {formFieldName, headerName, token}.
+  async token() { return (await fetch('/api/account/antiforgery', { credentials: 'same-origin' })).json(); },
+  // A state-changing form post with the anti-forgery token; resolves to {ok, status, body}.
+  async post(url, fields) {
+    const t = await fs.token();
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields || {})) form.append(k, v);
+    form.append(t.formFieldName, t.token);
+    const r = await fetch(url, { method: 'POST', body: form, credentials: 'same-origin' });
+    const body = r.status === 204 ? null : await r.json().catch(() => null);
+    return { ok: r.ok, status: r.status, body };
+  },
+  // A post whose anti-forgery token travels in the header (no form body).
+  async postWithHeader(url) {
+    const t = await fs.token();
+    const r = await fetch(url, { method: 'POST', headers: { [t.headerName]: t.token }, credentials: 'same-origin' });
+    const body = r.status === 204 ? null : await r.json().catch(() => null);
+    return { ok: r.ok, status: r.status, body };
+  },
+  // Name autocompletion from the checklist into a <datalist>, as the person types.
+  autocomplete(input, datalist, project) {
+    let timer = null;
+    input.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const q = new URLSearchParams({ limit: '10', lang: fs.lang, prefix: input.value });
+        const p = typeof project === 'function' ? project() : project;
+        if (p) q.set('project', p);
+        const r = await fetch('/api/taxa?' + q, { credentials: 'same-origin' });
+        if (!r.ok) return;
+        datalist.replaceChildren(...(await r.json()).map(t => new Option(t.commonNames.join(', '), t.name)));
+      }, 150);
+    });
+  },
   ready: () => (window.i18n ? window.i18n.ready.catch(() => {}) : Promise.resolve()),
   fail(e) { document.getElementById('status').textContent = e.message; },
   row(o) {
