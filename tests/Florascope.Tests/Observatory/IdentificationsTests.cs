@@ -7,11 +7,15 @@ namespace Florascope.Tests.Observatory;
 public sealed class IdentificationsTests(ObservatoryServerFixture fixture)
 {
     [Fact]
-    public async Task IdentificationsKeepTheirHistoryAndTheAuthorsOneSetsTheTaxon()
+    public async Task IdentificationsKeepTheirHistoryAndTheWeightedVoteSetsTheTaxon()
     {
         using var author = await fixture.NewUserAsync("botanist");
         using var other = await fixture.NewUserAsync("critic");
-        var id = (await author.CreatedAsync())["id"]!.GetValue<int>();
+        var created = await author.CreatedAsync();
+        var id = created["id"]!.GetValue<int>();
+        // The photo is a dandelion the model is sure of: its vote (weight 1.7) counts with the author's (0.742).
+        var model = Assert.Single(created["revision"]!["votes"]!.AsArray(), v => v!["voter"]!.GetValue<string>() == "model")!;
+        Assert.Equal("Taraxacum officinale", model["taxonName"]!.GetValue<string>());
 
         var afterOther = await IdentifiedAsync(other, id, "ranunculus_acris");
         Assert.Equal("Taraxacum officinale", afterOther["taxonName"]!.GetValue<string>());
@@ -25,18 +29,23 @@ public sealed class IdentificationsTests(ObservatoryServerFixture fixture)
         Assert.Equal(other.UserId, retired["userId"]!.GetValue<int>());
         Assert.Equal("Ranunculus acris", retired["taxonName"]!.GetValue<string>());
 
+        // The author changes their mind; the other user (0.742) and the model (1.7) still outweigh them.
         var changed = await IdentifiedAsync(author, id, "Ranunculus acris");
-        Assert.Equal("Ranunculus acris", changed["taxonName"]!.GetValue<string>());
+        Assert.Equal("Taraxacum officinale", changed["taxonName"]!.GetValue<string>());
+        // Confidence 0.742 + 1.7 = 2.44 > 2, accuracy 2.44 / 3.18 = 0.77 > 0.7: valid despite the author's dissent.
+        Assert.Equal("valid", changed["revision"]!["status"]!.GetValue<string>());
         Assert.Equal(4, changed["identifications"]!.AsArray().Count);
         Assert.Equal(2, Current(changed).Count);
 
         var unknown = await IdentifiedAsync(author, id, "");
-        Assert.Null(unknown["taxonName"]);
+        Assert.Equal("Taraxacum officinale", unknown["taxonName"]!.GetValue<string>());
         Assert.Contains((author.UserId, (string?)null), Current(unknown));
+        // 0.742 + 1.7 = 2.44 > 2 with no dissent: valid.
+        Assert.Equal("valid", unknown["revision"]!["status"]!.GetValue<string>());
 
-        // The list and the map follow the observation's taxon.
-        var latest = (await author.Http.GetJsonAsync($"api/observations?user={author.UserId}")).AsArray();
-        Assert.Null(Assert.Single(latest)!["taxonName"]);
+        // The list follows the observation's taxon and status.
+        var latest = Assert.Single((await author.Http.GetJsonAsync($"api/observations?user={author.UserId}")).AsArray())!;
+        Assert.Equal(("Taraxacum officinale", "valid"), (latest["taxonName"]!.GetValue<string>(), latest["status"]!.GetValue<string>()));
     }
 
     [Fact]

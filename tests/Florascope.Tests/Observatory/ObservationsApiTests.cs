@@ -71,7 +71,7 @@ public sealed class ObservationsApiTests(ObservatoryServerFixture fixture)
     {
         using var author = await fixture.NewUserAsync("mapper");
         // A place no other test uses, so the viewport holds this one observation.
-        var created = await author.CreatedAsync(fields: [new("latitude", "-33.5"), new("longitude", "151.25"), new("taxon", "Ranunculus acris"),
+        var created = await author.CreatedAsync(fields: [new("latitude", "-33.5"), new("longitude", "151.25"), new("taxon", "Taraxacum officinale"),
             new("project", "weurope"), new("observedUtc", "2026-03-01T12:00:00Z")]);
         var id = created["id"]!.GetValue<int>();
 
@@ -87,8 +87,8 @@ public sealed class ObservationsApiTests(ObservatoryServerFixture fixture)
         Assert.Equal([151.25, -33.5], feature["geometry"]!["coordinates"]!.AsArray().Select(c => c!.GetValue<double>()));
 
         Assert.Empty(await FeaturesAsync("bbox=-10,-10,-5,-5"));
-        Assert.Equal([id], await FeaturesAsync("bbox=151,-34,152,-33&taxon=Ranunculus%20acris"));
-        Assert.Empty(await FeaturesAsync("bbox=151,-34,152,-33&taxon=Taraxacum%20officinale"));
+        Assert.Equal([id], await FeaturesAsync("bbox=151,-34,152,-33&taxon=Taraxacum%20officinale"));
+        Assert.Empty(await FeaturesAsync("bbox=151,-34,152,-33&taxon=Ranunculus%20acris"));
         Assert.Equal([id], await FeaturesAsync("bbox=151,-34,152,-33&project=weurope"));
         Assert.Empty(await FeaturesAsync("bbox=151,-34,152,-33&project=namerica"));
         Assert.Equal([id], await FeaturesAsync("bbox=151,-34,152,-33&from=2026-02-28T00:00:00Z&to=2026-03-02T00:00:00Z"));
@@ -96,9 +96,9 @@ public sealed class ObservationsApiTests(ObservatoryServerFixture fixture)
         Assert.Empty(await FeaturesAsync("bbox=151,-34,152,-33&to=2026-02-28T00:00:00Z"));
         Assert.Contains(id, await FeaturesAsync(""));
 
-        var byTaxon = (await author.Http.GetJsonAsync("api/observations?taxon=Ranunculus%20acris")).AsArray();
+        var byTaxon = (await author.Http.GetJsonAsync("api/observations?taxon=Taraxacum%20officinale")).AsArray();
         Assert.Contains(id, byTaxon.Select(o => o!["id"]!.GetValue<int>()));
-        Assert.All(byTaxon, o => Assert.Equal("Ranunculus acris", o!["taxonName"]!.GetValue<string>()));
+        Assert.All(byTaxon, o => Assert.Equal("Taraxacum officinale", o!["taxonName"]!.GetValue<string>()));
         var byUser = (await author.Http.GetJsonAsync($"api/observations?user={author.UserId}")).AsArray();
         Assert.Equal([id], byUser.Select(o => o!["id"]!.GetValue<int>()));
     }

@@ -48,7 +48,7 @@ public sealed class SecurityTests(ObservatoryServerFixture fixture)
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var detail = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
         Assert.Equal(Script, detail["notes"]!.GetValue<string>());
-        Assert.Null(detail["taxonName"]);
+        Assert.Null(detail["identifications"]![0]!["taxonName"]);
         Assert.Equal(Quotes, (await author.Http.GetJsonAsync($"api/observations/{quoted}"))["notes"]!.GetValue<string>());
 
         var stored = await fixture.WithDbAsync(db => db.Observations.Where(o => o.Id == id || o.Id == quoted).OrderBy(o => o.Id).Select(o => o.Notes).ToListAsync(Ct));
