@@ -59,7 +59,7 @@ public static class ReviseCommand
                 using (var stream = File.Create(temp)) PeerannotFiles.Write(stream, crowd, result, settings);
                 File.Move(temp, outPath, overwrite: true);
                 Console.WriteLine(string.Create(inv,
-                    $"{crowd.Votes.TaskCount} tasks, {crowd.WorkerNames.Count} workers, {crowd.Votes.VoteCount} votes ({crowd.AiVotes} by the model): " +
+                    $"{crowd.Votes.TaskCount} tasks, {crowd.WorkerNames.Count} workers, {crowd.Votes.VoteCount} votes and {crowd.AiVotes} by the model: " +
                     $"{result.Valid.Count(v => v)} valid, {result.Rounds} rounds{(result.Converged ? "" : " (not converged)")}; read {read.TotalSeconds:F1} s, aggregated {run.TotalSeconds:F1} s. Written to {outPath}"));
                 return ExitCodes.Ok;
             }
