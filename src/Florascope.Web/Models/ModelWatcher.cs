@@ -14,6 +14,20 @@ public sealed class ModelWatcher(IServiceScopeFactory scopes, ModelHost host, IO
 {
     private string? _failedVersion;
 
+    /// <summary>A server started after a promotion serves the promoted model from its first request.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CheckAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not check for a promoted model at start-up");
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromSeconds(Math.Max(0.2, options.Value.Models.PollSeconds));

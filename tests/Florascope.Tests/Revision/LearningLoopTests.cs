@@ -107,6 +107,14 @@ public sealed class LearningLoopTests(BackboneFixture fixture)
         Assert.True(row["baselineMetrics"]!["macroMrr"]!.GetValue<double>() > 0);
         var status = await host.Client.GetJsonAsync("v2/_status");
         Assert.Equal("slice-b", status["model"]!.GetValue<string>());
+
+        // A server started later on the same database serves the promoted model from the start.
+        await using var later = await FlorascopeHost.StartAsync(serverData, new FakeClock(DateTimeOffset.UtcNow), new Dictionary<string, string?>
+        {
+            ["Florascope:ModelDirectory"] = modelA,
+            ["Florascope:Models:PollSeconds"] = "3600",
+        });
+        Assert.Equal("slice-b", (await later.Client.GetJsonAsync("v2/_status"))["model"]!.GetValue<string>());
     }
 
     private static async Task WithDbAsync(FlorascopeHost host, Func<FlorascopeDb, Task> work)
