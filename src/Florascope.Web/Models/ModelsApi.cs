@@ -32,8 +32,11 @@ public static class ModelsApi
         var running = models.Version;
         var rows = await db.ModelVersions.AsNoTracking().OrderByDescending(m => m.CreatedUtc).ThenByDescending(m => m.Id).ToListAsync(ct);
         return TypedResults.Ok(new ModelHistory(running, [.. rows.Select(m => new ModelVersionInfo(m.Version, m.CreatedUtc, m.Promoted, m.IsCurrent,
-            m.Version == running, m.Decision, Parse(m.MetricsJson) ?? default, m.BaselineVersion, Parse(m.BaselineMetricsJson), m.ObservationPhotos))]));
+            m.Version == running, m.Decision, Parse(m.MetricsJson) ?? EmptyObject, m.BaselineVersion, Parse(m.BaselineMetricsJson), m.ObservationPhotos))]));
     }
+
+    // A row whose metrics are missing or unreadable shows none (default(JsonElement) cannot be serialized: it made the whole answer a 500).
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
     private static JsonElement? Parse(string? json)
     {

@@ -75,14 +75,18 @@
     const box = fs.el('div', null, { class: 'photo-votes' });
     const organRow = fs.el('div', null, { class: 'vote-row' });
     const select = fs.el('select', null, { 'aria-label': fs.t('photo.whichorgan', 'Organ shown'), class: 'organ-select' });
-    for (const o of ORGANS) select.add(new Option(organText(o), o, false, o === (p.votedOrgan || p.organ)));
+    const known = ORGANS.includes(p.votedOrgan || p.organ) ? p.votedOrgan || p.organ : '';
+    const placeholder = new Option(fs.t('photo.whichorgan', 'Organ shown') + '…', '', false, known === '');
+    placeholder.disabled = true;
+    select.add(placeholder);
+    for (const o of ORGANS) select.add(new Option(organText(o), o, false, o === known));
     const organButton = fs.el('button', fs.t('photo.voteorgan', 'Vote organ'), { type: 'button', class: 'vote-organ' });
-    organButton.addEventListener('click', () => vote(p.id, 'organ', select.value));
+    organButton.addEventListener('click', () => { if (select.value) vote(p.id, 'organ', select.value); });
     organRow.append(select, organButton);
     box.append(organRow);
     for (const flag of FLAGS) {
       const row = fs.el('div', null, { class: 'vote-row', 'data-flag': flag });
-      row.append(fs.el('span', aspectText(flag) + ' ?', { class: 'flag-name' }));
+      row.append(fs.el('span', fs.f('photo.flag', '{flag}?', { flag: aspectText(flag) }), { class: 'flag-name' }));
       for (const value of ['yes', 'no']) {
         const b = fs.el('button', fs.t('vote.' + value, value), { type: 'button', class: 'vote-flag', 'data-value': value,
           'aria-label': aspectText(flag) + ': ' + fs.t('vote.' + value, value) });
@@ -122,7 +126,7 @@
       const model = v.userId === null;
       const tr = fs.el('tr', null, { class: (v.agrees ? 'agrees' : 'disagrees') + (model ? ' model' : '') });
       tr.append(
-        fs.el('td', model ? fs.t('why.model', 'Model') + (r.modelVersion ? ' (' + r.modelVersion + ')' : '') : v.voter),
+        fs.el('td', model ? fs.t('why.model', 'Model') : v.voter, model && r.modelVersion ? { title: r.modelVersion } : {}),
         fs.el('td', v.taxonName, { class: 'taxon' }),
         fs.el('td', model ? '—' : String(v.expertise)),
         fs.el('td', fs.num(v.weight)),
@@ -138,10 +142,10 @@
     else if ((r.modelScore ?? 0) >= r.modelMinScore) {
       const w = r.votes.find(v => v.userId === null);
       modelLine.textContent = fs.f('why.modelvotes', 'The model suggests {taxon} with score {score} ≥ {min}: it votes, with weight {weight}.',
-        { taxon: r.modelTaxonName, score: fs.num(r.modelScore), min: fs.num(r.modelMinScore), weight: w ? fs.num(w.weight) : '—' });
+        { taxon: r.modelTaxonName, score: fs.num(r.modelScore, 3), min: fs.num(r.modelMinScore), weight: w ? fs.num(w.weight) : '—' });
     } else {
       modelLine.textContent = fs.f('why.modelsilent', 'The model suggests {taxon} with score {score} < {min}: too unsure, its vote does not count.',
-        { taxon: r.modelTaxonName, score: fs.num(r.modelScore ?? 0), min: fs.num(r.modelMinScore) });
+        { taxon: r.modelTaxonName, score: fs.num(r.modelScore ?? 0, 3), min: fs.num(r.modelMinScore) });
     }
 
     const confOk = r.confidence > r.thetaConfidence, accOk = r.accuracy > r.thetaAccuracy;
