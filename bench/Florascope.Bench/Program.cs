@@ -11,6 +11,8 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["engine"] = EngineBenchmark.Run,
     ["http"] = HttpBenchmark.Run,
     ["scale"] = ScaleBenchmark.Run,
+    ["crowd"] = CrowdBenchmark.Run,
+    ["loop"] = LearningLoopBenchmark.Run,
 };
 
 // Not a suite: the child process whose peak memory the engine suite reads when the CLI cannot run.

@@ -24,9 +24,16 @@ public sealed class CrowdVotes
     public CrowdVotes(int taskCount, int workerCount, int labelCount, int[] taskStart, int[] voteWorker, int[] voteLabel,
         int[] author, int[] aiLabel, float[] aiScore)
     {
-        if (taskStart.Length != taskCount + 1 || voteWorker.Length != voteLabel.Length || taskStart[taskCount] != voteWorker.Length
+        if (taskStart.Length != taskCount + 1 || taskStart[0] != 0 || voteWorker.Length != voteLabel.Length || taskStart[taskCount] != voteWorker.Length
             || author.Length != taskCount || aiLabel.Length != taskCount || aiScore.Length != taskCount)
             throw new ArgumentException("Inconsistent crowd arrays.");
+        // The iteration indexes arrays by these ids: refuse out-of-range ones here, with a message.
+        for (var t = 0; t < taskCount; t++)
+            if (taskStart[t] > taskStart[t + 1] || author[t] >= workerCount || author[t] < -1 || aiLabel[t] >= labelCount || aiLabel[t] < -1)
+                throw new ArgumentException($"Task {t}: vote range, author or model label out of range.");
+        for (var v = 0; v < voteWorker.Length; v++)
+            if ((uint)voteWorker[v] >= (uint)workerCount || (uint)voteLabel[v] >= (uint)labelCount)
+                throw new ArgumentException($"Vote {v}: worker {voteWorker[v]} or label {voteLabel[v]} out of range (workers {workerCount}, labels {labelCount}).");
         (TaskCount, WorkerCount, LabelCount) = (taskCount, workerCount, labelCount);
         (TaskStart, VoteWorker, VoteLabel, Author, AiLabel, AiScore) = (taskStart, voteWorker, voteLabel, author, aiLabel, aiScore);
     }

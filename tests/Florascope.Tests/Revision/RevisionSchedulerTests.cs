@@ -1,0 +1,39 @@
+using Florascope.Data;
+using Florascope.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Florascope.Tests.Revision;
+
+/// <summary>The server reruns the whole weighted vote on its own schedule.</summary>
+public sealed class RevisionSchedulerTests
+{
+    [Fact]
+    public async Task TheServerRerunsTheBatchOnItsSchedule()
+    {
+        using var temp = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(temp.Path, new FakeClock(DateTimeOffset.UtcNow), new Dictionary<string, string?>
+        {
+            ["Florascope:Revision:BatchIntervalMinutes"] = "0.005",   // 0.3 s
+        });
+        using var author = new ObservatoryClient(host.BaseAddress);
+        var authorId = (await author.SignedUpAsync("author"))["id"]!.GetValue<int>();
+        // A dandelion the model is sure of: the author and the model validate it at once...
+        var created = await author.CreatedAsync();
+        Assert.Equal("valid", created["revision"]!["status"]!.GetValue<string>());
+
+        // ...and the next batch credits the author with one proven taxon (n_author = 1), which the
+        // incremental path never does.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        int expertise;
+        do
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            await using var scope = host.App.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
+            expertise = await db.Users.Where(u => u.Id == authorId).Select(u => u.Expertise).SingleAsync(TestContext.Current.CancellationToken);
+        }
+        while (expertise == 0 && DateTime.UtcNow < deadline);
+        Assert.Equal(1, expertise);
+    }
+}
