@@ -28,7 +28,8 @@ public static class ObservationQueries
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(o => new LatestRow(o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude, o.AuthorId,
                 db.Users.Where(x => x.Id == o.AuthorId).Select(x => x.DisplayName).FirstOrDefault(),
-                o.Photos.OrderBy(x => x.Position).Select(x => x.Sha256).FirstOrDefault(),
+                // A photo the community voted out is never the one shown for the observation.
+                o.Photos.Where(x => x.ExcludedBecause == null).OrderBy(x => x.Position).Select(x => x.Sha256).FirstOrDefault(),
                 o.CreatedUtc, o.Status))
             .ToListAsync(ct);
     }

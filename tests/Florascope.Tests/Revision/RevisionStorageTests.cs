@@ -147,6 +147,8 @@ public abstract class RevisionStorageTests(StorageFixture fixture)
             Assert.Equal(1, await db.PhotoVotes.CountAsync(v => v.PhotoId == photoId && v.UserId == voters[0] && v.IsCurrent, Ct));
             Assert.Equal(2, await db.PhotoVotes.CountAsync(v => v.PhotoId == photoId && v.UserId == voters[0], Ct));
             Assert.DoesNotContain(await ModelRegistry.ValidatedPhotosAsync(db, fixture.Photos, StorageFixture.Checklist, Ct), p => p.Path.Contains(excluded.Sha256, StringComparison.Ordinal));
+            // Nor is it shown for the observation in lists.
+            Assert.Null((await ObservationQueries.LatestAsync(db, 1, 20, authorId: author, ct: Ct)).Single(r => r.Id == id).FirstPhoto);
             var bad = await Assert.ThrowsAsync<ObservationException>(() => ObservationWriter.VotePhotoAsync(db, photoId, expert, "colour", "red", fixture.Clock, Settings, Ct));
             Assert.Contains("Unknown aspect", bad.Message, StringComparison.Ordinal);
             await Assert.ThrowsAsync<ObservationException>(() => ObservationWriter.VotePhotoAsync(db, photoId, expert, PhotoAspects.Organ, "wing", fixture.Clock, Settings, Ct));
