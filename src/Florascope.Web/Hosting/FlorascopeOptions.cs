@@ -31,33 +31,21 @@ public sealed class FlorascopeOptions
     /// <summary>Identifications a day per network address in the web app without an account.</summary>
     public int AnonymousDailyIdentifications { get; set; } = 50;
 
-    /// <summary>The weighted vote's parameters (Florascope.Revision.AggregationSettings) and the batch schedule.</summary>
+    /// <summary>The revision batch's schedule; the section also holds the weighted vote's parameters.</summary>
     public RevisionOptions Revision { get; set; } = new();
 
     public ModelOptions Models { get; set; } = new();
 }
 
+/// <summary>
+/// The batch schedule. The weighted vote's own parameters (Alpha, Beta, Gamma, ThetaAccuracy,
+/// ThetaConfidence, AiWeight, AiMinScore, Tolerance, MinRounds, MaxRounds) are read from the same
+/// section straight into <see cref="Florascope.Revision.AggregationSettings"/>.
+/// </summary>
 public sealed class RevisionOptions
 {
-    public double Alpha { get; set; } = 0.5;
-    public double Beta { get; set; } = 0.2;
-    public double Gamma { get; set; } = Math.Log(2.1);
-    public double ThetaAccuracy { get; set; } = 0.7;
-    public double ThetaConfidence { get; set; } = 2.0;
-    public double AiWeight { get; set; } = 1.7;
-    public double AiMinScore { get; set; } = 0.7;
-    public double Tolerance { get; set; }
-    public int MinRounds { get; set; } = 1;
-    public int MaxRounds { get; set; } = 100;
-
     /// <summary>Minutes between two runs of the whole iteration; 0 turns the schedule off.</summary>
     public double BatchIntervalMinutes { get; set; } = 60;
-
-    public Florascope.Revision.AggregationSettings ToSettings() => new()
-    {
-        Alpha = Alpha, Beta = Beta, Gamma = Gamma, ThetaAccuracy = ThetaAccuracy, ThetaConfidence = ThetaConfidence,
-        AiWeight = AiWeight, AiMinScore = AiMinScore, Tolerance = Tolerance, MinRounds = MinRounds, MaxRounds = MaxRounds,
-    };
 }
 
 public sealed class ModelOptions

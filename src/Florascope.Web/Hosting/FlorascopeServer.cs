@@ -2,6 +2,7 @@ using Florascope.Bundles;
 using Florascope.Data;
 using Florascope.Engine;
 using Florascope.Identification;
+using Florascope.Revision;
 using Florascope.Data.Observations;
 using Florascope.Web.Accounts;
 using Florascope.Web.Game;
@@ -52,7 +53,7 @@ public static class FlorascopeServer
         // Per request: a request keeps the model it started with when a promoted one is switched in.
         builder.Services.AddScoped(sp => sp.GetRequiredService<ModelHost>().Current);
         builder.Services.AddHostedService<ModelWatcher>();
-        var revision = options.Revision.ToSettings();
+        var revision = builder.Configuration.GetSection(FlorascopeOptions.Section + ":Revision").Get<AggregationSettings>() ?? AggregationSettings.Default;
         revision.Validate();
         builder.Services.AddSingleton(revision);
         builder.Services.AddSingleton<RevisionScheduler>();

@@ -7,6 +7,7 @@ using Florascope.Revision;
 using Florascope.Identification;
 using Florascope.Web.Accounts;
 using Florascope.Web.Hosting;
+using Florascope.Web.Identify;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -62,8 +63,8 @@ public static class ObservationsApi
     }
 
     public static async Task<Results<Created<ObservationDetail>, JsonHttpResult<ApiError>>> Create(HttpContext context, ClaimsPrincipal user,
-        FlorascopeDb db, PhotoStore photos, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock,
-        CancellationToken ct)
+        FlorascopeDb db, PhotoStore photos, IdentificationEngine engine, InferencePool pool, AggregationSettings revision, IAntiforgery antiforgery,
+        TimeProvider clock, CancellationToken ct)
     {
         if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to save an observation.");
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
@@ -93,7 +94,7 @@ public static class ObservationsApi
                 TaxonName = form["taxon"].ToString(),
             };
             ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
-            input = input with { Model = Suggest(engine, input) };
+            input = input with { Model = await SuggestAsync(engine, pool, input, ct) };
             var observation = await ObservationWriter.CreateAsync(db, photos, engine.Bundle.Checklist, userId, input, clock, ct, revision);
             var detail = await DetailAsync(db, observation.Id, engine, revision, ct);
             return TypedResults.Created($"/api/observations/{observation.Id}", detail!);
@@ -105,11 +106,16 @@ public static class ObservationsApi
     }
 
     /// <summary>
-    /// The model's vote on a new observation: its top taxon within the project and calibrated score.
-    /// None when the photos are not a plant or cannot be read (CreateAsync then says why).
+    /// The model's vote on a new observation: its top taxon within the project and calibrated score,
+    /// on a worker of the shared inference pool. None when the photos are not a plant or cannot be
+    /// read (CreateAsync then says why), or when the pool is full: the observation is still saved,
+    /// without the model's vote, rather than refused.
     /// </summary>
-    private static ModelSuggestion? Suggest(IdentificationEngine engine, NewObservation input)
+    private static async Task<ModelSuggestion?> SuggestAsync(IdentificationEngine engine, InferencePool pool, NewObservation input, CancellationToken ct)
     {
+        using var admission = pool.TryAdmit();
+        if (admission is null) return null;
+        using var worker = await admission.WorkerAsync(ct);
         try
         {
             var result = engine.Identify(new IdentifyRequest

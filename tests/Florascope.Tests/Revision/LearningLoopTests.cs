@@ -21,20 +21,19 @@ namespace Florascope.Tests.Revision;
 /// </summary>
 public sealed class LearningLoopTests(BackboneFixture fixture)
 {
-    private static readonly string[] Taxa = ["Helianthus_annuus", "Taraxacum_officinale", "Acer_palmatum", "Ginkgo_biloba", "Zea_mays", "Chenopodium_album"];
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task AValidatedObservationTrainsTheNextModelWhichTheServerSwitchesToWithoutFailingARequest()
     {
         using var temp = new TempDirectory();
-        var slice = MakeSlice(temp.Path);
+        var slice = TrainingSlice.Create(temp.Path, out _, out _);
         var cache = Path.Combine(temp.Path, "cache");
 
         // Model A: what the server runs at first.
         var modelA = Path.Combine(temp.Path, "models", "slice-a");
         var trainer = new Trainer(fixture.Embedder, new EmbeddingCache(cache, fixture.Backbone.Sha256), TextWriter.Null);
-        trainer.Train(slice.Options with { Version = "slice-a" }).Save(modelA);
+        trainer.Train(slice with { Version = "slice-a" }).Save(modelA);
 
         var serverData = Path.Combine(temp.Path, "server");
         await using var host = await FlorascopeHost.StartAsync(serverData, new FakeClock(DateTimeOffset.UtcNow), new Dictionary<string, string?>
@@ -82,8 +81,8 @@ public sealed class LearningLoopTests(BackboneFixture fixture)
         }, CancellationToken.None)).ToList();
 
         var modelB = Path.Combine(temp.Path, "models", "slice-b");
-        var cli = await CliProcess.RunAsync("train", "--data", slice.Options.TrainDir, "--val", slice.Options.ValDir!, "--non-plants", slice.Options.NonPlantsDir,
-            "--checklist", slice.Options.ChecklistPath, "--out", modelB, "--version", "slice-b", "--cache", cache, "--train-views", "0", "--inference-views", "0",
+        var cli = await CliProcess.RunAsync("train", "--data", slice.TrainDir, "--val", slice.ValDir!, "--non-plants", slice.NonPlantsDir,
+            "--checklist", slice.ChecklistPath, "--out", modelB, "--version", "slice-b", "--cache", cache, "--train-views", "0", "--inference-views", "0",
             "--include-observations", "--register", "--baseline", modelA, "--max-mrr-drop", "1", "--data-dir", serverData);
         if (cli.ExitCode != 0) stop.Cancel();
         stop.CancelAfter(TimeSpan.FromSeconds(60));
@@ -121,46 +120,5 @@ public sealed class LearningLoopTests(BackboneFixture fixture)
     {
         await using var scope = host.App.Services.CreateAsyncScope();
         await work(scope.ServiceProvider.GetRequiredService<FlorascopeDb>());
-    }
-
-    private sealed record Slice(TrainOptions Options);
-
-    /// <summary>6 taxa, 12 training and 8 validation photos each, 40 + 20 non-plants, one view.</summary>
-    private static Slice MakeSlice(string root)
-    {
-        var data = Path.Combine(root, "data");
-        var flora = Path.Combine(data, "demo-flora");
-        Copy(Path.Combine(RepoPaths.DemoFlora, "train"), Path.Combine(flora, "train"), 12);
-        Copy(RepoPaths.ValPhotos, Path.Combine(flora, "val"), 8);
-        File.Copy(RepoPaths.Checklist, Path.Combine(flora, "checklist.tsv"));
-        CopyFlat(Path.Combine(RepoPaths.Data, "non-plants", "train"), Path.Combine(data, "non-plants", "train"), 40);
-        CopyFlat(RepoPaths.NonPlantsVal, Path.Combine(data, "non-plants", "val"), 20);
-        return new Slice(new TrainOptions
-        {
-            TrainDir = Path.Combine(flora, "train"),
-            ValDir = Path.Combine(flora, "val"),
-            NonPlantsDir = Path.Combine(data, "non-plants"),
-            ChecklistPath = Path.Combine(flora, "checklist.tsv"),
-            TrainViews = [0],
-            Inference = new InferenceSettings { Views = [0], ExtraViews = [] },
-            PlantThresholdFolds = 3,
-        });
-    }
-
-    private static void Copy(string from, string to, int perTaxon)
-    {
-        foreach (var taxon in Taxa)
-        {
-            var target = Directory.CreateDirectory(Path.Combine(to, taxon)).FullName;
-            foreach (var f in Directory.GetFiles(Path.Combine(from, taxon)).Order(StringComparer.Ordinal).Take(perTaxon))
-                File.Copy(f, Path.Combine(target, Path.GetFileName(f)));
-        }
-    }
-
-    private static void CopyFlat(string from, string to, int count)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var f in Directory.GetFiles(from).Order(StringComparer.Ordinal).Take(count))
-            File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
     }
 }

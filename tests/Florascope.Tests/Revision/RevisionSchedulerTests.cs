@@ -5,9 +5,28 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Florascope.Tests.Revision;
 
-/// <summary>The server reruns the whole weighted vote on its own schedule.</summary>
+/// <summary>The server's revision settings: parameters from configuration, and the batch on a schedule.</summary>
 public sealed class RevisionSchedulerTests
 {
+    [Fact]
+    public async Task TheVotesParametersComeFromConfiguration()
+    {
+        using var temp = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(temp.Path, new FakeClock(DateTimeOffset.UtcNow), new Dictionary<string, string?>
+        {
+            ["Florascope:Revision:ThetaConfidence"] = "5",
+            ["Florascope:Revision:AiMinScore"] = "0.95",
+            ["Florascope:Revision:AiWeight"] = "1.2",
+        });
+        using var author = new ObservatoryClient(host.BaseAddress);
+        await author.SignedUpAsync("author");
+        var revision = (await author.CreatedAsync())["revision"]!;
+        Assert.Equal(5, revision["thetaConfidence"]!.GetValue<double>());
+        Assert.Equal(0.95, revision["modelMinScore"]!.GetValue<double>());
+        // With these thresholds the author and the model cannot validate it.
+        Assert.NotEqual("valid", revision["status"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task TheServerRerunsTheBatchOnItsSchedule()
     {

@@ -11,31 +11,11 @@ namespace Florascope.Tests.Training;
 /// </summary>
 public sealed class TrainerTests(BackboneFixture fixture)
 {
-    private static readonly string[] Taxa = ["Helianthus_annuus", "Taraxacum_officinale", "Acer_palmatum", "Ginkgo_biloba", "Zea_mays", "Chenopodium_album"];
-
     [Fact]
     public void TrainsABundleThatIdentifiesHeldOutPhotos()
     {
         using var temp = new TempDirectory();
-        var data = Path.Combine(temp.Path, "data");
-        var flora = Path.Combine(data, "demo-flora");
-        var trainCount = CopySlice(Path.Combine(RepoPaths.DemoFlora, "train"), Path.Combine(flora, "train"), 12);
-        var valCount = CopySlice(RepoPaths.ValPhotos, Path.Combine(flora, "val"), 8);
-        File.Copy(RepoPaths.Checklist, Path.Combine(flora, "checklist.tsv"));
-        CopyFlat(Path.Combine(RepoPaths.Data, "non-plants", "train"), Path.Combine(data, "non-plants", "train"), 40);
-        CopyFlat(RepoPaths.NonPlantsVal, Path.Combine(data, "non-plants", "val"), 20);
-
-        var options = new TrainOptions
-        {
-            TrainDir = Path.Combine(flora, "train"),
-            ValDir = Path.Combine(flora, "val"),
-            NonPlantsDir = Path.Combine(data, "non-plants"),
-            ChecklistPath = Path.Combine(flora, "checklist.tsv"),
-            TrainViews = [0],
-            Inference = new InferenceSettings { Views = [0], ExtraViews = [] },
-            PlantThresholdFolds = 3,
-            Version = "test-slice",
-        };
+        var options = TrainingSlice.Create(temp.Path, out var trainCount, out var valCount) with { Version = "test-slice" };
         var cache = new EmbeddingCache(Path.Combine(temp.Path, "cache"), fixture.Backbone.Sha256);
         var trainer = new Trainer(fixture.Embedder, cache, TextWriter.Null);
         var bundle = trainer.Train(options);
@@ -66,28 +46,5 @@ public sealed class TrainerTests(BackboneFixture fixture)
         var cached = cache.Count;
         trainer.Train(options);
         Assert.Equal(cached, cache.Count);
-    }
-
-    /// <summary>Copies up to <paramref name="perTaxon"/> photos of each test taxon; returns how many.</summary>
-    private static int CopySlice(string from, string to, int perTaxon)
-    {
-        var count = 0;
-        foreach (var taxon in Taxa)
-        {
-            var target = Directory.CreateDirectory(Path.Combine(to, taxon)).FullName;
-            foreach (var f in Directory.GetFiles(Path.Combine(from, taxon)).Order(StringComparer.Ordinal).Take(perTaxon))
-            {
-                File.Copy(f, Path.Combine(target, Path.GetFileName(f)));
-                count++;
-            }
-        }
-        return count;
-    }
-
-    private static void CopyFlat(string from, string to, int count)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var f in Directory.GetFiles(from).Order(StringComparer.Ordinal).Take(count))
-            File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
     }
 }
