@@ -1,8 +1,8 @@
 // Service worker: the app shell is cached so the app opens in the field without network; pages
 // and reads go to the network first and fall back to the cache; writes are never cached (the
 // page keeps unsent observations in IndexedDB and sends them when the network is back).
-const CACHE = 'florascope-v1';
-const SHELL = ['/', '/app', '/account', '/map', '/observations', '/search', '/css/site.css', '/js/app.js', '/js/exif.js', '/js/outbox.js',
+const CACHE = 'florascope-v2';
+const SHELL = ['/', '/app', '/account', '/map', '/observations', '/search', '/help', '/js/help.js', '/css/site.css', '/js/app.js', '/js/exif.js', '/js/outbox.js',
   '/js/common.js', '/js/account.js', '/js/i18n.js', '/i18n/en.json', '/i18n/fr.json', '/manifest.webmanifest', '/icon.svg',
   '/lib/leaflet/leaflet.js', '/lib/leaflet/leaflet.css'];
 
