@@ -67,6 +67,8 @@ window.fs = {
     if (o.thumbnail) li.append(fs.el('img', null, { src: o.thumbnail, alt: '' }));
     const a = fs.el('a', o.taxonName || fs.t('unidentified', 'Unidentified'), { href: '/observations/' + o.id });
     li.append(a, fs.el('span', fs.date(o.observedUtc)), fs.el('span', o.authorName, { class: 'score' }));
+    // The community's verdict, so lists tell validated observations from the rest.
+    if (o.status) li.append(fs.el('span', fs.t('status.' + o.status, o.status), { class: 'badge ' + o.status, 'data-status': o.status }));
     return li;
   },
   minimap(points) {
