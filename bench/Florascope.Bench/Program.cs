@@ -13,6 +13,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["scale"] = ScaleBenchmark.Run,
     ["crowd"] = CrowdBenchmark.Run,
     ["loop"] = LearningLoopBenchmark.Run,
+    ["revise-db"] = ReviseDbBenchmark.Run,
 };
 
 // Not a suite: the child process whose peak memory the engine suite reads when the CLI cannot run.

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Florascope.Data.Observations;
 using Florascope.Revision;
 using Florascope.Taxonomy;
@@ -45,9 +46,11 @@ public static class CommunityRevision
     }
 
     public static string StatusOf(TaskOutcome outcome, IReadOnlyList<WeightedVote> votes) =>
-        outcome.Valid ? ObservationStatus.Valid
-        : votes.Select(v => v.Label).Distinct().Count() > 1 ? ObservationStatus.Disputed
-        : ObservationStatus.NeedsVotes;
+        StatusOf(outcome, votes.Select(v => v.Label).Distinct().Count() > 1);
+
+    /// <summary>Valid; else disputed when the counted votes name more than one taxon; else needs votes.</summary>
+    private static string StatusOf(TaskOutcome outcome, bool severalTaxa) =>
+        outcome.Valid ? ObservationStatus.Valid : severalTaxa ? ObservationStatus.Disputed : ObservationStatus.NeedsVotes;
 
     /// <summary>Loads an observation's current identifications and their authors' expertise and decides it (nothing saved).</summary>
     public static async Task<Revised> ExplainAsync(FlorascopeDb db, Observation observation, Checklist checklist, AggregationSettings settings, CancellationToken ct)
@@ -137,119 +140,193 @@ public static class CommunityRevision
     /// The whole iteration over every real observation: labels, validity, users' expertise and
     /// scores, photos' votes. Only rows whose values change are written.
     /// </summary>
+    /// <remarks>
+    /// Built for Pl@ntNet's scale (millions of observations and identifications): rows are read and
+    /// written in bulk without EF Core (<see cref="RevisionBatchStore"/>) on the context's connection,
+    /// opened once for all the steps; the context tracks nothing. bench `revise-db` measures it.
+    /// </remarks>
     public static async Task<BatchReport> RunBatchAsync(FlorascopeDb db, Checklist checklist, AggregationSettings settings, TimeProvider clock,
         IProgress<string>? progress = null, CancellationToken ct = default)
     {
         var started = clock.GetTimestamp();
-        var observations = await db.Observations.AsNoTracking().Where(o => !o.IsSynthetic).OrderBy(o => o.Id)
-            .Select(o => new { o.Id, o.AuthorId, o.ModelTaxonName, o.ModelScore, o.TaxonName, o.Confidence, o.Accuracy, o.IsValid, o.Status }).ToListAsync(ct);
-        var users = await db.Users.AsNoTracking().OrderBy(u => u.Id).Select(u => new { u.Id, u.Expertise, u.Score }).ToListAsync(ct);
-        var identifications = await (from i in db.Identifications.AsNoTracking()
-                                     join o in db.Observations.AsNoTracking() on i.ObservationId equals o.Id
-                                     where i.IsCurrent && i.TaxonName != null && !o.IsSynthetic
-                                     select new { i.ObservationId, i.UserId, Taxon = i.TaxonName! }).ToListAsync(ct);
-        progress?.Report($"loaded {observations.Count} observations, {identifications.Count} identifications, {users.Count} users");
-
-        var task = new Dictionary<int, int>(observations.Count);
-        for (var t = 0; t < observations.Count; t++) task[observations[t].Id] = t;
-        var worker = new Dictionary<int, int>(users.Count);
-        for (var j = 0; j < users.Count; j++) worker[users[j].Id] = j;
-        var labels = new LabelMap(checklist, identifications.Select(i => i.Taxon).Concat(observations.Where(o => o.ModelTaxonName != null).Select(o => o.ModelTaxonName!)));
-
-        var builder = new CrowdVotesBuilder(observations.Count);
-        builder.Reserve(labels.Count, users.Count);
-        foreach (var i in identifications) builder.AddVote(task[i.ObservationId], worker[i.UserId], labels.Of(i.Taxon));
-        for (var t = 0; t < observations.Count; t++)
+        string Took() => $"{clock.GetElapsedTime(started).TotalSeconds:0.0} s";
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            builder.SetAuthor(t, worker.GetValueOrDefault(observations[t].AuthorId, -1));
-            if (observations[t].ModelTaxonName is { } m) builder.SetAi(t, labels.Of(m), (float)(observations[t].ModelScore ?? 0));
+            var input = await LoadAsync(db, checklist, ct);
+            var crowd = input.Crowd;
+            progress?.Report($"loaded {crowd.TaskCount} observations, {crowd.VoteCount} identifications, {crowd.WorkerCount} users ({Took()})");
+            var result = LabelAggregation.Run(crowd, settings, progress);
+
+            var changed = await RevisionBatchStore.WriteObservationsAsync(db, ChangedObservations(input, result, settings), clock.GetUtcNow().UtcDateTime, ct);
+            progress?.Report($"wrote {changed} observations ({Took()})");
+            var usersChanged = await RevisionBatchStore.WriteUsersAsync(db, ChangedUsers(input.Users, crowd, result), ct);
+            progress?.Report($"wrote {usersChanged} users ({Took()})");
+            var photosChanged = await RevisePhotosAsync(db, input.Users, result.WorkerN, settings, ct);
+
+            var report = new BatchReport(crowd.TaskCount, crowd.VoteCount, crowd.WorkerCount, result.Rounds, result.Converged, result.Valid.Count(v => v),
+                changed, usersChanged, photosChanged, clock.GetElapsedTime(started));
+            progress?.Report($"revised {report.Observations} observations ({report.Valid} valid, {report.ObservationsChanged} changed), " +
+                $"{report.UsersChanged} users and {report.PhotosChanged} photos changed, {report.Rounds} rounds, in {report.Elapsed.TotalSeconds:0.0} s");
+            return report;
         }
-        var crowd = builder.Build();
-        var result = LabelAggregation.Run(crowd, settings, progress);
-        var now = clock.GetUtcNow().UtcDateTime;
-
-        // Observations whose outcome changed.
-        var changed = 0;
-        for (var t = 0; t < observations.Count; t++)
+        finally
         {
-            var o = observations[t];
-            var votes = new List<WeightedVote>();
-            for (var v = crowd.TaskStart[t]; v < crowd.TaskStart[t + 1]; v++) votes.Add(new WeightedVote(crowd.VoteLabel[v], 0));
-            if (LabelAggregation.AiVotes(crowd.AiLabel[t], crowd.AiScore[t], settings)) votes.Add(new WeightedVote(crowd.AiLabel[t], 0));
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>What the batch works on: the rows read, and the crowd built from them (task t = observation t, worker j = user j).</summary>
+    private sealed record BatchInput(UserRows Users, ObservationRows Observations, CrowdVotes Crowd, LabelMap Labels);
+
+    /// <summary>
+    /// Reads the rows and builds the crowd. The identifications' rows are only needed to build it:
+    /// they stay local here, so their memory is free again before the iteration runs.
+    /// </summary>
+    private static async Task<BatchInput> LoadAsync(FlorascopeDb db, Checklist checklist, CancellationToken ct)
+    {
+        var rows = await RevisionBatchStore.ReadAsync(db, ct);
+        // Each distinct name (a few thousand) is looked up in the checklist once, not once per vote.
+        var labels = new LabelMap(checklist, rows.VoteNames.Names);
+        return new BatchInput(rows.Users, rows.Observations, BuildCrowd(rows, labels), labels);
+    }
+
+    /// <summary>
+    /// The votes grouped by observation with a counting sort (the order read is kept within an
+    /// observation), names turned into labels. A user has at most one current identification per
+    /// observation (unique index IX_identifications_current), so no vote replaces another.
+    /// </summary>
+    private static CrowdVotes BuildCrowd(BatchRows rows, LabelMap labels)
+    {
+        var labelOfName = rows.VoteNames.Names.Select(labels.Of).ToArray();
+        var (observations, votes) = (rows.Observations, rows.Votes);
+        var tasks = observations.Count;
+        var start = new int[tasks + 1];
+        foreach (var t in votes.Task) start[t + 1]++;
+        for (var t = 0; t < tasks; t++) start[t + 1] += start[t];
+        var next = start[..tasks];
+        var worker = new int[votes.Count];
+        var label = new int[votes.Count];
+        for (var k = 0; k < votes.Count; k++)
+        {
+            var at = next[votes.Task[k]]++;
+            (worker[at], label[at]) = (votes.Worker[k], labelOfName[votes.Name[k]]);
+        }
+        var aiLabel = new int[tasks];
+        var aiScore = new float[tasks];
+        for (var t = 0; t < tasks; t++)
+        {
+            var model = observations.ModelTaxon[t];
+            (aiLabel[t], aiScore[t]) = model < 0 ? (-1, 0) : (labelOfName[model], observations.ModelScore[t]);
+        }
+        return new CrowdVotes(tasks, rows.Users.Count, labels.Count, start, worker, label, [.. observations.Author], aiLabel, aiScore);
+    }
+
+    /// <summary>The observations whose outcome differs from what is stored, with the new outcome (a lazy sequence: nothing is held).</summary>
+    private static IEnumerable<ObservationRevision> ChangedObservations(BatchInput input, AggregationResult result, AggregationSettings settings)
+    {
+        var (observations, crowd, labels) = (input.Observations, input.Crowd, input.Labels);
+        for (var t = 0; t < crowd.TaskCount; t++)
+        {
             var outcome = result.Outcome(t);
             var taxon = outcome.Label < 0 ? null : labels.Name(outcome.Label);
-            var status = StatusOf(outcome, votes);
-            if (taxon == o.TaxonName && status == o.Status && outcome.Valid == o.IsValid && Same(outcome.Confidence, o.Confidence) && Same(outcome.Accuracy, o.Accuracy))
+            var status = StatusOf(outcome, SeveralTaxa(crowd, t, settings));
+            var stored = observations.Stored[t];
+            if (taxon == observations.StoredTaxon(t) && status == observations.StoredStatus(t) && outcome.Valid == stored.IsValid
+                && Same(outcome.Confidence, stored.Confidence) && Same(outcome.Accuracy, stored.Accuracy))
                 continue;
-            var stub = new Observation { Id = o.Id };
-            var entry = db.Attach(stub);
-            Apply(stub, new Revised(taxon, outcome.Confidence, outcome.Accuracy, outcome.Valid, status, []), now);
-            foreach (var p in new[] { nameof(Observation.TaxonName), nameof(Observation.Confidence), nameof(Observation.Accuracy), nameof(Observation.IsValid), nameof(Observation.Status), nameof(Observation.RevisedUtc) })
-                entry.Property(p).IsModified = true;
-            if (++changed % 1000 == 0) await SaveAndClearAsync(db, ct);
+            yield return new ObservationRevision(observations.Ids[t], taxon, outcome.Confidence, outcome.Accuracy, outcome.Valid, status);
         }
-        await SaveAndClearAsync(db, ct);
+    }
 
-        // Expertise, and the game's score: identifications of others' observations that agree with their valid taxon.
-        var score = new int[users.Count];
+    /// <summary>Whether the counted votes on a task (the model's included when it votes) name more than one taxon; <see cref="StatusOf(TaskOutcome, IReadOnlyList{WeightedVote})"/> without building the list.</summary>
+    private static bool SeveralTaxa(CrowdVotes crowd, int t, AggregationSettings settings)
+    {
+        var first = -1;
+        for (var v = crowd.TaskStart[t]; v < crowd.TaskStart[t + 1]; v++)
+        {
+            if (first < 0) first = crowd.VoteLabel[v];
+            else if (crowd.VoteLabel[v] != first) return true;
+        }
+        return first >= 0 && LabelAggregation.AiVotes(crowd.AiLabel[t], crowd.AiScore[t], settings) && crowd.AiLabel[t] != first;
+    }
+
+    /// <summary>Users whose expertise or game score differs from what is stored (lazy).</summary>
+    private static IEnumerable<UserRevision> ChangedUsers(UserRows users, CrowdVotes crowd, AggregationResult result)
+    {
+        var score = Scores(crowd, result);
+        for (var j = 0; j < users.Count; j++)
+        {
+            if (users.Expertise[j] == result.WorkerN[j] && users.Score[j] == score[j]) continue;
+            yield return new UserRevision(users.Ids[j], result.WorkerN[j], score[j]);
+        }
+    }
+
+    /// <summary>The game's score: identifications of others' observations that agree with their valid taxon.</summary>
+    private static int[] Scores(CrowdVotes crowd, AggregationResult result)
+    {
+        var score = new int[crowd.WorkerCount];
         for (var t = 0; t < crowd.TaskCount; t++)
         {
             if (!result.Valid[t]) continue;
             for (var v = crowd.TaskStart[t]; v < crowd.TaskStart[t + 1]; v++)
                 if (crowd.VoteWorker[v] != crowd.Author[t] && crowd.VoteLabel[v] == result.Label[t]) score[crowd.VoteWorker[v]]++;
         }
-        var usersChanged = 0;
-        for (var j = 0; j < users.Count; j++)
-        {
-            if (users[j].Expertise == result.WorkerN[j] && users[j].Score == score[j]) continue;
-            await db.Users.Where(u => u.Id == users[j].Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Expertise, result.WorkerN[j]).SetProperty(u => u.Score, score[j]), ct);
-            usersChanged++;
-        }
+        return score;
+    }
 
-        // Photos, with the new expertise.
+    /// <summary>
+    /// Photos, with the new expertise. Photo votes are few next to identifications: they are read
+    /// with EF Core, and one statement is run per photo whose outcome changes.
+    /// </summary>
+    private static async Task<int> RevisePhotosAsync(FlorascopeDb db, UserRows users, int[] expertise, AggregationSettings settings, CancellationToken ct)
+    {
         var photoVotes = await (from v in db.PhotoVotes.AsNoTracking()
+                                join p in db.ObservationPhotos.AsNoTracking() on v.PhotoId equals p.Id
                                 where v.IsCurrent
-                                select new { v.PhotoId, v.UserId, v.Aspect, v.Value }).ToListAsync(ct);
-        var expertise = new Dictionary<int, int>(users.Count);
-        for (var j = 0; j < users.Count; j++) expertise[users[j].Id] = result.WorkerN[j];
+                                select new { v.PhotoId, v.UserId, v.Aspect, v.Value, p.VotedOrgan, p.ExcludedBecause }).ToListAsync(ct);
         var photosChanged = 0;
         foreach (var group in photoVotes.GroupBy(v => v.PhotoId))
         {
-            var (organ, excluded) = DecidePhoto(group.Select(v => (v.Aspect, v.Value, expertise.GetValueOrDefault(v.UserId))).ToList(), settings);
+            var (organ, excluded) = DecidePhoto(group.Select(v => (v.Aspect, v.Value, users.Index.Of(v.UserId) is var j and >= 0 ? expertise[j] : 0)).ToList(), settings);
+            var stored = group.First();
+            if (organ == stored.VotedOrgan && excluded == stored.ExcludedBecause) continue;
             photosChanged += await db.ObservationPhotos.Where(p => p.Id == group.Key && (p.VotedOrgan != organ || p.ExcludedBecause != excluded))
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.VotedOrgan, organ).SetProperty(p => p.ExcludedBecause, excluded), ct);
         }
-        var report = new BatchReport(observations.Count, crowd.VoteCount, users.Count, result.Rounds, result.Converged, result.Valid.Count(v => v),
-            changed, usersChanged, photosChanged, clock.GetElapsedTime(started));
-        progress?.Report($"revised {report.Observations} observations ({report.Valid} valid, {report.ObservationsChanged} changed), " +
-            $"{report.UsersChanged} users and {report.PhotosChanged} photos changed, {report.Rounds} rounds, in {report.Elapsed.TotalSeconds:0.0} s");
-        return report;
+        return photosChanged;
     }
 
     private static bool Same(double a, double b) => Math.Abs(a - b) <= 1e-9;
 
-    private static async Task SaveAndClearAsync(FlorascopeDb db, CancellationToken ct)
-    {
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-    }
-
-    /// <summary>Taxon names to labels: checklist order first, then unknown names in ordinal order.</summary>
+    /// <summary>
+    /// Taxon names to labels: checklist order first, then unknown names in ordinal order. Each
+    /// distinct name is normalised and looked up in the checklist once (Checklist.IndexOf allocates),
+    /// so a batch naming thousands of taxa in millions of votes, known or not, costs thousands of
+    /// look-ups; after that a name's label is one dictionary read.
+    /// </summary>
     private sealed class LabelMap
     {
         private readonly Checklist _checklist;
-        private readonly Dictionary<string, int> _extra = new(StringComparer.Ordinal);
-        private readonly List<string> _extraNames;
+        private readonly Dictionary<string, int> _labels = new(StringComparer.Ordinal);
+        private readonly List<string> _extraNames = [];
 
         public LabelMap(Checklist checklist, IEnumerable<string> names)
         {
             _checklist = checklist;
-            _extraNames = [.. names.Where(n => checklist.IndexOf(n) < 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-            for (var i = 0; i < _extraNames.Count; i++) _extra[_extraNames[i]] = checklist.Taxa.Count + i;
+            foreach (var name in names)
+            {
+                ref var label = ref CollectionsMarshal.GetValueRefOrAddDefault(_labels, name, out var seen);
+                if (seen) continue;
+                label = checklist.IndexOf(name);
+                if (label < 0) _extraNames.Add(name);
+            }
+            _extraNames.Sort(StringComparer.Ordinal);
+            for (var i = 0; i < _extraNames.Count; i++) _labels[_extraNames[i]] = checklist.Taxa.Count + i;
         }
 
         public int Count => _checklist.Taxa.Count + _extraNames.Count;
-        public int Of(string name) => _checklist.IndexOf(name) is var i and >= 0 ? i : _extra[name];
+        public int Of(string name) => _labels[name];
         public string Name(int label) => label < _checklist.Taxa.Count ? _checklist.Taxa[label].ScientificNameWithoutAuthor : _extraNames[label - _checklist.Taxa.Count];
     }
 }
