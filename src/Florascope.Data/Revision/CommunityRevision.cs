@@ -45,7 +45,7 @@ public static class CommunityRevision
         return new Revised(taxon, outcome.Confidence, outcome.Accuracy, outcome.Valid, StatusOf(outcome, votes), counted);
     }
 
-    public static string StatusOf(TaskOutcome outcome, IReadOnlyList<WeightedVote> votes) =>
+    private static string StatusOf(TaskOutcome outcome, IReadOnlyList<WeightedVote> votes) =>
         StatusOf(outcome, votes.Select(v => v.Label).Distinct().Count() > 1);
 
     /// <summary>Valid; else disputed when the counted votes name more than one taxon; else needs votes.</summary>
@@ -60,9 +60,12 @@ public static class CommunityRevision
                          where i.ObservationId == observation.Id && i.IsCurrent && i.TaxonName != null
                          orderby i.CreatedUtc, i.Id
                          select new { i.UserId, u.DisplayName, u.UserName, Taxon = i.TaxonName!, u.Expertise }).ToListAsync(ct);
-        return Decide([.. ids.Select(i => (i.UserId, i.DisplayName.Length > 0 ? i.DisplayName : i.UserName, i.Taxon, i.Expertise))],
+        return Decide([.. ids.Select(i => (i.UserId, VoterName(i.DisplayName, i.UserName), i.Taxon, i.Expertise))],
             observation.ModelTaxonName, observation.ModelScore, checklist, settings);
     }
+
+    /// <summary>How a voter is named in an explanation.</summary>
+    public static string VoterName(string displayName, string userName) => displayName.Length > 0 ? displayName : userName;
 
     /// <summary>Re-decides one (tracked) observation with the current weights; the caller saves.</summary>
     public static async Task<Revised> ReviseObservationAsync(FlorascopeDb db, Observation observation, Checklist checklist, AggregationSettings settings,
@@ -103,7 +106,8 @@ public static class CommunityRevision
     /// <summary>The weighted vote on each aspect of a photo, from its current votes.</summary>
     public static (string? VotedOrgan, string? ExcludedBecause) DecidePhoto(IEnumerable<(string Aspect, string Value, int Expertise)> votes, AggregationSettings settings)
     {
-        string? organ = null, excluded = null;
+        string? organ = null;
+        var excludedBy = new HashSet<string>();
         foreach (var aspect in votes.GroupBy(v => v.Aspect))
         {
             var weighted = aspect.Select(v => new WeightedVote(PhotoAspects.Label(aspect.Key, v.Value), settings.Weight(v.Expertise)))
@@ -111,19 +115,10 @@ public static class CommunityRevision
             var outcome = LabelAggregation.Decide(weighted, settings);
             if (!outcome.Valid) continue;
             if (aspect.Key == PhotoAspects.Organ) organ = PhotoAspects.Value(aspect.Key, outcome.Label);
-            else if (outcome.Label == 1) excluded ??= aspect.Key;
+            else if (outcome.Label == 1) excludedBy.Add(aspect.Key);
         }
         // One reason is kept; the order of PhotoAspects.Flags decides which.
-        if (excluded is not null)
-            excluded = PhotoAspects.Flags.First(f => votes.Any(v => v.Aspect == f) && Excludes(votes, f, settings));
-        return (organ, excluded);
-    }
-
-    private static bool Excludes(IEnumerable<(string Aspect, string Value, int Expertise)> votes, string flag, AggregationSettings settings)
-    {
-        var weighted = votes.Where(v => v.Aspect == flag).Select(v => new WeightedVote(PhotoAspects.Label(flag, v.Value), settings.Weight(v.Expertise))).ToArray();
-        var o = LabelAggregation.Decide(weighted, settings);
-        return o.Valid && o.Label == 1;
+        return (organ, PhotoAspects.Flags.FirstOrDefault(excludedBy.Contains));
     }
 
     /// <summary>Re-decides one (tracked) photo with the current weights; the caller saves.</summary>

@@ -18,15 +18,12 @@ public sealed class ModelHost(IdentificationEngine initial)
 
     public string Version => _current.Bundle.Manifest.Version;
 
-    public event Action<IdentificationEngine>? Switched;
-
     /// <summary>Loads a bundle from disk and switches to it. Throws if it is unreadable or made for another backbone.</summary>
     public IdentificationEngine SwitchTo(string bundleDirectory)
     {
         var bundle = ModelBundle.Load(bundleDirectory);
         var engine = new IdentificationEngine(bundle, _current.Embedder, _current.Limits);
         _current = engine;
-        Switched?.Invoke(engine);
         return engine;
     }
 }

@@ -265,11 +265,14 @@ public static class ObservationsApi
             .Include(x => x.Identifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (o is null) return null;
         var userIds = o.Identifications.Select(i => i.UserId).Append(o.AuthorId).Concat(o.Photos.SelectMany(p => p.Votes.Select(v => v.UserId))).Distinct().ToList();
-        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => new { u.DisplayName, u.Expertise }, ct);
+        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => new { u.DisplayName, u.UserName, u.Expertise }, ct);
         var names = users.ToDictionary(u => u.Key, u => u.Value.DisplayName);
-        // The explanation is recomputed from the current votes and weights; the stored status is what
-        // lists and the game use, and the two agree after each identification and each batch.
-        var why = await CommunityRevision.ExplainAsync(db, o, engine.Bundle.Checklist, revision, ct);
+        // The explanation is recomputed from the current votes (already loaded) and weights; the stored
+        // status is what lists and the game use, and the two agree after each identification and each batch.
+        var votes = o.Identifications.Where(i => i.IsCurrent && i.TaxonName != null && users.ContainsKey(i.UserId)).OrderBy(i => i.CreatedUtc).ThenBy(i => i.Id)
+            .Select(i => users[i.UserId] is var u ? (i.UserId, CommunityRevision.VoterName(u.DisplayName, u.UserName), i.TaxonName!, u.Expertise) : default)
+            .ToList();
+        var why = CommunityRevision.Decide(votes, o.ModelTaxonName, o.ModelScore, engine.Bundle.Checklist, revision);
         var revisionInfo = new RevisionInfo(o.Status, o.TaxonName, o.Confidence, o.Accuracy, o.IsValid, revision.ThetaConfidence, revision.ThetaAccuracy,
             [.. why.Votes.Select(v => new VoteInfo(v.UserId, v.Voter, v.Value, v.Expertise, v.Weight, v.Agrees))],
             o.ModelTaxonName, o.ModelScore, o.ModelVersion, revision.AiMinScore, o.RevisedUtc);

@@ -271,9 +271,8 @@ public sealed class RevisionPagesTests
     }
 
     // The scheduled revision batch is off: it would recompute the expertise these tests set by hand.
-    private static Task<FlorascopeHost> StartAsync(string dir) =>
-        FlorascopeHost.StartAsync(dir, new FakeClock(DateTimeOffset.UtcNow),
-            new Dictionary<string, string?> { ["Florascope:Revision:BatchIntervalMinutes"] = "0" });
+    // Test servers run no scheduled batch: the expertise set below stays as set.
+    private static Task<FlorascopeHost> StartAsync(string dir) => FlorascopeHost.StartAsync(dir, new FakeClock(DateTimeOffset.UtcNow));
 
     private static async Task OpenAsync(IPage page, FlorascopeHost host, string path, string loaded = "true")
     {

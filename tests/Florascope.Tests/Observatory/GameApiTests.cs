@@ -10,56 +10,10 @@ namespace Florascope.Tests.Observatory;
 
 /// <summary>
 /// A server of its own for the game's tests: what /api/game/next offers depends on every
-/// observation in the database, so no other test class may add any. The scheduled revision batch
-/// is off, so users' expertise and scores change only through the requests made here. The first
-/// account (the administrator) is made at start.
+/// observation in the database, so no other test class may add any. (Test servers run no scheduled
+/// revision batch, so expertise and scores change only through the requests made here.)
 /// </summary>
-public sealed class GameServerFixture : IAsyncLifetime
-{
-    private readonly TempDirectory _data = new();
-    private readonly List<ObservatoryClient> _clients = [];
-    private FlorascopeHost? _host;
-    private int _users;
-
-    public FlorascopeHost Host => _host ?? throw new InvalidOperationException("Not started.");
-
-    public ObservatoryClient Admin { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await FlorascopeHost.StartAsync(_data.Path, new FakeClock(ObservatoryServerFixture.Now),
-            new Dictionary<string, string?> { ["Florascope:Revision:BatchIntervalMinutes"] = "0" });
-        Admin = NewClient();
-        await Admin.SignedUpAsync("gameadmin");
-    }
-
-    public ObservatoryClient NewClient()
-    {
-        var client = new ObservatoryClient(Host.BaseAddress);
-        _clients.Add(client);
-        return client;
-    }
-
-    public async Task<ObservatoryClient> NewUserAsync(string prefix)
-    {
-        var client = NewClient();
-        await client.SignedUpAsync($"{prefix}{Interlocked.Increment(ref _users)}");
-        return client;
-    }
-
-    public async Task<T> WithDbAsync<T>(Func<FlorascopeDb, Task<T>> work)
-    {
-        await using var scope = Host.App.Services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<FlorascopeDb>());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var c in _clients) c.Dispose();
-        if (_host is not null) await _host.DisposeAsync();
-        _data.Dispose();
-    }
-}
+public sealed class GameServerFixture : ObservatoryServerFixture;
 
 /// <summary>"Help identify" (/api/game/*), the model history (/api/models) and votes on photos, over real HTTP.</summary>
 public sealed class GameApiTests(GameServerFixture fixture) : IClassFixture<GameServerFixture>

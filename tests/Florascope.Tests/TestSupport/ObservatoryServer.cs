@@ -13,7 +13,7 @@ public sealed record ObservatoryCounts(int Observations, int Photos, int Identif
 /// another: their "nothing was stored" counts need no other test writing meanwhile. The first
 /// account (the administrator) is signed up at start, so its admin flag never depends on test order.
 /// </summary>
-public sealed class ObservatoryServerFixture : IAsyncLifetime
+public class ObservatoryServerFixture : IAsyncLifetime
 {
     public static readonly DateTimeOffset Now = new(2026, 5, 20, 10, 0, 0, TimeSpan.Zero);
 
