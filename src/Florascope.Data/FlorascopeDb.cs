@@ -21,6 +21,9 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
     public DbSet<PhotoVote> PhotoVotes => Set<PhotoVote>();
     public DbSet<GameSkip> GameSkips => Set<GameSkip>();
     public DbSet<Models.ModelVersion> ModelVersions => Set<Models.ModelVersion>();
+    public DbSet<Privacy.ThreatStatus> ThreatStatuses => Set<Privacy.ThreatStatus>();
+    public DbSet<Security.UserSession> UserSessions => Set<Security.UserSession>();
+    public DbSet<Security.RateCounter> RateCounters => Set<Security.RateCounter>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -75,6 +78,7 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.HasIndex(u => u.UserName).IsUnique();
             e.HasIndex(u => u.Email).IsUnique();
             e.HasIndex(u => u.Score);
+            e.HasIndex(u => u.IsFounder).IsUnique().HasFilter("\"IsFounder\"").HasDatabaseName("IX_users_founder");
         });
         b.Entity<Observation>(e =>
         {
@@ -86,12 +90,15 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.Property(o => o.Status).HasMaxLength(16);
             e.Property(o => o.ModelTaxonName).HasMaxLength(200);
             e.Property(o => o.ModelVersion).HasMaxLength(100);
+            e.Property(o => o.Geoprivacy).HasMaxLength(16).HasConversion(
+                v => v.ToString().ToLowerInvariant(), v => Enum.Parse<Privacy.Geoprivacy>(v, true));
             e.HasOne<User>().WithMany().HasForeignKey(o => o.AuthorId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(o => o.Photos).WithOne().HasForeignKey(p => p.ObservationId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(o => o.Identifications).WithOne().HasForeignKey(i => i.ObservationId).OnDelete(DeleteBehavior.Cascade);
             // The latest list, the map's viewport query and the taxon pages.
             e.HasIndex(o => new { o.IsSynthetic, o.CreatedUtc });
-            e.HasIndex(o => new { o.Latitude, o.Longitude });
+            // Public outputs and their filters use the public position only (geoprivacy).
+            e.HasIndex(o => new { o.PublicLatitude, o.PublicLongitude });
             e.HasIndex(o => new { o.TaxonName, o.CreatedUtc });
             e.HasIndex(o => new { o.IsSynthetic, o.ObservedUtc });
             e.HasIndex(o => o.AuthorId);
@@ -133,6 +140,33 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.Property(m => m.Decision).HasMaxLength(1000);
             e.HasIndex(m => m.Version).IsUnique();
             e.HasIndex(m => m.IsCurrent);
+        });
+        b.Entity<Privacy.ThreatStatus>(e =>
+        {
+            e.ToTable("threat_statuses");
+            e.HasKey(t => t.ScientificName);
+            e.Property(t => t.ScientificName).HasMaxLength(200);
+            e.Property(t => t.Category).HasMaxLength(8);
+            e.Property(t => t.Source).HasMaxLength(200);
+        });
+        b.Entity<Security.UserSession>(e =>
+        {
+            e.ToTable("user_sessions");
+            e.Property(s => s.Id).HasMaxLength(64);
+            e.Property(s => s.UserAgent).HasMaxLength(200);
+            e.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(s => new { s.UserId, s.EndedUtc });
+        });
+        b.Entity<Security.RateCounter>(e =>
+        {
+            // snake_case: counted with hand-written upserts, like the quotas.
+            e.ToTable("rate_counters");
+            e.HasKey(c => new { c.Scope, c.Subject, c.WindowStart });
+            e.Property(c => c.Scope).HasColumnName("scope").HasMaxLength(32);
+            e.Property(c => c.Subject).HasColumnName("subject").HasMaxLength(128);
+            e.Property(c => c.WindowStart).HasColumnName("window_start");
+            e.Property(c => c.Count).HasColumnName("count");
+            e.HasIndex(c => c.WindowStart);
         });
         b.Entity<Observations.Identification>(e =>
         {

@@ -10,6 +10,8 @@ public sealed class User
     public required string PasswordHash { get; set; }
     public string DisplayName { get; set; } = "";
     public bool IsAdmin { get; set; }
+    /// <summary>The first account, made administrator; a unique index keeps it to one even under concurrent sign-ups.</summary>
+    public bool IsFounder { get; set; }
     /// <summary>Preferred language of the interface and of vernacular names.</summary>
     public string Language { get; set; } = "en";
     public DateTime CreatedUtc { get; set; }

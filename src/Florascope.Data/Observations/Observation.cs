@@ -23,6 +23,16 @@ public sealed class Observation
     public double? UncertaintyMeters { get; set; }
     public string? Notes { get; set; }
     public string License { get; set; } = Licenses.Default;
+    /// <summary>Who may see the true position, the author's choice (default open). Threatened taxa are obscured whatever it says.</summary>
+    public Privacy.Geoprivacy Geoprivacy { get; set; } = Privacy.Geoprivacy.Open;
+    /// <summary>
+    /// The position every public output uses (API, GeoJSON, pages, game, search, exports, and their
+    /// filters): the true one when open, a fixed random point of the ~0.2 degree cell around it when
+    /// obscured (by choice or because the taxon is threatened), none when private.
+    /// </summary>
+    public double? PublicLatitude { get; set; }
+    public double? PublicLongitude { get; set; }
+    public double? PublicUncertaintyMeters { get; set; }
     /// <summary>The flora the author identified within.</summary>
     public string Project { get; set; } = "all";
     /// <summary>

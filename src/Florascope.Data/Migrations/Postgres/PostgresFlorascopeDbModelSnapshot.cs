@@ -49,6 +49,9 @@ namespace Florascope.Data.Migrations.Postgres
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("IsFounder")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -70,6 +73,11 @@ namespace Florascope.Data.Migrations.Postgres
 
                     b.HasIndex("Email")
                         .IsUnique();
+
+                    b.HasIndex("IsFounder")
+                        .IsUnique()
+                        .HasDatabaseName("IX_users_founder")
+                        .HasFilter("\"IsFounder\"");
 
                     b.HasIndex("Score");
 
@@ -302,6 +310,11 @@ namespace Florascope.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Geoprivacy")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<bool>("IsSynthetic")
                         .HasColumnType("boolean");
 
@@ -342,6 +355,15 @@ namespace Florascope.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<double?>("PublicLatitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PublicLongitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PublicUncertaintyMeters")
+                        .HasColumnType("double precision");
+
                     b.Property<DateTime?>("RevisedUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -368,7 +390,7 @@ namespace Florascope.Data.Migrations.Postgres
 
                     b.HasIndex("IsSynthetic", "ObservedUtc");
 
-                    b.HasIndex("Latitude", "Longitude");
+                    b.HasIndex("PublicLatitude", "PublicLongitude");
 
                     b.HasIndex("TaxonName", "CreatedUtc");
 
@@ -467,6 +489,88 @@ namespace Florascope.Data.Migrations.Postgres
                     b.ToTable("photo_votes", (string)null);
                 });
 
+            modelBuilder.Entity("Florascope.Data.Privacy.ThreatStatus", b =>
+                {
+                    b.Property<string>("ScientificName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ScientificName");
+
+                    b.ToTable("threat_statuses", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Security.RateCounter", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_start");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.HasKey("Scope", "Subject", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("rate_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Security.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("LastSeenUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "EndedUtc");
+
+                    b.ToTable("user_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Florascope.Data.ApiKeys.ApiKey", b =>
                 {
                     b.HasOne("Florascope.Data.Accounts.User", null)
@@ -540,6 +644,15 @@ namespace Florascope.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Florascope.Data.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Florascope.Data.Security.UserSession", b =>
+                {
                     b.HasOne("Florascope.Data.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")

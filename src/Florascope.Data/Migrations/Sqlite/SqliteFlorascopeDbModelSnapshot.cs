@@ -42,6 +42,9 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsFounder")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -63,6 +66,11 @@ namespace Florascope.Data.Migrations.Sqlite
 
                     b.HasIndex("Email")
                         .IsUnique();
+
+                    b.HasIndex("IsFounder")
+                        .IsUnique()
+                        .HasDatabaseName("IX_users_founder")
+                        .HasFilter("\"IsFounder\"");
 
                     b.HasIndex("Score");
 
@@ -287,6 +295,11 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Geoprivacy")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsSynthetic")
                         .HasColumnType("INTEGER");
 
@@ -327,6 +340,15 @@ namespace Florascope.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<double?>("PublicLatitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("PublicLongitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("PublicUncertaintyMeters")
+                        .HasColumnType("REAL");
+
                     b.Property<DateTime?>("RevisedUtc")
                         .HasColumnType("TEXT");
 
@@ -353,7 +375,7 @@ namespace Florascope.Data.Migrations.Sqlite
 
                     b.HasIndex("IsSynthetic", "ObservedUtc");
 
-                    b.HasIndex("Latitude", "Longitude");
+                    b.HasIndex("PublicLatitude", "PublicLongitude");
 
                     b.HasIndex("TaxonName", "CreatedUtc");
 
@@ -448,6 +470,88 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.ToTable("photo_votes", (string)null);
                 });
 
+            modelBuilder.Entity("Florascope.Data.Privacy.ThreatStatus", b =>
+                {
+                    b.Property<string>("ScientificName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ScientificName");
+
+                    b.ToTable("threat_statuses", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Security.RateCounter", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_start");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.HasKey("Scope", "Subject", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("rate_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Security.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "EndedUtc");
+
+                    b.ToTable("user_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Florascope.Data.ApiKeys.ApiKey", b =>
                 {
                     b.HasOne("Florascope.Data.Accounts.User", null)
@@ -521,6 +625,15 @@ namespace Florascope.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Florascope.Data.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Florascope.Data.Security.UserSession", b =>
+                {
                     b.HasOne("Florascope.Data.Accounts.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")

@@ -1,0 +1,49 @@
+using Florascope.Data.Security;
+using Florascope.Tests.Observatory;
+
+namespace Florascope.Tests.Security;
+
+public sealed class SqliteRateCounterStoreTests(SqliteStorageFixture fixture)
+    : RateCounterStoreTests(fixture), IClassFixture<SqliteStorageFixture>;
+
+public sealed class PostgresRateCounterStoreTests(PostgresStorageFixture fixture)
+    : RateCounterStoreTests(fixture), IClassFixture<PostgresStorageFixture>;
+
+/// <summary>The shared counters behind sign-in throttling and per-account limits, on every provider.</summary>
+public abstract class RateCounterStoreTests(StorageFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task CountsPerScopeSubjectAndWindow()
+    {
+        var day = RateCounterStore.Day(new DateTime(2026, 4, 2, 8, 15, 0, DateTimeKind.Utc));
+        await using var db = fixture.NewContext();
+        Assert.Equal(1, await RateCounterStore.IncrementAsync(db, "t-count", "a", day, Ct));
+        Assert.Equal(2, await RateCounterStore.IncrementAsync(db, "t-count", "a", day, Ct));
+        Assert.Equal(1, await RateCounterStore.IncrementAsync(db, "t-count", "b", day, Ct));
+        Assert.Equal(1, await RateCounterStore.IncrementAsync(db, "t-count", "a", day.AddDays(1), Ct));
+        Assert.Equal(2, await RateCounterStore.CountAsync(db, "t-count", "a", day, Ct));
+        Assert.Equal(0, await RateCounterStore.CountAsync(db, "t-count", "c", day, Ct));
+        await RateCounterStore.ResetAsync(db, "t-count", "a", Ct);
+        Assert.Equal(0, await RateCounterStore.CountAsync(db, "t-count", "a", day, Ct));
+        Assert.Equal(1, await RateCounterStore.CountAsync(db, "t-count", "b", day, Ct));
+    }
+
+    [Fact]
+    public async Task ConcurrentConsumersNeverPassTheLimit()
+    {
+        var window = RateCounterStore.Window(new DateTime(2026, 4, 2, 8, 15, 42, DateTimeKind.Utc), TimeSpan.FromMinutes(1));
+        Assert.Equal(new DateTime(2026, 4, 2, 8, 15, 0, DateTimeKind.Utc), window);
+        var granted = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            await using var db = fixture.NewContext();
+            return await RateCounterStore.TryConsumeAsync(db, "t-limit", "x", window, 10, Ct);
+        }));
+        Assert.Equal(10, granted.Count(g => g is not null));
+        Assert.Equal(Enumerable.Range(1, 10), granted.Where(g => g is not null).Select(g => g!.Value).Order());
+        await using var check = fixture.NewContext();
+        Assert.Equal(10, await RateCounterStore.CountAsync(check, "t-limit", "x", window, Ct));
+        Assert.Equal(1, await RateCounterStore.PurgeAsync(check, window.AddMinutes(1), Ct));
+    }
+}
