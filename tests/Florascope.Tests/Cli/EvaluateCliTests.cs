@@ -3,6 +3,7 @@ using Florascope.Tests.TestSupport;
 
 namespace Florascope.Tests.Cli;
 
+[Trait("Category", "Slow")]
 public sealed class EvaluateCliTests
 {
     /// <summary>Copies the first photos of a val taxon into <paramref name="dir"/>/<paramref name="folder"/>.</summary>

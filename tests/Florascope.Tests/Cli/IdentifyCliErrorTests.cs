@@ -4,6 +4,7 @@ using SkiaSharp;
 namespace Florascope.Tests.Cli;
 
 /// <summary>Every refusal of <c>identify</c>: one line on stderr, exit 2, no stack trace.</summary>
+[Trait("Category", "Slow")]
 public sealed class IdentifyCliErrorTests
 {
     private static string Photo(int i = 0) => RepoPaths.ValPhotosOf("Rosa")[i];

@@ -3,6 +3,7 @@ using Florascope.Tests.TestSupport;
 
 namespace Florascope.Tests.Cli;
 
+[Trait("Category", "Slow")]
 public sealed class IdentifyCliTests
 {
     private static string SunflowerPhoto => RepoPaths.ValPhotosOf("Helianthus_annuus")[0];

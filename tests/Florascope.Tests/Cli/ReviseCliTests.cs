@@ -4,6 +4,7 @@ using Florascope.Tests.TestSupport;
 namespace Florascope.Tests.Cli;
 
 /// <summary>`florascope revise`: offline on peerannot files, and on a database.</summary>
+[Trait("Category", "Slow")]
 public sealed class ReviseCliTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -3,6 +3,7 @@ using Florascope.Tests.TestSupport;
 namespace Florascope.Tests.EndToEnd;
 
 /// <summary>The phone app's identification in a real headless Chromium: a large photo chosen, downscaled in the page, identified.</summary>
+[Trait("Category", "Slow")]
 public sealed class IdentifyPageTests
 {
     [Fact]
@@ -41,6 +42,7 @@ public sealed class IdentifyPageTests
 }
 
 /// <summary>The interface in French, chosen with the switch, and vernacular names that follow it.</summary>
+[Trait("Category", "Slow")]
 public sealed class LanguageTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Florascope.Tests.TestSupport;
 namespace Florascope.Tests.EndToEnd;
 
 /// <summary>The map page in a real headless Chromium at phone size: observations saved through the API appear as markers.</summary>
+[Trait("Category", "Slow")]
 public sealed class MapPageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

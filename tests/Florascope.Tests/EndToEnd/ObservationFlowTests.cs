@@ -8,6 +8,7 @@ namespace Florascope.Tests.EndToEnd;
 /// The field flow on a phone-sized page: sign up, identify a photo, keep it as an observation whose
 /// time and place come from the photo's EXIF, and find it on the map.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ObservationFlowTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -4,6 +4,7 @@ using Florascope.Tests.TestSupport;
 namespace Florascope.Tests.EndToEnd;
 
 /// <summary>In the field without network: the observation waits in the phone's outbox and is sent when the network returns.</summary>
+[Trait("Category", "Slow")]
 public sealed class OfflineTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

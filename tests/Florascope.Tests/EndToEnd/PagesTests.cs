@@ -3,6 +3,7 @@ using Florascope.Tests.TestSupport;
 namespace Florascope.Tests.EndToEnd;
 
 /// <summary>The observatory's pages in headless Chromium at phone size; user text shows as text, never as markup.</summary>
+[Trait("Category", "Slow")]
 public sealed class PagesTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

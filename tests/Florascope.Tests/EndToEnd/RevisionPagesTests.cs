@@ -11,6 +11,7 @@ namespace Florascope.Tests.EndToEnd;
 /// The collaborative revision in the browser, at phone size: an observation's status and why,
 /// votes on its photos, the "Help identify" game and the model history.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class RevisionPagesTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -5,6 +5,7 @@ using Florascope.Tests.TestSupport;
 namespace Florascope.Tests.Observatory;
 
 /// <summary>API keys belong to accounts: a person creates, uses and revokes their own, and nobody else's.</summary>
+[Trait("Category", "Slow")]
 [Collection(ObservatoryServerCollection.Name)]
 public sealed class AccountKeysTests(ObservatoryServerFixture fixture)
 {

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Tests.Observatory;
 
+[Trait("Category", "Slow")]
 [Collection(ObservatoryServerCollection.Name)]
 public sealed class AccountsTests(ObservatoryServerFixture fixture)
 {

@@ -5,6 +5,7 @@ using Florascope.Tests.TestSupport;
 namespace Florascope.Tests.Observatory;
 
 /// <summary>Only the author changes an observation's facts; bad values are refused and change nothing.</summary>
+[Trait("Category", "Slow")]
 [Collection(ObservatoryServerCollection.Name)]
 public sealed class EditTests(ObservatoryServerFixture fixture)
 {

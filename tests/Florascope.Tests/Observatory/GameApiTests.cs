@@ -16,6 +16,7 @@ namespace Florascope.Tests.Observatory;
 public sealed class GameServerFixture : ObservatoryServerFixture;
 
 /// <summary>"Help identify" (/api/game/*), the model history (/api/models) and votes on photos, over real HTTP.</summary>
+[Trait("Category", "Slow")]
 public sealed class GameApiTests(GameServerFixture fixture) : IClassFixture<GameServerFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -3,6 +3,7 @@ using Florascope.Tests.TestSupport;
 
 namespace Florascope.Tests.Observatory;
 
+[Trait("Category", "Slow")]
 [Collection(ObservatoryServerCollection.Name)]
 public sealed class IdentificationsTests(ObservatoryServerFixture fixture)
 {

@@ -6,6 +6,7 @@ using SkiaSharp;
 
 namespace Florascope.Tests.Observatory;
 
+[Trait("Category", "Slow")]
 [Collection(ObservatoryServerCollection.Name)]
 public sealed class ObservationsApiTests(ObservatoryServerFixture fixture)
 {

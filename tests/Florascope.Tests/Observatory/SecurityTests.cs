@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Tests.Observatory;
 
+[Trait("Category", "Slow")]
 [Collection(ObservatoryServerCollection.Name)]
 public sealed class SecurityTests(ObservatoryServerFixture fixture)
 {

@@ -19,6 +19,7 @@ namespace Florascope.Tests.Revision;
 /// fixed set, promoted, and the running server switches to it while identify requests keep coming,
 /// none of them failing. Small models (6 taxa, one view) keep it to a minute.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class LearningLoopTests(BackboneFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Florascope.Tests.Revision;
 
 /// <summary>The server's revision settings: parameters from configuration, and the batch on a schedule.</summary>
+[Trait("Category", "Slow")]
 public sealed class RevisionSchedulerTests
 {
     [Fact]

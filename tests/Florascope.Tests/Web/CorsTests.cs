@@ -4,6 +4,7 @@ using Florascope.Tests.TestSupport;
 namespace Florascope.Tests.Web;
 
 /// <summary>A browser widget on another origin can call the API and read its answers, errors included.</summary>
+[Trait("Category", "Slow")]
 [Collection(SharedServerCollection.Name)]
 public sealed class CorsTests(SharedServerFixture fixture)
 {

@@ -11,6 +11,7 @@ namespace Florascope.Tests.Web;
 /// POST /v2/identify/{project} over real HTTP, checked field by field against
 /// shared/docs/identify-api-v2.md, with requests shaped as real clients send them.
 /// </summary>
+[Trait("Category", "Slow")]
 [Collection(SharedServerCollection.Name)]
 public sealed class IdentifyContractTests(SharedServerFixture fixture)
 {

@@ -8,6 +8,7 @@ namespace Florascope.Tests.Web;
 /// Every refusal of /v2/identify with its documented status and body {statusCode, error, message};
 /// never a 500, and a refused request never counts against the quota.
 /// </summary>
+[Trait("Category", "Slow")]
 [Collection(SharedServerCollection.Name)]
 public sealed class IdentifyErrorTests(SharedServerFixture fixture)
 {

@@ -4,6 +4,7 @@ using Florascope.Tests.TestSupport;
 namespace Florascope.Tests.Web;
 
 /// <summary>A short burst of parallel clients on one key: the quota holds exactly and nothing fails.</summary>
+[Trait("Category", "Slow")]
 [Collection(SharedServerCollection.Name)]
 public sealed class LoadTests(SharedServerFixture fixture)
 {

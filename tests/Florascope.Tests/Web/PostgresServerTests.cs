@@ -35,6 +35,7 @@ public sealed class PostgresServersFixture : IAsyncLifetime
     }
 }
 
+[Trait("Category", "Slow")]
 public sealed class PostgresServerTests(PostgresServersFixture fixture) : IClassFixture<PostgresServersFixture>
 {
     private IReadOnlyList<FlorascopeHost> Hosts

@@ -25,6 +25,7 @@ public sealed class ClockServerFixture : IAsyncLifetime
 /// The daily quota: reset at 00:00 UTC, what counts and what does not, /v2/quota/daily and /history.
 /// xunit runs the tests of one class one at a time, so each may set the clock as it needs.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class QuotaTests(ClockServerFixture fixture) : IClassFixture<ClockServerFixture>
 {
     private FlorascopeHost Host => fixture.Host;

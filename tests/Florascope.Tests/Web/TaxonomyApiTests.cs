@@ -6,6 +6,7 @@ using Florascope.Tests.TestSupport;
 namespace Florascope.Tests.Web;
 
 /// <summary>The listing endpoints (/v2/projects, /v2/.../species, /v2/languages, /v2/_status) and the pages around the API.</summary>
+[Trait("Category", "Slow")]
 [Collection(SharedServerCollection.Name)]
 public sealed class TaxonomyApiTests(SharedServerFixture fixture)
 {

@@ -24,6 +24,7 @@ public sealed class TwoSqliteServersFixture : IAsyncLifetime
     }
 }
 
+[Trait("Category", "Slow")]
 public sealed class TwoServersTests(TwoSqliteServersFixture fixture) : IClassFixture<TwoSqliteServersFixture>
 {
     [Fact]

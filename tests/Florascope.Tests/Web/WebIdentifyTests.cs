@@ -5,6 +5,7 @@ using Florascope.Tests.TestSupport;
 namespace Florascope.Tests.Web;
 
 /// <summary>The web app's identification: no api-key, a daily limit per address without an account.</summary>
+[Trait("Category", "Slow")]
 public sealed class WebIdentifyTests : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
