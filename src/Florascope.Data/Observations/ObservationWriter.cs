@@ -1,4 +1,5 @@
 using Florascope.Data.Revision;
+using Florascope.Geography;
 using Florascope.Revision;
 using Florascope.Taxonomy;
 using Microsoft.EntityFrameworkCore;
@@ -248,8 +249,8 @@ public static class ObservationWriter
     public static void ValidatePlace(double? latitude, double? longitude, double? uncertainty)
     {
         if (latitude.HasValue != longitude.HasValue) throw new ObservationException("Latitude and longitude go together.");
-        if (latitude is { } la && (!double.IsFinite(la) || la < -90 || la > 90)) throw new ObservationException("Latitude must be between -90 and 90.");
-        if (longitude is { } lo && (!double.IsFinite(lo) || lo < -180 || lo > 180)) throw new ObservationException("Longitude must be between -180 and 180.");
+        if (latitude is { } la && !WgsDegrees.IsLatitude(la)) throw new ObservationException("Latitude must be between -90 and 90.");
+        if (longitude is { } lo && !WgsDegrees.IsLongitude(lo)) throw new ObservationException("Longitude must be between -180 and 180.");
         if (uncertainty is { } u && (!double.IsFinite(u) || u < 0 || u > 100_000)) throw new ObservationException("The uncertainty must be between 0 and 100000 metres.");
     }
 
