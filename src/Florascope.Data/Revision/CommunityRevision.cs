@@ -40,7 +40,8 @@ public static class CommunityRevision
         var voted = identifications.Select(i => labels.Of(i.Taxon)).ToArray();
         var votes = new List<WeightedVote>();
         for (var k = 0; k < voted.Length; k++) votes.Add(new WeightedVote(voted[k], settings.Weight(identifications[k].Expertise)));
-        var modelVotes = modelTaxon is not null && LabelAggregation.AiVotes(0, modelScore ?? 0, settings);
+        // Compared as the float the batch reads (RevisionBatchStore), so that both paths agree on whether the model votes.
+        var modelVotes = modelTaxon is not null && LabelAggregation.AiVotes(0, (float)(modelScore ?? 0), settings);
         var modelLabel = modelVotes ? labels.Of(modelTaxon!) : -1;
         if (modelVotes) votes.Add(new WeightedVote(modelLabel, settings.AiWeight));
         var outcome = LabelAggregation.Decide(votes.ToArray(), settings);

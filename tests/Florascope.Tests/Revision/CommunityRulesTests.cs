@@ -50,6 +50,18 @@ public sealed class CommunityRulesTests
         Assert.Equal(ObservationStatus.NeedsVotes, modelUnsure.Status);
     }
 
+    [Theory]
+    [InlineData(0.69999999, true)] // 0.7f once narrowed, as the batch reads it: it used to vote in the batch only
+    [InlineData(0.7, true)]
+    [InlineData(0.6999, false)]
+    public void TheModelVotesOnTheSameScoresAsInTheBatch(double score, bool votes)
+    {
+        var revised = CommunityRevision.Decide([(1, "a", "Taraxacum officinale", 0)], "Ranunculus acris", score, Checklist, Settings);
+        Assert.Equal(votes, revised.Votes.Any(v => v.Voter == CommunityRevision.ModelVoter));
+        Assert.Equal(votes, LabelAggregation.AiVotes(0, (float)score, Settings));
+        Assert.Equal(votes ? ObservationStatus.Disputed : ObservationStatus.NeedsVotes, revised.Status);
+    }
+
     [Fact]
     public void TheExplanationCountsCurrentNamedVotesOfKnownVotersOldestFirst()
     {
