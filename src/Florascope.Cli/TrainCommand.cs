@@ -1,10 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
 using Florascope.Bundles;
 using Florascope.Data;
 using Florascope.Data.Models;
 using Florascope.Data.Observations;
-using Florascope.Evaluation;
 using Florascope.Taxonomy;
 using System.Globalization;
 using Florascope.Engine;
@@ -92,50 +90,14 @@ public static class TrainCommand
         return command;
     }
 
-    /// <summary>Evaluates the candidate and the current model on the same photos, records both, promotes or not.</summary>
+    /// <summary>Registers the candidate (<see cref="ModelRegistry.RegisterAsync"/>) and prints both evaluations and the decision.</summary>
     private static void Register(FlorascopeDb db, ModelBundle candidate, string candidateDir, int observationPhotos, string evalPlants, string? evalOthers,
         string? baselineDir, double maxDrop, Embedder embedder, EmbeddingCache cache)
     {
-        var current = ModelRegistry.CurrentAsync(db).GetAwaiter().GetResult();
-        var baselinePath = current?.Path ?? baselineDir ?? ModelBundle.DefaultDirectory;
-        var baselineBundle = ModelBundle.Load(baselinePath);
-        var candidateMetrics = EvaluationJson(candidate, evalPlants, evalOthers, embedder, cache);
-        var baselineMetrics = EvaluationJson(baselineBundle, evalPlants, evalOthers, embedder, cache);
-        var decision = Promotion.Decide(candidateMetrics.MacroMrr, baselineMetrics.MacroMrr, maxDrop);
-        ModelRegistry.RecordAsync(db, new ModelVersion
-        {
-            Version = candidate.Manifest.Version,
-            Path = candidateDir,
-            CreatedUtc = DateTime.UtcNow,
-            MetricsJson = candidateMetrics.Json,
-            BaselineVersion = baselineBundle.Manifest.Version,
-            BaselineMetricsJson = baselineMetrics.Json,
-            Promoted = decision.Promote,
-            Decision = decision.Reason,
-            ObservationPhotos = observationPhotos,
-        }).GetAwaiter().GetResult();
-        var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(inv, $"evaluation ({evalPlants}): candidate {candidate.Manifest.Version} {candidateMetrics.Summary}"));
-        Console.WriteLine(string.Create(inv, $"evaluation ({evalPlants}): current   {baselineBundle.Manifest.Version} {baselineMetrics.Summary}"));
-        Console.WriteLine($"{(decision.Promote ? "Promoted" : "Not promoted")}: {decision.Reason}");
-    }
-
-    private sealed record EvaluationOutcome(double MacroMrr, string Json, string Summary);
-
-    private static EvaluationOutcome EvaluationJson(ModelBundle bundle, string plantsDir, string? othersDir, Embedder embedder, EmbeddingCache cache)
-    {
-        var views = Evaluator.PolicyViews(bundle.Manifest.Inference);
-        EmbeddedSet Embed(List<LabelledImage> items) => new(items, EmbeddingExtractor.Extract(embedder, cache, items.Select(i => i.Path).ToList(), views, null), views.Length);
-        var plants = Embed(ImageDataset.LoadTaxonFolders(plantsDir, bundle.Checklist));
-        var others = othersDir is null ? null : Embed(ImageDataset.LoadFlat(othersDir, -1));
-        var report = Evaluator.Evaluate(bundle, plants, others);
-        var m = report.Metrics;
-        var json = JsonSerializer.Serialize(new Dictionary<string, double?>
-        {
-            ["n"] = m.N, ["top1"] = m.Top1, ["top5"] = m.Top5, ["mrr"] = m.Mrr, ["macroTop1"] = m.MacroTop1, ["macroTop5"] = m.MacroTop5,
-            ["macroMrr"] = m.MacroMrr, ["ece"] = m.Ece, ["plantRejected"] = report.PlantRejected, ["nonPlantAccepted"] = report.NonPlantAccepted,
-        });
-        return new EvaluationOutcome(m.MacroMrr, json, string.Create(CultureInfo.InvariantCulture,
-            $"n={m.N} top1={m.Top1:F4} top5={m.Top5:F4} macroMrr={m.MacroMrr:F4} ece={m.Ece:F4} plantRejected={report.PlantRejected:F4} nonPlantAccepted={report.NonPlantAccepted ?? 0:F4}"));
+        var registration = ModelRegistry.RegisterAsync(db, new CandidateModel(candidate, candidateDir, observationPhotos), new EvaluationSet(evalPlants, evalOthers),
+            baselineDir, maxDrop, embedder, cache, TimeProvider.System).GetAwaiter().GetResult();
+        Console.WriteLine($"evaluation ({evalPlants}): candidate {registration.Candidate.Version} {registration.Candidate.Summary}");
+        Console.WriteLine($"evaluation ({evalPlants}): current   {registration.Current.Version} {registration.Current.Summary}");
+        Console.WriteLine($"{(registration.Decision.Promote ? "Promoted" : "Not promoted")}: {registration.Decision.Reason}");
     }
 }

@@ -1,9 +1,26 @@
+using System.Globalization;
+using System.Text.Json;
+using Florascope.Bundles;
 using Florascope.Data.Observations;
+using Florascope.Engine;
+using Florascope.Evaluation;
 using Florascope.Taxonomy;
 using Florascope.Training;
 using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Data.Models;
+
+/// <summary>A trained bundle offered for promotion: where it was saved, and how many of its training photos came from observations.</summary>
+public sealed record CandidateModel(ModelBundle Bundle, string Directory, int ObservationPhotos);
+
+/// <summary>The fixed evaluation set every candidate and the current model are measured on: taxon folders, and optional non-plant photos.</summary>
+public sealed record EvaluationSet(string PlantsDirectory, string? NonPlantsDirectory);
+
+/// <summary>One model measured on the evaluation set: macro MRR (what promotion compares), the metrics as stored, a one-line summary.</summary>
+public sealed record ModelEvaluation(string Version, double MacroMrr, string MetricsJson, string Summary);
+
+/// <summary>What a registration recorded and decided.</summary>
+public sealed record Registration(ModelVersion Row, ModelEvaluation Candidate, ModelEvaluation Current, PromotionDecision Decision);
 
 /// <summary>
 /// The learning loop's records: which photos the community validated (training data), and which
@@ -14,6 +31,60 @@ public static class ModelRegistry
 {
     public static Task<ModelVersion?> CurrentAsync(FlorascopeDb db, CancellationToken ct = default) =>
         db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.IsCurrent, ct);
+
+    /// <summary>
+    /// Registration of a trained candidate, for the CLI and any server job: evaluates it and the
+    /// current model (else <paramref name="fallbackBaseline"/>, else the shipped demo model) on the same
+    /// photos, decides by <see cref="Promotion.Decide"/>, and records both in model_versions.
+    /// </summary>
+    public static async Task<Registration> RegisterAsync(FlorascopeDb db, CandidateModel candidate, EvaluationSet evaluation, string? fallbackBaseline,
+        double maxDrop, Embedder embedder, EmbeddingCache cache, TimeProvider clock, CancellationToken ct = default)
+    {
+        // Refused before the evaluations, which take minutes.
+        if (await db.ModelVersions.AnyAsync(m => m.Version == candidate.Bundle.Manifest.Version, ct))
+            throw new ArgumentException($"A model {candidate.Bundle.Manifest.Version} is already registered; give the new one another --version.");
+        var current = await CurrentAsync(db, ct);
+        var baseline = ModelBundle.Load(current?.Path ?? fallbackBaseline ?? ModelBundle.DefaultDirectory);
+        var candidateResult = Evaluate(candidate.Bundle, evaluation, embedder, cache);
+        var baselineResult = Evaluate(baseline, evaluation, embedder, cache);
+        var decision = Promotion.Decide(candidateResult.MacroMrr, baselineResult.MacroMrr, maxDrop);
+        var row = await RecordAsync(db, new ModelVersion
+        {
+            Version = candidate.Bundle.Manifest.Version,
+            Path = candidate.Directory,
+            CreatedUtc = clock.GetUtcNow().UtcDateTime,
+            MetricsJson = candidateResult.MetricsJson,
+            BaselineVersion = baseline.Manifest.Version,
+            BaselineMetricsJson = baselineResult.MetricsJson,
+            Promoted = decision.Promote,
+            Decision = decision.Reason,
+            ObservationPhotos = candidate.ObservationPhotos,
+        }, ct);
+        return new Registration(row, candidateResult, baselineResult, decision);
+    }
+
+    /// <summary>A model on the evaluation set, with the identification policy of its own manifest (embeddings cached).</summary>
+    public static ModelEvaluation Evaluate(ModelBundle bundle, EvaluationSet set, Embedder embedder, EmbeddingCache cache)
+    {
+        var views = Evaluator.PolicyViews(bundle.Manifest.Inference);
+        EmbeddedSet Embed(List<LabelledImage> items) => new(items, EmbeddingExtractor.Extract(embedder, cache, items.Select(i => i.Path).ToList(), views, null), views.Length);
+        var plants = Embed(ImageDataset.LoadTaxonFolders(set.PlantsDirectory, bundle.Checklist));
+        var others = set.NonPlantsDirectory is null ? null : Embed(ImageDataset.LoadFlat(set.NonPlantsDirectory, -1));
+        return Describe(bundle.Manifest.Version, Evaluator.Evaluate(bundle, plants, others));
+    }
+
+    /// <summary>The stored metrics JSON and the printed summary of an evaluation report.</summary>
+    public static ModelEvaluation Describe(string version, EvaluationReport report)
+    {
+        var m = report.Metrics;
+        var json = JsonSerializer.Serialize(new Dictionary<string, double?>
+        {
+            ["n"] = m.N, ["top1"] = m.Top1, ["top5"] = m.Top5, ["mrr"] = m.Mrr, ["macroTop1"] = m.MacroTop1, ["macroTop5"] = m.MacroTop5,
+            ["macroMrr"] = m.MacroMrr, ["ece"] = m.Ece, ["plantRejected"] = report.PlantRejected, ["nonPlantAccepted"] = report.NonPlantAccepted,
+        });
+        return new ModelEvaluation(version, m.MacroMrr, json, string.Create(CultureInfo.InvariantCulture,
+            $"n={m.N} top1={m.Top1:F4} top5={m.Top5:F4} macroMrr={m.MacroMrr:F4} ece={m.Ece:F4} plantRejected={report.PlantRejected:F4} nonPlantAccepted={report.NonPlantAccepted ?? 0:F4}"));
+    }
 
     /// <summary>Records a candidate and the decision; when promoted, it becomes the current model.</summary>
     public static async Task<ModelVersion> RecordAsync(FlorascopeDb db, ModelVersion candidate, CancellationToken ct = default)

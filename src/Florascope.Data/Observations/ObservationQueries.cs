@@ -1,3 +1,4 @@
+using Florascope.Paging;
 using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Data.Observations;
@@ -21,6 +22,8 @@ public static class ObservationQueries
     public static Task<List<LatestRow>> LatestAsync(FlorascopeDb db, int page, int pageSize, string? taxon = null, int? authorId = null,
         bool synthetic = false, CancellationToken ct = default)
     {
+        // Past the end, not wrapped around to the first page; below this, the int offset cannot overflow.
+        if (new PageRequest(page, pageSize).IsPastAnyList) return Task.FromResult(new List<LatestRow>());
         var query = db.Observations.AsNoTracking().Where(o => o.IsSynthetic == synthetic);
         if (!string.IsNullOrEmpty(taxon)) query = query.Where(o => o.TaxonName == taxon);
         if (authorId is { } a) query = query.Where(o => o.AuthorId == a);

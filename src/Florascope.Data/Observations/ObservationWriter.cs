@@ -1,4 +1,5 @@
 using Florascope.Data.Revision;
+using Florascope.Geography;
 using Florascope.Revision;
 using Florascope.Taxonomy;
 using Microsoft.EntityFrameworkCore;
@@ -26,10 +27,39 @@ public sealed record NewObservation
 /// <summary>The model's top taxon within the project, its calibrated score and the model's version.</summary>
 public sealed record ModelSuggestion(string TaxonName, double Score, string Version);
 
-/// <summary>Input that cannot make or change an observation; the message is for the person who sent it.</summary>
-public sealed class ObservationException(string message, int status = 400) : Exception(message)
+/// <summary>Why an observation cannot be made or changed; the web layer maps each kind to an HTTP status in one place.</summary>
+public enum ObservationError
 {
-    public int Status { get; } = status;
+    /// <summary>The input breaks a rule (a bad field, an unknown taxon, an unreadable photo).</summary>
+    Invalid,
+    /// <summary>No such observation or photo.</summary>
+    NotFound,
+    /// <summary>The user may not do this to this observation.</summary>
+    Forbidden,
+    /// <summary>A concurrent change of the same thing won; trying again may succeed.</summary>
+    Conflict,
+}
+
+/// <summary>Input that cannot make or change an observation; the message is for the person who sent it.</summary>
+public sealed class ObservationException(string message, ObservationError kind = ObservationError.Invalid) : Exception(message)
+{
+    public ObservationError Kind { get; } = kind;
+}
+
+/// <summary>
+/// An observation that passed <see cref="ObservationWriter.Validate"/>: what creation takes, so the rules run once per creation whatever the caller does in between (e.g. ask the model).
+/// </summary>
+public sealed class ValidatedObservation
+{
+    internal ValidatedObservation(NewObservation input, string? taxonName) => (Input, TaxonName) = (input, taxonName);
+
+    public NewObservation Input { get; }
+
+    /// <summary>The checklist's spelling of the author's taxon; null for "I don't know".</summary>
+    public string? TaxonName { get; }
+
+    /// <summary>The same observation with the model's vote; the suggestion is not user input, so nothing is revalidated.</summary>
+    public ValidatedObservation WithModel(ModelSuggestion? model) => new(Input with { Model = model }, TaxonName);
 }
 
 /// <summary>
@@ -42,12 +72,18 @@ public static class ObservationWriter
     public const int MaxPhotos = 5;
     public const int MaxNotes = 4000;
 
+    /// <summary>Validates and creates an observation.</summary>
+    public static Task<Observation> CreateAsync(FlorascopeDb db, PhotoStore photos, Checklist checklist, int authorId,
+        NewObservation input, TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null) =>
+        CreateAsync(db, photos, checklist, authorId, Validate(input, checklist, clock.GetUtcNow().UtcDateTime), clock, ct, revision);
+
+    /// <summary>Creates an observation already validated (see <see cref="Validate"/>).</summary>
     public static async Task<Observation> CreateAsync(FlorascopeDb db, PhotoStore photos, Checklist checklist, int authorId,
-        NewObservation input, TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null)
+        ValidatedObservation validated, TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null)
     {
         revision ??= AggregationSettings.Default;
         var now = clock.GetUtcNow().UtcDateTime;
-        Validate(input, checklist, now);
+        var input = validated.Input;
         var stored = new List<(StoredPhoto Photo, string Organ)>();
         for (var i = 0; i < input.Photos.Count; i++)
         {
@@ -65,11 +101,11 @@ public static class ObservationWriter
             Notes = string.IsNullOrWhiteSpace(input.Notes) ? null : input.Notes.Trim(),
             License = input.License,
             Project = input.Project,
-            TaxonName = CanonicalName(checklist, input.TaxonName),
+            TaxonName = validated.TaxonName,
             CreatedUtc = now,
             UpdatedUtc = now,
             Photos = [.. stored.Select((s, i) => new ObservationPhoto { Position = i, Sha256 = s.Photo.Sha256, Organ = s.Organ, Width = s.Photo.Width, Height = s.Photo.Height })],
-            Identifications = [new Identification { UserId = authorId, TaxonName = CanonicalName(checklist, input.TaxonName), CreatedUtc = now }],
+            Identifications = [new Identification { UserId = authorId, TaxonName = validated.TaxonName, CreatedUtc = now }],
             ModelTaxonName = input.Model?.TaxonName,
             ModelScore = input.Model?.Score,
             ModelVersion = input.Model?.Version,
@@ -95,7 +131,7 @@ public static class ObservationWriter
         TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null)
     {
         var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
-            ?? throw new ObservationException($"No observation {observationId}.", 404);
+            ?? throw new ObservationException($"No observation {observationId}.", ObservationError.NotFound);
         var name = CanonicalName(checklist, taxonName);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -111,7 +147,7 @@ public static class ObservationWriter
         catch (DbUpdateException)
         {
             // The unique index on current identifications: the same user identified it concurrently.
-            throw new ObservationException("Another identification of yours was saved at the same moment; try again.", 409);
+            throw new ObservationException("Another identification of yours was saved at the same moment; try again.", ObservationError.Conflict);
         }
         var before = (observation.TaxonName, observation.IsValid);
         await CommunityRevision.ReviseObservationAsync(db, observation, checklist, revision ?? AggregationSettings.Default, now, ct);
@@ -135,7 +171,7 @@ public static class ObservationWriter
                 ? $"Unknown organ '{value}': use one of {string.Join(", ", PhotoAspects.VotableOrgans)}."
                 : $"A vote on '{aspect}' is '{PhotoAspects.Yes}' or '{PhotoAspects.No}'.");
         var photo = await db.ObservationPhotos.FirstOrDefaultAsync(p => p.Id == photoId, ct)
-            ?? throw new ObservationException($"No photo {photoId}.", 404);
+            ?? throw new ObservationException($"No photo {photoId}.", ObservationError.NotFound);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var old in await db.PhotoVotes.Where(v => v.PhotoId == photoId && v.UserId == userId && v.Aspect == aspect && v.IsCurrent).ToListAsync(ct))
@@ -148,7 +184,7 @@ public static class ObservationWriter
         }
         catch (DbUpdateException)
         {
-            throw new ObservationException("Another vote of yours was saved at the same moment; try again.", 409);
+            throw new ObservationException("Another vote of yours was saved at the same moment; try again.", ObservationError.Conflict);
         }
         await CommunityRevision.RevisePhotoAsync(db, photo, revision ?? AggregationSettings.Default, ct);
         await db.SaveChangesAsync(ct);
@@ -164,8 +200,8 @@ public static class ObservationWriter
         TimeProvider clock, CancellationToken ct = default)
     {
         var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
-            ?? throw new ObservationException($"No observation {observationId}.", 404);
-        if (observation.AuthorId != userId && !isAdmin) throw new ObservationException("Only the author can change an observation.", 403);
+            ?? throw new ObservationException($"No observation {observationId}.", ObservationError.NotFound);
+        if (observation.AuthorId != userId && !isAdmin) throw new ObservationException("Only the author can change an observation.", ObservationError.Forbidden);
         var now = clock.GetUtcNow().UtcDateTime;
         if (edit.ObservedUtc is { } when && (when > now.AddDays(1) || when.Year < 1800)) throw new ObservationException("The date is in the future or before 1800.");
         var lat = edit.Latitude ?? observation.Latitude;
@@ -187,13 +223,14 @@ public static class ObservationWriter
     public static async Task DeleteAsync(FlorascopeDb db, int observationId, int userId, bool isAdmin, CancellationToken ct = default)
     {
         var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
-            ?? throw new ObservationException($"No observation {observationId}.", 404);
-        if (observation.AuthorId != userId && !isAdmin) throw new ObservationException("Only the author can delete an observation.", 403);
+            ?? throw new ObservationException($"No observation {observationId}.", ObservationError.NotFound);
+        if (observation.AuthorId != userId && !isAdmin) throw new ObservationException("Only the author can delete an observation.", ObservationError.Forbidden);
         db.Observations.Remove(observation);
         await db.SaveChangesAsync(ct);
     }
 
-    public static void Validate(NewObservation input, Checklist checklist, DateTime nowUtc)
+    /// <summary>Every rule a new observation must follow; the result is what creation takes.</summary>
+    public static ValidatedObservation Validate(NewObservation input, Checklist checklist, DateTime nowUtc)
     {
         if (input.Photos.Count == 0) throw new ObservationException("An observation needs at least one photo.");
         if (input.Photos.Count > MaxPhotos) throw new ObservationException($"At most {MaxPhotos} photos of one plant.");
@@ -205,15 +242,15 @@ public static class ObservationWriter
         if (input.Notes is { Length: > MaxNotes }) throw new ObservationException($"Notes are limited to {MaxNotes} characters.");
         if (!Licenses.All.Contains(input.License)) throw new ObservationException($"Unknown licence '{input.License}': use one of {string.Join(", ", Licenses.All)}.");
         if (!checklist.HasProject(input.Project)) throw new ObservationException($"Unknown project '{input.Project}'.");
-        CanonicalName(checklist, input.TaxonName);
+        return new ValidatedObservation(input, CanonicalName(checklist, input.TaxonName));
     }
 
     /// <summary>Coordinates in WGS84 degrees, both or neither; uncertainty 0..100 km.</summary>
     public static void ValidatePlace(double? latitude, double? longitude, double? uncertainty)
     {
         if (latitude.HasValue != longitude.HasValue) throw new ObservationException("Latitude and longitude go together.");
-        if (latitude is { } la && (!double.IsFinite(la) || la < -90 || la > 90)) throw new ObservationException("Latitude must be between -90 and 90.");
-        if (longitude is { } lo && (!double.IsFinite(lo) || lo < -180 || lo > 180)) throw new ObservationException("Longitude must be between -180 and 180.");
+        if (latitude is { } la && !WgsDegrees.IsLatitude(la)) throw new ObservationException("Latitude must be between -90 and 90.");
+        if (longitude is { } lo && !WgsDegrees.IsLongitude(lo)) throw new ObservationException("Longitude must be between -180 and 180.");
         if (uncertainty is { } u && (!double.IsFinite(u) || u < 0 || u > 100_000)) throw new ObservationException("The uncertainty must be between 0 and 100000 metres.");
     }
 

@@ -9,6 +9,9 @@ namespace Florascope.Data.Revision;
 /// <summary>One vote as the observation page explains it.</summary>
 public sealed record CountedVote(int? UserId, string Voter, string Value, int Expertise, double Weight, bool Agrees);
 
+/// <summary>A user as an explanation names and weighs them.</summary>
+public sealed record Voter(string DisplayName, string UserName, int Expertise);
+
 /// <summary>The outcome of the weighted vote on one observation, with the votes that made it.</summary>
 public sealed record Revised(string? TaxonName, double Confidence, double Accuracy, bool IsValid, string Status, IReadOnlyList<CountedVote> Votes);
 
@@ -34,34 +37,64 @@ public static class CommunityRevision
     {
         var names = identifications.Select(i => i.Taxon).Concat(modelTaxon is null ? [] : [modelTaxon]).ToList();
         var labels = new LabelMap(checklist, names);
+        var voted = identifications.Select(i => labels.Of(i.Taxon)).ToArray();
         var votes = new List<WeightedVote>();
-        foreach (var i in identifications) votes.Add(new WeightedVote(labels.Of(i.Taxon), settings.Weight(i.Expertise)));
-        var modelVotes = modelTaxon is not null && LabelAggregation.AiVotes(0, modelScore ?? 0, settings);
-        if (modelVotes) votes.Add(new WeightedVote(labels.Of(modelTaxon!), settings.AiWeight));
+        for (var k = 0; k < voted.Length; k++) votes.Add(new WeightedVote(voted[k], settings.Weight(identifications[k].Expertise)));
+        // Compared as the float the batch reads (RevisionBatchStore), so that both paths agree on whether the model votes.
+        var modelVotes = modelTaxon is not null && LabelAggregation.AiVotes(0, (float)(modelScore ?? 0), settings);
+        var modelLabel = modelVotes ? labels.Of(modelTaxon!) : -1;
+        if (modelVotes) votes.Add(new WeightedVote(modelLabel, settings.AiWeight));
         var outcome = LabelAggregation.Decide(votes.ToArray(), settings);
         var taxon = outcome.Label < 0 ? null : labels.Name(outcome.Label);
         var counted = identifications.Select(i => new CountedVote(i.UserId, i.Voter, i.Taxon, i.Expertise, settings.Weight(i.Expertise), i.Taxon == taxon)).ToList();
         if (modelVotes) counted.Add(new CountedVote(null, ModelVoter, modelTaxon!, 0, settings.AiWeight, modelTaxon == taxon));
-        return new Revised(taxon, outcome.Confidence, outcome.Accuracy, outcome.Valid, StatusOf(outcome, votes), counted);
+        return new Revised(taxon, outcome.Confidence, outcome.Accuracy, outcome.Valid, StatusOf(outcome.Valid, voted, modelLabel), counted);
     }
 
-    private static string StatusOf(TaskOutcome outcome, IReadOnlyList<WeightedVote> votes) =>
-        StatusOf(outcome, votes.Select(v => v.Label).Distinct().Count() > 1);
+    /// <summary>
+    /// The status rule, for an observation as it is decided and for the batch: valid; else disputed
+    /// when the counted votes (the users' labels, and the model's when it votes, else -1) name more
+    /// than one taxon; else needs votes.
+    /// </summary>
+    public static string StatusOf(bool valid, ReadOnlySpan<int> votedLabels, int modelLabel)
+    {
+        if (valid) return ObservationStatus.Valid;
+        var first = votedLabels.IsEmpty ? modelLabel : votedLabels[0];
+        foreach (var label in votedLabels)
+            if (label != first) return ObservationStatus.Disputed;
+        return modelLabel >= 0 && modelLabel != first ? ObservationStatus.Disputed : ObservationStatus.NeedsVotes;
+    }
 
-    /// <summary>Valid; else disputed when the counted votes name more than one taxon; else needs votes.</summary>
-    private static string StatusOf(TaskOutcome outcome, bool severalTaxa) =>
-        outcome.Valid ? ObservationStatus.Valid : severalTaxa ? ObservationStatus.Disputed : ObservationStatus.NeedsVotes;
+    /// <summary>
+    /// The game's score rule: a current identification earns a point when the observation is valid,
+    /// is someone else's, and the identification names its taxon. Both the single-observation update
+    /// and the batch count with it.
+    /// </summary>
+    public static bool CountsForScore(bool observationValid, bool ownObservation, bool agreesWithTaxon) =>
+        observationValid && !ownObservation && agreesWithTaxon;
 
-    /// <summary>Loads an observation's current identifications and their authors' expertise and decides it (nothing saved).</summary>
+    /// <summary>
+    /// Why an observation has its outcome, from rows already loaded: its current identifications that
+    /// name a taxon, oldest first, by the voters known in <paramref name="voters"/>, and the model's
+    /// vote, decided with the voters' current weights.
+    /// </summary>
+    public static Revised Explain(Observation observation, IEnumerable<Observations.Identification> identifications, IReadOnlyDictionary<int, Voter> voters,
+        Checklist checklist, AggregationSettings settings)
+    {
+        var votes = identifications.Where(i => i.IsCurrent && i.TaxonName != null && voters.ContainsKey(i.UserId)).OrderBy(i => i.CreatedUtc).ThenBy(i => i.Id)
+            .Select(i => voters[i.UserId] is var v ? (i.UserId, VoterName(v.DisplayName, v.UserName), i.TaxonName!, v.Expertise) : default)
+            .ToList();
+        return Decide(votes, observation.ModelTaxonName, observation.ModelScore, checklist, settings);
+    }
+
+    /// <summary>Loads an observation's current identifications and their authors' expertise and explains it (nothing saved).</summary>
     public static async Task<Revised> ExplainAsync(FlorascopeDb db, Observation observation, Checklist checklist, AggregationSettings settings, CancellationToken ct)
     {
-        var ids = await (from i in db.Identifications.AsNoTracking()
-                         join u in db.Users.AsNoTracking() on i.UserId equals u.Id
-                         where i.ObservationId == observation.Id && i.IsCurrent && i.TaxonName != null
-                         orderby i.CreatedUtc, i.Id
-                         select new { i.UserId, u.DisplayName, u.UserName, Taxon = i.TaxonName!, u.Expertise }).ToListAsync(ct);
-        return Decide([.. ids.Select(i => (i.UserId, VoterName(i.DisplayName, i.UserName), i.Taxon, i.Expertise))],
-            observation.ModelTaxonName, observation.ModelScore, checklist, settings);
+        var ids = await db.Identifications.AsNoTracking().Where(i => i.ObservationId == observation.Id && i.IsCurrent && i.TaxonName != null).ToListAsync(ct);
+        var userIds = ids.Select(i => i.UserId).Distinct().ToList();
+        var voters = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => new Voter(u.DisplayName, u.UserName, u.Expertise), ct);
+        return Explain(observation, ids, voters, checklist, settings);
     }
 
     /// <summary>How a voter is named in an explanation.</summary>
@@ -77,26 +110,32 @@ public static class CommunityRevision
     }
 
     /// <summary>
-    /// The game's score of everyone who identified this observation (its author excepted): their
-    /// current identifications of others' observations that agree with a valid taxon. Run after a
-    /// change of the observation's outcome; the batch recomputes every score the same way.
+    /// The game's score of everyone who identified this observation (its author excepted), recounted
+    /// with <see cref="CountsForScore"/>. Run after a change of the observation's outcome.
     /// </summary>
     public static async Task UpdateScoresAsync(FlorascopeDb db, int observationId, CancellationToken ct)
     {
         var voters = await db.Identifications.Where(i => i.ObservationId == observationId && i.IsCurrent).Select(i => i.UserId).Distinct().ToListAsync(ct);
         foreach (var user in voters)
         {
-            var score = await ScoreQuery(db, user).CountAsync(ct);
+            var score = await ScoreAsync(db, user, ct);
             await db.Users.Where(u => u.Id == user && u.Score != score).ExecuteUpdateAsync(s => s.SetProperty(u => u.Score, score), ct);
         }
     }
 
-    /// <summary>A user's identifications that count for their score.</summary>
-    public static IQueryable<Observations.Identification> ScoreQuery(FlorascopeDb db, int userId) =>
-        from i in db.Identifications
-        join o in db.Observations on i.ObservationId equals o.Id
-        where i.UserId == userId && i.IsCurrent && o.IsValid && o.AuthorId != userId && i.TaxonName == o.TaxonName && !o.IsSynthetic
-        select i;
+    /// <summary>
+    /// A user's game score: their current identifications of real observations (the batch's votes),
+    /// counted in SQL by the inputs of <see cref="CountsForScore"/> (a few groups), then kept by it.
+    /// </summary>
+    public static async Task<int> ScoreAsync(FlorascopeDb db, int userId, CancellationToken ct)
+    {
+        var groups = await (from i in db.Identifications
+                            join o in db.Observations on i.ObservationId equals o.Id
+                            where i.UserId == userId && i.IsCurrent && i.TaxonName != null && !o.IsSynthetic
+                            group i by new { o.IsValid, Own = o.AuthorId == userId, Agrees = o.TaxonName != null && i.TaxonName == o.TaxonName } into g
+                            select new { g.Key.IsValid, g.Key.Own, g.Key.Agrees, Count = g.Count() }).ToListAsync(ct);
+        return groups.Where(g => CountsForScore(g.IsValid, g.Own, g.Agrees)).Sum(g => g.Count);
+    }
 
     private static void Apply(Observation o, Revised r, DateTime nowUtc)
     {
@@ -225,25 +264,14 @@ public static class CommunityRevision
         {
             var outcome = result.Outcome(t);
             var taxon = outcome.Label < 0 ? null : labels.Name(outcome.Label);
-            var status = StatusOf(outcome, SeveralTaxa(crowd, t, settings));
+            var model = LabelAggregation.AiVotes(crowd.AiLabel[t], crowd.AiScore[t], settings) ? crowd.AiLabel[t] : -1;
+            var status = StatusOf(outcome.Valid, crowd.VoteLabel.AsSpan(crowd.TaskStart[t], crowd.TaskStart[t + 1] - crowd.TaskStart[t]), model);
             var stored = observations.Stored[t];
             if (taxon == observations.StoredTaxon(t) && status == observations.StoredStatus(t) && outcome.Valid == stored.IsValid
                 && Same(outcome.Confidence, stored.Confidence) && Same(outcome.Accuracy, stored.Accuracy))
                 continue;
             yield return new ObservationRevision(observations.Ids[t], taxon, outcome.Confidence, outcome.Accuracy, outcome.Valid, status);
         }
-    }
-
-    /// <summary>Whether the counted votes on a task (the model's included when it votes) name more than one taxon; <see cref="StatusOf(TaskOutcome, IReadOnlyList{WeightedVote})"/> without building the list.</summary>
-    private static bool SeveralTaxa(CrowdVotes crowd, int t, AggregationSettings settings)
-    {
-        var first = -1;
-        for (var v = crowd.TaskStart[t]; v < crowd.TaskStart[t + 1]; v++)
-        {
-            if (first < 0) first = crowd.VoteLabel[v];
-            else if (crowd.VoteLabel[v] != first) return true;
-        }
-        return first >= 0 && LabelAggregation.AiVotes(crowd.AiLabel[t], crowd.AiScore[t], settings) && crowd.AiLabel[t] != first;
     }
 
     /// <summary>Users whose expertise or game score differs from what is stored (lazy).</summary>
@@ -263,9 +291,9 @@ public static class CommunityRevision
         var score = new int[crowd.WorkerCount];
         for (var t = 0; t < crowd.TaskCount; t++)
         {
-            if (!result.Valid[t]) continue;
+            if (!result.Valid[t]) continue; // no vote on it can count: skips the votes' loop
             for (var v = crowd.TaskStart[t]; v < crowd.TaskStart[t + 1]; v++)
-                if (crowd.VoteWorker[v] != crowd.Author[t] && crowd.VoteLabel[v] == result.Label[t]) score[crowd.VoteWorker[v]]++;
+                if (CountsForScore(result.Valid[t], crowd.VoteWorker[v] == crowd.Author[t], crowd.VoteLabel[v] == result.Label[t])) score[crowd.VoteWorker[v]]++;
         }
         return score;
     }

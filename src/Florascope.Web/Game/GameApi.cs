@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Florascope.Data;
+using Florascope.Data.Game;
 using Florascope.Data.Observations;
-using Florascope.Data.Revision;
 using Florascope.Identification;
 using Florascope.Revision;
 using Florascope.Web.Accounts;
@@ -53,17 +53,7 @@ public static class GameApi
         var n = count ?? 5;
         if (n is < 1 or > MaxBatch) return ApiErrors.BadRequest($"count is 1..{MaxBatch}.");
 
-        var query = db.Observations.AsNoTracking().Where(o => !o.IsSynthetic && o.Status != ObservationStatus.Valid && o.AuthorId != userId
-            && !db.Identifications.Any(i => i.ObservationId == o.Id && i.UserId == userId && i.IsCurrent)
-            && !db.GameSkips.Any(s => s.ObservationId == o.Id && s.UserId == userId));
-        if (project != Florascope.Taxonomy.Checklist.AllProject)
-        {
-            // The flora: observations made in it, or that the model or the community places in it.
-            var taxa = checklist.Taxa.Where(t => t.InProject(project)).Select(t => t.ScientificNameWithoutAuthor).ToList();
-            query = query.Where(o => o.Project == project || (o.ModelTaxonName != null && taxa.Contains(o.ModelTaxonName)) || (o.TaxonName != null && taxa.Contains(o.TaxonName)));
-        }
-        // Disputed first (a vote there matters most), then the newest.
-        var rows = await query.OrderBy(o => o.Status == ObservationStatus.Disputed ? 0 : 1).ThenByDescending(o => o.CreatedUtc).ThenByDescending(o => o.Id)
+        var rows = await GameEligibility.OfferedTo(db, userId, project, checklist).AsNoTracking()
             .Take(n)
             .Select(o => new
             {

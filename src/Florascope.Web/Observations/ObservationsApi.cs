@@ -45,7 +45,7 @@ public static class ObservationsApi
 
     public static RouteGroupBuilder MapObservationsApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api").WithTags("Observations");
+        var g = app.MapGroup("/api").WithTags("Observations").WithDomainErrors();
         g.MapPost("/observations", Create).DisableAntiforgery()
             .WithSummary("Create an observation (multipart: photos + organs, observedUtc, latitude, longitude, uncertainty, notes, license, project, taxon; anti-forgery token).");
         g.MapGet("/observations", Latest).WithSummary("The latest observations, newest first (page from 1).");
@@ -68,41 +68,35 @@ public static class ObservationsApi
     {
         if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to save an observation.");
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
-        try
+        var files = form.Files.GetFiles("photos");
+        var organs = form["organs"];
+        if (organs.Count != 0 && organs.Count != files.Count)
+            return ApiErrors.BadRequest($"{organs.Count} organs for {files.Count} photos: one per photo, in order, or none.");
+        var list = new List<NewPhoto>();
+        foreach (var (file, i) in files.Select((f, i) => (f, i)))
         {
-            var files = form.Files.GetFiles("photos");
-            var organs = form["organs"];
-            if (organs.Count != 0 && organs.Count != files.Count)
-                return ApiErrors.BadRequest($"{organs.Count} organs for {files.Count} photos: one per photo, in order, or none.");
-            var list = new List<NewPhoto>();
-            foreach (var (file, i) in files.Select((f, i) => (f, i)))
-            {
-                using var stream = new MemoryStream();
-                await file.CopyToAsync(stream, ct);
-                list.Add(new NewPhoto(stream.ToArray(), organs.Count == 0 ? "auto" : organs[i] ?? "auto"));
-            }
-            var input = new NewObservation
-            {
-                Photos = list,
-                ObservedUtc = OptionalDate(form["observedUtc"]),
-                Latitude = OptionalDouble(form["latitude"], "latitude"),
-                Longitude = OptionalDouble(form["longitude"], "longitude"),
-                UncertaintyMeters = OptionalDouble(form["uncertainty"], "uncertainty"),
-                Notes = form["notes"].ToString(),
-                License = form["license"].ToString() is { Length: > 0 } l ? l : Licenses.Default,
-                Project = form["project"].ToString() is { Length: > 0 } p ? p : "all",
-                TaxonName = form["taxon"].ToString(),
-            };
-            ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
-            input = input with { Model = await SuggestAsync(engine, pool, input, ct) };
-            var observation = await ObservationWriter.CreateAsync(db, photos, engine.Bundle.Checklist, userId, input, clock, ct, revision);
-            var detail = await DetailAsync(db, observation.Id, engine, revision, ct);
-            return TypedResults.Created($"/api/observations/{observation.Id}", detail!);
+            using var stream = new MemoryStream();
+            await file.CopyToAsync(stream, ct);
+            list.Add(new NewPhoto(stream.ToArray(), organs.Count == 0 ? "auto" : organs[i] ?? "auto"));
         }
-        catch (ObservationException e)
+        var input = new NewObservation
         {
-            return ApiErrors.Error(e.Status, e.Message);
-        }
+            Photos = list,
+            ObservedUtc = OptionalDate(form["observedUtc"]),
+            Latitude = OptionalDouble(form["latitude"], "latitude"),
+            Longitude = OptionalDouble(form["longitude"], "longitude"),
+            UncertaintyMeters = OptionalDouble(form["uncertainty"], "uncertainty"),
+            Notes = form["notes"].ToString(),
+            License = form["license"].ToString() is { Length: > 0 } l ? l : Licenses.Default,
+            Project = form["project"].ToString() is { Length: > 0 } p ? p : "all",
+            TaxonName = form["taxon"].ToString(),
+        };
+        // Validated once, before the model runs: bad input costs no inference.
+        var valid = ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
+        valid = valid.WithModel(await SuggestAsync(engine, pool, valid.Input, ct));
+        var observation = await ObservationWriter.CreateAsync(db, photos, engine.Bundle.Checklist, userId, valid, clock, ct, revision);
+        var detail = await DetailAsync(db, observation.Id, engine, revision, ct);
+        return TypedResults.Created($"/api/observations/{observation.Id}", detail!);
     }
 
     /// <summary>
@@ -154,15 +148,8 @@ public static class ObservationsApi
     {
         if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to identify.");
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
-        try
-        {
-            await ObservationWriter.IdentifyAsync(db, engine.Bundle.Checklist, id, userId, form["taxon"].ToString(), clock, ct, revision);
-            return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct))!);
-        }
-        catch (ObservationException e)
-        {
-            return ApiErrors.Error(e.Status, e.Message);
-        }
+        await ObservationWriter.IdentifyAsync(db, engine.Bundle.Checklist, id, userId, form["taxon"].ToString(), clock, ct, revision);
+        return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct))!);
     }
 
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Edit(int id, HttpContext context, ClaimsPrincipal user,
@@ -170,19 +157,12 @@ public static class ObservationsApi
     {
         if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in first.");
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
-        try
-        {
-            string? Text(string name) => form.ContainsKey(name) ? form[name].ToString() : null;
-            var edit = new ObservationWriter.ObservationEdit(OptionalDate(Text("observedUtc")), OptionalDouble(Text("latitude"), "latitude"),
-                OptionalDouble(Text("longitude"), "longitude"), OptionalDouble(Text("uncertainty"), "uncertainty"), Text("notes"),
-                Text("license") is { Length: > 0 } l ? l : null);
-            await ObservationWriter.EditAsync(db, id, userId, AccountsApi.IsAdmin(user), edit, clock, ct);
-            return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct))!);
-        }
-        catch (ObservationException e)
-        {
-            return ApiErrors.Error(e.Status, e.Message);
-        }
+        string? Text(string name) => form.ContainsKey(name) ? form[name].ToString() : null;
+        var edit = new ObservationWriter.ObservationEdit(OptionalDate(Text("observedUtc")), OptionalDouble(Text("latitude"), "latitude"),
+            OptionalDouble(Text("longitude"), "longitude"), OptionalDouble(Text("uncertainty"), "uncertainty"), Text("notes"),
+            Text("license") is { Length: > 0 } l ? l : null);
+        await ObservationWriter.EditAsync(db, id, userId, AccountsApi.IsAdmin(user), edit, clock, ct);
+        return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct))!);
     }
 
     public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Delete(int id, HttpContext context, ClaimsPrincipal user,
@@ -190,15 +170,8 @@ public static class ObservationsApi
     {
         if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in first.");
         if (!await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
-        try
-        {
-            await ObservationWriter.DeleteAsync(db, id, userId, AccountsApi.IsAdmin(user), ct);
-            return TypedResults.NoContent();
-        }
-        catch (ObservationException e)
-        {
-            return ApiErrors.Error(e.Status, e.Message);
-        }
+        await ObservationWriter.DeleteAsync(db, id, userId, AccountsApi.IsAdmin(user), ct);
+        return TypedResults.NoContent();
     }
 
     /// <summary>The map's data: points in a viewport, newest first, capped; filters by taxon, project and date.</summary>
@@ -236,16 +209,9 @@ public static class ObservationsApi
     {
         if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to vote.");
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
-        try
-        {
-            var vote = await ObservationWriter.VotePhotoAsync(db, id, userId, form["aspect"].ToString(), form["value"].ToString(), clock, revision, ct);
-            var observationId = await db.ObservationPhotos.Where(p => p.Id == vote.PhotoId).Select(p => p.ObservationId).FirstAsync(ct);
-            return TypedResults.Ok((await DetailAsync(db, observationId, engine, revision, ct))!);
-        }
-        catch (ObservationException e)
-        {
-            return ApiErrors.Error(e.Status, e.Message);
-        }
+        var vote = await ObservationWriter.VotePhotoAsync(db, id, userId, form["aspect"].ToString(), form["value"].ToString(), clock, revision, ct);
+        var observationId = await db.ObservationPhotos.Where(p => p.Id == vote.PhotoId).Select(p => p.ObservationId).FirstAsync(ct);
+        return TypedResults.Ok((await DetailAsync(db, observationId, engine, revision, ct))!);
     }
 
     public static IResult Photo(string sha256, string? size, PhotoStore photos)
@@ -265,14 +231,11 @@ public static class ObservationsApi
             .Include(x => x.Identifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (o is null) return null;
         var userIds = o.Identifications.Select(i => i.UserId).Append(o.AuthorId).Concat(o.Photos.SelectMany(p => p.Votes.Select(v => v.UserId))).Distinct().ToList();
-        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => new { u.DisplayName, u.UserName, u.Expertise }, ct);
+        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => new Voter(u.DisplayName, u.UserName, u.Expertise), ct);
         var names = users.ToDictionary(u => u.Key, u => u.Value.DisplayName);
         // The explanation is recomputed from the current votes (already loaded) and weights; the stored
         // status is what lists and the game use, and the two agree after each identification and each batch.
-        var votes = o.Identifications.Where(i => i.IsCurrent && i.TaxonName != null && users.ContainsKey(i.UserId)).OrderBy(i => i.CreatedUtc).ThenBy(i => i.Id)
-            .Select(i => users[i.UserId] is var u ? (i.UserId, CommunityRevision.VoterName(u.DisplayName, u.UserName), i.TaxonName!, u.Expertise) : default)
-            .ToList();
-        var why = CommunityRevision.Decide(votes, o.ModelTaxonName, o.ModelScore, engine.Bundle.Checklist, revision);
+        var why = CommunityRevision.Explain(o, o.Identifications, users, engine.Bundle.Checklist, revision);
         var revisionInfo = new RevisionInfo(o.Status, o.TaxonName, o.Confidence, o.Accuracy, o.IsValid, revision.ThetaConfidence, revision.ThetaAccuracy,
             [.. why.Votes.Select(v => new VoteInfo(v.UserId, v.Voter, v.Value, v.Expertise, v.Weight, v.Agrees))],
             o.ModelTaxonName, o.ModelScore, o.ModelVersion, revision.AiMinScore, o.RevisedUtc);

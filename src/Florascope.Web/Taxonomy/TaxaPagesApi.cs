@@ -30,10 +30,7 @@ public static class TaxaPagesApi
         var checklist = engine.Bundle.Checklist;
         project = string.IsNullOrEmpty(project) ? Checklist.AllProject : project;
         if (!checklist.HasProject(project)) return ApiErrors.Error(404, $"Unknown project '{project}'.");
-        var key = Checklist.SearchKey((prefix ?? "").Trim());
-        return TypedResults.Ok(checklist.Taxa
-            .Where(t => t.InProject(project) && (key.Length == 0 || TaxonomyApi.Matches(t, key, lang)))
-            .OrderBy(t => t.ScientificNameWithoutAuthor, StringComparer.Ordinal)
+        return TypedResults.Ok(TaxonSearch.Find(checklist, project, prefix, lang)
             .Take(Math.Clamp(limit ?? 10, 1, 50))
             .Select(t => new TaxonSuggestion(t.ScientificNameWithoutAuthor, t.Authorship, t.Family, t.NamesIn(lang)))
             .ToList());

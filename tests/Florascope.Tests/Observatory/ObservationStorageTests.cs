@@ -169,9 +169,9 @@ public abstract class ObservationStorageTests(StorageFixture fixture)
         await using (var db = fixture.NewContext())
         {
             var e = await Assert.ThrowsAsync<ObservationException>(() => ObservationWriter.DeleteAsync(db, id, other, isAdmin: false, Ct));
-            Assert.Equal(403, e.Status);
+            Assert.Equal(ObservationError.Forbidden, e.Kind);
             var unknown = await Assert.ThrowsAsync<ObservationException>(() => ObservationWriter.IdentifyAsync(db, StorageFixture.Checklist, id, other, "Quercus imaginaria", fixture.Clock, Ct));
-            Assert.Equal(400, unknown.Status);
+            Assert.Equal(ObservationError.Invalid, unknown.Kind);
         }
         await using (var db = fixture.NewContext())
         {
@@ -184,7 +184,7 @@ public abstract class ObservationStorageTests(StorageFixture fixture)
             Assert.False(await db.ObservationPhotos.AnyAsync(p => p.ObservationId == id, Ct));
             Assert.False(await db.Identifications.AnyAsync(i => i.ObservationId == id, Ct));
             var missing = await Assert.ThrowsAsync<ObservationException>(() => ObservationWriter.DeleteAsync(db, id, author, isAdmin: true, Ct));
-            Assert.Equal(404, missing.Status);
+            Assert.Equal(ObservationError.NotFound, missing.Kind);
         }
     }
 

@@ -191,7 +191,7 @@ public abstract class RevisionStorageTests(StorageFixture fixture)
             }
             // The game's score is the batch's and the incremental path's same count.
             foreach (var u in await db.Users.AsNoTracking().Where(u => users.Contains(u.Id)).ToListAsync(Ct))
-                Assert.Equal(u.Score, await CommunityRevision.ScoreQuery(db, u.Id).CountAsync(Ct));
+                Assert.Equal(u.Score, await CommunityRevision.ScoreAsync(db, u.Id, Ct));
         }
         // A second run finds nothing to change.
         await using (var db = fixture.NewContext())
