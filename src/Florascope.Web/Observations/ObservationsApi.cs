@@ -134,6 +134,7 @@ public static class ObservationsApi
         var size = pageSize ?? 20;
         var p = page ?? 1;
         if (size is < 1 or > MaxPageSize || p < 1) return ApiErrors.BadRequest($"pageSize is 1..{MaxPageSize} and page starts at 1.");
+        if (new Florascope.Paging.PageRequest(p, size).IsPastAnyList) return ApiErrors.BadRequest(Florascope.Paging.PageRequest.PastAnyListMessage);
         var rows = await ObservationQueries.LatestAsync(db, p, size, taxon, user, options.Value.ShowSyntheticData, ct);
         return TypedResults.Ok(rows.Select(r => new ObservationSummary(r.Id, r.TaxonName, r.ObservedUtc, r.Latitude, r.Longitude, r.AuthorId,
             r.AuthorName ?? "", r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.CreatedUtc, r.Status)).ToList());

@@ -61,6 +61,7 @@ public static class TaxonomyApi
         if (!Languages.IsKnown(lang)) return ApiErrors.BadRequest($"Unknown lang: use one of {string.Join(", ", Languages.All)}.");
         if ((pageSize is null) != (page is null)) return ApiErrors.BadRequest("pageSize and page go together.");
         if (pageSize is < 1 or > MaxPageSize || page is < 1) return ApiErrors.BadRequest($"pageSize is 1..{MaxPageSize} and page starts at 1.");
+        if (page is { } p0 && pageSize is { } s0 && new PageRequest(p0, s0).IsPastAnyList) return ApiErrors.BadRequest(PageRequest.PastAnyListMessage);
 
         var taxa = TaxonSearch.Find(checklist, project, prefix, lang)
             .Select(t => new SpeciesInfo(t.ScientificNameWithoutAuthor, t.ScientificNameWithoutAuthor, t.Authorship, t.GbifKey, t.NamesIn(lang)));

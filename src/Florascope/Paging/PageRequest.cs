@@ -9,8 +9,14 @@ public readonly record struct PageRequest(int Number, int Size)
     /// <summary>Rows before this page.</summary>
     public long Offset => ((long)Number - 1) * Size;
 
-    /// <summary>Whether the page starts beyond anything a list can hold (Skip and SQL OFFSET take an int): the page is empty.</summary>
+    /// <summary>
+    /// Whether the page starts beyond anything a list can hold (Skip and SQL OFFSET take an int): such
+    /// a request is refused (400) rather than wrapped or silently emptied.
+    /// </summary>
     public bool IsPastAnyList => Offset > int.MaxValue;
+
+    /// <summary>The message of that refusal.</summary>
+    public const string PastAnyListMessage = "page x pageSize is beyond any list (it must stay under 2^31 rows).";
 
     /// <summary>This page of an in-memory list.</summary>
     public IEnumerable<T> Of<T>(IEnumerable<T> items) => IsPastAnyList ? [] : items.Skip((int)Offset).Take(Size);
