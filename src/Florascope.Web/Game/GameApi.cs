@@ -20,9 +20,10 @@ public sealed record GameItem(int Id, string Status, string Project, DateTime Ob
 
 public sealed record GameSuggestion(string? ModelTaxonName, double? ModelScore, string? CommunityTaxonName);
 
-public sealed record PlayerInfo(int UserId, string Name, int Expertise, double Weight, int Score, int Proposals, int Pending, bool CanValidateAlone);
+public sealed record PlayerInfo(int UserId, string Name, int Expertise, double Weight, int Score, int Proposals, int Pending, bool CanValidateAlone, string UserName);
 
-public sealed record LeaderboardEntry(int Rank, int UserId, string Name, int Score, int Expertise, double Weight);
+/// <summary>A player of the leaderboard; the unique <c>UserName</c> is shown beside the chosen <c>Name</c>.</summary>
+public sealed record LeaderboardEntry(int Rank, int UserId, string Name, int Score, int Expertise, double Weight, string UserName);
 
 /// <summary>
 /// "Help identify": a stream of observations that need votes, in a chosen flora; the player names
@@ -104,7 +105,7 @@ public static class GameApi
                                select o.IsValid).ToListAsync(ct);
         var weight = settings.Weight(u.Expertise);
         return TypedResults.Ok(new PlayerInfo(u.Id, u.DisplayName.Length > 0 ? u.DisplayName : u.UserName, u.Expertise, weight, u.Score,
-            proposals.Count, proposals.Count(v => !v), weight > settings.ThetaConfidence));
+            proposals.Count, proposals.Count(v => !v), weight > settings.ThetaConfidence, u.UserName));
     }
 
     public static async Task<Results<Ok<List<LeaderboardEntry>>, JsonHttpResult<ApiError>>> Leaderboard(FlorascopeDb db, AggregationSettings settings, int? count, CancellationToken ct)
@@ -115,6 +116,6 @@ public static class GameApi
             .OrderByDescending(u => u.Score).ThenByDescending(u => u.Expertise).ThenBy(u => u.Id).Take(n)
             .Select(u => new { u.Id, u.DisplayName, u.UserName, u.Score, u.Expertise }).ToListAsync(ct);
         return TypedResults.Ok(rows.Select((u, i) => new LeaderboardEntry(i + 1, u.Id, u.DisplayName.Length > 0 ? u.DisplayName : u.UserName, u.Score, u.Expertise,
-            settings.Weight(u.Expertise))).ToList());
+            settings.Weight(u.Expertise), u.UserName)).ToList());
     }
 }

@@ -28,13 +28,14 @@ public sealed record RevisionInfo(string Status, string? TaxonName, double Confi
 
 public sealed record VoteInfo(int? UserId, string Voter, string TaxonName, int Expertise, double Weight, bool Agrees);
 
-public sealed record IdentificationInfo(int Id, int UserId, string UserName, string? TaxonName, bool IsCurrent, DateTime CreatedUtc);
+/// <summary>One identification; <c>UserName</c> is the unique user name, always shown beside the display name.</summary>
+public sealed record IdentificationInfo(int Id, int UserId, string UserName, string? TaxonName, bool IsCurrent, DateTime CreatedUtc, string DisplayName);
 
 public sealed record ObservationSummary(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude,
-    int AuthorId, string AuthorName, string? Thumbnail, DateTime CreatedUtc, string Status);
+    int AuthorId, string AuthorName, string? Thumbnail, DateTime CreatedUtc, string Status, string AuthorUserName);
 
 public sealed record ObservationDetail(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude, double? UncertaintyMeters,
-    string? Notes, string License, string Project, int AuthorId, string AuthorName, DateTime CreatedUtc,
+    string? Notes, string License, string Project, int AuthorId, string AuthorName, string AuthorUserName, DateTime CreatedUtc,
     IReadOnlyList<PhotoInfo> Photos, IReadOnlyList<IdentificationInfo> Identifications, RevisionInfo Revision);
 
 /// <summary>The observations behind the pages: create, read, identify, delete, and the map's GeoJSON.</summary>
@@ -142,7 +143,7 @@ public static class ObservationsApi
         if (size is < 1 or > MaxPageSize || p < 1) return ApiErrors.BadRequest($"pageSize is 1..{MaxPageSize} and page starts at 1.");
         var rows = await ObservationQueries.LatestAsync(db, p, size, taxon, user, options.Value.ShowSyntheticData, ct);
         return TypedResults.Ok(rows.Select(r => new ObservationSummary(r.Id, r.TaxonName, r.ObservedUtc, r.Latitude, r.Longitude, r.AuthorId,
-            r.AuthorName ?? "", r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.CreatedUtc, r.Status)).ToList());
+            r.AuthorName ?? "", r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.CreatedUtc, r.Status, r.AuthorUserName ?? "")).ToList());
     }
 
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Get(int id, FlorascopeDb db, IdentificationEngine engine,
@@ -277,13 +278,13 @@ public static class ObservationsApi
             [.. why.Votes.Select(v => new VoteInfo(v.UserId, v.Voter, v.Value, v.Expertise, v.Weight, v.Agrees))],
             o.ModelTaxonName, o.ModelScore, o.ModelVersion, revision.AiMinScore, o.RevisedUtc);
         return new ObservationDetail(o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude, o.UncertaintyMeters, o.Notes, o.License, o.Project,
-            o.AuthorId, names.GetValueOrDefault(o.AuthorId) ?? "", o.CreatedUtc,
+            o.AuthorId, names.GetValueOrDefault(o.AuthorId) ?? "", users.GetValueOrDefault(o.AuthorId)?.UserName ?? "", o.CreatedUtc,
             [.. o.Photos.OrderBy(p => p.Position).Select(p => new PhotoInfo(p.Id, p.Sha256, p.Organ, p.Width, p.Height,
                 $"/api/photos/{p.Sha256}", $"/api/photos/{p.Sha256}?size=m", $"/api/photos/{p.Sha256}?size=s", p.VotedOrgan, p.ExcludedBecause,
                 [.. p.Votes.GroupBy(v => (v.Aspect, v.Value)).OrderBy(g => g.Key.Aspect, StringComparer.Ordinal).ThenBy(g => g.Key.Value, StringComparer.Ordinal)
                     .Select(g => new PhotoVoteTally(g.Key.Aspect, g.Key.Value, g.Count(), g.Sum(v => revision.Weight(users.GetValueOrDefault(v.UserId)?.Expertise ?? 0))))]))],
             [.. o.Identifications.OrderBy(i => i.CreatedUtc).ThenBy(i => i.Id).Select(i => new IdentificationInfo(i.Id, i.UserId,
-                names.GetValueOrDefault(i.UserId) ?? "", i.TaxonName, i.IsCurrent, i.CreatedUtc))],
+                users.GetValueOrDefault(i.UserId)?.UserName ?? "", i.TaxonName, i.IsCurrent, i.CreatedUtc, names.GetValueOrDefault(i.UserId) ?? ""))],
             revisionInfo);
     }
 
