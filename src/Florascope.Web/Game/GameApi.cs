@@ -37,9 +37,9 @@ public static class GameApi
     public static RouteGroupBuilder MapGameApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/game").WithTags("Identification game");
-        g.MapGet("/next", Next).WithSummary("Observations that need votes, for the signed-in player (project, count, hideSuggestion).");
-        g.MapPost("/skip/{id:int}", Skip).DisableAntiforgery().WithSummary("Pass on an observation: it is not offered again (anti-forgery token in the header).");
-        g.MapGet("/me", Me).WithSummary("The player's expertise, weight and score.");
+        g.MapGet("/next", Next).RequireAuthorization().WithSummary("Observations that need votes, for the signed-in player (project, count, hideSuggestion).");
+        g.MapPost("/skip/{id:int}", Skip).RequireAuthorization().DisableAntiforgery().WithSummary("Pass on an observation: it is not offered again (anti-forgery token in the header).");
+        g.MapGet("/me", Me).RequireAuthorization().WithSummary("The player's expertise, weight and score.");
         g.MapGet("/leaderboard", Leaderboard).WithSummary("The players with the highest scores.");
         return g;
     }
@@ -47,7 +47,7 @@ public static class GameApi
     public static async Task<Results<Ok<List<GameItem>>, JsonHttpResult<ApiError>>> Next(ClaimsPrincipal user, FlorascopeDb db, IdentificationEngine engine,
         string? project, int? count, bool? hideSuggestion, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to play.");
+        var userId = AccountsApi.UserId(user);
         project = string.IsNullOrEmpty(project) ? Florascope.Taxonomy.Checklist.AllProject : project;
         var checklist = engine.Bundle.Checklist;
         if (!checklist.HasProject(project)) return ApiErrors.Error(404, $"Unknown project '{project}': use one of {string.Join(", ", checklist.Projects)}.");
@@ -82,7 +82,7 @@ public static class GameApi
     public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Skip(int id, HttpContext context, ClaimsPrincipal user, FlorascopeDb db,
         IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to play.");
+        var userId = AccountsApi.UserId(user);
         if (!await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
         if (!await db.Observations.AnyAsync(o => o.Id == id, ct)) return ApiErrors.Error(404, $"No observation {id}.");
         if (!await db.GameSkips.AnyAsync(s => s.UserId == userId && s.ObservationId == id, ct))
@@ -96,7 +96,7 @@ public static class GameApi
 
     public static async Task<Results<Ok<PlayerInfo>, JsonHttpResult<ApiError>>> Me(ClaimsPrincipal user, FlorascopeDb db, AggregationSettings settings, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to play.");
+        var userId = AccountsApi.UserId(user);
         var u = await db.Users.AsNoTracking().Where(x => x.Id == userId).Select(x => new { x.Id, x.DisplayName, x.UserName, x.Expertise, x.Score }).FirstOrDefaultAsync(ct);
         if (u is null) return ApiErrors.Error(401, "Sign in to play.");
         var proposals = await (from i in db.Identifications

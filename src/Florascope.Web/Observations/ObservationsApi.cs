@@ -47,17 +47,17 @@ public static class ObservationsApi
     public static RouteGroupBuilder MapObservationsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Observations");
-        g.MapPost("/observations", Create).DisableAntiforgery()
+        g.MapPost("/observations", Create).RequireAuthorization().DisableAntiforgery()
             .WithSummary("Create an observation (multipart: photos + organs, observedUtc, latitude, longitude, uncertainty, notes, license, project, taxon; anti-forgery token).");
         g.MapGet("/observations", Latest).WithSummary("The latest observations, newest first (page from 1).");
         g.MapGet("/observations/{id:int}", Get).WithSummary("One observation with its photos and identifications.");
-        g.MapPost("/observations/{id:int}/identifications", Identify).DisableAntiforgery()
+        g.MapPost("/observations/{id:int}/identifications", Identify).RequireAuthorization().DisableAntiforgery()
             .WithSummary("Propose a taxon (form: taxon, empty for 'I don't know'); replaces your previous identification.");
-        g.MapPost("/observations/{id:int}/edit", Edit).DisableAntiforgery()
+        g.MapPost("/observations/{id:int}/edit", Edit).RequireAuthorization().DisableAntiforgery()
             .WithSummary("Change an observation's date, place, notes or licence (its author only; form with anti-forgery token).");
-        g.MapDelete("/observations/{id:int}", Delete).WithSummary("Delete an observation (its author only; anti-forgery token in the header).");
+        g.MapDelete("/observations/{id:int}", Delete).RequireAuthorization().WithSummary("Delete an observation (its author only; anti-forgery token in the header).");
         g.MapGet("/observations.geojson", Geo).WithSummary("Observations in a viewport as GeoJSON (bbox=minLon,minLat,maxLon,maxLat; taxon, project, from, to).");
-        g.MapPost("/photos/{id:int}/votes", VotePhoto).DisableAntiforgery()
+        g.MapPost("/photos/{id:int}/votes", VotePhoto).RequireAuthorization().DisableAntiforgery()
             .WithSummary("Vote on a photo (form: aspect = organ|not-a-plant|poor-quality|duplicate, value = an organ or yes|no); replaces your previous vote on that aspect.");
         g.MapGet("/photos/{sha256}", Photo).WithSummary("A stored photo: size o (original), m (1280 px) or s (320 px).");
         return g;
@@ -67,7 +67,7 @@ public static class ObservationsApi
         FlorascopeDb db, PhotoStore photos, IdentificationEngine engine, InferencePool pool, AggregationSettings revision, IAntiforgery antiforgery,
         TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to save an observation.");
+        var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         try
         {
@@ -153,7 +153,7 @@ public static class ObservationsApi
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Identify(int id, HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to identify.");
+        var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         try
         {
@@ -169,7 +169,7 @@ public static class ObservationsApi
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Edit(int id, HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in first.");
+        var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         try
         {
@@ -189,7 +189,7 @@ public static class ObservationsApi
     public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Delete(int id, HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, IAntiforgery antiforgery, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in first.");
+        var userId = AccountsApi.UserId(user);
         if (!await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
         try
         {
@@ -235,7 +235,7 @@ public static class ObservationsApi
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> VotePhoto(int id, HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to vote.");
+        var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         try
         {

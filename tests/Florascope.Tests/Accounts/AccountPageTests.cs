@@ -20,12 +20,12 @@ public sealed class AccountPageTests
             using (var account = new ObservatoryClient(host.BaseAddress)) await account.SignedUpAsync("redirected");
             var origin = host.BaseAddress.GetLeftPart(UriPartial.Authority);
             var context = await browser.NewContextAsync();
-            // Loopback only: any request elsewhere is aborted, and recorded as the failure it would be.
+            // Loopback only: any request elsewhere is aborted (the map's tiles too); a page navigation elsewhere is the failure.
             var offsite = new List<string>();
             await context.RouteAsync("**/*", async route =>
             {
                 if (route.Request.Url.StartsWith(origin + "/", StringComparison.Ordinal)) { await route.ContinueAsync(); return; }
-                lock (offsite) offsite.Add(route.Request.Url);
+                if (route.Request.IsNavigationRequest) lock (offsite) offsite.Add(route.Request.Url);
                 await route.AbortAsync();
             });
             var page = await context.NewPageAsync();
