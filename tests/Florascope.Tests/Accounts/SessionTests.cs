@@ -1,6 +1,6 @@
 using System.Net;
-using Florascope.Data.Accounts;
 using Florascope.Data.Security;
+using Florascope.Tests.Cli;
 using Florascope.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
@@ -47,14 +47,17 @@ public sealed class SessionTests(ObservatoryServerFixture fixture)
         var id = (await author.CreatedAsync())["id"]!.GetValue<int>();
         var name = (await moderator.Http.GetJsonAsync("api/account/me"))["userName"]!.GetValue<string>();
 
-        // Granted while signed in: the open session gets the right at once.
-        await fixture.WithDbAsync(db => AccountStore.SetAdminAsync(db, name, admin: true, Ct));
+        // Granted with the command line while signed in: the open session gets the right at its next request.
+        var grant = await CliProcess.RunAsync("user", "grant-admin", name, "--data-dir", fixture.DataDirectory);
+        Assert.True(grant.ExitCode == 0, grant.ToString());
         Assert.True((await moderator.Http.GetJsonAsync("api/account/me"))["isAdmin"]!.GetValue<bool>());
         await moderator.Http.GetJsonAsync("api/models");
         using (var edit = await moderator.PostFormAsync($"api/observations/{id}/edit", [new("notes", "moderated")])) await edit.JsonAsync();
 
-        // What `florascope user revoke-admin` runs; the same cookie is used next.
-        await fixture.WithDbAsync(db => AccountStore.SetAdminAsync(db, name, admin: false, Ct));
+        // Revoked with the command line; the same cookie is used next.
+        var revoke = await CliProcess.RunAsync("user", "revoke-admin", name, "--data-dir", fixture.DataDirectory);
+        Assert.True(revoke.ExitCode == 0, revoke.ToString());
+        Assert.Contains("no longer an administrator", revoke.StdOut, StringComparison.Ordinal);
         using (var edit = await moderator.PostFormAsync($"api/observations/{id}/edit", [new("notes", "still moderating")])) await edit.ErrorAsync(403, "Forbidden");
         using (var models = await moderator.Http.GetAsync("api/models", Ct)) await models.ErrorAsync(403, "Forbidden");
         using (var delete = await moderator.DeleteAsync(id)) await delete.ErrorAsync(403, "Forbidden");
