@@ -75,6 +75,17 @@ public sealed class SignInThrottleTests
     }
 
     [Theory]
+    [InlineData("127.0.0.1", "127.0.0.1")]
+    [InlineData("::ffff:127.0.0.2", "127.0.0.2")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    [InlineData("::1", "::/64")]
+    public void AddressesAreCountedByHostOrIpv6Subnet(string address, string key)
+    {
+        Assert.Equal(key, SignInThrottle.AddressKey(System.Net.IPAddress.Parse(address)));
+    }
+
+    [Theory]
     [InlineData("2026-06-03T09:02:00Z", 15, 780)]
     [InlineData("2026-06-03T09:14:59.5Z", 15, 1)]
     [InlineData("2026-06-03T09:15:00Z", 15, 900)]
