@@ -25,7 +25,7 @@ public static class CliRunner
             return body();
         }
         catch (Exception e) when (e is IdentifyException or ImageInputException or FileNotFoundException
-            or DirectoryNotFoundException or InvalidDataException or Florascope.Revision.CrowdFileException or ArgumentException or UnauthorizedAccessException or IOException)
+            or DirectoryNotFoundException or InvalidDataException or Florascope.Revision.CrowdFileException or Florascope.Data.Accounts.AccountException or ArgumentException or UnauthorizedAccessException or IOException)
         {
             Console.Error.WriteLine($"florascope: {OneLine(e.Message)}");
             return ExitCodes.BadInput;

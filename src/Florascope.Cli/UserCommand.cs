@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Florascope.Data;
+using Florascope.Data.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Cli;
@@ -28,11 +29,8 @@ public static class UserCommand
             command.SetAction(parse => CliRunner.Run(() =>
             {
                 using var db = store.Open(parse);
-                var who = parse.GetValue(userName)!.Trim().ToLowerInvariant();
-                var user = db.Users.FirstOrDefault(u => u.UserName == who) ?? throw new ArgumentException($"No account '{who}'.");
-                user.IsAdmin = admin;
-                db.SaveChanges();
-                Console.WriteLine($"{user.UserName} is {(admin ? "now" : "no longer")} an administrator (effective at their next sign-in).");
+                var user = AccountStore.SetAdminAsync(db, parse.GetValue(userName)!, admin).GetAwaiter().GetResult();
+                Console.WriteLine($"{user.UserName} is {(admin ? "now" : "no longer")} an administrator (effective at the next request of their open sessions).");
                 return ExitCodes.Ok;
             }));
             return command;

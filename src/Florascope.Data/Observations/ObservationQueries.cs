@@ -8,7 +8,7 @@ public sealed record MapPoint(int Id, string? TaxonName, DateTime ObservedUtc, d
 
 /// <summary>One line of the latest-observations list.</summary>
 public sealed record LatestRow(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude, int AuthorId,
-    string? AuthorName, string? FirstPhoto, DateTime CreatedUtc, string Status);
+    string? AuthorName, string? FirstPhoto, DateTime CreatedUtc, string Status, string? AuthorUserName = null);
 
 /// <summary>A map viewport in degrees.</summary>
 public sealed record BoundingBox(double MinLon, double MinLat, double MaxLon, double MaxLat);
@@ -33,7 +33,9 @@ public static class ObservationQueries
                 db.Users.Where(x => x.Id == o.AuthorId).Select(x => x.DisplayName).FirstOrDefault(),
                 // A photo the community voted out is never the one shown for the observation.
                 o.Photos.Where(x => x.ExcludedBecause == null).OrderBy(x => x.Position).Select(x => x.Sha256).FirstOrDefault(),
-                o.CreatedUtc, o.Status))
+                o.CreatedUtc, o.Status,
+                // Shown beside the display name, which anyone can choose (impersonation).
+                db.Users.Where(x => x.Id == o.AuthorId).Select(x => x.UserName).FirstOrDefault()))
             .ToListAsync(ct);
     }
 

@@ -98,7 +98,8 @@ public static class CommunityRevision
     }
 
     /// <summary>How a voter is named in an explanation.</summary>
-    public static string VoterName(string displayName, string userName) => displayName.Length > 0 ? displayName : userName;
+    /// <remarks>The unique user name is always given: a display name alone can impersonate another person.</remarks>
+    public static string VoterName(string displayName, string userName) => displayName.Length > 0 && displayName != userName ? $"{displayName} (@{userName})" : "@" + userName;
 
     /// <summary>Re-decides one (tracked) observation with the current weights; the caller saves.</summary>
     public static async Task<Revised> ReviseObservationAsync(FlorascopeDb db, Observation observation, Checklist checklist, AggregationSettings settings,

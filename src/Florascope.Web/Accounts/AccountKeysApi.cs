@@ -20,7 +20,7 @@ public static class AccountKeysApi
 
     public static RouteGroupBuilder MapAccountKeysApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/account/keys").WithTags("Accounts");
+        var g = app.MapGroup("/api/account/keys").WithTags("Accounts").RequireAuthorization();
         g.MapGet("", List).WithSummary("My API keys, with today's use.");
         g.MapPost("", Create).DisableAntiforgery().WithSummary("Create an API key (form: name; anti-forgery token); the key is in this answer only.");
         g.MapDelete("/{id:int}", Revoke).WithSummary("Revoke one of my API keys (anti-forgery token in the X-CSRF-TOKEN header).");
@@ -29,7 +29,7 @@ public static class AccountKeysApi
 
     public static async Task<Results<Ok<List<OwnKey>>, JsonHttpResult<ApiError>>> List(ClaimsPrincipal user, FlorascopeDb db, TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Not signed in.");
+        var userId = AccountsApi.UserId(user);
         var today = QuotaStore.Today(clock);
         var keys = await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).OrderBy(k => k.Id).ToListAsync(ct);
         var ids = keys.Select(k => k.Id).ToList();
@@ -40,7 +40,7 @@ public static class AccountKeysApi
     public static async Task<Results<Ok<NewKey>, JsonHttpResult<ApiError>>> Create(HttpContext context, ClaimsPrincipal user, FlorascopeDb db,
         IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Not signed in.");
+        var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         var name = form["name"].ToString().Trim();
         if (name.Length is < 1 or > 200) return ApiErrors.BadRequest("A key needs a name of 1 to 200 characters.");
@@ -53,7 +53,7 @@ public static class AccountKeysApi
     public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Revoke(int id, HttpContext context, ClaimsPrincipal user, FlorascopeDb db,
         IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Not signed in.");
+        var userId = AccountsApi.UserId(user);
         if (!await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
         // Someone else's key is answered like a missing one: its existence is not revealed.
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id && k.UserId == userId, ct);

@@ -1,16 +1,20 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Florascope.Data;
 using Florascope.Data.Accounts;
+using Florascope.Data.Security;
 using Florascope.Identification;
 using Florascope.Taxonomy;
 using Florascope.Web.Hosting;
+using Florascope.Web.Identify;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.Accounts;
 
@@ -18,15 +22,23 @@ public sealed record AccountInfo(int Id, string UserName, string DisplayName, bo
 
 public sealed record AntiforgeryToken(string FormFieldName, string? HeaderName, string Token);
 
+/// <summary>An open session of the signed-in account (the account page lists them).</summary>
+public sealed record SessionInfo(DateTime CreatedUtc, DateTime LastSeenUtc, string? UserAgent, bool IsThisSession);
+
 /// <summary>
-/// Sign-up, sign-in and sign-out with a cookie. Passwords are hashed by ASP.NET Core Identity's
-/// PasswordHasher (PBKDF2); the first account is the administrator. Every form is checked against
-/// an anti-forgery token and the cookie is SameSite=Strict.
+/// Sign-up, sign-in and sign-out. Passwords are hashed by ASP.NET Core Identity's PasswordHasher
+/// (PBKDF2); the first account is the administrator (AccountStore). A sign-in opens a server-side
+/// session (SessionStore) whose secret travels in the cookie; SessionCookie validates it on every
+/// request. Sign-in failures are throttled per account and per address (SignInThrottle). Every
+/// form is checked against an anti-forgery token and the cookie is SameSite=Strict.
 /// </summary>
 public static partial class AccountsApi
 {
     public const int MinPassword = 10;
     private static readonly PasswordHasher<User> Hasher = new();
+
+    // Verified when the login names no account, so that an unknown name costs the same time as a wrong password.
+    private static readonly string DummyHash = Hasher.HashPassword(new User { UserName = "", Email = "", PasswordHash = "" }, Guid.NewGuid().ToString());
 
     [GeneratedRegex("^[a-z0-9._-]{3,40}$")]
     private static partial Regex UserNamePattern();
@@ -36,9 +48,13 @@ public static partial class AccountsApi
         var g = app.MapGroup("/api/account").WithTags("Accounts");
         g.MapGet("/antiforgery", Token).WithSummary("An anti-forgery token for the forms of this session.");
         g.MapPost("/signup", SignUp).DisableAntiforgery().WithSummary("Create an account (form: userName, email, password, displayName) and sign in.");
-        g.MapPost("/signin", SignIn).DisableAntiforgery().WithSummary("Sign in (form: login = user name or e-mail, password).");
-        g.MapPost("/signout", SignOut).DisableAntiforgery().WithSummary("Sign out.");
-        g.MapGet("/me", Me).WithSummary("The signed-in account.");
+        g.MapPost("/signin", SignIn).DisableAntiforgery()
+            .WithSummary("Sign in (form: login = user name or e-mail, password); failures are limited per account and per address (429 + Retry-After).");
+        g.MapPost("/signout", SignOut).DisableAntiforgery().WithSummary("Sign out: ends this session on the server.");
+        g.MapPost("/signout-everywhere", SignOutEverywhere).DisableAntiforgery().RequireAuthorization()
+            .WithSummary("End every session of the signed-in account, this one included (form with anti-forgery token).");
+        g.MapGet("/sessions", Sessions).RequireAuthorization().WithSummary("The open sessions of the signed-in account.");
+        g.MapGet("/me", Me).RequireAuthorization().WithSummary("The signed-in account.");
         return g;
     }
 
@@ -61,8 +77,8 @@ public static partial class AccountsApi
         if (email.Length is < 3 or > 254 || !email.Contains('@', StringComparison.Ordinal)) return ApiErrors.BadRequest("Give a valid e-mail address.");
         if (password.Length < MinPassword) return ApiErrors.BadRequest($"A password has at least {MinPassword} characters.");
         if (!Languages.IsKnown(language)) return ApiErrors.BadRequest("Unknown language.");
-        if (await db.Users.AnyAsync(u => u.UserName == userName || u.Email == email, ct))
-            return ApiErrors.Error(409, "That user name or e-mail is already taken.");
+        // Cheap before the hash; AccountStore.SignUpAsync decides for good (races answer 409 too).
+        if (await AccountStore.IsTakenAsync(db, userName, email, ct)) return Error(AccountError.Taken, "That user name or e-mail is already taken.");
 
         var user = new User
         {
@@ -72,60 +88,113 @@ public static partial class AccountsApi
             DisplayName = form["displayName"].ToString().Trim() is { Length: > 0 and <= 100 } d ? d : userName,
             Language = language,
             CreatedUtc = clock.GetUtcNow().UtcDateTime,
-            // The first account administers the observatory; later ones are granted with the CLI.
-            IsAdmin = !await db.Users.AnyAsync(ct),
         };
         user.PasswordHash = Hasher.HashPassword(user, password);
-        db.Users.Add(user);
-        await db.SaveChangesAsync(ct);
-        await SignInAsync(context, user);
+        try
+        {
+            await AccountStore.SignUpAsync(db, user, ct);
+        }
+        catch (AccountException e)
+        {
+            return Error(e.Error, e.Message);
+        }
+        await SignInAsync(context, db, user, clock, ct);
         return TypedResults.Ok(Info(user));
     }
 
-    public static async Task<Results<Ok<AccountInfo>, JsonHttpResult<ApiError>>> SignIn(HttpContext context, FlorascopeDb db, IAntiforgery antiforgery, CancellationToken ct)
+    public static async Task<Results<Ok<AccountInfo>, JsonHttpResult<ApiError>>> SignIn(HttpContext context, FlorascopeDb db, IAntiforgery antiforgery,
+        AddressSalt salt, IOptions<FlorascopeOptions> options, TimeProvider clock, CancellationToken ct)
     {
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         var login = form["login"].ToString().Trim().ToLowerInvariant();
+        var password = form["password"].ToString();
+        if (login.Length is 0 or > 254) return ApiErrors.Error(401, "Unknown user name or wrong password.");
+        var limits = options.Value.SignIn;
+        var now = clock.GetUtcNow().UtcDateTime;
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == login || u.Email == login, ct);
-        var verdict = user is null ? PasswordVerificationResult.Failed : Hasher.VerifyHashedPassword(user, user.PasswordHash, form["password"].ToString());
+        var account = user is null ? SignInThrottle.UnknownLoginSubject(salt.Hash("login:" + login)) : SignInThrottle.AccountSubject(user.Id);
+        var address = salt.Hash("signin:" + SignInThrottle.AddressKey(context.Connection.RemoteIpAddress));
+        // Checked before the (expensive) hash, and the same for known and unknown names.
+        if (await SignInThrottle.AdmitAsync(db, account, address, now, limits, ct) is { } wait)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return ApiErrors.Error(429, "Too many failed sign-ins for this account or from this address: try again later.");
+        }
+        // An unknown name is verified against a dummy hash: the answer and its time do not tell which names exist.
+        var verdict = Hasher.VerifyHashedPassword(user ?? new User { UserName = "", Email = "", PasswordHash = "" }, user?.PasswordHash ?? DummyHash, password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
+        {
+            await SignInThrottle.FailedAsync(db, address, now, limits, ct);
             return ApiErrors.Error(401, "Unknown user name or wrong password.");
+        }
+        await SignInThrottle.SucceededAsync(db, account, ct);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            user.PasswordHash = Hasher.HashPassword(user, form["password"].ToString());
+            user.PasswordHash = Hasher.HashPassword(user, password);
             await db.SaveChangesAsync(ct);
         }
-        await SignInAsync(context, user);
+        await SignInAsync(context, db, user, clock, ct);
         return TypedResults.Ok(Info(user));
     }
 
-    public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> SignOut(HttpContext context, IAntiforgery antiforgery)
+    public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> SignOut(HttpContext context, FlorascopeDb db, IAntiforgery antiforgery,
+        TimeProvider clock, CancellationToken ct)
     {
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is null) return Forms.Forbidden();
+        // Ended on the server: the cookie, if replayed, is refused.
+        if (SessionCookie.SecretOf(context.User) is { } secret) await SessionStore.EndAsync(db, secret, clock.GetUtcNow().UtcDateTime, ct);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return TypedResults.NoContent();
     }
 
+    public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> SignOutEverywhere(HttpContext context, ClaimsPrincipal principal,
+        FlorascopeDb db, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
+    {
+        if (await Forms.ReadCheckedFormAsync(context, antiforgery) is null) return Forms.Forbidden();
+        await SessionStore.EndAllAsync(db, UserId(principal), clock.GetUtcNow().UtcDateTime, ct);
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<List<SessionInfo>>> Sessions(ClaimsPrincipal principal, FlorascopeDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var current = SessionCookie.SecretOf(principal) is { } secret ? SessionStore.IdOf(secret) : null;
+        var open = await SessionStore.OpenAsync(db, UserId(principal), clock.GetUtcNow().UtcDateTime, ct);
+        return TypedResults.Ok(open.Select(s => new SessionInfo(s.CreatedUtc, s.LastSeenUtc, s.UserAgent, s.Id == current)).ToList());
+    }
+
     public static async Task<Results<Ok<AccountInfo>, JsonHttpResult<ApiError>>> Me(ClaimsPrincipal principal, FlorascopeDb db, CancellationToken ct)
     {
-        if (CurrentUserId(principal) is not { } id) return ApiErrors.Error(401, "Not signed in.");
+        var id = UserId(principal);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
         return user is null ? ApiErrors.Error(401, "Not signed in.") : TypedResults.Ok(Info(user));
     }
 
+    /// <summary>The signed-in user's id, or null (anonymous). Claims are set by SessionCookie from an open session.</summary>
     public static int? CurrentUserId(ClaimsPrincipal principal) =>
-        int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+        principal.Identity?.IsAuthenticated == true && int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 
-    public static bool IsAdmin(ClaimsPrincipal principal) => principal.IsInRole("admin");
+    /// <summary>The signed-in user's id, in handlers behind <c>RequireAuthorization()</c> (which answered 401 otherwise).</summary>
+    public static int UserId(ClaimsPrincipal principal) =>
+        CurrentUserId(principal) ?? throw new InvalidOperationException("This endpoint needs RequireAuthorization().");
+
+    /// <summary>Administrator rights as the users row has them at this request (see SessionCookie).</summary>
+    public static bool IsAdmin(ClaimsPrincipal principal) => principal.IsInRole(SessionCookie.AdminRole);
 
     private static AccountInfo Info(User u) => new(u.Id, u.UserName, u.DisplayName, u.IsAdmin, u.Language);
 
-    private static Task SignInAsync(HttpContext context, User user)
+    /// <summary>The one mapping of account errors to HTTP.</summary>
+    private static JsonHttpResult<ApiError> Error(AccountError error, string message) => error switch
     {
-        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new(ClaimTypes.Name, user.UserName) };
-        if (user.IsAdmin) claims.Add(new Claim(ClaimTypes.Role, "admin"));
-        var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme);
-        return context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        AccountError.Taken => ApiErrors.Error(StatusCodes.Status409Conflict, message),
+        AccountError.UnknownUser => ApiErrors.Error(StatusCodes.Status404NotFound, message),
+        _ => ApiErrors.BadRequest(message),
+    };
+
+    private static async Task SignInAsync(HttpContext context, FlorascopeDb db, User user, TimeProvider clock, CancellationToken ct)
+    {
+        var secret = await SessionStore.StartAsync(db, user.Id, context.Request.Headers.UserAgent.ToString(), clock.GetUtcNow().UtcDateTime, ct);
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SessionCookie.Principal(user.Id, secret));
     }
 }
 

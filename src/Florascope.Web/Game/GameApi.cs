@@ -20,9 +20,10 @@ public sealed record GameItem(int Id, string Status, string Project, DateTime Ob
 
 public sealed record GameSuggestion(string? ModelTaxonName, double? ModelScore, string? CommunityTaxonName);
 
-public sealed record PlayerInfo(int UserId, string Name, int Expertise, double Weight, int Score, int Proposals, int Pending, bool CanValidateAlone);
+public sealed record PlayerInfo(int UserId, string Name, int Expertise, double Weight, int Score, int Proposals, int Pending, bool CanValidateAlone, string UserName);
 
-public sealed record LeaderboardEntry(int Rank, int UserId, string Name, int Score, int Expertise, double Weight);
+/// <summary>A player of the leaderboard; the unique <c>UserName</c> is shown beside the chosen <c>Name</c>.</summary>
+public sealed record LeaderboardEntry(int Rank, int UserId, string Name, int Score, int Expertise, double Weight, string UserName);
 
 /// <summary>
 /// "Help identify": a stream of observations that need votes, in a chosen flora; the player names
@@ -36,9 +37,9 @@ public static class GameApi
     public static RouteGroupBuilder MapGameApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/game").WithTags("Identification game");
-        g.MapGet("/next", Next).WithSummary("Observations that need votes, for the signed-in player (project, count, hideSuggestion).");
-        g.MapPost("/skip/{id:int}", Skip).DisableAntiforgery().WithSummary("Pass on an observation: it is not offered again (anti-forgery token in the header).");
-        g.MapGet("/me", Me).WithSummary("The player's expertise, weight and score.");
+        g.MapGet("/next", Next).RequireAuthorization().WithSummary("Observations that need votes, for the signed-in player (project, count, hideSuggestion).");
+        g.MapPost("/skip/{id:int}", Skip).RequireAuthorization().DisableAntiforgery().WithSummary("Pass on an observation: it is not offered again (anti-forgery token in the header).");
+        g.MapGet("/me", Me).RequireAuthorization().WithSummary("The player's expertise, weight and score.");
         g.MapGet("/leaderboard", Leaderboard).WithSummary("The players with the highest scores.");
         return g;
     }
@@ -46,7 +47,7 @@ public static class GameApi
     public static async Task<Results<Ok<List<GameItem>>, JsonHttpResult<ApiError>>> Next(ClaimsPrincipal user, FlorascopeDb db, IdentificationEngine engine,
         string? project, int? count, bool? hideSuggestion, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to play.");
+        var userId = AccountsApi.UserId(user);
         project = string.IsNullOrEmpty(project) ? Florascope.Taxonomy.Checklist.AllProject : project;
         var checklist = engine.Bundle.Checklist;
         if (!checklist.HasProject(project)) return ApiErrors.Error(404, $"Unknown project '{project}': use one of {string.Join(", ", checklist.Projects)}.");
@@ -71,7 +72,7 @@ public static class GameApi
     public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Skip(int id, HttpContext context, ClaimsPrincipal user, FlorascopeDb db,
         IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to play.");
+        var userId = AccountsApi.UserId(user);
         if (!await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
         if (!await db.Observations.AnyAsync(o => o.Id == id, ct)) return ApiErrors.Error(404, $"No observation {id}.");
         if (!await db.GameSkips.AnyAsync(s => s.UserId == userId && s.ObservationId == id, ct))
@@ -85,7 +86,7 @@ public static class GameApi
 
     public static async Task<Results<Ok<PlayerInfo>, JsonHttpResult<ApiError>>> Me(ClaimsPrincipal user, FlorascopeDb db, AggregationSettings settings, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to play.");
+        var userId = AccountsApi.UserId(user);
         var u = await db.Users.AsNoTracking().Where(x => x.Id == userId).Select(x => new { x.Id, x.DisplayName, x.UserName, x.Expertise, x.Score }).FirstOrDefaultAsync(ct);
         if (u is null) return ApiErrors.Error(401, "Sign in to play.");
         var proposals = await (from i in db.Identifications
@@ -94,7 +95,7 @@ public static class GameApi
                                select o.IsValid).ToListAsync(ct);
         var weight = settings.Weight(u.Expertise);
         return TypedResults.Ok(new PlayerInfo(u.Id, u.DisplayName.Length > 0 ? u.DisplayName : u.UserName, u.Expertise, weight, u.Score,
-            proposals.Count, proposals.Count(v => !v), weight > settings.ThetaConfidence));
+            proposals.Count, proposals.Count(v => !v), weight > settings.ThetaConfidence, u.UserName));
     }
 
     public static async Task<Results<Ok<List<LeaderboardEntry>>, JsonHttpResult<ApiError>>> Leaderboard(FlorascopeDb db, AggregationSettings settings, int? count, CancellationToken ct)
@@ -105,6 +106,6 @@ public static class GameApi
             .OrderByDescending(u => u.Score).ThenByDescending(u => u.Expertise).ThenBy(u => u.Id).Take(n)
             .Select(u => new { u.Id, u.DisplayName, u.UserName, u.Score, u.Expertise }).ToListAsync(ct);
         return TypedResults.Ok(rows.Select((u, i) => new LeaderboardEntry(i + 1, u.Id, u.DisplayName.Length > 0 ? u.DisplayName : u.UserName, u.Score, u.Expertise,
-            settings.Weight(u.Expertise))).ToList());
+            settings.Weight(u.Expertise), u.UserName)).ToList());
     }
 }

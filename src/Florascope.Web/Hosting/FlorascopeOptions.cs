@@ -35,6 +35,9 @@ public sealed class FlorascopeOptions
     public RevisionOptions Revision { get; set; } = new();
 
     public ModelOptions Models { get; set; } = new();
+
+    /// <summary>Sign-in throttling: failures per account and per address in a window (docs/security-accounts.md).</summary>
+    public Florascope.Data.Security.SignInLimits SignIn { get; set; } = new();
 }
 
 /// <summary>

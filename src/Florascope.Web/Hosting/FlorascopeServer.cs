@@ -8,7 +8,6 @@ using Florascope.Web.Accounts;
 using Florascope.Web.Game;
 using Florascope.Web.Home;
 using Florascope.Web.Observations;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Florascope.Web.Identify;
 using Florascope.Web.Media;
 using Florascope.Web.Models;
@@ -63,18 +62,8 @@ public static class FlorascopeServer
         builder.Services.AddSingleton(new PhotoStore(Path.Combine(database.DataDirectory, "photos")));
         builder.Services.AddSingleton(new AddressSalt(database.DataDirectory));
         builder.Services.AddHostedService<PhotoGarbageCollector>();
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(c =>
-        {
-            c.Cookie.Name = "florascope";
-            c.Cookie.HttpOnly = true;
-            c.Cookie.SameSite = SameSiteMode.Strict;
-            c.SlidingExpiration = true;
-            c.ExpireTimeSpan = TimeSpan.FromDays(30);
-            // An API answers 401/403, it does not redirect to a login page.
-            c.Events.OnRedirectToLogin = ctx => { ctx.Response.StatusCode = 401; return Task.CompletedTask; };
-            c.Events.OnRedirectToAccessDenied = ctx => { ctx.Response.StatusCode = 403; return Task.CompletedTask; };
-        });
-        builder.Services.AddAuthorization();
+        options.SignIn.Validate();
+        builder.Services.AddFlorascopeAccounts();
         builder.Services.AddAntiforgery(a => a.HeaderName = "X-CSRF-TOKEN");
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);

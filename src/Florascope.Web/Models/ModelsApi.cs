@@ -20,15 +20,12 @@ public static class ModelsApi
     public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/models").WithTags("Models");
-        g.MapGet("/", History).WithSummary("Model versions with their evaluation and promotion decision (admins).");
+        g.MapGet("/", History).RequireAuthorization(SessionCookie.AdminPolicy).WithSummary("Model versions with their evaluation and promotion decision (admins).");
         return g;
     }
 
-    public static async Task<Results<Ok<ModelHistory>, JsonHttpResult<ApiError>>> History(ClaimsPrincipal user, FlorascopeDb db, ModelHost models, CancellationToken ct)
+    public static async Task<Results<Ok<ModelHistory>, JsonHttpResult<ApiError>>> History(FlorascopeDb db, ModelHost models, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in first.");
-        // Admin rights are read from the database, so a grant or revoke applies without signing in again.
-        if (!await db.Users.AnyAsync(u => u.Id == userId && u.IsAdmin, ct)) return ApiErrors.Error(403, "The model history is for administrators.");
         var running = models.Version;
         var rows = await db.ModelVersions.AsNoTracking().OrderByDescending(m => m.CreatedUtc).ThenByDescending(m => m.Id).ToListAsync(ct);
         return TypedResults.Ok(new ModelHistory(running, [.. rows.Select(m => new ModelVersionInfo(m.Version, m.CreatedUtc, m.Promoted, m.IsCurrent,

@@ -28,13 +28,14 @@ public sealed record RevisionInfo(string Status, string? TaxonName, double Confi
 
 public sealed record VoteInfo(int? UserId, string Voter, string TaxonName, int Expertise, double Weight, bool Agrees);
 
-public sealed record IdentificationInfo(int Id, int UserId, string UserName, string? TaxonName, bool IsCurrent, DateTime CreatedUtc);
+/// <summary>One identification; <c>UserName</c> is the unique user name, always shown beside the display name.</summary>
+public sealed record IdentificationInfo(int Id, int UserId, string UserName, string? TaxonName, bool IsCurrent, DateTime CreatedUtc, string DisplayName);
 
 public sealed record ObservationSummary(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude,
-    int AuthorId, string AuthorName, string? Thumbnail, DateTime CreatedUtc, string Status);
+    int AuthorId, string AuthorName, string? Thumbnail, DateTime CreatedUtc, string Status, string AuthorUserName);
 
 public sealed record ObservationDetail(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude, double? UncertaintyMeters,
-    string? Notes, string License, string Project, int AuthorId, string AuthorName, DateTime CreatedUtc,
+    string? Notes, string License, string Project, int AuthorId, string AuthorName, string AuthorUserName, DateTime CreatedUtc,
     IReadOnlyList<PhotoInfo> Photos, IReadOnlyList<IdentificationInfo> Identifications, RevisionInfo Revision);
 
 /// <summary>The observations behind the pages: create, read, identify, delete, and the map's GeoJSON.</summary>
@@ -46,17 +47,17 @@ public static class ObservationsApi
     public static RouteGroupBuilder MapObservationsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Observations").WithDomainErrors();
-        g.MapPost("/observations", Create).DisableAntiforgery()
+        g.MapPost("/observations", Create).RequireAuthorization().DisableAntiforgery()
             .WithSummary("Create an observation (multipart: photos + organs, observedUtc, latitude, longitude, uncertainty, notes, license, project, taxon; anti-forgery token).");
         g.MapGet("/observations", Latest).WithSummary("The latest observations, newest first (page from 1).");
         g.MapGet("/observations/{id:int}", Get).WithSummary("One observation with its photos and identifications.");
-        g.MapPost("/observations/{id:int}/identifications", Identify).DisableAntiforgery()
+        g.MapPost("/observations/{id:int}/identifications", Identify).RequireAuthorization().DisableAntiforgery()
             .WithSummary("Propose a taxon (form: taxon, empty for 'I don't know'); replaces your previous identification.");
-        g.MapPost("/observations/{id:int}/edit", Edit).DisableAntiforgery()
+        g.MapPost("/observations/{id:int}/edit", Edit).RequireAuthorization().DisableAntiforgery()
             .WithSummary("Change an observation's date, place, notes or licence (its author only; form with anti-forgery token).");
-        g.MapDelete("/observations/{id:int}", Delete).WithSummary("Delete an observation (its author only; anti-forgery token in the header).");
+        g.MapDelete("/observations/{id:int}", Delete).RequireAuthorization().WithSummary("Delete an observation (its author only; anti-forgery token in the header).");
         g.MapGet("/observations.geojson", Geo).WithSummary("Observations in a viewport as GeoJSON (bbox=minLon,minLat,maxLon,maxLat; taxon, project, from, to).");
-        g.MapPost("/photos/{id:int}/votes", VotePhoto).DisableAntiforgery()
+        g.MapPost("/photos/{id:int}/votes", VotePhoto).RequireAuthorization().DisableAntiforgery()
             .WithSummary("Vote on a photo (form: aspect = organ|not-a-plant|poor-quality|duplicate, value = an organ or yes|no); replaces your previous vote on that aspect.");
         g.MapGet("/photos/{sha256}", Photo).WithSummary("A stored photo: size o (original), m (1280 px) or s (320 px).");
         return g;
@@ -66,7 +67,7 @@ public static class ObservationsApi
         FlorascopeDb db, PhotoStore photos, IdentificationEngine engine, InferencePool pool, AggregationSettings revision, IAntiforgery antiforgery,
         TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to save an observation.");
+        var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         var files = form.Files.GetFiles("photos");
         var organs = form["organs"];
@@ -137,7 +138,7 @@ public static class ObservationsApi
         if (new Florascope.Paging.PageRequest(p, size).IsPastAnyList) return ApiErrors.BadRequest(Florascope.Paging.PageRequest.PastAnyListMessage);
         var rows = await ObservationQueries.LatestAsync(db, p, size, taxon, user, options.Value.ShowSyntheticData, ct);
         return TypedResults.Ok(rows.Select(r => new ObservationSummary(r.Id, r.TaxonName, r.ObservedUtc, r.Latitude, r.Longitude, r.AuthorId,
-            r.AuthorName ?? "", r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.CreatedUtc, r.Status)).ToList());
+            r.AuthorName ?? "", r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.CreatedUtc, r.Status, r.AuthorUserName ?? "")).ToList());
     }
 
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Get(int id, FlorascopeDb db, IdentificationEngine engine,
@@ -147,7 +148,7 @@ public static class ObservationsApi
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Identify(int id, HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to identify.");
+        var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         await ObservationWriter.IdentifyAsync(db, engine.Bundle.Checklist, id, userId, form["taxon"].ToString(), clock, ct, revision);
         return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct))!);
@@ -156,7 +157,7 @@ public static class ObservationsApi
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Edit(int id, HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in first.");
+        var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         string? Text(string name) => form.ContainsKey(name) ? form[name].ToString() : null;
         var edit = new ObservationWriter.ObservationEdit(OptionalDate(Text("observedUtc")), OptionalDouble(Text("latitude"), "latitude"),
@@ -169,7 +170,7 @@ public static class ObservationsApi
     public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Delete(int id, HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, IAntiforgery antiforgery, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in first.");
+        var userId = AccountsApi.UserId(user);
         if (!await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
         await ObservationWriter.DeleteAsync(db, id, userId, AccountsApi.IsAdmin(user), ct);
         return TypedResults.NoContent();
@@ -208,7 +209,7 @@ public static class ObservationsApi
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> VotePhoto(int id, HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
     {
-        if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to vote.");
+        var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         var vote = await ObservationWriter.VotePhotoAsync(db, id, userId, form["aspect"].ToString(), form["value"].ToString(), clock, revision, ct);
         var observationId = await db.ObservationPhotos.Where(p => p.Id == vote.PhotoId).Select(p => p.ObservationId).FirstAsync(ct);
@@ -241,13 +242,13 @@ public static class ObservationsApi
             [.. why.Votes.Select(v => new VoteInfo(v.UserId, v.Voter, v.Value, v.Expertise, v.Weight, v.Agrees))],
             o.ModelTaxonName, o.ModelScore, o.ModelVersion, revision.AiMinScore, o.RevisedUtc);
         return new ObservationDetail(o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude, o.UncertaintyMeters, o.Notes, o.License, o.Project,
-            o.AuthorId, names.GetValueOrDefault(o.AuthorId) ?? "", o.CreatedUtc,
+            o.AuthorId, names.GetValueOrDefault(o.AuthorId) ?? "", users.GetValueOrDefault(o.AuthorId)?.UserName ?? "", o.CreatedUtc,
             [.. o.Photos.OrderBy(p => p.Position).Select(p => new PhotoInfo(p.Id, p.Sha256, p.Organ, p.Width, p.Height,
                 $"/api/photos/{p.Sha256}", $"/api/photos/{p.Sha256}?size=m", $"/api/photos/{p.Sha256}?size=s", p.VotedOrgan, p.ExcludedBecause,
                 [.. p.Votes.GroupBy(v => (v.Aspect, v.Value)).OrderBy(g => g.Key.Aspect, StringComparer.Ordinal).ThenBy(g => g.Key.Value, StringComparer.Ordinal)
                     .Select(g => new PhotoVoteTally(g.Key.Aspect, g.Key.Value, g.Count(), g.Sum(v => revision.Weight(users.GetValueOrDefault(v.UserId)?.Expertise ?? 0))))]))],
             [.. o.Identifications.OrderBy(i => i.CreatedUtc).ThenBy(i => i.Id).Select(i => new IdentificationInfo(i.Id, i.UserId,
-                names.GetValueOrDefault(i.UserId) ?? "", i.TaxonName, i.IsCurrent, i.CreatedUtc))],
+                users.GetValueOrDefault(i.UserId)?.UserName ?? "", i.TaxonName, i.IsCurrent, i.CreatedUtc, names.GetValueOrDefault(i.UserId) ?? ""))],
             revisionInfo);
     }
 

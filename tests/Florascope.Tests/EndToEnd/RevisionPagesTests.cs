@@ -63,9 +63,9 @@ public sealed class RevisionPagesTests
             var rows = page.Locator("#votes tbody tr");
             Assert.Equal(3, await rows.CountAsync());
             var expertRow = rows.Filter(new() { HasText = "expert" });
-            Assert.Equal(["expert", "Stellaria media", "8", "2.05", "yes"], await expertRow.Locator("td").AllInnerTextsAsync());
+            Assert.Equal(["@expert", "Stellaria media", "8", "2.05", "yes"], await expertRow.Locator("td").AllInnerTextsAsync());
             var criticRow = rows.Filter(new() { HasText = "critic" });
-            Assert.Equal(["critic", "Galium aparine", "0", "0.74", "no"], await criticRow.Locator("td").AllInnerTextsAsync());
+            Assert.Equal(["@critic", "Galium aparine", "0", "0.74", "no"], await criticRow.Locator("td").AllInnerTextsAsync());
             // 0.74 + 2.05 = 2.80 for chickweed, of 3.54 in all.
             Assert.Equal("Confidence 2.8 > 2 and accuracy 0.79 > 0.7: valid", await page.InnerTextAsync("#rule"));
             await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("observation-why"), FullPage = true });

@@ -22,6 +22,9 @@ public sealed class ObservatoryClient : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The client's cookies (e.g. to replay a session cookie from another client).</summary>
+    public CookieContainer Cookies => _handler.CookieContainer;
+
     /// <summary>Set after a successful sign-up or sign-in.</summary>
     public int UserId { get; private set; }
 

@@ -2,30 +2,45 @@
 (function () {
   'use strict';
   const me = document.getElementById('me');
-  async function token() { return (await (await fetch('/api/account/antiforgery', { credentials: 'same-origin' })).json()); }
+  const $ = id => document.getElementById(id);
   async function refresh() {
-    const r = await fetch('/api/account/me', { credentials: 'same-origin' });
-    const signedIn = r.ok;
-    me.textContent = signedIn ? 'Signed in as ' + (await r.json()).displayName + '.' : '';
-    document.getElementById('signin').hidden = signedIn;
-    document.getElementById('signup').hidden = signedIn;
-    document.getElementById('signout').hidden = !signedIn;
-    document.getElementById('keys').hidden = !signedIn;
-    if (signedIn) listKeys();
+    const account = await fs.me();
+    const signedIn = account !== null;
+    me.textContent = signedIn ? fs.f('account.signedinas', 'Signed in as {name}.', { name: fs.person(account.displayName, account.userName) }) : '';
+    $('signin').hidden = signedIn;
+    $('signup').hidden = signedIn;
+    $('signout').hidden = !signedIn;
+    $('signouteverywhere').hidden = !signedIn;
+    $('keys').hidden = !signedIn;
+    $('sessions').hidden = !signedIn;
+    if (signedIn) await Promise.all([listKeys(), listSessions()]);
+    if (signedIn) document.body.dataset.signedIn = account.userName; else delete document.body.dataset.signedIn;
+  }
+
+  // Where the browser was before signing in; only a URL of this site (never an open redirect).
+  function returnUrl() { return fs.sameOriginUrl(new URLSearchParams(location.search).get('return')); }
+
+  async function listSessions() {
+    const sessions = await fs.json('/api/account/sessions');
+    $('sessionlist').replaceChildren(...sessions.map(s => {
+      const li = fs.el('li');
+      li.append(fs.el('strong', s.userAgent || fs.t('account.unknownbrowser', 'Unknown browser')),
+        fs.el('span', fs.f('account.lastseen', 'last seen {date}', { date: fs.date(s.lastSeenUtc) })));
+      if (s.isThisSession) li.append(fs.el('span', fs.t('account.thissession', 'this session'), { class: 'score' }));
+      return li;
+    }));
   }
 
   // The profile's API keys: a new key is shown once, here; revoking asks for the header token.
   async function listKeys() {
-    const keys = await (await fetch('/api/account/keys', { credentials: 'same-origin' })).json();
-    document.getElementById('keylist').replaceChildren(...keys.map(k => {
-      const li = document.createElement('li');
-      const name = document.createElement('strong'); name.textContent = k.name;
-      const info = document.createElement('span'); info.textContent = k.prefix + '… · ' + k.usedToday + '/' + k.dailyQuota + (k.revoked ? ' · revoked' : '');
-      li.append(name, info);
+    const keys = await fs.json('/api/account/keys');
+    $('keylist').replaceChildren(...keys.map(k => {
+      const li = fs.el('li');
+      li.append(fs.el('strong', k.name), fs.el('span', k.prefix + '… · ' + k.usedToday + '/' + k.dailyQuota + (k.revoked ? ' · ' + fs.t('account.revoked', 'revoked') : '')));
       if (!k.revoked) {
-        const b = document.createElement('button'); b.type = 'button'; b.textContent = 'Revoke'; b.className = 'score';
+        const b = fs.el('button', fs.t('account.revoke', 'Revoke'), { type: 'button', class: 'score' });
         b.addEventListener('click', async () => {
-          const t = await token();
+          const t = await fs.token();
           await fetch('/api/account/keys/' + k.id, { method: 'DELETE', headers: { [t.headerName]: t.token }, credentials: 'same-origin' });
           listKeys();
         });
@@ -34,30 +49,36 @@
       return li;
     }));
   }
-  document.getElementById('newkey').addEventListener('submit', async e => {
+  $('newkey').addEventListener('submit', async e => {
     e.preventDefault();
-    const t = await token();
+    const t = await fs.token();
     const form = new FormData(e.target);
     form.append(t.formFieldName, t.token);
     const r = await fetch('/api/account/keys', { method: 'POST', body: form, credentials: 'same-origin' });
     const body = await r.json();
-    const secret = document.getElementById('secret');
+    const secret = $('secret');
     secret.hidden = false;
-    secret.textContent = r.ok ? 'Your new key (shown only now): ' + body.secret : body.message;
+    secret.textContent = r.ok ? fs.t('account.newsecret', 'Your new key (shown only now):') + ' ' + body.secret : body.message;
     if (r.ok) { secret.dataset.key = body.secret; e.target.reset(); listKeys(); }
   });
-  for (const [id, url] of [['signin', '/api/account/signin'], ['signup', '/api/account/signup'], ['signout', '/api/account/signout']]) {
-    document.getElementById(id).addEventListener('submit', async e => {
+  for (const [id, url] of [['signin', '/api/account/signin'], ['signup', '/api/account/signup'], ['signout', '/api/account/signout'],
+    ['signouteverywhere', '/api/account/signout-everywhere']]) {
+    $(id).addEventListener('submit', async e => {
       e.preventDefault();
-      const t = await token();
+      const t = await fs.token();
       const form = new FormData(e.target);
       form.append(t.formFieldName, t.token);
       const r = await fetch(url, { method: 'POST', body: form, credentials: 'same-origin' });
-      if (!r.ok && r.status !== 204) { me.textContent = (await r.json()).message; return; }
-      const back = new URLSearchParams(location.search).get('return');
-      if (back && back.startsWith('/') && !back.startsWith('//') && id !== 'signout') { location.href = back; return; }
-      refresh();
+      if (!r.ok && r.status !== 204) {
+        const body = await r.json().catch(() => null);
+        me.textContent = r.status === 429 ? fs.t('account.throttled', 'Too many failed sign-ins: try again later.') : (body ? body.message : String(r.status));
+        return;
+      }
+      const back = id === 'signin' || id === 'signup' ? returnUrl() : null;
+      if (back) { location.assign(back); return; }
+      await refresh();
+      if (id === 'signouteverywhere') me.textContent = fs.t('account.endedeverywhere', 'All your sessions are ended.');
     });
   }
-  refresh();
+  fs.ready().then(refresh);
 })();

@@ -21,6 +21,22 @@ window.fs = {
   },
   // A number in the page's language, at most `digits` decimals (2.48, 0.7, 2).
   num: (x, digits) => (typeof x === 'number' && Number.isFinite(x) ? x.toLocaleString(fs.lang, { maximumFractionDigits: digits === undefined ? 2 : digits }) : '—'),
+  // How a person is named everywhere: the chosen display name, then the unique user name, which
+  // nobody else can take ("Alice (@alice)"), so a display name cannot impersonate someone.
+  person(displayName, userName) {
+    if (!userName) return displayName || '';
+    return displayName && displayName !== userName ? displayName + ' (@' + userName + ')' : '@' + userName;
+  },
+  // Where to go back after signing in: an absolute URL of this origin, or null for anything that
+  // would leave it ("//evil", "/\\evil", "https://evil", "javascript:..."). Parsed as the browser
+  // parses it, then compared by origin, so no spelling trick survives.
+  sameOriginUrl(value) {
+    if (typeof value !== 'string' || !value.startsWith('/')) return null;
+    let url;
+    try { url = new URL(value, location.origin); } catch { return null; }
+    // A path that normalises to "//host..." is refused too: written back as a relative URL it would leave.
+    return url.origin === location.origin && !url.pathname.startsWith('//') ? url.href : null;
+  },
   // The signed-in account, or null.
   async me() {
     const r = await fetch('/api/account/me', { credentials: 'same-origin' });
@@ -66,7 +82,7 @@ window.fs = {
     const li = fs.el('li');
     if (o.thumbnail) li.append(fs.el('img', null, { src: o.thumbnail, alt: '' }));
     const a = fs.el('a', o.taxonName || fs.t('unidentified', 'Unidentified'), { href: '/observations/' + o.id });
-    li.append(a, fs.el('span', fs.date(o.observedUtc)), fs.el('span', o.authorName, { class: 'score' }));
+    li.append(a, fs.el('span', fs.date(o.observedUtc)), fs.el('span', fs.person(o.authorName, o.authorUserName), { class: 'score' }));
     // The community's verdict, so lists tell validated observations from the rest.
     if (o.status) li.append(fs.el('span', fs.t('status.' + o.status, o.status), { class: 'badge ' + o.status, 'data-status': o.status }));
     return li;

@@ -77,7 +77,7 @@
     $('alone').hidden = !me.canValidateAlone;
     $('board').replaceChildren(...board.map(e => {
       const li = fs.el('li', null, { class: e.userId === me.userId ? 'me' : '', 'data-user': String(e.userId) });
-      li.append(fs.el('span', e.name, { class: 'name' }), document.createTextNode(' — '),
+      li.append(fs.el('span', fs.person(e.name, e.userName), { class: 'name' }), document.createTextNode(' — '),
         fs.el('span', fs.f('help.points', '{score} point(s)', { score: e.score }), { class: 'points', 'data-score': String(e.score) }),
         document.createTextNode(' · ' + fs.f('help.n', 'expertise {n}', { n: e.expertise })));
       return li;

@@ -24,7 +24,7 @@
     renderWhy(o.revision);
     document.getElementById('ids').replaceChildren(...o.identifications.map(i => {
       const li = fs.el('li', null, { class: i.isCurrent ? 'current' : 'past' });
-      li.append(fs.el('strong', i.taxonName || fs.t('obs.dontknow', "I don't know")), fs.el('span', i.userName), fs.el('span', fs.date(i.createdUtc) + (i.isCurrent ? '' : ' ' + fs.t('obs.replaced', '(replaced)')), { class: 'score' }));
+      li.append(fs.el('strong', i.taxonName || fs.t('obs.dontknow', "I don't know")), fs.el('span', fs.person(i.displayName, i.userName)), fs.el('span', fs.date(i.createdUtc) + (i.isCurrent ? '' : ' ' + fs.t('obs.replaced', '(replaced)')), { class: 'score' }));
       return li;
     }));
     if (o.latitude !== null && !mapDrawn) { mapDrawn = true; fs.minimap([[o.latitude, o.longitude]]); }
@@ -112,7 +112,7 @@
     facts.replaceChildren();
     const add = (k, v) => { if (v !== null && v !== undefined && v !== '') facts.append(fs.el('dt', k), fs.el('dd', v)); };
     add(fs.t('obs.seen', 'Seen on'), fs.date(o.observedUtc));
-    const by = fs.el('dd'); by.append(fs.el('a', o.authorName, { href: '/users/' + o.authorId }));
+    const by = fs.el('dd'); by.append(fs.el('a', fs.person(o.authorName, o.authorUserName), { href: '/users/' + o.authorId }));
     facts.append(fs.el('dt', fs.t('obs.by', 'By')), by);
     if (o.latitude !== null) add(fs.t('obs.place', 'Place'), o.latitude.toFixed(5) + ', ' + o.longitude.toFixed(5) + (o.uncertaintyMeters ? ' (± ' + o.uncertaintyMeters + ' m)' : ''));
     add(fs.t('obs.notes', 'Notes'), o.notes);

@@ -1,0 +1,83 @@
+namespace Florascope.Data.Security;
+
+/// <summary>Sign-in limits (configuration section Florascope:SignIn).</summary>
+public sealed class SignInLimits
+{
+    /// <summary>Sign-in attempts that can fail per account (or unknown login) in one window.</summary>
+    public int FailuresPerAccount { get; set; } = 10;
+
+    /// <summary>Failed sign-ins per network address in one window, whatever the accounts tried.</summary>
+    public int FailuresPerAddress { get; set; } = 50;
+
+    /// <summary>Length of a window in minutes (windows are aligned on the epoch).</summary>
+    public double WindowMinutes { get; set; } = 15;
+
+    public TimeSpan Window => TimeSpan.FromMinutes(WindowMinutes);
+
+    public void Validate()
+    {
+        if (FailuresPerAccount < 1 || FailuresPerAddress < 1 || !(WindowMinutes >= 1) || WindowMinutes > 24 * 60)
+            throw new ArgumentException("Florascope:SignIn needs FailuresPerAccount >= 1, FailuresPerAddress >= 1 and 1 <= WindowMinutes <= 1440.");
+    }
+}
+
+/// <summary>
+/// Sign-in throttling per account and per address, counted in the database (<see cref="RateCounterStore"/>)
+/// so that every server process shares the counts. A known account is counted by its id, an unknown
+/// login by its (salted) hash, so both are refused after the same number of failures.
+/// </summary>
+public static class SignInThrottle
+{
+    public const string AccountScope = "signin-account";
+    public const string AddressScope = "signin-address";
+
+    /// <summary>
+    /// What an address is counted as, before it is hashed: an IPv4 address itself (also when written
+    /// as IPv4-mapped IPv6), an IPv6 address by its /64, which one subscriber usually holds whole.
+    /// </summary>
+    public static string AddressKey(System.Net.IPAddress? address)
+    {
+        if (address is null) return "unknown";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address.ToString();
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
+
+    /// <summary>The subject of a known account.</summary>
+    public static string AccountSubject(int userId) => "user:" + userId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The subject of a login that names no account (a salted hash: it may be a mistyped password).</summary>
+    public static string UnknownLoginSubject(string loginHash) => "login:" + loginHash;
+
+    /// <summary>
+    /// Before the password is checked. The address must be under its failure limit; then one attempt
+    /// is taken atomically from the account's allowance (a good sign-in gives the allowance back), so
+    /// parallel guesses cannot overshoot it. Null: go on; else how long to wait (Retry-After).
+    /// </summary>
+    public static async Task<TimeSpan?> AdmitAsync(FlorascopeDb db, string accountSubject, string addressSubject, DateTime nowUtc, SignInLimits limits,
+        CancellationToken ct = default)
+    {
+        var window = RateCounterStore.Window(nowUtc, limits.Window);
+        var retry = RetryAfter(nowUtc, limits.Window);
+        if (await RateCounterStore.CountAsync(db, AddressScope, addressSubject, window, ct) >= limits.FailuresPerAddress) return retry;
+        if (await RateCounterStore.TryConsumeAsync(db, AccountScope, accountSubject, window, limits.FailuresPerAccount, ct) is null) return retry;
+        return null;
+    }
+
+    /// <summary>A wrong password or unknown login: counted against the address (the account's attempt is already counted).</summary>
+    public static Task<int> FailedAsync(FlorascopeDb db, string addressSubject, DateTime nowUtc, SignInLimits limits, CancellationToken ct = default) =>
+        RateCounterStore.IncrementAsync(db, AddressScope, addressSubject, RateCounterStore.Window(nowUtc, limits.Window), ct);
+
+    /// <summary>A good sign-in: the account's failures are forgotten.</summary>
+    public static Task<int> SucceededAsync(FlorascopeDb db, string accountSubject, CancellationToken ct = default) =>
+        RateCounterStore.ResetAsync(db, AccountScope, accountSubject, ct);
+
+    /// <summary>Time to the end of the window holding <paramref name="nowUtc"/>, at least one second.</summary>
+    public static TimeSpan RetryAfter(DateTime nowUtc, TimeSpan window)
+    {
+        var left = RateCounterStore.Window(nowUtc, window) + window - nowUtc;
+        return left < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : left;
+    }
+}
