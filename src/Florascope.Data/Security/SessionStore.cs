@@ -75,4 +75,8 @@ public static class SessionStore
     public static Task<List<UserSession>> OpenAsync(FlorascopeDb db, int userId, DateTime nowUtc, CancellationToken ct = default) =>
         db.UserSessions.AsNoTracking().Where(s => s.UserId == userId && s.EndedUtc == null && s.ExpiresUtc > nowUtc)
             .OrderByDescending(s => s.LastSeenUtc).ToListAsync(ct);
+
+    /// <summary>Deletes sessions that ended or expired before <paramref name="beforeUtc"/>: their cookies are refused anyway.</summary>
+    public static Task<int> PurgeAsync(FlorascopeDb db, DateTime beforeUtc, CancellationToken ct = default) =>
+        db.UserSessions.Where(s => s.EndedUtc < beforeUtc || s.ExpiresUtc < beforeUtc).ExecuteDeleteAsync(ct);
 }

@@ -62,6 +62,7 @@ public static class FlorascopeServer
         builder.Services.AddSingleton(new PhotoStore(Path.Combine(database.DataDirectory, "photos")));
         builder.Services.AddSingleton(new AddressSalt(database.DataDirectory));
         builder.Services.AddHostedService<PhotoGarbageCollector>();
+        builder.Services.AddHostedService<Housekeeping>();
         options.SignIn.Validate();
         builder.Services.AddFlorascopeAccounts();
         builder.Services.AddAntiforgery(a => a.HeaderName = "X-CSRF-TOKEN");

@@ -1,5 +1,7 @@
 using Florascope.Data.Security;
 using Florascope.Tests.Observatory;
+using Florascope.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Tests.Security;
 
@@ -45,5 +47,27 @@ public abstract class RateCounterStoreTests(StorageFixture fixture)
         await using var check = fixture.NewContext();
         Assert.Equal(10, await RateCounterStore.CountAsync(check, "t-limit", "x", window, Ct));
         Assert.Equal(1, await RateCounterStore.PurgeAsync(check, window.AddMinutes(1), Ct));
+    }
+
+    [Fact]
+    public async Task HousekeepingRemovesOldWindowsAndDeadSessionsOnly()
+    {
+        var now = new DateTime(2026, 4, 10, 12, 0, 0, DateTimeKind.Utc);
+        var user = await fixture.NewUserAsync();
+        await using var db = fixture.NewContext();
+        await RateCounterStore.IncrementAsync(db, "t-house", "old", RateCounterStore.Day(now.AddDays(-3)), Ct);
+        await RateCounterStore.IncrementAsync(db, "t-house", "recent", RateCounterStore.Day(now.AddDays(-1)), Ct);
+        await SessionStore.StartAsync(db, user, "old", now.AddDays(-40), Ct);
+        var ended = await SessionStore.StartAsync(db, user, "ended", now.AddDays(-3), Ct);
+        await SessionStore.EndAsync(db, ended, now.AddDays(-2), Ct);
+        var open = await SessionStore.StartAsync(db, user, "open", now.AddHours(-1), Ct);
+
+        var (counters, sessions) = await Housekeeping.RunOnceAsync(db, now, Ct);
+
+        Assert.True(counters >= 1);
+        Assert.Equal(0, await RateCounterStore.CountAsync(db, "t-house", "old", RateCounterStore.Day(now.AddDays(-3)), Ct));
+        Assert.Equal(1, await RateCounterStore.CountAsync(db, "t-house", "recent", RateCounterStore.Day(now.AddDays(-1)), Ct));
+        Assert.Equal(2, sessions);
+        Assert.Equal([SessionStore.IdOf(open)], await db.UserSessions.Where(s => s.UserId == user).Select(s => s.Id).ToListAsync(Ct));
     }
 }
