@@ -63,6 +63,10 @@ public static class FlorascopeServer
         builder.Services.AddSingleton(new PhotoStore(Path.Combine(database.DataDirectory, "photos")));
         builder.Services.AddSingleton(new AddressSalt(database.DataDirectory));
         builder.Services.AddHostedService<PhotoGarbageCollector>();
+        // Geoprivacy: one key for every process writing public positions (see docs/security-privacy.md).
+        builder.Services.AddSingleton(Florascope.Data.Privacy.GeoprivacyKey.Load(database.DataDirectory, builder.Configuration[FlorascopeOptions.Section + ":GeoprivacyKey"]));
+        builder.Services.AddSingleton<PrivacyStartup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacyStartup>());
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(c =>
         {
             c.Cookie.Name = "florascope";

@@ -52,8 +52,9 @@ public static class JpegMetadata
             if (marker == StartOfScan) break;
             // Markers without a length (RSTn, TEM) do not occur before the first scan in a valid file.
             var length = 2 + ((jpeg[i + 2] << 8) | jpeg[i + 3]);
-            if (length < 4 || i + length > jpeg.Length) break;
-            list.Add((marker, i, length));
+            if (length < 4) break;
+            // A segment running past the end (a file read in part, or a truncated one) still counts, to its end.
+            list.Add((marker, i, Math.Min(length, jpeg.Length - i)));
             i += length;
         }
         return list;
