@@ -48,7 +48,7 @@ public sealed class ObservationsApiTests(ObservatoryServerFixture fixture)
             // The original, as sent, for its author only (geoprivacy: it may carry EXIF); others are refused.
             var full = await GetImageAsync(photo["url"]!.GetValue<string>(), author);
             Assert.Equal(Dandelion(i).Data, full);
-            using (var refused = await fixture.NewClient().Http.GetAsync(photo["url"]!.GetValue<string>().TrimStart('/'), Ct)) await refused.ErrorAsync(403);
+            using (var refused = await fixture.NewClient().Http.GetAsync(photo["url"]!.GetValue<string>().TrimStart('/'), Ct)) await refused.ErrorAsync(403, "Forbidden");
             using var medium = SKBitmap.Decode(await GetImageAsync(photo["medium"]!.GetValue<string>()));
             Assert.True(Math.Max(medium.Width, medium.Height) <= 1280);
             using var small = SKBitmap.Decode(await GetImageAsync(photo["small"]!.GetValue<string>()));
