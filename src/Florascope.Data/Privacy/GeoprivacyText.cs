@@ -8,6 +8,12 @@ public static class GeoprivacyText
     public static string ToText(Geoprivacy g) => g.ToString().ToLowerInvariant();
 
     /// <summary>Exactly one of <see cref="All"/> (any case); null otherwise.</summary>
-    public static Geoprivacy? Parse(string? text) =>
-        text is { Length: > 0 } && Enum.TryParse<Geoprivacy>(text.Trim(), ignoreCase: true, out var g) && Enum.IsDefined(g) && !char.IsAsciiDigit(text.Trim()[0]) ? g : null;
+    public static Geoprivacy? Parse(string? text)
+    {
+        // Names only: Enum.TryParse would also take "2" or "open,private".
+        var name = text?.Trim();
+        foreach (var g in Enum.GetValues<Geoprivacy>())
+            if (string.Equals(ToText(g), name, StringComparison.OrdinalIgnoreCase)) return g;
+        return null;
+    }
 }

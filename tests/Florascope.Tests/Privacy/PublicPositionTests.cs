@@ -135,6 +135,8 @@ public sealed class PublicPositionTests
     [InlineData("PRIVATE", Geoprivacy.Private)]
     [InlineData("1", null)]
     [InlineData("hidden", null)]
+    [InlineData("open,private", null)]
+    [InlineData(" private ", Geoprivacy.Private)]
     [InlineData("", null)]
     public void GeoprivacyTravelsAsItsName(string text, Geoprivacy? expected) => Assert.Equal(expected, GeoprivacyText.Parse(text));
 
