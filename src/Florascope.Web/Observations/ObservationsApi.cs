@@ -39,14 +39,6 @@ public sealed record ObservationDetail(int Id, string? TaxonName, DateTime Obser
     IReadOnlyList<PhotoInfo> Photos, IReadOnlyList<IdentificationInfo> Identifications, RevisionInfo Revision,
     string Geoprivacy, string PublicPosition, bool ExactPosition);
 
-/// <summary>What the public sees of an observation's position (<see cref="ObservationDetail.PublicPosition"/>).</summary>
-public static class PublicPositionKinds
-{
-    public const string Exact = "exact";
-    public const string Obscured = "obscured";
-    public const string Hidden = "hidden";
-}
-
 /// <summary>The observations behind the pages: create, read, identify, delete, and the map's GeoJSON.</summary>
 public static class ObservationsApi
 {
@@ -273,7 +265,7 @@ public static class ObservationsApi
         var path = photos.PathOf(sha256, s.Value);
         if (!File.Exists(path)) return ApiErrors.Error(404, "No such photo.");
         if (s != PhotoSize.Original) return TypedResults.PhysicalFile(path, "image/jpeg");
-        if (!await MaySeeOriginalAsync(db, sha256, user, ct))
+        if (!await PrivacyAccess.MaySeeOriginalAsync(db, sha256, AccountsApi.CurrentUserId(user), AccountsApi.IsAdmin(user), ct))
             return ApiErrors.Error(403, $"The original photo is private to the authors of its observations; the largest public size is /api/photos/{sha256}?size=m.");
         // Never kept by a shared cache: it is someone's private file.
         context.Response.Headers.CacheControl = "private, no-store";
@@ -281,10 +273,6 @@ public static class ObservationsApi
         await using (var f = File.OpenRead(path)) await f.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
         return TypedResults.PhysicalFile(path, Imaging.ImageFormat.Sniff(head) == Imaging.ImageKind.Png ? "image/png" : "image/jpeg");
     }
-
-    private static async Task<bool> MaySeeOriginalAsync(FlorascopeDb db, string sha256, ClaimsPrincipal user, CancellationToken ct) =>
-        AccountsApi.CurrentUserId(user) is { } userId && (AccountsApi.IsAdmin(user)
-            || await db.ObservationPhotos.AnyAsync(p => p.Sha256 == sha256 && db.Observations.Any(o => o.Id == p.ObservationId && o.AuthorId == userId), ct));
 
     /// <param name="viewer">The author and administrators see the true position and the originals; anyone else (null: the public) the public ones.</param>
     private static async Task<ObservationDetail?> DetailAsync(FlorascopeDb db, int id, IdentificationEngine engine, AggregationSettings revision, CancellationToken ct,
@@ -305,9 +293,8 @@ public static class ObservationsApi
         var revisionInfo = new RevisionInfo(o.Status, o.TaxonName, o.Confidence, o.Accuracy, o.IsValid, revision.ThetaConfidence, revision.ThetaAccuracy,
             [.. why.Votes.Select(v => new VoteInfo(v.UserId, v.Voter, v.Value, v.Expertise, v.Weight, v.Agrees))],
             o.ModelTaxonName, o.ModelScore, o.ModelVersion, revision.AiMinScore, o.RevisedUtc);
-        var insider = viewer is not null && AccountsApi.CurrentUserId(viewer) is { } viewerId && (viewerId == o.AuthorId || AccountsApi.IsAdmin(viewer));
-        var shown = o.PublicLatitude is null ? (o.Latitude is null ? PublicPositionKinds.Exact : PublicPositionKinds.Hidden)
-            : o.PublicLatitude == o.Latitude && o.PublicLongitude == o.Longitude ? PublicPositionKinds.Exact : PublicPositionKinds.Obscured;
+        var insider = viewer is not null && PrivacyAccess.SeesTruePosition(o.AuthorId, AccountsApi.CurrentUserId(viewer), AccountsApi.IsAdmin(viewer));
+        var shown = PrivacyAccess.PublicKind(o);
         var (latitude, longitude, uncertainty) = insider ? (o.Latitude, o.Longitude, o.UncertaintyMeters) : (o.PublicLatitude, o.PublicLongitude, o.PublicUncertaintyMeters);
         return new ObservationDetail(o.Id, o.TaxonName, o.ObservedUtc, latitude, longitude, uncertainty, o.Notes, o.License, o.Project,
             o.AuthorId, names.GetValueOrDefault(o.AuthorId) ?? "", o.CreatedUtc,
@@ -317,7 +304,7 @@ public static class ObservationsApi
                     .Select(g => new PhotoVoteTally(g.Key.Aspect, g.Key.Value, g.Count(), g.Sum(v => revision.Weight(users.GetValueOrDefault(v.UserId)?.Expertise ?? 0))))]))],
             [.. o.Identifications.OrderBy(i => i.CreatedUtc).ThenBy(i => i.Id).Select(i => new IdentificationInfo(i.Id, i.UserId,
                 names.GetValueOrDefault(i.UserId) ?? "", i.TaxonName, i.IsCurrent, i.CreatedUtc))],
-            revisionInfo, GeoprivacyText.ToText(o.Geoprivacy), shown, insider || shown == PublicPositionKinds.Exact);
+            revisionInfo, GeoprivacyText.ToText(o.Geoprivacy), shown.ToString().ToLowerInvariant(), insider || shown == PublicPositionKind.Exact);
     }
 
     private static double? OptionalDouble(string? text, string name) =>
