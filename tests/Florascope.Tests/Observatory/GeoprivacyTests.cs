@@ -194,6 +194,29 @@ public sealed class GeoprivacyTests(GeoprivacyServerFixture fixture) : IClassFix
         Assert.Equal("exact", await PublicKindAsync(anonymous, s.Id));
     }
 
+    [Fact]
+    public async Task TheRevisionBatchBringsPublicPositionsInLineWithThreatStatuses()
+    {
+        using var author = await fixture.NewUserAsync("botanist");
+        using var anonymous = fixture.NewClient();
+        var s = await CreateAsync(author, "galium", 42.718293, 2.891827, "open", "Galium aparine");
+        var scheduler = fixture.Host.App.Services.GetRequiredService<Florascope.Web.Revision.RevisionScheduler>();
+        try
+        {
+            // A status written without the refresh (e.g. by another tool): the next batch applies it.
+            await fixture.WithDbAsync(db => ThreatStatusStore.SetAsync(db, [new("Galium aparine", IucnCategory.VU, "test")], fixture.Host.Clock, Ct));
+            Assert.Equal("exact", await PublicKindAsync(anonymous, s.Id));
+            await scheduler.RunOnceAsync(Ct);
+            Assert.Equal("obscured", await PublicKindAsync(anonymous, s.Id));
+        }
+        finally
+        {
+            await fixture.WithDbAsync(db => ThreatStatusStore.RemoveAsync(db, "Galium aparine", Ct));
+        }
+        await scheduler.RunOnceAsync(Ct);
+        Assert.Equal("exact", await PublicKindAsync(anonymous, s.Id));
+    }
+
     private async Task<Secret> CreateAsync(ObservatoryClient author, string name, double lat, double lon, string? geoprivacy, string taxon)
     {
         var photo = TestImages.WithExifGps(Photos.Plant("Taraxacum_officinale", 4).Data, lat, lon, new DateTime(2026, 5, 1, 9, 0, 0, DateTimeKind.Utc));
