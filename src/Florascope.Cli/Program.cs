@@ -10,4 +10,5 @@ root.Subcommands.Add(UserCommand.Create());
 root.Subcommands.Add(SeedCommand.Create());
 root.Subcommands.Add(ReviseCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(ThreatsCommand.Create());
 return root.Parse(args).Invoke();

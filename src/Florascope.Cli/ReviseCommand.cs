@@ -68,6 +68,9 @@ public static class ReviseCommand
             var checklist = EngineFactory.LoadBundle(parse.GetValue(model)).Checklist;
             using var db = store.Open(parse);
             var report = CommunityRevision.RunBatchAsync(db, checklist, settings, TimeProvider.System, new Progress(Console.Error)).GetAwaiter().GetResult();
+            // Taxa may have changed: public positions follow (geoprivacy of threatened taxa).
+            Florascope.Data.Privacy.PublicPositions.RefreshAsync(db, Florascope.Data.Privacy.GeoprivacyKey.FromEnvironment(store.Settings(parse).DataDirectory))
+                .GetAwaiter().GetResult();
             Console.WriteLine(string.Create(inv,
                 $"Revised {report.Observations} observations ({report.Votes} votes, {report.Users} users): {report.Valid} valid; " +
                 $"{report.ObservationsChanged} observations, {report.UsersChanged} users and {report.PhotosChanged} photos changed; " +

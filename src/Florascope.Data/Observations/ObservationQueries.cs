@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Data.Observations;
 
-/// <summary>A point on the map.</summary>
+/// <summary>A point on the map, at the observation's public position (geoprivacy).</summary>
 public sealed record MapPoint(int Id, string? TaxonName, DateTime ObservedUtc, double Latitude, double Longitude);
 
-/// <summary>One line of the latest-observations list.</summary>
+/// <summary>One line of the latest-observations list, with the observation's public position (geoprivacy).</summary>
 public sealed record LatestRow(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude, int AuthorId,
     string? AuthorName, string? FirstPhoto, DateTime CreatedUtc, string Status, string? AuthorUserName = null);
 
@@ -29,7 +29,7 @@ public static class ObservationQueries
         if (authorId is { } a) query = query.Where(o => o.AuthorId == a);
         return query.OrderByDescending(o => o.CreatedUtc).ThenByDescending(o => o.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(o => new LatestRow(o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude, o.AuthorId,
+            .Select(o => new LatestRow(o.Id, o.TaxonName, o.ObservedUtc, o.PublicLatitude, o.PublicLongitude, o.AuthorId,
                 db.Users.Where(x => x.Id == o.AuthorId).Select(x => x.DisplayName).FirstOrDefault(),
                 // A photo the community voted out is never the one shown for the observation.
                 o.Photos.Where(x => x.ExcludedBecause == null).OrderBy(x => x.Position).Select(x => x.Sha256).FirstOrDefault(),
@@ -75,14 +75,15 @@ public static class ObservationQueries
     private static IQueryable<MapPoint> Filter(IQueryable<Observation> source, BoundingBox? box, string? taxon, string? project,
         DateTime? fromUtc, DateTime? toUtc, int limit)
     {
-        var query = source.Where(o => o.Latitude != null && o.Longitude != null);
+        // Public positions only, in the filter too: a tiny box around a true point must find nothing.
+        var query = source.Where(o => o.PublicLatitude != null && o.PublicLongitude != null);
         if (box is { } b)
-            query = query.Where(o => o.Latitude >= b.MinLat && o.Latitude <= b.MaxLat && o.Longitude >= b.MinLon && o.Longitude <= b.MaxLon);
+            query = query.Where(o => o.PublicLatitude >= b.MinLat && o.PublicLatitude <= b.MaxLat && o.PublicLongitude >= b.MinLon && o.PublicLongitude <= b.MaxLon);
         if (!string.IsNullOrEmpty(taxon)) query = query.Where(o => o.TaxonName == taxon);
         if (!string.IsNullOrEmpty(project)) query = query.Where(o => o.Project == project);
         if (fromUtc is { } f) query = query.Where(o => o.ObservedUtc >= f);
         if (toUtc is { } t) query = query.Where(o => o.ObservedUtc <= t);
         return query.OrderByDescending(o => o.CreatedUtc).Take(limit)
-            .Select(o => new MapPoint(o.Id, o.TaxonName, o.ObservedUtc, o.Latitude!.Value, o.Longitude!.Value));
+            .Select(o => new MapPoint(o.Id, o.TaxonName, o.ObservedUtc, o.PublicLatitude!.Value, o.PublicLongitude!.Value));
     }
 }

@@ -20,6 +20,8 @@ public sealed record NewObservation
     public string License { get; init; } = Licenses.Default;
     public string Project { get; init; } = Checklist.AllProject;
     public string? TaxonName { get; init; }
+    /// <summary>Who may see the true position (default open); threatened taxa are obscured whatever it says.</summary>
+    public Privacy.Geoprivacy Geoprivacy { get; init; } = Privacy.Geoprivacy.Open;
     /// <summary>The model's suggestion when it was saved: it votes if its calibrated score is high enough.</summary>
     public ModelSuggestion? Model { get; init; }
 }
@@ -74,12 +76,12 @@ public static class ObservationWriter
 
     /// <summary>Validates and creates an observation.</summary>
     public static Task<Observation> CreateAsync(FlorascopeDb db, PhotoStore photos, Checklist checklist, int authorId,
-        NewObservation input, TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null) =>
-        CreateAsync(db, photos, checklist, authorId, Validate(input, checklist, clock.GetUtcNow().UtcDateTime), clock, ct, revision);
+        NewObservation input, TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null, Privacy.GeoprivacyKey? privacy = null) =>
+        CreateAsync(db, photos, checklist, authorId, Validate(input, checklist, clock.GetUtcNow().UtcDateTime), clock, ct, revision, privacy);
 
     /// <summary>Creates an observation already validated (see <see cref="Validate"/>).</summary>
     public static async Task<Observation> CreateAsync(FlorascopeDb db, PhotoStore photos, Checklist checklist, int authorId,
-        ValidatedObservation validated, TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null)
+        ValidatedObservation validated, TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null, Privacy.GeoprivacyKey? privacy = null)
     {
         revision ??= AggregationSettings.Default;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -100,6 +102,7 @@ public static class ObservationWriter
             UncertaintyMeters = input.UncertaintyMeters,
             Notes = string.IsNullOrWhiteSpace(input.Notes) ? null : input.Notes.Trim(),
             License = input.License,
+            Geoprivacy = input.Geoprivacy,
             Project = input.Project,
             TaxonName = validated.TaxonName,
             CreatedUtc = now,
@@ -117,6 +120,8 @@ public static class ObservationWriter
             observation.ModelTaxonName, observation.ModelScore, checklist, revision);
         (observation.TaxonName, observation.Confidence, observation.Accuracy, observation.IsValid, observation.Status, observation.RevisedUtc) =
             (first.TaxonName, first.Confidence, first.Accuracy, first.IsValid, first.Status, now);
+        Privacy.PublicPositions.Apply(observation, await Privacy.ThreatStatusStore.AnyObscuringAsync(db,
+            [observation.TaxonName, observation.ModelTaxonName, .. observation.Identifications.Select(i => i.TaxonName)], ct), privacy);
         // One SaveChanges is one transaction: the observation, its photos and the author's identification.
         db.Observations.Add(observation);
         await db.SaveChangesAsync(ct);
@@ -128,7 +133,7 @@ public static class ObservationWriter
     /// re-decides the observation's weighted vote with the current weights, in one transaction.
     /// </summary>
     public static async Task<Identification> IdentifyAsync(FlorascopeDb db, Checklist checklist, int observationId, int userId, string? taxonName,
-        TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null)
+        TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null, Privacy.GeoprivacyKey? privacy = null)
     {
         var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
             ?? throw new ObservationException($"No observation {observationId}.", ObservationError.NotFound);
@@ -151,6 +156,8 @@ public static class ObservationWriter
         }
         var before = (observation.TaxonName, observation.IsValid);
         await CommunityRevision.ReviseObservationAsync(db, observation, checklist, revision ?? AggregationSettings.Default, now, ct);
+        // A new name may be a threatened taxon: the position is obscured in the same transaction.
+        await Privacy.PublicPositions.ApplyAsync(db, observation, privacy, ct);
         await db.SaveChangesAsync(ct);
         if (before != (observation.TaxonName, observation.IsValid) || userId != observation.AuthorId)
             await CommunityRevision.UpdateScoresAsync(db, observationId, ct);
@@ -193,11 +200,12 @@ public static class ObservationWriter
     }
 
     /// <summary>What an author may change after saving; null leaves a field as it is.</summary>
-    public sealed record ObservationEdit(DateTime? ObservedUtc, double? Latitude, double? Longitude, double? UncertaintyMeters, string? Notes, string? License);
+    public sealed record ObservationEdit(DateTime? ObservedUtc, double? Latitude, double? Longitude, double? UncertaintyMeters, string? Notes, string? License,
+        Privacy.Geoprivacy? Geoprivacy = null);
 
     /// <summary>Changes an observation's facts; only its author (or an admin) may.</summary>
     public static async Task<Observation> EditAsync(FlorascopeDb db, int observationId, int userId, bool isAdmin, ObservationEdit edit,
-        TimeProvider clock, CancellationToken ct = default)
+        TimeProvider clock, CancellationToken ct = default, Privacy.GeoprivacyKey? privacy = null)
     {
         var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
             ?? throw new ObservationException($"No observation {observationId}.", ObservationError.NotFound);
@@ -214,6 +222,8 @@ public static class ObservationWriter
         (observation.Latitude, observation.Longitude, observation.UncertaintyMeters) = (lat, lon, uncertainty);
         if (edit.Notes is not null) observation.Notes = string.IsNullOrWhiteSpace(edit.Notes) ? null : edit.Notes.Trim();
         observation.License = edit.License ?? observation.License;
+        observation.Geoprivacy = edit.Geoprivacy ?? observation.Geoprivacy;
+        await Privacy.PublicPositions.ApplyAsync(db, observation, privacy, ct);
         observation.UpdatedUtc = now;
         await db.SaveChangesAsync(ct);
         return observation;

@@ -68,6 +68,42 @@ public sealed class PhotoStore(string root)
         return removed;
     }
 
+    /// <summary>
+    /// Rewrites any public file (-m.jpg, -s.jpg) that carries EXIF/XMP metadata, e.g. one written by an
+    /// older version or copied in by hand: regenerated upright from the original when it is there,
+    /// else stripped (<see cref="ImageSanitizer"/>). Returns how many were rewritten.
+    /// </summary>
+    public int CleanPublicFiles(CancellationToken ct = default)
+    {
+        if (!Directory.Exists(Root)) return 0;
+        var cleaned = 0;
+        foreach (var file in Directory.EnumerateFiles(Root, "*.jpg", SearchOption.AllDirectories))
+        {
+            ct.ThrowIfCancellationRequested();
+            var name = Path.GetFileName(file);
+            if (name.Length != 70 || !(name.EndsWith("-m.jpg", StringComparison.Ordinal) || name.EndsWith("-s.jpg", StringComparison.Ordinal))) continue;
+            var bytes = File.ReadAllBytes(file);
+            if (!JpegMetadata.HasMetadata(bytes)) continue;
+            var original = PathOf(name[..64], PhotoSize.Original);
+            byte[] clean;
+            try
+            {
+                clean = File.Exists(original)
+                    ? ImageDecoder.Resize(File.ReadAllBytes(original), [name.EndsWith("-m.jpg", StringComparison.Ordinal) ? MediumSide : SmallSide]).Jpegs[0]
+                    : ImageSanitizer.Clean(bytes);
+            }
+            catch (ImageInputException)
+            {
+                clean = JpegMetadata.Strip(bytes);
+            }
+            var temp = file + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+            File.WriteAllBytes(temp, clean);
+            File.Move(temp, file, overwrite: true);
+            cleaned++;
+        }
+        return cleaned;
+    }
+
     private static void WriteOnce(string path, byte[] bytes)
     {
         if (File.Exists(path))

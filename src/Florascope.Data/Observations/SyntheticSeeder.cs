@@ -52,6 +52,9 @@ public static class SyntheticSeeder
         var cityPick = Cumulative(Cities.Select(c => c.Weight).ToArray());
         var end = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
 
+        // Seeded rows follow the geoprivacy rule like real ones: open, obscured when the taxon is threatened.
+        var threatened = (await Privacy.ThreatStatusStore.ObscuringNamesAsync(db, ct)).ToHashSet();
+        var key = Privacy.GeoprivacyKey.FromEnvironment(settings.DataDirectory);
         var rows = new List<Row>(count);
         for (var i = 0; i < count; i++)
         {
@@ -76,8 +79,11 @@ public static class SyntheticSeeder
             var month = SeasonalMonth(rng);
             var observed = new DateTime(day.Year, month, Math.Min(day.Day, 28), 8 + rng.Next(11), rng.Next(60), rng.Next(60), DateTimeKind.Utc);
             if (observed > end) observed = observed.AddYears(-1);
-            rows.Add(new Row(authors[rng.Next(authors.Length)], observed, lat, lon, 5 + rng.Next(200), taxon,
-                city.Europe ? "weurope" : "namerica", observed.AddMinutes(rng.Next(60 * 24 * 3))));
+            double uncertainty = 5 + rng.Next(200);
+            var shown = Privacy.PublicPosition.Of(new Privacy.GeoPosition(lat, lon, uncertainty),
+                taxon is not null && threatened.Contains(taxon) ? Privacy.Geoprivacy.Obscured : Privacy.Geoprivacy.Open, key.CellOffset)!.Value;
+            rows.Add(new Row(authors[rng.Next(authors.Length)], observed, lat, lon, uncertainty, taxon,
+                city.Europe ? "weurope" : "namerica", observed.AddMinutes(rng.Next(60 * 24 * 3)), shown));
         }
         // Insert in creation order, as a live database would have grown.
         rows.Sort((a, b) => a.Created.CompareTo(b.Created));
@@ -87,7 +93,8 @@ public static class SyntheticSeeder
         return rows.Count;
     }
 
-    private sealed record Row(int Author, DateTime Observed, double Lat, double Lon, double Uncertainty, string? Taxon, string Project, DateTime Created);
+    private sealed record Row(int Author, DateTime Observed, double Lat, double Lon, double Uncertainty, string? Taxon, string Project, DateTime Created,
+        Privacy.GeoPosition Public);
 
     private static async Task<int[]> SeedUsersAsync(FlorascopeDb db, int users, int seed, CancellationToken ct)
     {
@@ -123,15 +130,17 @@ public static class SyntheticSeeder
             await using var cmd = connection.CreateCommand();
             cmd.Transaction = tx;
             cmd.CommandText = """
-                INSERT INTO observations (AuthorId, ObservedUtc, Latitude, Longitude, UncertaintyMeters, Notes, License, Project, TaxonName, IsSynthetic, CreatedUtc, UpdatedUtc)
-                VALUES ($a, $o, $lat, $lon, $u, NULL, 'cc-by', $p, $t, 1, $c, $c)
+                INSERT INTO observations (AuthorId, ObservedUtc, Latitude, Longitude, UncertaintyMeters, Notes, License, Project, TaxonName, IsSynthetic, CreatedUtc, UpdatedUtc,
+                    PublicLatitude, PublicLongitude, PublicUncertaintyMeters)
+                VALUES ($a, $o, $lat, $lon, $u, NULL, 'cc-by', $p, $t, 1, $c, $c, $plat, $plon, $pu)
                 """;
-            var p = new[] { "$a", "$o", "$lat", "$lon", "$u", "$p", "$t", "$c" }.Select(n => { var x = cmd.CreateParameter(); x.ParameterName = n; cmd.Parameters.Add(x); return x; }).ToArray();
+            var p = new[] { "$a", "$o", "$lat", "$lon", "$u", "$p", "$t", "$c", "$plat", "$plon", "$pu" }.Select(n => { var x = cmd.CreateParameter(); x.ParameterName = n; cmd.Parameters.Add(x); return x; }).ToArray();
             await cmd.PrepareAsync(ct);
             foreach (var r in rows.Skip(start).Take(batch))
             {
                 p[0].Value = r.Author; p[1].Value = SqliteDate(r.Observed); p[2].Value = r.Lat; p[3].Value = r.Lon; p[4].Value = r.Uncertainty;
                 p[5].Value = r.Project; p[6].Value = (object?)r.Taxon ?? DBNull.Value; p[7].Value = SqliteDate(r.Created);
+                p[8].Value = r.Public.Latitude; p[9].Value = r.Public.Longitude; p[10].Value = r.Public.UncertaintyMeters!.Value;
                 await cmd.ExecuteNonQueryAsync(ct);
             }
             await tx.CommitAsync(ct);
@@ -147,7 +156,7 @@ public static class SyntheticSeeder
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await connection.OpenAsync(ct);
         await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY observations (\"AuthorId\", \"ObservedUtc\", \"Latitude\", \"Longitude\", \"UncertaintyMeters\", \"License\", \"Project\", \"TaxonName\", \"IsSynthetic\", \"CreatedUtc\", \"UpdatedUtc\") FROM STDIN (FORMAT BINARY)", ct);
+            "COPY observations (\"AuthorId\", \"ObservedUtc\", \"Latitude\", \"Longitude\", \"UncertaintyMeters\", \"License\", \"Project\", \"TaxonName\", \"IsSynthetic\", \"CreatedUtc\", \"UpdatedUtc\", \"PublicLatitude\", \"PublicLongitude\", \"PublicUncertaintyMeters\") FROM STDIN (FORMAT BINARY)", ct);
         var done = 0;
         foreach (var r in rows)
         {
@@ -163,6 +172,9 @@ public static class SyntheticSeeder
             await writer.WriteAsync(true, NpgsqlDbType.Boolean, ct);
             await writer.WriteAsync(r.Created, NpgsqlDbType.TimestampTz, ct);
             await writer.WriteAsync(r.Created, NpgsqlDbType.TimestampTz, ct);
+            await writer.WriteAsync(r.Public.Latitude, NpgsqlDbType.Double, ct);
+            await writer.WriteAsync(r.Public.Longitude, NpgsqlDbType.Double, ct);
+            await writer.WriteAsync(r.Public.UncertaintyMeters!.Value, NpgsqlDbType.Double, ct);
             if (++done % 50_000 == 0) progress?.Report((done, rows.Count));
         }
         await writer.CompleteAsync(ct);

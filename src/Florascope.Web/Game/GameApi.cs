@@ -58,7 +58,8 @@ public static class GameApi
             .Take(n)
             .Select(o => new
             {
-                o.Id, o.Status, o.Project, o.ObservedUtc, o.Latitude, o.Longitude, o.ModelTaxonName, o.ModelScore, o.TaxonName,
+                // The public position (geoprivacy), never the true one: players are the public.
+                o.Id, o.Status, o.Project, o.ObservedUtc, Latitude = o.PublicLatitude, Longitude = o.PublicLongitude, o.ModelTaxonName, o.ModelScore, o.TaxonName,
                 Photos = o.Photos.Where(p => p.ExcludedBecause == null).OrderBy(p => p.Position).Select(p => new { p.Id, p.Organ, p.VotedOrgan, p.Sha256 }).ToList(),
                 Votes = db.Identifications.Count(i => i.ObservationId == o.Id && i.IsCurrent && i.TaxonName != null),
             }).ToListAsync(ct);

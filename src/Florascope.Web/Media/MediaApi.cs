@@ -1,14 +1,15 @@
 using Florascope.Identification;
 using Florascope.Web.Hosting;
 using Microsoft.Extensions.Options;
-using SkiaSharp;
+using Florascope.Imaging;
 
 namespace Florascope.Web.Media;
 
 /// <summary>
 /// Serves the reference photos named in identification results, as the original (o) or resized
-/// to 600 px (m) or 160 px (s) on the long side. Only photos of the model's reference index are
-/// served, so no path outside it can be asked for. Resized copies are cached on disk.
+/// to 600 px (m) or 160 px (s) on the long side, upright and without EXIF/XMP metadata (an
+/// original that has some is served as a cleaned copy). Only photos of the model's reference index
+/// are served, so no path outside it can be asked for. Cleaned and resized copies are cached on disk.
 /// </summary>
 public static class MediaApi
 {
@@ -25,13 +26,15 @@ public static class MediaApi
         if (!paths.IsReference(path)) return ApiErrors.Error(404, "No such image.");
         var file = Path.Combine(paths.ImageDirectory, path);
         if (!File.Exists(file)) return ApiErrors.Error(404, "No such image.");
-        if (size == "o") return TypedResults.PhysicalFile(file, "image/jpeg", enableRangeProcessing: false);
+        if (size == "o" && !JpegMetadata.HasMetadata(await ReadHeadAsync(file, ct)))
+            return TypedResults.PhysicalFile(file, "image/jpeg", enableRangeProcessing: false);
 
         var cached = Path.Combine(paths.DataDirectory, "media-cache", size, path);
         if (!File.Exists(cached))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
-            var bytes = Resize(await File.ReadAllBytesAsync(file, ct), Sizes[size]);
+            var source = await File.ReadAllBytesAsync(file, ct);
+            var bytes = size == "o" ? ImageSanitizer.Clean(source) : Resize(source, Sizes[size]);
             var temp = cached + "." + Guid.NewGuid().ToString("N")[..8];
             await File.WriteAllBytesAsync(temp, bytes, ct);
             File.Move(temp, cached, overwrite: true);
@@ -39,14 +42,15 @@ public static class MediaApi
         return TypedResults.PhysicalFile(cached, "image/jpeg");
     }
 
-    private static byte[] Resize(byte[] jpeg, int longSide)
+    /// <summary>Upright (EXIF orientation applied), re-encoded: no metadata survives.</summary>
+    private static byte[] Resize(byte[] jpeg, int longSide) => ImageDecoder.Resize(jpeg, [longSide]).Jpegs[0];
+
+    /// <summary>The first 64 KB: every header segment before the picture of a reference photo.</summary>
+    private static async Task<byte[]> ReadHeadAsync(string file, CancellationToken ct)
     {
-        using var src = SKBitmap.Decode(jpeg) ?? throw new InvalidDataException("Unreadable reference image.");
-        var scale = Math.Min(1f, (float)longSide / Math.Max(src.Width, src.Height));
-        using var resized = src.Resize(new SKImageInfo(Math.Max(1, (int)(src.Width * scale)), Math.Max(1, (int)(src.Height * scale))),
-            new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
-        using var image = SKImage.FromBitmap(resized);
-        using var data = image.Encode(SKEncodedImageFormat.Jpeg, 85);
-        return data.ToArray();
+        await using var f = File.OpenRead(file);
+        var head = new byte[(int)Math.Min(f.Length, 65_536)];
+        await f.ReadExactlyAsync(head, ct);
+        return head;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Florascope.Data;
 using Florascope.Data.Observations;
+using Florascope.Data.Privacy;
 using Florascope.Data.Revision;
 using Florascope.Revision;
 using Florascope.Identification;
@@ -36,7 +37,8 @@ public sealed record ObservationSummary(int Id, string? TaxonName, DateTime Obse
 
 public sealed record ObservationDetail(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude, double? UncertaintyMeters,
     string? Notes, string License, string Project, int AuthorId, string AuthorName, string AuthorUserName, DateTime CreatedUtc,
-    IReadOnlyList<PhotoInfo> Photos, IReadOnlyList<IdentificationInfo> Identifications, RevisionInfo Revision);
+    IReadOnlyList<PhotoInfo> Photos, IReadOnlyList<IdentificationInfo> Identifications, RevisionInfo Revision,
+    string Geoprivacy, string PublicPosition, bool ExactPosition);
 
 /// <summary>The observations behind the pages: create, read, identify, delete, and the map's GeoJSON.</summary>
 public static class ObservationsApi
@@ -48,24 +50,24 @@ public static class ObservationsApi
     {
         var g = app.MapGroup("/api").WithTags("Observations").WithDomainErrors();
         g.MapPost("/observations", Create).RequireAuthorization().DisableAntiforgery()
-            .WithSummary("Create an observation (multipart: photos + organs, observedUtc, latitude, longitude, uncertainty, notes, license, project, taxon; anti-forgery token).");
+            .WithSummary("Create an observation (multipart: photos + organs, observedUtc, latitude, longitude, uncertainty, geoprivacy, notes, license, project, taxon; anti-forgery token).");
         g.MapGet("/observations", Latest).WithSummary("The latest observations, newest first (page from 1).");
         g.MapGet("/observations/{id:int}", Get).WithSummary("One observation with its photos and identifications.");
         g.MapPost("/observations/{id:int}/identifications", Identify).RequireAuthorization().DisableAntiforgery()
             .WithSummary("Propose a taxon (form: taxon, empty for 'I don't know'); replaces your previous identification.");
         g.MapPost("/observations/{id:int}/edit", Edit).RequireAuthorization().DisableAntiforgery()
-            .WithSummary("Change an observation's date, place, notes or licence (its author only; form with anti-forgery token).");
+            .WithSummary("Change an observation's date, place, geoprivacy, notes or licence (its author only; form with anti-forgery token).");
         g.MapDelete("/observations/{id:int}", Delete).RequireAuthorization().WithSummary("Delete an observation (its author only; anti-forgery token in the header).");
         g.MapGet("/observations.geojson", Geo).WithSummary("Observations in a viewport as GeoJSON (bbox=minLon,minLat,maxLon,maxLat; taxon, project, from, to).");
         g.MapPost("/photos/{id:int}/votes", VotePhoto).RequireAuthorization().DisableAntiforgery()
             .WithSummary("Vote on a photo (form: aspect = organ|not-a-plant|poor-quality|duplicate, value = an organ or yes|no); replaces your previous vote on that aspect.");
-        g.MapGet("/photos/{sha256}", Photo).WithSummary("A stored photo: size o (original), m (1280 px) or s (320 px).");
+        g.MapGet("/photos/{sha256}", Photo).WithSummary("A stored photo: size m (1280 px, the default) or s (320 px), without metadata; o (the original as sent) for its authors and administrators only.");
         return g;
     }
 
     public static async Task<Results<Created<ObservationDetail>, JsonHttpResult<ApiError>>> Create(HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, PhotoStore photos, IdentificationEngine engine, InferencePool pool, AggregationSettings revision, IAntiforgery antiforgery,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, GeoprivacyKey privacy, CancellationToken ct)
     {
         var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
@@ -87,6 +89,7 @@ public static class ObservationsApi
             Latitude = OptionalDouble(form["latitude"], "latitude"),
             Longitude = OptionalDouble(form["longitude"], "longitude"),
             UncertaintyMeters = OptionalDouble(form["uncertainty"], "uncertainty"),
+            Geoprivacy = OptionalGeoprivacy(form["geoprivacy"]) ?? Geoprivacy.Open,
             Notes = form["notes"].ToString(),
             License = form["license"].ToString() is { Length: > 0 } l ? l : Licenses.Default,
             Project = form["project"].ToString() is { Length: > 0 } p ? p : "all",
@@ -95,8 +98,8 @@ public static class ObservationsApi
         // Validated once, before the model runs: bad input costs no inference.
         var valid = ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
         valid = valid.WithModel(await SuggestAsync(engine, pool, valid.Input, ct));
-        var observation = await ObservationWriter.CreateAsync(db, photos, engine.Bundle.Checklist, userId, valid, clock, ct, revision);
-        var detail = await DetailAsync(db, observation.Id, engine, revision, ct);
+        var observation = await ObservationWriter.CreateAsync(db, photos, engine.Bundle.Checklist, userId, valid, clock, ct, revision, privacy);
+        var detail = await DetailAsync(db, observation.Id, engine, revision, ct, user);
         return TypedResults.Created($"/api/observations/{observation.Id}", detail!);
     }
 
@@ -141,30 +144,30 @@ public static class ObservationsApi
             r.AuthorName ?? "", r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.CreatedUtc, r.Status, r.AuthorUserName ?? "")).ToList());
     }
 
-    public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Get(int id, FlorascopeDb db, IdentificationEngine engine,
+    public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Get(int id, ClaimsPrincipal user, FlorascopeDb db, IdentificationEngine engine,
         AggregationSettings revision, CancellationToken ct) =>
-        await DetailAsync(db, id, engine, revision, ct) is { } detail ? TypedResults.Ok(detail) : ApiErrors.Error(404, $"No observation {id}.");
+        await DetailAsync(db, id, engine, revision, ct, user) is { } detail ? TypedResults.Ok(detail) : ApiErrors.Error(404, $"No observation {id}.");
 
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Identify(int id, HttpContext context, ClaimsPrincipal user,
-        FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
+        FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, GeoprivacyKey privacy, CancellationToken ct)
     {
         var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
-        await ObservationWriter.IdentifyAsync(db, engine.Bundle.Checklist, id, userId, form["taxon"].ToString(), clock, ct, revision);
-        return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct))!);
+        await ObservationWriter.IdentifyAsync(db, engine.Bundle.Checklist, id, userId, form["taxon"].ToString(), clock, ct, revision, privacy);
+        return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct, user))!);
     }
 
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Edit(int id, HttpContext context, ClaimsPrincipal user,
-        FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
+        FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, GeoprivacyKey privacy, CancellationToken ct)
     {
         var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         string? Text(string name) => form.ContainsKey(name) ? form[name].ToString() : null;
         var edit = new ObservationWriter.ObservationEdit(OptionalDate(Text("observedUtc")), OptionalDouble(Text("latitude"), "latitude"),
             OptionalDouble(Text("longitude"), "longitude"), OptionalDouble(Text("uncertainty"), "uncertainty"), Text("notes"),
-            Text("license") is { Length: > 0 } l ? l : null);
-        await ObservationWriter.EditAsync(db, id, userId, AccountsApi.IsAdmin(user), edit, clock, ct);
-        return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct))!);
+            Text("license") is { Length: > 0 } l ? l : null, OptionalGeoprivacy(Text("geoprivacy")));
+        await ObservationWriter.EditAsync(db, id, userId, AccountsApi.IsAdmin(user), edit, clock, ct, privacy);
+        return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct, user))!);
     }
 
     public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Delete(int id, HttpContext context, ClaimsPrincipal user,
@@ -213,21 +216,35 @@ public static class ObservationsApi
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         var vote = await ObservationWriter.VotePhotoAsync(db, id, userId, form["aspect"].ToString(), form["value"].ToString(), clock, revision, ct);
         var observationId = await db.ObservationPhotos.Where(p => p.Id == vote.PhotoId).Select(p => p.ObservationId).FirstAsync(ct);
-        return TypedResults.Ok((await DetailAsync(db, observationId, engine, revision, ct))!);
+        return TypedResults.Ok((await DetailAsync(db, observationId, engine, revision, ct, user))!);
     }
 
-    public static IResult Photo(string sha256, string? size, PhotoStore photos)
+    /// <summary>
+    /// A stored photo. The public sizes (m, s) are re-encoded upright with no metadata; the original
+    /// may carry EXIF (GPS, camera serial), so only an author of an observation using it, or an
+    /// administrator, may fetch it; anyone else is pointed at the largest public size.
+    /// </summary>
+    public static async Task<IResult> Photo(string sha256, string? size, ClaimsPrincipal user, PhotoStore photos, FlorascopeDb db, HttpContext context,
+        CancellationToken ct)
     {
-        var s = size switch { null or "" or "o" => PhotoSize.Original, "m" => PhotoSize.Medium, "s" => PhotoSize.Small, _ => (PhotoSize?)null };
+        var s = size switch { null or "" or "m" => PhotoSize.Medium, "o" => PhotoSize.Original, "s" => PhotoSize.Small, _ => (PhotoSize?)null };
         if (s is null) return ApiErrors.BadRequest("size must be o, m or s.");
         if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower)) return ApiErrors.Error(404, "No such photo.");
         var path = photos.PathOf(sha256, s.Value);
         if (!File.Exists(path)) return ApiErrors.Error(404, "No such photo.");
-        var type = s == PhotoSize.Original && Imaging.ImageFormat.Sniff(File.ReadAllBytes(path).AsSpan(0, 16)) == Imaging.ImageKind.Png ? "image/png" : "image/jpeg";
-        return TypedResults.PhysicalFile(path, type);
+        if (s != PhotoSize.Original) return TypedResults.PhysicalFile(path, "image/jpeg");
+        if (!await PrivacyAccess.MaySeeOriginalAsync(db, sha256, AccountsApi.CurrentUserId(user), AccountsApi.IsAdmin(user), ct))
+            return ApiErrors.Error(403, $"The original photo is private to the authors of its observations; the largest public size is /api/photos/{sha256}?size=m.");
+        // Never kept by a shared cache: it is someone's private file.
+        context.Response.Headers.CacheControl = "private, no-store";
+        var head = new byte[16];
+        await using (var f = File.OpenRead(path)) await f.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        return TypedResults.PhysicalFile(path, Imaging.ImageFormat.Sniff(head) == Imaging.ImageKind.Png ? "image/png" : "image/jpeg");
     }
 
-    private static async Task<ObservationDetail?> DetailAsync(FlorascopeDb db, int id, IdentificationEngine engine, AggregationSettings revision, CancellationToken ct)
+    /// <param name="viewer">The author and administrators see the true position and the originals; anyone else (null: the public) the public ones.</param>
+    private static async Task<ObservationDetail?> DetailAsync(FlorascopeDb db, int id, IdentificationEngine engine, AggregationSettings revision, CancellationToken ct,
+        ClaimsPrincipal? viewer = null)
     {
         var o = await db.Observations.AsNoTracking().Include(x => x.Photos).ThenInclude(p => p.Votes.Where(v => v.IsCurrent))
             .Include(x => x.Identifications).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
@@ -241,21 +258,28 @@ public static class ObservationsApi
         var revisionInfo = new RevisionInfo(o.Status, o.TaxonName, o.Confidence, o.Accuracy, o.IsValid, revision.ThetaConfidence, revision.ThetaAccuracy,
             [.. why.Votes.Select(v => new VoteInfo(v.UserId, v.Voter, v.Value, v.Expertise, v.Weight, v.Agrees))],
             o.ModelTaxonName, o.ModelScore, o.ModelVersion, revision.AiMinScore, o.RevisedUtc);
-        return new ObservationDetail(o.Id, o.TaxonName, o.ObservedUtc, o.Latitude, o.Longitude, o.UncertaintyMeters, o.Notes, o.License, o.Project,
+        var insider = viewer is not null && PrivacyAccess.SeesTruePosition(o.AuthorId, AccountsApi.CurrentUserId(viewer), AccountsApi.IsAdmin(viewer));
+        var shown = PrivacyAccess.PublicKind(o);
+        var (latitude, longitude, uncertainty) = insider ? (o.Latitude, o.Longitude, o.UncertaintyMeters) : (o.PublicLatitude, o.PublicLongitude, o.PublicUncertaintyMeters);
+        return new ObservationDetail(o.Id, o.TaxonName, o.ObservedUtc, latitude, longitude, uncertainty, o.Notes, o.License, o.Project,
             o.AuthorId, names.GetValueOrDefault(o.AuthorId) ?? "", users.GetValueOrDefault(o.AuthorId)?.UserName ?? "", o.CreatedUtc,
             [.. o.Photos.OrderBy(p => p.Position).Select(p => new PhotoInfo(p.Id, p.Sha256, p.Organ, p.Width, p.Height,
-                $"/api/photos/{p.Sha256}", $"/api/photos/{p.Sha256}?size=m", $"/api/photos/{p.Sha256}?size=s", p.VotedOrgan, p.ExcludedBecause,
+                insider ? $"/api/photos/{p.Sha256}?size=o" : $"/api/photos/{p.Sha256}?size=m", $"/api/photos/{p.Sha256}?size=m", $"/api/photos/{p.Sha256}?size=s", p.VotedOrgan, p.ExcludedBecause,
                 [.. p.Votes.GroupBy(v => (v.Aspect, v.Value)).OrderBy(g => g.Key.Aspect, StringComparer.Ordinal).ThenBy(g => g.Key.Value, StringComparer.Ordinal)
                     .Select(g => new PhotoVoteTally(g.Key.Aspect, g.Key.Value, g.Count(), g.Sum(v => revision.Weight(users.GetValueOrDefault(v.UserId)?.Expertise ?? 0))))]))],
             [.. o.Identifications.OrderBy(i => i.CreatedUtc).ThenBy(i => i.Id).Select(i => new IdentificationInfo(i.Id, i.UserId,
                 users.GetValueOrDefault(i.UserId)?.UserName ?? "", i.TaxonName, i.IsCurrent, i.CreatedUtc, names.GetValueOrDefault(i.UserId) ?? ""))],
-            revisionInfo);
+            revisionInfo, GeoprivacyText.ToText(o.Geoprivacy), shown.ToString().ToLowerInvariant(), insider || shown == PublicPositionKind.Exact);
     }
 
     private static double? OptionalDouble(string? text, string name) =>
         string.IsNullOrWhiteSpace(text) ? null
         : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
         : throw new ObservationException($"{name} must be a number.");
+
+    private static Geoprivacy? OptionalGeoprivacy(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : GeoprivacyText.Parse(text) ?? throw new ObservationException($"geoprivacy must be one of {string.Join(", ", GeoprivacyText.All)}.");
 
     private static DateTime? OptionalDate(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null

@@ -53,6 +53,8 @@ public sealed class RevisionScheduler(IServiceScopeFactory scopes, ModelHost mod
             using var scope = scopes.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
             var report = await CommunityRevision.RunBatchAsync(db, models.Current.Bundle.Checklist, settings, clock, null, ct);
+            // Taxa may have changed: public positions follow (geoprivacy of threatened taxa).
+            await Florascope.Data.Privacy.PublicPositions.RefreshAsync(db, scope.ServiceProvider.GetRequiredService<Florascope.Data.Privacy.GeoprivacyKey>(), ct);
             log.LogInformation("Revision batch: {Observations} observations, {Valid} valid, {Changed} changed, {Rounds} rounds, {Seconds:0.0} s",
                 report.Observations, report.Valid, report.ObservationsChanged, report.Rounds, report.Elapsed.TotalSeconds);
             return report;

@@ -46,8 +46,10 @@ public sealed class ObservationsApiTests(ObservatoryServerFixture fixture)
             Assert.Equal(original.Width, photo["width"]!.GetValue<int>());
             Assert.Equal(original.Height, photo["height"]!.GetValue<int>());
 
-            var full = await GetImageAsync(photo["url"]!.GetValue<string>());
+            // The original, as sent, for its author only (geoprivacy: it may carry EXIF); others are refused.
+            var full = await GetImageAsync(photo["url"]!.GetValue<string>(), author);
             Assert.Equal(Dandelion(i).Data, full);
+            using (var refused = await fixture.NewClient().Http.GetAsync(photo["url"]!.GetValue<string>().TrimStart('/'), Ct)) await refused.ErrorAsync(403, "Forbidden");
             using var medium = SKBitmap.Decode(await GetImageAsync(photo["medium"]!.GetValue<string>()));
             Assert.True(Math.Max(medium.Width, medium.Height) <= 1280);
             using var small = SKBitmap.Decode(await GetImageAsync(photo["small"]!.GetValue<string>()));
@@ -168,9 +170,9 @@ public sealed class ObservationsApiTests(ObservatoryServerFixture fixture)
         using (var r = await fixture.Admin.DeleteAsync(999999)) await r.ErrorAsync(404);
     }
 
-    private async Task<byte[]> GetImageAsync(string url)
+    private async Task<byte[]> GetImageAsync(string url, ObservatoryClient? client = null)
     {
-        using var response = await fixture.NewClient().Http.GetAsync(url.TrimStart('/'), Ct);
+        using var response = await (client ?? fixture.NewClient()).Http.GetAsync(url.TrimStart('/'), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
         return await response.Content.ReadAsByteArrayAsync(Ct);

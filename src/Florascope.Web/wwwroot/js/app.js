@@ -188,7 +188,7 @@
   function fields() {
     return {
       taxon: field('typed').value.trim() || field('taxon').value, observedUtc: new Date(field('when').value).toISOString(), latitude: field('lat').value,
-      longitude: field('lon').value, uncertainty: field('acc').value, notes: field('notes').value, license: field('license').value,
+      longitude: field('lon').value, uncertainty: field('acc').value, geoprivacy: field('geoprivacy').value, notes: field('notes').value, license: field('license').value,
       project: document.getElementById('project').value
     };
   }

@@ -115,6 +115,15 @@
     const by = fs.el('dd'); by.append(fs.el('a', fs.person(o.authorName, o.authorUserName), { href: '/users/' + o.authorId }));
     facts.append(fs.el('dt', fs.t('obs.by', 'By')), by);
     if (o.latitude !== null) add(fs.t('obs.place', 'Place'), o.latitude.toFixed(5) + ', ' + o.longitude.toFixed(5) + (o.uncertaintyMeters ? ' (± ' + o.uncertaintyMeters + ' m)' : ''));
+    // Geoprivacy: what this position is, and what the public sees.
+    if (!o.exactPosition && o.publicPosition === 'obscured') add(fs.t('geo.title', 'Place'), fs.t('geo.isobscured', 'Obscured: the plant is somewhere in this 0.2° area.'));
+    else if (!o.exactPosition && o.publicPosition === 'hidden') add(fs.t('geo.title', 'Place'), fs.t('geo.ishidden', 'Hidden by its author.'));
+    else if (o.publicPosition !== 'exact') add(fs.t('geo.title', 'Place'), o.publicPosition === 'hidden'
+      ? fs.t('geo.youhidden', 'Only you and administrators see this place; others see none.')
+      : fs.t('geo.youobscured', 'Only you and administrators see this exact place; others see a point in its 0.2° area.'));
+    const privacy = document.getElementById('privacy');
+    privacy.hidden = !(me && (me.id === o.authorId || me.isAdmin));
+    document.getElementById('geoprivacy').value = o.geoprivacy;
     add(fs.t('obs.notes', 'Notes'), o.notes);
     add(fs.t('obs.license', 'Licence'), o.license.toUpperCase());
     if (o.taxonName) { const t = fs.el('dd'); t.append(fs.el('a', o.taxonName, { href: '/taxa/' + encodeURIComponent(o.taxonName) })); facts.append(fs.el('dt', fs.t('obs.taxon', 'Taxon')), t); }
@@ -168,6 +177,14 @@
     if (!r.ok) { status.textContent = r.body ? r.body.message : String(r.status); return; }
     input.value = '';
     status.textContent = fs.t('obs.proposed', 'Thank you: your name is counted.');
+    render(r.body);
+  });
+
+  document.getElementById('privacy').addEventListener('submit', async e => {
+    e.preventDefault();
+    const r = await fs.post('/api/observations/' + encodeURIComponent(id) + '/edit', { geoprivacy: document.getElementById('geoprivacy').value });
+    if (!r.ok) { status.textContent = r.body ? r.body.message : String(r.status); return; }
+    status.textContent = fs.t('geo.saved', 'Saved: who sees the place is changed.');
     render(r.body);
   });
 
