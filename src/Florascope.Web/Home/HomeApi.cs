@@ -33,7 +33,7 @@ public static class HomeApi
     private static string Developers(HttpRequest request, IdentificationEngine engine)
     {
         var m = engine.Bundle.Manifest;
-        var baseUrl = WebUtility.HtmlEncode($"{request.Scheme}://{request.Host}");
+        var baseUrl = WebUtility.HtmlEncode(Hosting.PublicUrls.BaseUrl(request));
         var v = m.Validation?.Identification;
         return $$"""
             <details class="developers"><summary>For developers: the identification API</summary>
