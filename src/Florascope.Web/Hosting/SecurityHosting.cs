@@ -34,10 +34,15 @@ public static partial class SecurityHosting
         var proxies = ParseProxies(options.Proxies);
         builder.Services.Configure<ForwardedHeadersOptions>(f =>
         {
-            f.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            // The framework trusts loopback by default; here nobody is trusted unless configured.
+            // With no proxy listed the middleware would believe everyone, so then it reads nothing.
+            f.ForwardedHeaders = proxies.Addresses.Count + proxies.Networks.Count == 0 ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            // The framework trusts loopback by default; here only the configured proxies are trusted.
             f.KnownProxies.Clear();
             f.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // The obsolete list still holds loopback by default and is still believed.
+            f.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
             foreach (var p in proxies.Addresses) f.KnownProxies.Add(p);
             foreach (var n in proxies.Networks) f.KnownIPNetworks.Add(n);
         });

@@ -381,8 +381,8 @@ public sealed class IdentifyContractTests(SharedServerFixture fixture)
         using (var r = await Host.Client.IdentifyAsync(key, Photos.Form(photo, "auto"), "nowhere")) await r.ErrorAsync(404);
         using (var r = await Host.Client.IdentifyAsync(key, Photos.Form(photo, "auto"), query: "no-reject=maybe")) await r.ErrorAsync(400);
         using (var r = await Host.Client.IdentifyAsync(key, new MultipartFormDataContent { { new StringContent("leaf"), "organs" } })) await r.ErrorAsync(400);
-        using (var text = new MultipartFormDataContent { { new ByteArrayContent("not an image"u8.ToArray()), "images", "a.txt" } })
-        using (var r = await Host.Client.IdentifyAsync(key, text)) await r.ErrorAsync(415);
+        using (var r = await Host.Client.IdentifyAsync(key, Photos.Form(Photos.Made("a.jpg", "not an image"u8.ToArray())))) await r.ErrorAsync(400);
+        using (var r = await Host.Client.IdentifyAsync(key, Photos.Form(Photos.Made("a.gif", [.. "GIF89a"u8, .. new byte[64]])))) await r.ErrorAsync(415);
         using (var r = await Host.Client.IdentifyAsync(key, Photos.Form(Photos.NonPlant("hammerhead"), "auto"))) await r.ErrorAsync(404);
         using (var r = await Host.Client.IdentifyAsync(key, Photos.Form(photo, "auto"), query: "nb-results=1")) await r.ErrorAsync(429);
         using (var r = await Host.Client.GetAsync("no/such/resource", Ct)) await r.ErrorAsync(404);
