@@ -109,10 +109,12 @@ public static partial class SecurityHosting
     /// <summary>
     /// The policy of the API reference page: Scalar writes its configuration as an inline script
     /// and its bundle injects styles, so the page's own inline scripts are allowed by their hashes
-    /// (nothing else inline runs) and styles may be inline.
+    /// (nothing else inline runs) and styles may be inline. Its bundle also probes <c>Function('')</c>
+    /// at load (Zod's JIT check), which every browser reports as a violation unless eval is allowed;
+    /// the page shows only this server's own OpenAPI document, so eval is allowed there and nowhere else.
     /// </summary>
     public static string ScalarPolicy(IEnumerable<string> scriptHashes) => string.Join("; ",
-        string.Join(' ', ["script-src", "'self'", .. scriptHashes]), "default-src 'self'", "style-src 'self' 'unsafe-inline'",
+        string.Join(' ', ["script-src", "'self'", "'unsafe-eval'", .. scriptHashes]), "default-src 'self'", "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:", "connect-src 'self'", "font-src 'self' data:", "worker-src 'self' blob:", "object-src 'none'",
         "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'");
 
