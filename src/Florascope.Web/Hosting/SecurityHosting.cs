@@ -40,7 +40,7 @@ public static partial class SecurityHosting
             // The framework trusts loopback by default; here only the configured proxies are trusted.
             f.KnownProxies.Clear();
             f.KnownIPNetworks.Clear();
-#pragma warning disable ASPDEPR005 // The obsolete list still holds loopback by default and is still believed.
+#pragma warning disable ASPDEPR005 // The obsolete list starts with loopback too; emptied in case it is still read.
             f.KnownNetworks.Clear();
 #pragma warning restore ASPDEPR005
             foreach (var p in proxies.Addresses) f.KnownProxies.Add(p);
