@@ -1,9 +1,29 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
+using Florascope.Data.ApiKeys;
 using Florascope.Identification;
+using Florascope.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.Home;
+
+/// <summary>
+/// The limits the server enforces, from its settings, for the pages and clients to state (never
+/// written by hand): photos per identification, request body size, a new api-key's daily quota,
+/// and the web app's identifications a day per address without an account.
+/// </summary>
+public sealed record PublicLimits(int MaxImagesPerRequest, long MaxRequestBytes, int DefaultApiKeyDailyQuota, int AnonymousDailyIdentifications)
+{
+    public static PublicLimits From(FlorascopeOptions options) =>
+        new(IdentifyRequest.MaxImages, options.MaxRequestBytes, ApiKeyStore.DefaultDailyQuota, options.AnonymousDailyIdentifications);
+
+    /// <summary>A byte count as people read it: "50 MB", "1.5 MB", "900 KB" (binary units, as the setting is counted).</summary>
+    public static string Size(long bytes) => bytes >= 1024 * 1024
+        ? $"{Math.Round(bytes / 1048576.0, 1).ToString(CultureInfo.InvariantCulture)} MB"
+        : $"{Math.Round(bytes / 1024.0, 1).ToString(CultureInfo.InvariantCulture)} KB";
+}
 
 public sealed record ServiceStatus(string Status, string Model, int Taxa, IReadOnlyList<string> Projects, double UptimeSeconds, int Workers, int Admitted);
 
@@ -16,6 +36,7 @@ public static class HomeApi
     {
         app.MapGet("/", Home).ExcludeFromDescription();
         app.MapGet("/v2/_status", Status).WithTags("Status").WithSummary("Health of the service and the model it serves.");
+        app.MapGet("/api/limits", Limits).WithTags("Status").WithSummary("The limits this server enforces, from its settings.");
         return app;
     }
 
@@ -23,17 +44,20 @@ public static class HomeApi
         TypedResults.Ok(new ServiceStatus("ok", engine.Bundle.Manifest.Version, engine.Bundle.Checklist.Taxa.Count,
             engine.Bundle.Checklist.Projects, Math.Round(Uptime.Elapsed.TotalSeconds, 1), pool.Workers, pool.Admitted));
 
+    public static Ok<PublicLimits> Limits(IOptions<FlorascopeOptions> options) => TypedResults.Ok(PublicLimits.From(options.Value));
+
     /// <summary>The home page is the phone app, with what the service is and how to call its API at the bottom.</summary>
-    public static async Task<ContentHttpResult> Home(HttpRequest request, IdentificationEngine engine, IWebHostEnvironment env, CancellationToken ct)
+    public static async Task<ContentHttpResult> Home(HttpRequest request, IdentificationEngine engine, IWebHostEnvironment env,
+        IOptions<FlorascopeOptions> options, CancellationToken ct)
     {
         var app = await File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "app.html"), ct);
-        return TypedResults.Content(app.Replace("<!--developers-->", Developers(request, engine), StringComparison.Ordinal), "text/html; charset=utf-8");
+        return TypedResults.Content(app.Replace("<!--developers-->", Developers(request, engine, PublicLimits.From(options.Value)), StringComparison.Ordinal), "text/html; charset=utf-8");
     }
 
-    private static string Developers(HttpRequest request, IdentificationEngine engine)
+    private static string Developers(HttpRequest request, IdentificationEngine engine, PublicLimits limits)
     {
         var m = engine.Bundle.Manifest;
-        var baseUrl = WebUtility.HtmlEncode($"{request.Scheme}://{request.Host}");
+        var baseUrl = WebUtility.HtmlEncode(Hosting.PublicUrls.BaseUrl(request));
         var v = m.Validation?.Identification;
         return $$"""
             <details class="developers"><summary>For developers: the identification API</summary>
@@ -44,10 +68,10 @@ public static class HomeApi
             (demo flora of research data sets, not a general-purpose identifier){{(v is null ? "" : $"; validation top-1 {v.Top1:P1}, top-5 {v.Top5:P1}")}}.</p>
             <pre>curl -F images=@leaf.jpg -F organs=auto               "{{baseUrl}}/v2/identify/all?api-key=YOUR_KEY&amp;lang=en&amp;include-related-images=true"</pre>
             <p>Projects: {{string.Join(", ", engine.Bundle.Checklist.Projects.Select(p => $"<code>{WebUtility.HtmlEncode(p)}</code>"))}}.
-            Organs: <code>leaf flower fruit bark habit other auto</code>. Up to 5 photos (JPEG or PNG), 50 MB per request.
-            A key: <code>florascope apikey create --name my-app</code> (500 identifications a day by default).</p>
+            Organs: <code>leaf flower fruit bark habit other auto</code>. Up to {{limits.MaxImagesPerRequest}} photos (JPEG or PNG), {{PublicLimits.Size(limits.MaxRequestBytes)}} per request.
+            A key: <code>florascope apikey create --name my-app</code> ({{limits.DefaultApiKeyDailyQuota}} identifications a day by default).</p>
             <p><a href="/scalar/v1">Interactive API reference</a> &middot; <a href="/openapi/v1.json">OpenAPI document</a> &middot;
-            <code>/v2/projects</code>, <code>/v2/species</code>, <code>/v2/languages</code>, <code>/v2/quota/daily</code>, <a href="/v2/_status">/v2/_status</a></p>
+            <code>/v2/projects</code>, <code>/v2/species</code>, <code>/v2/languages</code>, <code>/v2/quota/daily</code>, <a href="/v2/_status">/v2/_status</a>, <a href="/api/limits">/api/limits</a></p>
             </details>
             """;
     }

@@ -38,6 +38,16 @@ public sealed class FlorascopeOptions
 
     /// <summary>Sign-in throttling: failures per account and per address in a window (docs/security-accounts.md).</summary>
     public Florascope.Data.Security.SignInLimits SignIn { get; set; } = new();
+
+    /// <summary>
+    /// The absolute URL clients reach this server at (e.g. <c>https://florascope.example.org</c>):
+    /// the base of every absolute URL the server writes (related images, the home page, the OpenAPI
+    /// document). Empty: the request's own scheme and Host, for development; set it in production,
+    /// with <c>AllowedHosts</c>, so that no client-chosen Host header is ever written back.
+    /// </summary>
+    public string PublicBaseUrl { get; set; } = "";
+
+    public ProxyOptions Proxies { get; set; } = new();
 }
 
 /// <summary>
@@ -71,4 +81,14 @@ public sealed class InferenceOptions
     public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount;
 
     public int EffectiveThreads => ThreadsPerWorker > 0 ? ThreadsPerWorker : Math.Max(1, Environment.ProcessorCount / EffectiveWorkers);
+}
+
+/// <summary>The reverse proxies whose X-Forwarded-For, -Proto and -Host headers are believed.</summary>
+public sealed class ProxyOptions
+{
+    /// <summary>Proxy addresses (e.g. <c>10.0.0.5</c>). Empty with no networks: forwarded headers are ignored from everyone, loopback included.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Proxy networks in CIDR notation (e.g. <c>10.0.0.0/24</c>).</summary>
+    public string[] KnownNetworks { get; set; } = [];
 }

@@ -29,6 +29,7 @@ public static class FlorascopeServer
         configure?.Invoke(builder);
         var options = builder.Configuration.GetSection(FlorascopeOptions.Section).Get<FlorascopeOptions>() ?? new FlorascopeOptions();
         builder.Services.Configure<FlorascopeOptions>(builder.Configuration.GetSection(FlorascopeOptions.Section));
+        builder.AddSecurityHosting(options);
 
         var database = new DatabaseSettings
         {
@@ -85,7 +86,9 @@ public static class FlorascopeServer
 
         var app = builder.Build();
         database.Migrate();
+        app.UseForwardedAndSecurityHeaders();
         app.UseApiErrorBodies();
+        app.UseHostChecks();
         app.UseStaticFiles();
         app.UseCors();
         app.UseAuthentication();

@@ -105,7 +105,7 @@ public static class IdentifyApi
         var result = engine.Identify(prepared);
         if (result.Rejected) return ApiErrors.Error(404, "Species not found");
 
-        var baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var baseUrl = PublicUrls.BaseUrl(request);
         return TypedResults.Ok(ApiV2.Build(result, query.IncludeRelatedImages, query.Type, r => MediaUrls(baseUrl, r), remaining));
     }
 

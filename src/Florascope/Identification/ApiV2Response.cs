@@ -5,12 +5,14 @@ using Florascope.Taxonomy;
 namespace Florascope.Identification;
 
 // The response of POST /v2/identify/{project}, field for field as in shared/docs/identify-api-v2.md
-// (including the contract's own spelling "preferedReferential").
+// (including the contract's own spelling "preferedReferential"); docs/schemas/identify-v2.schema.json
+// is the same contract as a JSON Schema. Fields the contract shows on every response are never null
+// (query.type excepted, null by contract); gbif, powo and images are omitted when they do not apply.
 
 public sealed record ApiQuery(string Project, IReadOnlyList<string> Images, IReadOnlyList<string> Organs,
     bool IncludeRelatedImages, bool NoReject, string? Type);
 
-public sealed record ApiPredictedOrgan(string Image, string? Filename, string Organ, double Score);
+public sealed record ApiPredictedOrgan(string Image, string Filename, string Organ, double Score);
 
 public sealed record ApiName(string ScientificNameWithoutAuthor, string ScientificNameAuthorship, string ScientificName);
 
@@ -23,8 +25,7 @@ public sealed record ApiDate(long Timestamp, string String);
 
 public sealed record ApiImageUrl(string O, string M, string S);
 
-public sealed record ApiImage(string Organ, string Author, string License, string Citation,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ApiDate? Date, ApiImageUrl Url,
+public sealed record ApiImage(string Organ, string Author, string License, string Citation, ApiDate Date, ApiImageUrl Url,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Similarity);
 
 public sealed record ApiResult(double Score, ApiSpecies Species,
@@ -33,7 +34,7 @@ public sealed record ApiResult(double Score, ApiSpecies Species,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ApiImage>? Images);
 
 public sealed record ApiIdentifyResponse(ApiQuery Query, IReadOnlyList<ApiPredictedOrgan> PredictedOrgans, string Language,
-    string PreferedReferential, string? BestMatch, IReadOnlyList<ApiResult> Results, string Version,
+    string PreferedReferential, string BestMatch, IReadOnlyList<ApiResult> Results, string Version,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RemainingIdentificationRequests);
 
 /// <summary>The error body of the API: <c>{"statusCode", "error", "message"}</c>.</summary>
@@ -53,10 +54,12 @@ public static class ApiV2
             includeRelatedImages ? t.References.Select(m => Image(m, t.Taxon.DemoOrgan, imageUrl)).ToList() : null)).ToList();
         return new ApiIdentifyResponse(
             new ApiQuery(r.Project, r.ImageHashes, r.Organs, includeRelatedImages, r.NoReject, type),
-            r.PredictedOrgans.Select(o => new ApiPredictedOrgan(o.Image, o.FileName, o.Organ, Math.Round(o.Score, 5))).ToList(),
+            // A file part may come without a usable name: the field stays a string.
+            r.PredictedOrgans.Select(o => new ApiPredictedOrgan(o.Image, o.FileName ?? "", o.Organ, Math.Round(o.Score, 5))).ToList(),
             r.Language,
             r.Project,
-            r.Results.Count > 0 ? r.Results[0].Taxon.ScientificName : null,
+            // Every project has taxa, so a 200 always has a result; the empty string keeps the type otherwise.
+            r.Results.Count > 0 ? r.Results[0].Taxon.ScientificName : "",
             results,
             r.ModelVersion,
             remaining);
@@ -72,6 +75,6 @@ public static class ApiV2
     private static ApiImage Image(ReferenceMatch m, string organ, Func<ReferenceImage, ApiImageUrl> url)
     {
         var credit = ImageSources.CreditFor(m.Image.Path);
-        return new ApiImage(organ, credit.Author, credit.License, credit.Citation, null, url(m.Image), Math.Round(m.Similarity, 4));
+        return new ApiImage(organ, credit.Author, credit.License, credit.Citation, ImageSources.ToApiDate(credit.Date), url(m.Image), Math.Round(m.Similarity, 4));
     }
 }

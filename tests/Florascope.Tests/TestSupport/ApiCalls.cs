@@ -34,6 +34,7 @@ public static class ApiCalls
     public static async Task<string> ErrorAsync(this HttpResponseMessage response, int status, string? error = null)
     {
         var body = (await response.JsonAsync((HttpStatusCode)status)).AsObject();
+        ContractSchemas.AssertValid(ContractSchemas.Error, body);
         Assert.Equal(["statusCode", "error", "message"], body.Select(p => p.Key));
         Assert.Equal(status, body["statusCode"]!.GetValue<int>());
         Assert.Equal(error ?? ReasonPhrase(status), body["error"]!.GetValue<string>());

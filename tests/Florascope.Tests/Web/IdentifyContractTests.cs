@@ -34,7 +34,9 @@ public sealed class IdentifyContractTests(SharedServerFixture fixture)
     {
         key ??= await Host.CreateKeyAsync();
         using var response = await Host.Client.IdentifyAsync(key, body, project, query);
-        return await response.JsonAsync();
+        var json = await response.JsonAsync();
+        ContractSchemas.AssertValid(ContractSchemas.Identify, json);
+        return json;
     }
 
     [Fact]
@@ -44,6 +46,7 @@ public sealed class IdentifyContractTests(SharedServerFixture fixture)
         var key = await Host.CreateKeyAsync(quota: 500);
         using var response = await Host.Client.IdentifyAsync(key, Photos.Form(photo, "auto"));
         var body = (await response.JsonAsync()).AsObject();
+        ContractSchemas.AssertValid(ContractSchemas.Identify, body);
 
         // The top-level keys, in the documented order; no "images" key anywhere without include-related-images.
         Assert.Equal(["query", "predictedOrgans", "language", "preferedReferential", "bestMatch", "results", "version", "remainingIdentificationRequests"],
@@ -314,5 +317,144 @@ public sealed class IdentifyContractTests(SharedServerFixture fixture)
     {
         using var response = await Host.Client.GetAsync(url, Ct);
         await response.ErrorAsync(404);
+    }
+
+    [Theory]
+    [InlineData("all", "include-related-images=true")]
+    [InlineData("all", "include-related-images=true&nb-results=1&lang=fr&type=legacy")]
+    [InlineData("useful", "include-related-images=false&no-reject=true&nb-results=100")]
+    [InlineData("weurope", "include-related-images=true&no-reject=true&nb-results=100")]
+    public async Task EveryAnswerFollowsTheSchema(string project, string query)
+    {
+        // Several images of one plant, organs mixed; IdentifyOkAsync validates the body.
+        var photos = new[] { Photos.Plant("Rosa"), Photos.Plant("Rosa", 1), Photos.Plant("Rosa", 2) };
+        var body = await IdentifyOkAsync(Photos.Form(photos, ["flower", "auto", "leaf"]), project, query);
+
+        var related = query.Contains("include-related-images=true", StringComparison.Ordinal);
+        Assert.All(body["results"]!.AsArray(), r => Assert.Equal(related, r!.AsObject().ContainsKey("images")));
+    }
+
+    [Fact]
+    public async Task ANonPlantWithNoRejectFollowsTheSchemaWithRelatedImages()
+    {
+        var photos = new[] { Photos.NonPlant("hammerhead"), Photos.Plant("Tulipa") };
+        await IdentifyOkAsync(Photos.Form(photos), query: "no-reject=true&include-related-images=true&nb-results=5");
+    }
+
+    [Fact]
+    public async Task EveryRelatedImageHasTheDateOfItsSourceDataSet()
+    {
+        var body = await IdentifyOkAsync(Photos.Form(Photos.Plant("Taraxacum_officinale"), "auto"), query: "include-related-images=true&nb-results=100");
+
+        var images = body["results"]!.AsArray().SelectMany(r => r!["images"]!.AsArray()).Select(i => i!.AsObject()).ToList();
+        Assert.Equal(Checklist.Taxa.Count * 3, images.Count);
+        var prefixes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var image in images)
+        {
+            var date = image["date"]!.AsObject();
+            Assert.Equal(["timestamp", "string"], date.Select(p => p.Key));
+            Assert.Equal(System.Text.Json.JsonValueKind.Number, date["timestamp"]!.GetValueKind());
+            var timestamp = date["timestamp"]!.GetValue<long>();
+            // The documented dates (docs/api.md): the publication of the photo's data set, by file prefix.
+            var file = Uri.UnescapeDataString(new Uri(image["url"]!["o"]!.GetValue<string>()).AbsolutePath.Split('/')[^1]);
+            var (prefix, expected, text) = file.Split('_')[0] switch
+            {
+                "ox17" => ("ox17", 1150502400000L, "June 17, 2006"),
+                "tff" => ("tff", 1451606400000L, "January 1, 2016"),
+                "seed" => ("seed", 1510704000000L, "November 15, 2017"),
+                "leafsnap" => ("leafsnap", 1349568000000L, "October 7, 2012"),
+                var other => throw new InvalidDataException($"A reference photo of unknown provenance: {file} ({other})"),
+            };
+            prefixes.Add(prefix);
+            Assert.Equal(expected, timestamp);
+            Assert.Equal(text, date["string"]!.GetValue<string>());
+        }
+        Assert.Equal(["leafsnap", "ox17", "seed", "tff"], prefixes.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ErrorAnswersFollowTheErrorSchema()
+    {
+        // ErrorAsync validates each body against docs/schemas/api-error.schema.json.
+        var key = await Host.CreateKeyAsync(quota: 1);
+        var photo = Photos.Plant("Rosa");
+        using (var r = await Host.Client.PostAsync("v2/identify/all", Photos.Form(photo, "auto"), Ct)) await r.ErrorAsync(401);
+        using (var r = await Host.Client.IdentifyAsync(key, Photos.Form(photo, "auto"), "nowhere")) await r.ErrorAsync(404);
+        using (var r = await Host.Client.IdentifyAsync(key, Photos.Form(photo, "auto"), query: "no-reject=maybe")) await r.ErrorAsync(400);
+        using (var r = await Host.Client.IdentifyAsync(key, new MultipartFormDataContent { { new StringContent("leaf"), "organs" } })) await r.ErrorAsync(400);
+        using (var r = await Host.Client.IdentifyAsync(key, Photos.Form(Photos.Made("a.jpg", "not an image"u8.ToArray())))) await r.ErrorAsync(400);
+        using (var r = await Host.Client.IdentifyAsync(key, Photos.Form(Photos.Made("a.gif", [.. "GIF89a"u8, .. new byte[64]])))) await r.ErrorAsync(415);
+        using (var r = await Host.Client.IdentifyAsync(key, Photos.Form(Photos.NonPlant("hammerhead"), "auto"))) await r.ErrorAsync(404);
+        using (var r = await Host.Client.IdentifyAsync(key, Photos.Form(photo, "auto"), query: "nb-results=1")) await r.ErrorAsync(429);
+        using (var r = await Host.Client.GetAsync("no/such/resource", Ct)) await r.ErrorAsync(404);
+    }
+
+    [Fact]
+    public void TheSchemaRefusesWhatRealClientsTripOn()
+    {
+        var image = new JsonObject
+        {
+            ["organ"] = "flower", ["author"] = "a", ["license"] = "l", ["citation"] = "c",
+            ["date"] = new JsonObject { ["timestamp"] = 1150502400000L, ["string"] = "June 17, 2006" },
+            ["url"] = new JsonObject { ["o"] = "http://127.0.0.1/o", ["m"] = "http://127.0.0.1/m", ["s"] = "http://127.0.0.1/s" },
+        };
+        var name = new JsonObject { ["scientificNameWithoutAuthor"] = "Rosa", ["scientificNameAuthorship"] = "", ["scientificName"] = "Rosa" };
+        JsonObject Body() => new()
+        {
+            ["query"] = new JsonObject
+            {
+                ["project"] = "all", ["images"] = new JsonArray("h"), ["organs"] = new JsonArray("auto"),
+                ["includeRelatedImages"] = true, ["noReject"] = false, ["type"] = null,
+            },
+            ["predictedOrgans"] = new JsonArray(new JsonObject { ["image"] = "h", ["filename"] = "a.jpg", ["organ"] = "flower", ["score"] = 0.9 }),
+            ["language"] = "en",
+            ["preferedReferential"] = "all",
+            ["bestMatch"] = "Rosa L.",
+            ["results"] = new JsonArray(new JsonObject
+            {
+                ["score"] = 0.5,
+                ["species"] = new JsonObject
+                {
+                    ["scientificNameWithoutAuthor"] = "Rosa", ["scientificNameAuthorship"] = "L.", ["genus"] = name.DeepClone(),
+                    ["family"] = new JsonObject { ["scientificNameWithoutAuthor"] = "Rosaceae", ["scientificNameAuthorship"] = "", ["scientificName"] = "Rosaceae" },
+                    ["commonNames"] = new JsonArray("rose"), ["scientificName"] = "Rosa L.",
+                },
+                ["gbif"] = new JsonObject { ["id"] = "8395064" },
+                ["images"] = new JsonArray(image.DeepClone()),
+                ["iucn"] = new JsonObject { ["id"] = "1", ["category"] = "LC" },
+            }),
+            ["version"] = "v",
+            ["remainingIdentificationRequests"] = 3,
+            ["otherResults"] = new JsonArray(),
+        };
+        Assert.Empty(ContractSchemas.Violations(ContractSchemas.Identify, Body()));
+
+        var breaks = new (string Why, Action<JsonObject> Break)[]
+        {
+            ("an image without date", b => b["results"]![0]!["images"]![0]!.AsObject().Remove("date")),
+            ("a date without its string", b => b["results"]![0]!["images"]![0]!["date"]!.AsObject().Remove("string")),
+            ("a timestamp as a string", b => b["results"]![0]!["images"]![0]!["date"]!["timestamp"] = "1150502400000"),
+            ("gbif null", b => b["results"]![0]!["gbif"] = null),
+            ("gbif id as a number", b => b["results"]![0]!["gbif"]!["id"] = 8395064),
+            ("powo null", b => b["results"]![0]!["powo"] = null),
+            ("no query.type", b => b["query"]!.AsObject().Remove("type")),
+            ("bestMatch null", b => b["bestMatch"] = null),
+            ("no remaining count", b => b.Remove("remainingIdentificationRequests")),
+            ("a score over 1", b => b["results"]![0]!["score"] = 1.5),
+            ("an unknown organ", b => b["query"]!["organs"]![0] = "root"),
+            ("no results", b => b["results"] = new JsonArray()),
+            ("a relative image URL", b => b["results"]![0]!["images"]![0]!["url"]!["o"] = "/media/x.jpg"),
+        };
+        foreach (var (why, change) in breaks)
+        {
+            var body = Body();
+            change(body);
+            Assert.True(ContractSchemas.Violations(ContractSchemas.Identify, body).Count > 0, $"The schema accepts {why}.");
+        }
+
+        var error = new JsonObject { ["statusCode"] = 400, ["error"] = "Bad Request", ["message"] = "m" };
+        Assert.Empty(ContractSchemas.Violations(ContractSchemas.Error, error));
+        error["stack"] = "at ...";
+        Assert.NotEmpty(ContractSchemas.Violations(ContractSchemas.Error, error));
     }
 }

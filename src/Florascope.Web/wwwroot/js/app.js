@@ -2,7 +2,18 @@
 // side (as the reference service does), each tagged with an organ, then sent to /api/identify.
 (function () {
   'use strict';
-  const MAX_SIDE = 1280, MAX_PHOTOS = 5;
+  const MAX_SIDE = 1280;
+  // The server's limits (GET /api/limits, from its settings), never written by hand here; until
+  // they arrive (or offline) the server's own refusal stays the guard.
+  let maxPhotos = Infinity;
+  Promise.all([fetch('/api/limits').then(r => r.json()), window.i18n.ready]).then(([limits]) => {
+    maxPhotos = limits.maxImagesPerRequest;
+    const t = (key, fallback) => window.i18n.t(key, fallback).replace('{max}', limits.maxImagesPerRequest)
+      .replace('{size}', Math.round(limits.maxRequestBytes / 1048576 * 10) / 10 + ' MB').replace('{daily}', limits.anonymousDailyIdentifications);
+    document.getElementById('photos-label').textContent = t('app.photos', 'Take or choose 1 to {max} photos of one plant');
+    document.getElementById('limits').textContent = t('app.limits', 'Up to {max} photos, {size} in all. Without an account: {daily} identifications a day.');
+    document.body.dataset.limits = 'shown';
+  }).catch(() => { /* offline: the page keeps its general wording */ });
   const organs = ['auto', 'leaf', 'flower', 'fruit', 'bark', 'habit', 'other'];
   const input = document.getElementById('photos');
   const previews = document.getElementById('previews');
@@ -25,7 +36,7 @@
   }
 
   input.addEventListener('change', async () => {
-    const files = [...input.files].slice(0, MAX_PHOTOS - photos.length);
+    const files = [...input.files].slice(0, Math.max(0, maxPhotos - photos.length));
     status.textContent = files.length ? 'Preparing photos…' : '';
     for (const file of files) {
       try {
