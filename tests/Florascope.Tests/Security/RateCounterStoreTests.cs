@@ -46,7 +46,9 @@ public abstract class RateCounterStoreTests(StorageFixture fixture)
         Assert.Equal(Enumerable.Range(1, 10), granted.Where(g => g is not null).Select(g => g!.Value).Order());
         await using var check = fixture.NewContext();
         Assert.Equal(10, await RateCounterStore.CountAsync(check, "t-limit", "x", window, Ct));
-        Assert.Equal(1, await RateCounterStore.PurgeAsync(check, window.AddMinutes(1), Ct));
+        // Other facts of this class share the database: their older windows may go too.
+        Assert.True(await RateCounterStore.PurgeAsync(check, window.AddMinutes(1), Ct) >= 1);
+        Assert.Equal(0, await RateCounterStore.CountAsync(check, "t-limit", "x", window, Ct));
     }
 
     [Fact]
