@@ -46,7 +46,7 @@ public static class ObservationsApi
     public static RouteGroupBuilder MapObservationsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Observations");
-        g.MapPost("/observations", Create).DisableAntiforgery()
+        g.MapPost("/observations", Create).DisableAntiforgery().RequireClientLimits()
             .WithSummary("Create an observation (multipart: photos + organs, observedUtc, latitude, longitude, uncertainty, notes, license, project, taxon; anti-forgery token).");
         g.MapGet("/observations", Latest).WithSummary("The latest observations, newest first (page from 1).");
         g.MapGet("/observations/{id:int}", Get).WithSummary("One observation with its photos and identifications.");
@@ -64,10 +64,16 @@ public static class ObservationsApi
 
     public static async Task<Results<Created<ObservationDetail>, JsonHttpResult<ApiError>>> Create(HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, PhotoStore photos, IdentificationEngine engine, InferencePool pool, AggregationSettings revision, IAntiforgery antiforgery,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, BodyIntake intake, CancellationToken ct)
     {
         if (AccountsApi.CurrentUserId(user) is not { } userId) return ApiErrors.Error(401, "Sign in to save an observation.");
+        if (await intake.ReceiveAsync(context) is { } refused) return refused;
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
+        // Reading the photos, the model's vote and saving the photos (decoding, resizing) all run on
+        // one worker slot of the inference pool, so image memory is bounded by the workers.
+        using var admission = pool.TryAdmit();
+        if (admission is null) return InferencePool.Saturated(context.Response);
+        using var worker = await admission.WorkerAsync(ct);
         try
         {
             var files = form.Files.GetFiles("photos");
@@ -94,7 +100,7 @@ public static class ObservationsApi
                 TaxonName = form["taxon"].ToString(),
             };
             ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
-            input = input with { Model = await SuggestAsync(engine, pool, input, ct) };
+            input = input with { Model = Suggest(engine, input) };
             var observation = await ObservationWriter.CreateAsync(db, photos, engine.Bundle.Checklist, userId, input, clock, ct, revision);
             var detail = await DetailAsync(db, observation.Id, engine, revision, ct);
             return TypedResults.Created($"/api/observations/{observation.Id}", detail!);
@@ -106,16 +112,12 @@ public static class ObservationsApi
     }
 
     /// <summary>
-    /// The model's vote on a new observation: its top taxon within the project and calibrated score,
-    /// on a worker of the shared inference pool. None when the photos are not a plant or cannot be
-    /// read (CreateAsync then says why), or when the pool is full: the observation is still saved,
-    /// without the model's vote, rather than refused.
+    /// The model's vote on a new observation: its top taxon within the project and calibrated score
+    /// (the caller holds a worker of the shared inference pool). None when the photos are not a plant
+    /// or cannot be read (CreateAsync then says why).
     /// </summary>
-    private static async Task<ModelSuggestion?> SuggestAsync(IdentificationEngine engine, InferencePool pool, NewObservation input, CancellationToken ct)
+    private static ModelSuggestion? Suggest(IdentificationEngine engine, NewObservation input)
     {
-        using var admission = pool.TryAdmit();
-        if (admission is null) return null;
-        using var worker = await admission.WorkerAsync(ct);
         try
         {
             var result = engine.Identify(new IdentifyRequest
