@@ -140,6 +140,24 @@ public sealed class PngRows : IDisposable
 
     private void Expand(ReadOnlySpan<byte> row, Span<byte> rgba)
     {
+        // The common cases (8-bit RGB and RGBA) without the per-sample switch: a bomb has 120 M pixels.
+        if (_depth == 8 && _colourType == 2 && _transparent is null)
+        {
+            for (int x = 0, i = 0, o = 0; x < Width; x++, i += 3, o += 4)
+                (rgba[o], rgba[o + 1], rgba[o + 2], rgba[o + 3]) = (row[i], row[i + 1], row[i + 2], 255);
+            return;
+        }
+        if (_depth == 8 && _colourType == 6)
+        {
+            row[..(Width * 4)].CopyTo(rgba);
+            for (var o = 0; o < Width * 4; o += 4)
+            {
+                int a = rgba[o + 3];
+                if (a == 255) continue;
+                (rgba[o], rgba[o + 1], rgba[o + 2]) = ((byte)((rgba[o] * a + 127) / 255), (byte)((rgba[o + 1] * a + 127) / 255), (byte)((rgba[o + 2] * a + 127) / 255));
+            }
+            return;
+        }
         for (var x = 0; x < Width; x++)
         {
             int r, g, b, a = 255;

@@ -124,6 +124,24 @@ public sealed class PngReductionTests
     }
 
     [Fact]
+    public void TransparentPixelsOfAnRgbaPngAreAveragedByOpacity()
+    {
+        // Left half opaque red, right half fully transparent (whatever its colour): shown on black.
+        var image = ImageDecoder.Prepare(PngFiles.Rgba(800, 600, (x, _) => x < 400 ? ((byte)255, (byte)0, (byte)0, (byte)255) : ((byte)255, (byte)255, (byte)255, (byte)0)));
+        AssertColour(image, 20, S / 2, Red);
+        AssertColour(image, S - 20, S / 2, (0, 0, 0));
+    }
+
+    [Fact]
+    public void TwoBitGreyPngIsReduced()
+    {
+        // Levels 0..3 of 2 bits: 3 is white, 0 black; an odd width, so rows end inside a byte.
+        var image = ImageDecoder.Prepare(PngFiles.Grey(901, 600, 2, (x, _) => x < 450 ? 3 : 0));
+        AssertColour(image, 20, S / 2, (255, 255, 255));
+        AssertColour(image, S - 20, S / 2, (0, 0, 0));
+    }
+
+    [Fact]
     public void InterlacedPngUnderTheLimitDecodes()
     {
         var image = ImageDecoder.Prepare(PngFiles.Rgb(641, 480, (_, y) => y < 240 ? Green : Yellow, interlaced: true));

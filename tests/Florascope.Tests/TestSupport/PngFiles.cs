@@ -34,12 +34,37 @@ public static class PngFiles
         });
     }
 
+    /// <summary>An 8-bit RGBA PNG (colour type 6) drawn by <paramref name="pixel"/>.</summary>
+    public static byte[] Rgba(int width, int height, Func<int, int, (byte R, byte G, byte B, byte A)> pixel) =>
+        Write(width, height, 8, colourType: 6, interlaced: false, palette: null, 4, (x, y, dest) =>
+        {
+            var (r, g, b, a) = pixel(x, y);
+            (dest[0], dest[1], dest[2], dest[3]) = (r, g, b, a);
+        });
+
+    /// <summary>A greyscale PNG of 1, 2 or 4 bits a pixel (packed, most significant bits first); <paramref name="level"/> is 0..2^depth-1.</summary>
+    public static byte[] Grey(int width, int height, int bitDepth, Func<int, int, int> level)
+    {
+        var packed = new byte[height][];
+        for (var y = 0; y < height; y++)
+        {
+            packed[y] = new byte[(width * bitDepth + 7) / 8];
+            for (var x = 0; x < width; x++)
+                packed[y][x * bitDepth / 8] |= (byte)(level(x, y) << (8 - bitDepth - x * bitDepth % 8));
+        }
+        // One "pixel" per packed byte: the writer copies whole bytes.
+        return Write(width, height, bitDepth, colourType: 0, interlaced: false, palette: null, 1, (x, y, dest) =>
+        {
+            if (x * bitDepth % 8 == 0) dest[0] = packed[y][x * bitDepth / 8];
+        }, packedRows: true);
+    }
+
     /// <summary>An 8-bit palette PNG: <paramref name="index"/> picks a colour of <paramref name="palette"/>.</summary>
     public static byte[] Palette(int width, int height, (byte R, byte G, byte B)[] palette, Func<int, int, byte> index) =>
         Write(width, height, 8, colourType: 3, interlaced: false, palette, 1, (x, y, dest) => dest[0] = index(x, y));
 
     private static byte[] Write(int width, int height, int bitDepth, byte colourType, bool interlaced, (byte R, byte G, byte B)[]? palette,
-        int bytesPerPixel, Action<int, int, Span<byte>>? sample)
+        int bytesPerPixel, Action<int, int, Span<byte>>? sample, bool packedRows = false)
     {
         using var file = new MemoryStream();
         file.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -59,11 +84,12 @@ public static class PngFiles
             {
                 var columns = width > x0 ? (width - x0 + dx - 1) / dx : 0;
                 if (columns == 0) continue;
-                var row = new byte[1 + columns * bytesPerPixel]; // filter byte 0 (None), then the samples
+                var row = new byte[1 + (packedRows ? (columns * bitDepth + 7) / 8 : columns * bytesPerPixel)]; // filter byte 0 (None), then the samples
                 for (var y = y0; y < height; y += dy)
                 {
                     // Without a drawing the row stays all zeros (black), which is quick for huge pictures.
-                    for (var c = 0; sample is not null && c < columns; c++) sample(x0 + c * dx, y, row.AsSpan(1 + c * bytesPerPixel, bytesPerPixel));
+                    for (var c = 0; sample is not null && !packedRows && c < columns; c++) sample(x0 + c * dx, y, row.AsSpan(1 + c * bytesPerPixel, bytesPerPixel));
+                    for (var c = 0; sample is not null && packedRows && c < columns; c++) sample(c, y, row.AsSpan(1 + c * bitDepth / 8, 1));
                     zlib.Write(row);
                 }
             }
