@@ -64,6 +64,9 @@ public static class BombBenchmark
             photos.Save(bomb);
             report.Add("Warm-up identification of one bomb", $"{warm.Status}, {warm.Ms / 1000:F1} s", "sequential, before the measurement");
 
+            var decode = Measure.Time(() => Florascope.Imaging.ImageDecoder.Prepare(bomb), reps: 5, warmup: 1);
+            report.Add("One bomb decoded to 224x224 in-process (ImageDecoder.Prepare)", $"{decode.Median / 1000:F2} s", "median of 5; inflating 360 MB of rows and reducing them");
+
             // 1. Eight identifications at once.
             Settle();
             var before = Rss();
