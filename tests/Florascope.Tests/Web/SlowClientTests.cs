@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Florascope.Data;
 using Florascope.Data.ApiKeys;
 using Florascope.Tests.TestSupport;
+using Florascope.Web.Hosting;
 using Florascope.Web.Identify;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -108,10 +109,14 @@ public sealed class SlowClientTests : IAsyncLifetime
         try
         {
             var runs = holders.Select(t => t.RunAsync(1024, TimeSpan.FromSeconds(40), Ct)).ToArray();
+            // All holders are receiving their bodies (so each holds its permit) before the first probe.
+            var intake = _host.App.Services.GetRequiredService<BodyIntake>();
+            for (var wait = 0; wait < 250 && intake.InFlight < PerAddressCap; wait++) await Task.Delay(20, Ct);
+            Assert.Equal(PerAddressCap, intake.InFlight);
             using var client = LoopbackClients.From(crowded, _host.BaseAddress);
-            // A cheap probe (not multipart: 400 when let in) until the holders are all inside.
+            // A cheap probe (not multipart: 400 when let in).
             HttpResponseMessage? refused = null;
-            for (var attempt = 0; attempt < 50 && refused is null; attempt++)
+            for (var attempt = 0; attempt < 5 && refused is null; attempt++)
             {
                 var probe = await client.PostAsync("/api/identify/all", new StringContent("not a form"), Ct);
                 if (probe.StatusCode == HttpStatusCode.TooManyRequests) refused = probe;
@@ -140,6 +145,48 @@ public sealed class SlowClientTests : IAsyncLifetime
         {
             foreach (var t in holders) t.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task BodiesInFlightAreCappedAndABodyNotCompleteInTimeIs408()
+    {
+        // A server of its own with one body slot and a 5 s deadline, so that the test stays short.
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero)),
+            new Dictionary<string, string?> { ["Florascope:Clients:BodiesInFlight"] = "1", ["Florascope:Clients:BodySeconds"] = "5" });
+        // Warm up first (the first identification loads the network), so that the probes below are quick.
+        using var other = LoopbackClients.From(LoopbackClients.Address(221), host.BaseAddress);
+        Assert.Equal(HttpStatusCode.OK, (await other.PostAsync("/api/identify/all", Photos.Form(Photos.Plant("Zea_mays")), Ct)).StatusCode);
+        using var steady = await Trickler.StartAsync(LoopbackClients.Address(220), host.BaseAddress, "/api/identify/all", 10 * 1024 * 1024, Ct);
+        // 40 KB/s: fast enough for the minimum rate, far too slow for 10 MB in 5 s.
+        var run = steady.RunAsync(40 * 1024, TimeSpan.FromSeconds(30), Ct);
+        // The slow body takes the slot before any probe (else a probe could hold it and the slow body get the 503).
+        var intake = host.App.Services.GetRequiredService<BodyIntake>();
+        for (var wait = 0; wait < 100 && intake.InFlight == 0; wait++) await Task.Delay(20, Ct);
+        Assert.Equal(1, intake.InFlight);
+
+        // While it holds the only body slot, another upload is refused at once (a probe that is let in
+        // is answered 400 at once: its file is not an image).
+        HttpResponseMessage? busy = null;
+        for (var attempt = 0; attempt < 50 && busy is null; attempt++)
+        {
+            var probe = await other.PostAsync("/api/identify/all", Photos.Form(Photos.Made("notes.jpg", "not an image"u8.ToArray())), Ct);
+            if (probe.StatusCode == HttpStatusCode.ServiceUnavailable) busy = probe;
+            else
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, probe.StatusCode);
+                await Task.Delay(100, Ct);
+            }
+        }
+        var outcome = await run;
+        Print($"probes: busy {busy is not null}; the slow body: dropped {outcome.Dropped} after {outcome.After.TotalSeconds:F1} s, status {outcome.Status}");
+        Assert.NotNull(busy);
+        Assert.Equal("2", busy.Header("Retry-After"));
+        Assert.Contains("uploads", (await busy.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
+        Print($"a body at 40 KB/s with a 5 s deadline: dropped {outcome.Dropped} after {outcome.After.TotalSeconds:F1} s, status {outcome.Status}, {outcome.BytesSent} bytes sent");
+        Assert.True(outcome.Dropped);
+        Assert.Equal(408, outcome.Status);
+        Assert.Equal(HttpStatusCode.OK, (await other.PostAsync("/api/identify/all", Photos.Form(Photos.Plant("Zea_mays")), Ct)).StatusCode);
     }
 
     [Fact]
