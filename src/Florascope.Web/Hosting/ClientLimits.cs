@@ -16,7 +16,7 @@ public sealed class ClientLimitOptions
     /// Requests at once per client address on the expensive endpoints (identification, saving an
     /// observation); beyond it 429 with Retry-After. Per process: across nodes nginx's limit_conn does it.
     /// </summary>
-    public int ConcurrentRequestsPerAddress { get; set; } = 8;
+    public int ConcurrentRequestsPerAddress { get; set; } = 16;
 
     /// <summary>Request bodies being received at once, all clients together; beyond it 503 with Retry-After.</summary>
     public int BodiesInFlight { get; set; } = 64;

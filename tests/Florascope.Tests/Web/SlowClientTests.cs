@@ -22,7 +22,7 @@ public sealed class SlowClientTests : IAsyncLifetime
 {
     private const int Tricklers = 40;
     private const int Normal = 20;
-    private const int PerAddressCap = 8; // the documented default of Florascope:Clients:ConcurrentRequestsPerAddress
+    private const int PerAddressCap = 16; // the documented default of Florascope:Clients:ConcurrentRequestsPerAddress
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly TempDirectory _dir = new();
     private FlorascopeHost _host = null!;
