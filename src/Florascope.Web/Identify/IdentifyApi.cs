@@ -166,9 +166,15 @@ public static class IdentifyApi
                 }
                 else if (name == "organs")
                 {
+                    // At most one organ per photo, each read only as far as a valid one can be long:
+                    // a body of tiny or huge fields must not turn into memory.
+                    if (organs.Count == IdentifyRequest.MaxImages)
+                        return (null, ApiErrors.BadRequest($"Too many organs: at most {IdentifyRequest.MaxImages}, one per photo."));
                     using var text = new StreamReader(section.Body);
-                    var value = (await text.ReadToEndAsync(ct)).Trim();
-                    if (value.Length > 32) return (null, ApiErrors.BadRequest("An organ is one of leaf, flower, fruit, bark, habit, other, auto."));
+                    var buffer = new char[64];
+                    var length = await text.ReadBlockAsync(buffer, ct);
+                    var value = new string(buffer, 0, length).Trim();
+                    if (length == buffer.Length || value.Length > 32) return (null, ApiErrors.BadRequest("An organ is one of leaf, flower, fruit, bark, habit, other, auto."));
                     organs.Add(value);
                 }
                 else

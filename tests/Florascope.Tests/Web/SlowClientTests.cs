@@ -212,6 +212,17 @@ public sealed class SlowClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HugeOrTooManyOrganFieldsAre400()
+    {
+        var photo = Photos.Plant("Zea_mays");
+        using (var huge = Photos.Form([photo], [new string('x', 1024 * 1024)]))
+            Assert.Contains("An organ is one of", await (await _host.Client.PostAsync("/api/identify/all", huge, Ct)).ErrorAsync(400), StringComparison.Ordinal);
+        using var many = Photos.Form([photo]);
+        for (var i = 0; i < 1000; i++) many.Add(new StringContent("leaf"), "organs");
+        Assert.Contains("Too many organs", await (await _host.Client.PostAsync("/api/identify/all", many, Ct)).ErrorAsync(400), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignedInIdentificationsHaveADailyLimitPerAccount()
     {
         using var user = new ObservatoryClient(_host.BaseAddress);
