@@ -84,6 +84,32 @@ public sealed class PngReductionTests
         Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void DamagedLargePngsAreRefusedOrDecodedNeverCrash()
+    {
+        // 400 copies of a reduced-path PNG (palette, so indices can point outside it), each with a few
+        // bytes changed after the header: every one decodes or is refused as a bad image, nothing else.
+        var png = PngFiles.Palette(700, 500, [Green, Yellow, Red], (x, y) => (byte)((x / 50 + y / 50) % 3));
+        var random = new Random(9);
+        var refused = 0;
+        for (var i = 0; i < 400; i++)
+        {
+            var damaged = png.ToArray();
+            for (var k = 0; k < 1 + i % 4; k++) damaged[random.Next(33, damaged.Length)] = (byte)random.Next(256);
+            if (i % 10 == 0) damaged = damaged[..random.Next(40, damaged.Length)];
+            try
+            {
+                Assert.Equal(S * S * 4, ImageDecoder.Prepare(damaged).Rgba.Length);
+            }
+            catch (ImageInputException e)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(e.Message));
+                refused++;
+            }
+        }
+        Assert.InRange(refused, 1, 400);
+    }
+
     // ---- every PNG variant still reads right, reduced or not ----
 
     [Fact]
