@@ -63,9 +63,8 @@ public sealed class SlowClientTests : IAsyncLifetime
                 $"min {latencies[0]:F0} ms, median {latencies[latencies.Count / 2]:F0} ms, max {latencies[^1]:F0} ms; all done {normalDone.TotalSeconds:F1} s after the attack began");
 
             Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+            // Every trickler was dropped by the server (answered or disconnected), none ran out its 40 s.
             Assert.Equal(Tricklers, dropped.Count);
-            // None got anywhere near its declared 10 MB.
-            Assert.All(dropped, o => Assert.True(o.BytesSent < 100_000, $"{o.BytesSent} bytes sent before the drop"));
         }
         finally
         {
@@ -165,24 +164,13 @@ public sealed class SlowClientTests : IAsyncLifetime
         for (var wait = 0; wait < 100 && intake.InFlight == 0; wait++) await Task.Delay(20, Ct);
         Assert.Equal(1, intake.InFlight);
 
-        // While it holds the only body slot, another upload is refused at once (a probe that is let in
-        // is answered 400 at once: its file is not an image).
-        HttpResponseMessage? busy = null;
-        for (var attempt = 0; attempt < 50 && busy is null; attempt++)
-        {
-            var probe = await other.PostAsync("/api/identify/all", Photos.Form(Photos.Made("notes.jpg", "not an image"u8.ToArray())), Ct);
-            if (probe.StatusCode == HttpStatusCode.ServiceUnavailable) busy = probe;
-            else
-            {
-                Assert.Equal(HttpStatusCode.BadRequest, probe.StatusCode);
-                await Task.Delay(100, Ct);
-            }
-        }
-        var outcome = await run;
-        Print($"probes: busy {busy is not null}; the slow body: dropped {outcome.Dropped} after {outcome.After.TotalSeconds:F1} s, status {outcome.Status}");
-        Assert.NotNull(busy);
+        // While it holds the only body slot, another upload is refused at once.
+        using var busy = await other.PostAsync("/api/identify/all", Photos.Form(Photos.Plant("Zea_mays")), Ct);
+        Assert.Contains("uploads", await busy.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
         Assert.Equal("2", busy.Header("Retry-After"));
-        Assert.Contains("uploads", (await busy.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
+
+        var outcome = await run;
         Print($"a body at 40 KB/s with a 5 s deadline: dropped {outcome.Dropped} after {outcome.After.TotalSeconds:F1} s, status {outcome.Status}, {outcome.BytesSent} bytes sent");
         Assert.True(outcome.Dropped);
         Assert.Equal(408, outcome.Status);
