@@ -14,6 +14,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["crowd"] = CrowdBenchmark.Run,
     ["loop"] = LearningLoopBenchmark.Run,
     ["revise-db"] = ReviseDbBenchmark.Run,
+    ["bomb"] = BombBenchmark.Run,
 };
 
 // Not a suite: the child process whose peak memory the engine suite reads when the CLI cannot run.

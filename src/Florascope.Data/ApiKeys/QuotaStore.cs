@@ -47,6 +47,10 @@ public static class QuotaStore
     public static Task<List<QuotaUsage>> HistoryAsync(FlorascopeDb db, int keyId, CancellationToken ct = default) =>
         db.QuotaUsage.AsNoTracking().Where(q => q.ApiKeyId == keyId).OrderBy(q => q.Day).ToListAsync(ct);
 
+    /// <summary>Today's count of a network address (checked before a body is read; <see cref="TryConsumeAddressAsync"/> still decides).</summary>
+    public static async Task<int> CountAddressAsync(FlorascopeDb db, string addressHash, DateOnly day, CancellationToken ct = default) =>
+        await db.AddressUsage.AsNoTracking().Where(q => q.AddressHash == addressHash && q.Day == day).Select(q => q.Count).FirstOrDefaultAsync(ct);
+
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>Seconds until the next 00:00 UTC, when every counter starts again.</summary>

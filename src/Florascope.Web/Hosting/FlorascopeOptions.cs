@@ -31,6 +31,12 @@ public sealed class FlorascopeOptions
     /// <summary>Identifications a day per network address in the web app without an account.</summary>
     public int AnonymousDailyIdentifications { get; set; } = 50;
 
+    /// <summary>Identifications a day per account in the web app, signed in.</summary>
+    public int SignedInDailyIdentifications { get; set; } = 500;
+
+    /// <summary>Slow clients and admission: per-address concurrency, body intake (Hosting/ClientLimits).</summary>
+    public ClientLimitOptions Clients { get; set; } = new();
+
     /// <summary>The revision batch's schedule; the section also holds the weighted vote's parameters.</summary>
     public RevisionOptions Revision { get; set; } = new();
 

@@ -73,6 +73,8 @@ public static class FlorascopeServer
         builder.Services.AddAntiforgery(a => a.HeaderName = "X-CSRF-TOKEN");
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
+        builder.WebHost.ConfigureKestrel(k => ClientLimits.Configure(k.Limits, options.Clients));
+        builder.Services.AddClientLimits(options);
         builder.Services.Configure<FormOptions>(f =>
         {
             f.MultipartBodyLengthLimit = options.MaxRequestBytes;
@@ -91,6 +93,7 @@ public static class FlorascopeServer
         app.UseHostChecks();
         app.UseStaticFiles();
         app.UseCors();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -10,6 +10,14 @@ using Microsoft.Net.Http.Headers;
 
 namespace Florascope.Web.Identify;
 
+/// <summary>
+/// Who pays for an identification. <see cref="CheckAsync"/> runs before the body is read: a caller
+/// with nothing left gets its 429 at once, nothing received or decoded. <see cref="ConsumeAsync"/>
+/// counts one, atomically, once the photos are known to be good, so refused input never counts (a
+/// request that passed the check can still lose the race there: it gets the same 429).
+/// </summary>
+public sealed record IdentifyCharge(Func<Task<IResult?>> CheckAsync, Func<Task<(int? Remaining, IResult? Refusal)>> ConsumeAsync);
+
 /// <summary>The query parameters of /v2/identify, parsed and checked.</summary>
 public sealed record IdentifyQuery(bool IncludeRelatedImages, bool NoReject, int NbResults, string Lang, string? Type);
 
@@ -26,7 +34,8 @@ public static class IdentifyApi
             .DisableAntiforgery()
             .Produces<ApiIdentifyResponse>()
             .Produces<ApiError>(400).Produces<ApiError>(401).Produces<ApiError>(404).Produces<ApiError>(413)
-            .Produces<ApiError>(415).Produces<ApiError>(429).Produces<ApiError>(503)
+            .Produces<ApiError>(408).Produces<ApiError>(415).Produces<ApiError>(429).Produces<ApiError>(503)
+            .RequireClientLimits()
             .WithSummary("Identify the plant in 1-5 photos (multipart fields images and organs, repeated and matched by order).");
         g.MapGet("/{project}", Get)
             .Produces<ApiError>(400)
@@ -42,45 +51,56 @@ public static class IdentifyApi
             $"POST the photos to /v2/identify/{project} as multipart/form-data fields 'images' and 'organs'.");
     }
 
-    public static async Task<IResult> Post(string project, HttpRequest request, FlorascopeDb db, IdentificationEngine engine,
-        InferencePool pool, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(string project, HttpContext context, FlorascopeDb db, IdentificationEngine engine,
+        InferencePool pool, BodyIntake intake, TimeProvider clock, CancellationToken ct)
     {
+        var request = context.Request;
         var (key, keyError) = await ApiKeyAccess.ResolveAsync(request, db, ct);
         if (key is null) return keyError!;
         var (query, queryError) = ParseQuery(request.Query);
         if (query is null) return ApiErrors.BadRequest(queryError!);
-        return await RunAsync(project, request, query, engine, pool, async () =>
+        IResult UsedUp(int used)
         {
-            var used = await QuotaStore.TryConsumeAsync(db, key.Id, key.DailyQuota, QuotaStore.Today(clock), ct);
-            ApiKeyAccess.AddQuotaHeaders(request.HttpContext.Response, key, used ?? key.DailyQuota, clock);
-            return used is null
-                ? (null, ApiErrors.Error(429, $"The daily quota of {key.DailyQuota} identifications of this api-key is used up; it resets at 00:00 UTC."))
-                : (key.DailyQuota - used.Value, null);
-        }, ct);
+            ApiKeyAccess.AddQuotaHeaders(context.Response, key, used, clock);
+            return ApiErrors.Error(429, $"The daily quota of {key.DailyQuota} identifications of this api-key is used up; it resets at 00:00 UTC.");
+        }
+        var charge = new IdentifyCharge(
+            async () => await QuotaStore.CountAsync(db, key.Id, QuotaStore.Today(clock), ct) is var used && used >= key.DailyQuota ? UsedUp(used) : null,
+            async () =>
+            {
+                var used = await QuotaStore.TryConsumeAsync(db, key.Id, key.DailyQuota, QuotaStore.Today(clock), ct);
+                if (used is null) return (null, UsedUp(key.DailyQuota));
+                ApiKeyAccess.AddQuotaHeaders(context.Response, key, used.Value, clock);
+                return (key.DailyQuota - used.Value, null);
+            });
+        return await RunAsync(project, context, query, engine, pool, intake, charge, ct);
     }
 
     /// <summary>
-    /// The identification pipeline shared by the API and the web app: project (404), admission
-    /// (503), multipart photos (400/413), validation and decoding (400/413/415), then the caller's
-    /// quota (counted only for good requests, just before the model runs), the network and the body.
+    /// The identification pipeline shared by the API and the web app, cheapest checks first: project
+    /// (404), the caller's remaining quota (429, before the body is read), multipart type (400), the
+    /// whole body received and buffered (408/413/503, <see cref="BodyIntake"/>), admission (503), then
+    /// on a worker slot the photos (400), validation and decoding (400/413/415), the quota counted
+    /// (only for good requests, just before the model runs), the network and the body.
     /// </summary>
-    public static async Task<IResult> RunAsync(string project, HttpRequest request, IdentifyQuery query, IdentificationEngine engine,
-        InferencePool pool, Func<Task<(int? Remaining, IResult? Refusal)>> consume, CancellationToken ct)
+    public static async Task<IResult> RunAsync(string project, HttpContext context, IdentifyQuery query, IdentificationEngine engine,
+        InferencePool pool, BodyIntake intake, IdentifyCharge charge, CancellationToken ct)
     {
+        var request = context.Request;
         if (!engine.Bundle.Checklist.HasProject(project))
             return ApiErrors.Error(404, $"Unknown project '{project}': see /v2/projects ({string.Join(", ", engine.Bundle.Checklist.Projects)}).");
+        if (await charge.CheckAsync() is { } usedUp) return usedUp;
+        if (BoundaryOf(request) is not { } boundary)
+            return ApiErrors.BadRequest("Send the photos as multipart/form-data: one 'images' file field per photo, and optionally one 'organs' field per photo.");
+        if (await intake.ReceiveAsync(context) is { } refused) return refused;
 
         using var admission = pool.TryAdmit();
-        if (admission is null)
-        {
-            request.HttpContext.Response.Headers.RetryAfter = "2";
-            return ApiErrors.Error(503, "The identification service is saturated; retry in a few seconds.");
-        }
-
-        var (images, formError) = await ReadImagesAsync(request, ct);
-        if (formError is not null) return formError;
-
+        if (admission is null) return InferencePool.Saturated(context.Response);
+        // Reading the photos into memory and decoding them happen on the worker slot: image memory
+        // is bounded by the number of workers, whatever the number of requests.
         using var worker = await admission.WorkerAsync(ct);
+        var (images, formError) = await ReadImagesAsync(request, boundary, ct);
+        if (formError is not null) return formError;
         PreparedRequest prepared;
         try
         {
@@ -99,7 +119,7 @@ public static class IdentifyApi
             return ApiErrors.Error(ApiErrors.StatusOf(e), e.Message);
         }
 
-        var (remaining, refusal) = await consume();
+        var (remaining, refusal) = await charge.ConsumeAsync();
         if (refusal is not null) return refusal;
 
         var result = engine.Identify(prepared);
@@ -115,19 +135,18 @@ public static class IdentifyApi
         return new ApiImageUrl($"{baseUrl}/media/{path}?size=o", $"{baseUrl}/media/{path}?size=m", $"{baseUrl}/media/{path}?size=s");
     }
 
-    /// <summary>
-    /// Reads the multipart body section by section: files 'images' and fields 'organs', matched by
-    /// order. Streaming straight into one array per photo avoids the temp files and extra copies of
-    /// the buffered form reader. Kestrel's body limit still applies (413).
-    /// </summary>
-    private static async Task<(List<IdentifyImage>? Images, IResult? Error)> ReadImagesAsync(HttpRequest request, CancellationToken ct)
-    {
-        var boundary = request.ContentType is { } ct0 && MediaTypeHeaderValue.TryParse(ct0, out var media)
-            && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            ? HeaderUtilities.RemoveQuotes(media.Boundary).Value : null;
-        if (string.IsNullOrEmpty(boundary))
-            return (null, ApiErrors.BadRequest("Send the photos as multipart/form-data: one 'images' file field per photo, and optionally one 'organs' field per photo."));
+    /// <summary>The multipart boundary of a multipart/form-data request, or null.</summary>
+    private static string? BoundaryOf(HttpRequest request) =>
+        request.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var media)
+        && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+        && HeaderUtilities.RemoveQuotes(media.Boundary).Value is { Length: > 0 } boundary ? boundary : null;
 
+    /// <summary>
+    /// Reads the (already received, buffered) multipart body section by section: files 'images' and
+    /// fields 'organs', matched by order, straight into one array per photo.
+    /// </summary>
+    private static async Task<(List<IdentifyImage>? Images, IResult? Error)> ReadImagesAsync(HttpRequest request, string boundary, CancellationToken ct)
+    {
         var files = new List<(byte[] Data, string? Name)>();
         var organs = new List<string>();
         try
@@ -147,9 +166,15 @@ public static class IdentifyApi
                 }
                 else if (name == "organs")
                 {
+                    // At most one organ per photo, each read only as far as a valid one can be long:
+                    // a body of tiny or huge fields must not turn into memory.
+                    if (organs.Count == IdentifyRequest.MaxImages)
+                        return (null, ApiErrors.BadRequest($"Too many organs: at most {IdentifyRequest.MaxImages}, one per photo."));
                     using var text = new StreamReader(section.Body);
-                    var value = (await text.ReadToEndAsync(ct)).Trim();
-                    if (value.Length > 32) return (null, ApiErrors.BadRequest("An organ is one of leaf, flower, fruit, bark, habit, other, auto."));
+                    var buffer = new char[64];
+                    var length = await text.ReadBlockAsync(buffer, ct);
+                    var value = new string(buffer, 0, length).Trim();
+                    if (length == buffer.Length || value.Length > 32) return (null, ApiErrors.BadRequest("An organ is one of leaf, flower, fruit, bark, habit, other, auto."));
                     organs.Add(value);
                 }
                 else
@@ -157,10 +182,6 @@ public static class IdentifyApi
                     await section.Body.DrainAsync(ct);
                 }
             }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == 413)
-        {
-            return (null, ApiErrors.Error(413, "The request body is larger than the limit (50 MB)."));
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
         {

@@ -1,9 +1,10 @@
 namespace Florascope.Web.Identify;
 
 /// <summary>
-/// Bounds the work of identification: at most <c>workers</c> network runs at once, at most
-/// <c>queueLimit</c> more requests admitted and waiting. A request over that is refused at once
-/// (503), before its body is read, so memory stays bounded whatever clients send.
+/// Bounds the work on images: at most <c>workers</c> decodings and network runs at once, at most
+/// <c>queueLimit</c> more requests admitted and waiting. Requests are admitted only once their whole
+/// body has arrived (<see cref="Hosting.BodyIntake"/>), so a slow client never holds a place; one
+/// over the limit is refused at once (503).
 /// </summary>
 public sealed class InferencePool(int workers, int queueLimit)
 {
@@ -12,6 +13,13 @@ public sealed class InferencePool(int workers, int queueLimit)
 
     public int Workers { get; } = workers;
     public int Admitted => Volatile.Read(ref _admitted);
+
+    /// <summary>The answer when <see cref="TryAdmit"/> refuses: 503 with Retry-After.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Florascope.Identification.ApiError> Saturated(HttpResponse response)
+    {
+        response.Headers.RetryAfter = "2";
+        return Hosting.ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, "The identification service is saturated; retry in a few seconds.");
+    }
 
     /// <summary>Admits a request, or returns null when workers and queue are all taken.</summary>
     public Admission? TryAdmit()

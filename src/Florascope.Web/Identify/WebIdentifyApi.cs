@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Florascope.Data;
 using Florascope.Data.ApiKeys;
+using Florascope.Data.Security;
 using Florascope.Identification;
 using Florascope.Web.Accounts;
 using Florascope.Web.Hosting;
@@ -12,29 +13,49 @@ namespace Florascope.Web.Identify;
 /// <summary>
 /// POST /api/identify/{project}: the web app's identification, the same contract as /v2/identify
 /// without an api-key. Without an account it is limited per network address and UTC day
-/// (Florascope:AnonymousDailyIdentifications); addresses are stored only as salted hashes.
+/// (Florascope:AnonymousDailyIdentifications; addresses are stored only as salted hashes), signed in
+/// per account and UTC day (Florascope:SignedInDailyIdentifications).
 /// </summary>
 public static class WebIdentifyApi
 {
     public static IEndpointConventionBuilder MapWebIdentifyApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/identify/{project}", Post).DisableAntiforgery().WithTags("Identify")
-            .WithSummary("Identify from the web app: like /v2/identify, no api-key; a daily limit per address without an account.");
+        app.MapPost("/api/identify/{project}", Post).DisableAntiforgery().WithTags("Identify").RequireClientLimits()
+            .WithSummary("Identify from the web app: like /v2/identify, no api-key; a daily limit per address without an account, per account when signed in.");
 
     public static async Task<IResult> Post(string project, HttpContext context, FlorascopeDb db, IdentificationEngine engine, InferencePool pool,
-        AddressSalt salt, IOptions<FlorascopeOptions> options, TimeProvider clock, CancellationToken ct)
+        BodyIntake intake, AddressSalt salt, IOptions<FlorascopeOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var (query, queryError) = IdentifyApi.ParseQuery(context.Request.Query);
         if (query is null) return ApiErrors.BadRequest(queryError!);
-        var signedIn = AccountsApi.CurrentUserId(context.User) is not null;
-        var limit = options.Value.AnonymousDailyIdentifications;
-        return await IdentifyApi.RunAsync(project, context.Request, query, engine, pool, async () =>
-        {
-            if (signedIn) return (null, null);
-            var used = await QuotaStore.TryConsumeAddressAsync(db, salt.Hash(context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), limit, QuotaStore.Today(clock), ct);
-            return used is null
-                ? (null, ApiErrors.Error(429, $"The {limit} identifications a day without an account are used up from this address; sign in, or come back after 00:00 UTC."))
-                : (limit - used.Value, null);
-        }, ct);
+        var charge = AccountsApi.CurrentUserId(context.User) is { } userId
+            ? AccountCharge(context, db, userId, options.Value.SignedInDailyIdentifications, clock, ct)
+            : AddressCharge(context, db, salt.Hash(ClientLimits.AddressOf(context)), options.Value.AnonymousDailyIdentifications, clock, ct);
+        return await IdentifyApi.RunAsync(project, context, query, engine, pool, intake, charge, ct);
+    }
+
+    private static IdentifyCharge AccountCharge(HttpContext context, FlorascopeDb db, int userId, int limit, TimeProvider clock, CancellationToken ct)
+    {
+        IResult UsedUp() => Refuse(context, clock, $"The {limit} identifications a day of your account are used up; come back after 00:00 UTC.");
+        return new IdentifyCharge(
+            async () => await AccountIdentifications.UsedAsync(db, userId, clock.GetUtcNow().UtcDateTime, ct) >= limit ? UsedUp() : null,
+            async () => await AccountIdentifications.TryConsumeAsync(db, userId, limit, clock.GetUtcNow().UtcDateTime, ct) is { } used
+                ? (limit - used, null) : (null, UsedUp()));
+    }
+
+    private static IdentifyCharge AddressCharge(HttpContext context, FlorascopeDb db, string addressHash, int limit, TimeProvider clock, CancellationToken ct)
+    {
+        IResult UsedUp() => Refuse(context, clock, $"The {limit} identifications a day without an account are used up from this address; sign in, or come back after 00:00 UTC.");
+        return new IdentifyCharge(
+            async () => await QuotaStore.CountAddressAsync(db, addressHash, QuotaStore.Today(clock), ct) >= limit ? UsedUp() : null,
+            async () => await QuotaStore.TryConsumeAddressAsync(db, addressHash, limit, QuotaStore.Today(clock), ct) is { } used
+                ? (limit - used, null) : (null, UsedUp()));
+    }
+
+    /// <summary>429 with Retry-After: the seconds to 00:00 UTC, when daily counts start again.</summary>
+    private static IResult Refuse(HttpContext context, TimeProvider clock, string message)
+    {
+        context.Response.Headers.RetryAfter = QuotaStore.SecondsToReset(clock).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiErrors.Error(StatusCodes.Status429TooManyRequests, message);
     }
 }
 

@@ -49,7 +49,7 @@ public static class ObservationsApi
     public static RouteGroupBuilder MapObservationsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api").WithTags("Observations").WithDomainErrors();
-        g.MapPost("/observations", Create).RequireAuthorization().DisableAntiforgery()
+        g.MapPost("/observations", Create).RequireAuthorization().DisableAntiforgery().RequireClientLimits()
             .WithSummary("Create an observation (multipart: photos + organs, observedUtc, latitude, longitude, uncertainty, geoprivacy, notes, license, project, taxon; anti-forgery token).");
         g.MapGet("/observations", Latest).WithSummary("The latest observations, newest first (page from 1).");
         g.MapGet("/observations/{id:int}", Get).WithSummary("One observation with its photos and identifications.");
@@ -67,10 +67,16 @@ public static class ObservationsApi
 
     public static async Task<Results<Created<ObservationDetail>, JsonHttpResult<ApiError>>> Create(HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, PhotoStore photos, IdentificationEngine engine, InferencePool pool, AggregationSettings revision, IAntiforgery antiforgery,
-        TimeProvider clock, GeoprivacyKey privacy, CancellationToken ct)
+        TimeProvider clock, GeoprivacyKey privacy, BodyIntake intake, CancellationToken ct)
     {
         var userId = AccountsApi.UserId(user);
+        if (await intake.ReceiveAsync(context) is { } refused) return refused;
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
+        // Reading the photos, the model's vote and saving the photos (decoding, resizing) all run on
+        // one worker slot of the inference pool, so image memory is bounded by the workers.
+        using var admission = pool.TryAdmit();
+        if (admission is null) return InferencePool.Saturated(context.Response);
+        using var worker = await admission.WorkerAsync(ct);
         var files = form.Files.GetFiles("photos");
         var organs = form["organs"];
         if (organs.Count != 0 && organs.Count != files.Count)
@@ -97,23 +103,19 @@ public static class ObservationsApi
         };
         // Validated once, before the model runs: bad input costs no inference.
         var valid = ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
-        valid = valid.WithModel(await SuggestAsync(engine, pool, valid.Input, ct));
+        valid = valid.WithModel(Suggest(engine, valid.Input));
         var observation = await ObservationWriter.CreateAsync(db, photos, engine.Bundle.Checklist, userId, valid, clock, ct, revision, privacy);
         var detail = await DetailAsync(db, observation.Id, engine, revision, ct, user);
         return TypedResults.Created($"/api/observations/{observation.Id}", detail!);
     }
 
     /// <summary>
-    /// The model's vote on a new observation: its top taxon within the project and calibrated score,
-    /// on a worker of the shared inference pool. None when the photos are not a plant or cannot be
-    /// read (CreateAsync then says why), or when the pool is full: the observation is still saved,
-    /// without the model's vote, rather than refused.
+    /// The model's vote on a new observation: its top taxon within the project and calibrated score
+    /// (the caller holds a worker of the shared inference pool). None when the photos are not a plant
+    /// or cannot be read (CreateAsync then says why).
     /// </summary>
-    private static async Task<ModelSuggestion?> SuggestAsync(IdentificationEngine engine, InferencePool pool, NewObservation input, CancellationToken ct)
+    private static ModelSuggestion? Suggest(IdentificationEngine engine, NewObservation input)
     {
-        using var admission = pool.TryAdmit();
-        if (admission is null) return null;
-        using var worker = await admission.WorkerAsync(ct);
         try
         {
             var result = engine.Identify(new IdentifyRequest

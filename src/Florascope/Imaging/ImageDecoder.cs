@@ -14,6 +14,12 @@ public sealed record DecodeLimits
     /// <summary>Largest side in pixels.</summary>
     public int MaxSide { get; init; } = 30_000;
 
+    /// <summary>
+    /// Largest interlaced (Adam7) PNG, in pixels: its rows arrive in seven passes, so it cannot be
+    /// reduced row by row and is decoded at full size (4 bytes a pixel); beyond this it is refused.
+    /// </summary>
+    public long MaxInterlacedPixels { get; init; } = 16_000_000;
+
     public static DecodeLimits Default { get; } = new();
 }
 
@@ -105,6 +111,11 @@ public static class ImageDecoder
             throw new ImageInputException(ImageProblem.TooLarge,
                 $"The image is {info.Width}x{info.Height} pixels; the limit is {limits.MaxPixels} pixels and {limits.MaxSide} per side.");
 
+        size = info.Size;
+        origin = codec.EncodedOrigin;
+        if (kind == ImageKind.Png)
+            return DecodePng(data, codec, limits, enough);
+
         var dims = info.Size;
         foreach (var s in new[] { 0.125f, 0.25f, 0.5f })
         {
@@ -120,10 +131,66 @@ public static class ImageDecoder
             var why = result == SKCodecResult.IncompleteInput ? "truncated" : "corrupt";
             throw new ImageInputException(ImageProblem.Corrupt, $"The {kind.ToString().ToUpperInvariant()} file is {why} ({result}).");
         }
-        size = info.Size;
-        origin = codec.EncodedOrigin;
         return decoded;
     }
+
+    /// <summary>
+    /// PNG has no reduced decode: a large one is read row by row (<see cref="PngRows"/>) and shrunk
+    /// by an integer box filter as the rows arrive (<see cref="BoxReduction"/>), so only two source
+    /// rows and the reduced picture are ever in memory, whatever the pixel count. Interlaced files cannot be
+    /// read in row order: they are decoded whole, up to <see cref="DecodeLimits.MaxInterlacedPixels"/>.
+    /// </summary>
+    private static SKBitmap DecodePng(byte[] data, SKCodec codec, DecodeLimits limits, Func<SKSizeI, bool> enough)
+    {
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        var factor = BoxReduction.Factor(width, height, (w, h) => enough(new SKSizeI(w, h)));
+        if (IsInterlacedPng(data))
+        {
+            if ((long)width * height > limits.MaxInterlacedPixels)
+                throw new ImageInputException(ImageProblem.TooLarge,
+                    $"The PNG is interlaced and {width}x{height} pixels; interlaced PNGs are accepted up to {limits.MaxInterlacedPixels} pixels: save it without interlacing, or as JPEG.");
+            factor = 1;
+        }
+        // Premultiplied, so that averaging weighs colours by their opacity.
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        if (factor == 1)
+        {
+            var full = new SKBitmap(info);
+            var result = codec.GetPixels(info, full.GetPixels());
+            if (result == SKCodecResult.Success) return full;
+            full.Dispose();
+            throw PngFailure(result);
+        }
+
+        var (outWidth, outHeight) = (BoxReduction.Reduced(width, factor), BoxReduction.Reduced(height, factor));
+        var reduced = new SKBitmap(new SKImageInfo(outWidth, outHeight, SKColorType.Rgba8888, SKAlphaType.Premul));
+        try
+        {
+            using var rows = PngRows.Open(data);
+            var row = new byte[width * 4];
+            var box = new BoxReduction(width, factor);
+            var outPixels = reduced.GetPixelSpan();
+            for (var y = 0; y < height; y++)
+            {
+                rows.ReadRow(row);
+                box.Add(row);
+                if (box.Rows == factor || y == height - 1)
+                    box.Flush(outPixels.Slice(y / factor * outWidth * 4, outWidth * 4));
+            }
+            return reduced;
+        }
+        catch
+        {
+            reduced.Dispose();
+            throw;
+        }
+    }
+
+    private static ImageInputException PngFailure(SKCodecResult result) =>
+        new(ImageProblem.Corrupt, $"The PNG file is {(result == SKCodecResult.IncompleteInput ? "truncated" : "corrupt")} ({result}).");
+
+    /// <summary>The interlace byte of the IHDR chunk, which a PNG must start with (signature, length, "IHDR", 13 bytes).</summary>
+    private static bool IsInterlacedPng(byte[] data) => data.Length > 28 && data[28] != 0;
 
     private static bool IsSwapped(SKEncodedOrigin origin) =>
         origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;

@@ -44,12 +44,14 @@ window.outbox = (function () {
     try {
       for (const item of await all()) {
         const r = await send(item);
-        // A refused observation (4xx) would be refused again: drop it and say so; keep it on a network or server failure.
-        if (r.ok || (r.status >= 400 && r.status < 500 && r.status !== 401)) await remove(item.id);
+        // A refused observation (4xx) would be refused again: drop it and say so; keep it on a network or server failure,
+        // and when the server only said "not now" (408 too slow, 429 too many at once).
+        const later = r.status >= 500 || r.status === 401 || r.status === 408 || r.status === 429;
+        if (r.ok || (r.status >= 400 && r.status < 500 && !later)) await remove(item.id);
         if (!r.ok) {
           const message = (await r.json()).message;
           listeners.forEach(f => f(null, message));
-          if (r.status >= 500 || r.status === 401) break;
+          if (later) break;
         }
       }
     } catch { /* still offline: try again at the next 'online' event */ }

@@ -1,0 +1,24 @@
+using System.Globalization;
+
+namespace Florascope.Data.Security;
+
+/// <summary>
+/// The web app's daily identifications per signed-in account, counted in <see cref="RateCounterStore"/>
+/// (scope <see cref="Scope"/>, the user id, the UTC day), so every server process sharing the database
+/// counts them once. <see cref="UsedAsync"/> is read before a request's body is read (a used-up
+/// account is refused at once); <see cref="TryConsumeAsync"/> counts one atomically once the photos
+/// are known to be good, so refused input never counts.
+/// </summary>
+public static class AccountIdentifications
+{
+    public const string Scope = "identify-user";
+
+    public static Task<int> UsedAsync(FlorascopeDb db, int userId, DateTime nowUtc, CancellationToken ct = default) =>
+        RateCounterStore.CountAsync(db, Scope, Subject(userId), RateCounterStore.Day(nowUtc), ct);
+
+    /// <summary>The new count, or null when <paramref name="limit"/> identifications were already counted today.</summary>
+    public static Task<int?> TryConsumeAsync(FlorascopeDb db, int userId, int limit, DateTime nowUtc, CancellationToken ct = default) =>
+        RateCounterStore.TryConsumeAsync(db, Scope, Subject(userId), RateCounterStore.Day(nowUtc), limit, ct);
+
+    private static string Subject(int userId) => userId.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using Florascope.Identification;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Florascope.Web.Hosting;
+
+/// <summary>What one client may hold of this process while its request arrives (section Florascope:Clients).</summary>
+public sealed class ClientLimitOptions
+{
+    /// <summary>
+    /// Requests at once per client address on the expensive endpoints (identification, saving an
+    /// observation); beyond it 429 with Retry-After. Per process: across nodes nginx's limit_conn does it.
+    /// </summary>
+    public int ConcurrentRequestsPerAddress { get; set; } = 16;
+
+    /// <summary>Request bodies being received at once, all clients together; beyond it 503 with Retry-After.</summary>
+    public int BodiesInFlight { get; set; } = 64;
+
+    /// <summary>Bytes of one body kept in memory while it arrives; the rest goes to a temporary file.</summary>
+    public int BodyMemoryBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Slowest accepted body, in bytes per second, once <see cref="BodyGraceSeconds"/> have passed (Kestrel's own default is 240).</summary>
+    public double MinBodyBytesPerSecond { get; set; } = 10 * 1024;
+
+    public double BodyGraceSeconds { get; set; } = 5;
+
+    /// <summary>Time a whole body may take to arrive; a body not complete by then is refused with 408.</summary>
+    public double BodySeconds { get; set; } = 60;
+}
+
+/// <summary>
+/// Admission of client requests before any work is spent on them: a cap on concurrent requests per
+/// address (ASP.NET Core's rate limiter, a concurrency limiter per address), Kestrel's minimum body
+/// data rate, and <see cref="BodyIntake"/>, which receives a whole body before the request may hold
+/// an inference place.
+/// </summary>
+public static class ClientLimits
+{
+    /// <summary>The rate-limiter policy of the expensive endpoints.</summary>
+    public const string PerAddress = "per-address";
+
+    public static IServiceCollection AddClientLimits(this IServiceCollection services, FlorascopeOptions options)
+    {
+        var limits = options.Clients;
+        services.AddSingleton(new BodyIntake(limits, options.MaxRequestBytes));
+        services.AddRateLimiter(r =>
+        {
+            r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            r.AddPolicy(PerAddress, context => RateLimitPartition.GetConcurrencyLimiter(AddressOf(context),
+                _ => new ConcurrencyLimiterOptions { PermitLimit = limits.ConcurrentRequestsPerAddress, QueueLimit = 0 }));
+            r.OnRejected = async (rejected, ct) =>
+            {
+                var response = rejected.HttpContext.Response;
+                response.Headers.RetryAfter = "1";
+                await ApiErrors.Error(StatusCodes.Status429TooManyRequests,
+                    $"At most {limits.ConcurrentRequestsPerAddress} requests at once from one address on this endpoint; retry when one has finished.")
+                    .ExecuteAsync(rejected.HttpContext);
+            };
+        });
+        return services;
+    }
+
+    /// <summary>Kestrel's limits on slow bodies: dropped with 408 when slower than the minimum rate after the grace period.</summary>
+    public static void Configure(KestrelServerLimits kestrel, ClientLimitOptions limits) =>
+        kestrel.MinRequestBodyDataRate = new MinDataRate(limits.MinBodyBytesPerSecond, TimeSpan.FromSeconds(limits.BodyGraceSeconds));
+
+    /// <summary>Puts an endpoint under the per-address cap.</summary>
+    public static TBuilder RequireClientLimits<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireRateLimiting(PerAddress);
+
+    /// <summary>The client's address, IPv4-mapped IPv6 folded to IPv4 so one client is one key.</summary>
+    public static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress is { } ip
+        ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString()
+        : IPAddress.None.ToString();
+
+    /// <summary>A size for messages, from the setting that enforces it.</summary>
+    public static string Megabytes(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture) + " MB";
+}
+
+/// <summary>
+/// Receives a request's whole body before the request may queue for an inference place, so that a
+/// slow client holds only a body slot (at most <see cref="ClientLimitOptions.BodiesInFlight"/>), never
+/// a worker. The body is buffered: <see cref="ClientLimitOptions.BodyMemoryBytes"/> in memory, the rest
+/// in a temporary file, at most the request limit; then it is read again from the start.
+/// </summary>
+public sealed class BodyIntake(ClientLimitOptions limits, long maxRequestBytes)
+{
+    private readonly SemaphoreSlim _bodies = new(limits.BodiesInFlight, limits.BodiesInFlight);
+
+    /// <summary>Bodies being received now.</summary>
+    public int InFlight => limits.BodiesInFlight - _bodies.CurrentCount;
+
+    /// <summary>Null once the whole body is here (and rewound), else the refusal to send.</summary>
+    public async Task<JsonHttpResult<ApiError>?> ReceiveAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.ContentLength > maxRequestBytes) return TooLarge();
+        if (!_bodies.Wait(0))
+        {
+            context.Response.Headers.RetryAfter = "2";
+            return ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, "Too many uploads are arriving at once; retry in a few seconds.");
+        }
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        try
+        {
+            request.EnableBuffering(limits.BodyMemoryBytes, maxRequestBytes);
+            // Wall-clock time on purpose: it bounds a network transfer, not a domain date.
+            deadline.CancelAfter(TimeSpan.FromSeconds(limits.BodySeconds));
+            await request.Body.DrainAsync(deadline.Token);
+            request.Body.Position = 0;
+            return null;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            return ApiErrors.Error(StatusCodes.Status408RequestTimeout,
+                $"The request body arrived slower than {limits.MinBodyBytesPerSecond / 1024:0.#} KB/s; send it faster or smaller.");
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            return ApiErrors.Error(StatusCodes.Status408RequestTimeout,
+                $"The request body did not arrive within {limits.BodySeconds:0} s; send it faster or smaller.");
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away: nobody reads this answer, but it ends the request without an error log.
+            return ApiErrors.BadRequest("The request was aborted by the client.");
+        }
+        catch (Exception e) when (e is BadHttpRequestException or IOException)
+        {
+            return ApiErrors.BadRequest("The request body cannot be read: the connection failed or the body is malformed.");
+        }
+        finally
+        {
+            _bodies.Release();
+        }
+    }
+
+    private JsonHttpResult<ApiError> TooLarge() =>
+        ApiErrors.Error(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the limit ({ClientLimits.Megabytes(maxRequestBytes)}).");
+}
