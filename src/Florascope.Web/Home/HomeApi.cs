@@ -14,10 +14,12 @@ namespace Florascope.Web.Home;
 /// written by hand): photos per identification, request body size, a new api-key's daily quota,
 /// and the web app's identifications a day per address without an account.
 /// </summary>
-public sealed record PublicLimits(int MaxImagesPerRequest, long MaxRequestBytes, int DefaultApiKeyDailyQuota, int AnonymousDailyIdentifications)
+public sealed record PublicLimits(int MaxImagesPerRequest, long MaxRequestBytes, int DefaultApiKeyDailyQuota, int AnonymousDailyIdentifications,
+    int SignedInDailyIdentifications, int ConcurrentRequestsPerAddress, double MinBodyBytesPerSecond, double BodySeconds)
 {
     public static PublicLimits From(FlorascopeOptions options) =>
-        new(IdentifyRequest.MaxImages, options.MaxRequestBytes, ApiKeyStore.DefaultDailyQuota, options.AnonymousDailyIdentifications);
+        new(IdentifyRequest.MaxImages, options.MaxRequestBytes, ApiKeyStore.DefaultDailyQuota, options.AnonymousDailyIdentifications,
+            options.SignedInDailyIdentifications, options.Clients.ConcurrentRequestsPerAddress, options.Clients.MinBodyBytesPerSecond, options.Clients.BodySeconds);
 
     /// <summary>A byte count as people read it: "50 MB", "1.5 MB", "900 KB" (binary units, as the setting is counted).</summary>
     public static string Size(long bytes) => bytes >= 1024 * 1024

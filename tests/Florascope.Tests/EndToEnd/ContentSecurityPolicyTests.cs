@@ -99,7 +99,7 @@ public sealed class ContentSecurityPolicyTests
             await page.GotoAsync(new Uri(host.BaseAddress, "/app").ToString());
             await page.WaitForSelectorAsync("body[data-limits]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
             Assert.Equal("Take or choose 1 to 5 photos of one plant", await page.InnerTextAsync("#photos-label"));
-            Assert.Equal("Up to 5 photos, 50 MB in all. Without an account: 50 identifications a day.", await page.InnerTextAsync("#limits"));
+            Assert.Equal("Up to 5 photos, 50 MB in all. Identifications a day: 50 without an account, 500 signed in.", await page.InnerTextAsync("#limits"));
         }
         finally
         {

@@ -86,7 +86,7 @@ public sealed class CommunityRulesTests
 
         var why = CommunityRevision.Explain(observation, identifications, voters, Checklist, Settings);
 
-        Assert.Equal([("bob", "Taraxacum officinale", 0), ("Alice", "Ranunculus acris", 4), (CommunityRevision.ModelVoter, "Ranunculus acris", 0)],
+        Assert.Equal([("@bob", "Taraxacum officinale", 0), ("Alice (@alice)", "Ranunculus acris", 4), (CommunityRevision.ModelVoter, "Ranunculus acris", 0)],
             why.Votes.Select(v => (v.Voter, v.Value, v.Expertise)));
         Assert.Equal([2, 1, (int?)null], why.Votes.Select(v => v.UserId));
         Assert.Equal(Settings.Weight(4), why.Votes[1].Weight);

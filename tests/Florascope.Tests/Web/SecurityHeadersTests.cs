@@ -111,12 +111,15 @@ public sealed class SecurityHeadersTests(SharedServerFixture fixture)
     public async Task TheLimitsArePublishedFromTheSettings()
     {
         var limits = await Host.Client.GetJsonAsync("api/limits");
-        Assert.Equal(["maxImagesPerRequest", "maxRequestBytes", "defaultApiKeyDailyQuota", "anonymousDailyIdentifications"],
+        Assert.Equal(["maxImagesPerRequest", "maxRequestBytes", "defaultApiKeyDailyQuota", "anonymousDailyIdentifications",
+            "signedInDailyIdentifications", "concurrentRequestsPerAddress", "minBodyBytesPerSecond", "bodySeconds"],
             limits.AsObject().Select(p => p.Key));
         Assert.Equal(Florascope.Identification.IdentifyRequest.MaxImages, limits["maxImagesPerRequest"]!.GetValue<int>());
         Assert.Equal(new FlorascopeOptions().MaxRequestBytes, limits["maxRequestBytes"]!.GetValue<long>());
         Assert.Equal(Florascope.Data.ApiKeys.ApiKeyStore.DefaultDailyQuota, limits["defaultApiKeyDailyQuota"]!.GetValue<int>());
         Assert.Equal(new FlorascopeOptions().AnonymousDailyIdentifications, limits["anonymousDailyIdentifications"]!.GetValue<int>());
+        Assert.Equal(new FlorascopeOptions().SignedInDailyIdentifications, limits["signedInDailyIdentifications"]!.GetValue<int>());
+        Assert.Equal(new ClientLimitOptions().ConcurrentRequestsPerAddress, limits["concurrentRequestsPerAddress"]!.GetValue<int>());
 
         // The home page states them from the same settings.
         var home = await Host.Client.GetStringAsync("/", Ct);

@@ -9,9 +9,10 @@
   Promise.all([fetch('/api/limits').then(r => r.json()), window.i18n.ready]).then(([limits]) => {
     maxPhotos = limits.maxImagesPerRequest;
     const t = (key, fallback) => window.i18n.t(key, fallback).replace('{max}', limits.maxImagesPerRequest)
-      .replace('{size}', Math.round(limits.maxRequestBytes / 1048576 * 10) / 10 + ' MB').replace('{daily}', limits.anonymousDailyIdentifications);
+      .replace('{size}', Math.round(limits.maxRequestBytes / 1048576 * 10) / 10 + ' MB').replace('{daily}', limits.anonymousDailyIdentifications)
+      .replace('{signed}', limits.signedInDailyIdentifications);
     document.getElementById('photos-label').textContent = t('app.photos', 'Take or choose 1 to {max} photos of one plant');
-    document.getElementById('limits').textContent = t('app.limits', 'Up to {max} photos, {size} in all. Without an account: {daily} identifications a day.');
+    document.getElementById('limits').textContent = t('app.limits', 'Up to {max} photos, {size} in all. Identifications a day: {daily} without an account, {signed} signed in.');
     document.body.dataset.limits = 'shown';
   }).catch(() => { /* offline: the page keeps its general wording */ });
   const organs = ['auto', 'leaf', 'flower', 'fruit', 'bark', 'habit', 'other'];
