@@ -42,7 +42,7 @@ public sealed class FlorascopeOptions
 
     public ModelOptions Models { get; set; } = new();
 
-    /// <summary>Sign-in throttling: failures per account and per address in a window (docs/security-accounts.md).</summary>
+    /// <summary>Sign-in throttling: failures per account and per address in a window (docs/security.md).</summary>
     public Florascope.Data.Security.SignInLimits SignIn { get; set; } = new();
 
     /// <summary>

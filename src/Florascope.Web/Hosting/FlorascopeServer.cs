@@ -66,7 +66,7 @@ public static class FlorascopeServer
         builder.Services.AddHostedService<Housekeeping>();
         options.SignIn.Validate();
         builder.Services.AddFlorascopeAccounts();
-        // Geoprivacy: one key for every process writing public positions (see docs/security-privacy.md).
+        // Geoprivacy: one key for every process writing public positions (see docs/security.md).
         builder.Services.AddSingleton(Florascope.Data.Privacy.GeoprivacyKey.Load(database.DataDirectory, builder.Configuration[FlorascopeOptions.Section + ":GeoprivacyKey"]));
         builder.Services.AddSingleton<PrivacyStartup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacyStartup>());

@@ -94,7 +94,7 @@ public sealed class SecurityHeadersTests(SharedServerFixture fixture)
         using var response = await Host.Client.GetAsync("scalar/v1", Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync(Ct);
-        // Eval only there: Scalar's bundle probes Function('') (docs/security-contract.md).
+        // Eval only there: Scalar's bundle probes Function('') (docs/security.md).
         var csp = AssertSecurityHeaders(response, "/scalar/v1", evalAllowed: true);
 
         // Each inline script of the page, hashed here independently of the server's code.
