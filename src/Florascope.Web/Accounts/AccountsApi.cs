@@ -45,7 +45,7 @@ public static partial class AccountsApi
 
     public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/account").WithTags("Accounts");
+        var g = app.MapGroup("/api/account").WithTags("Accounts").WithDomainErrors();
         g.MapGet("/antiforgery", Token).WithSummary("An anti-forgery token for the forms of this session.");
         g.MapPost("/signup", SignUp).DisableAntiforgery().WithSummary("Create an account (form: userName, email, password, displayName) and sign in.");
         g.MapPost("/signin", SignIn).DisableAntiforgery()
@@ -78,7 +78,7 @@ public static partial class AccountsApi
         if (password.Length < MinPassword) return ApiErrors.BadRequest($"A password has at least {MinPassword} characters.");
         if (!Languages.IsKnown(language)) return ApiErrors.BadRequest("Unknown language.");
         // Cheap before the hash; AccountStore.SignUpAsync decides for good (races answer 409 too).
-        if (await AccountStore.IsTakenAsync(db, userName, email, ct)) return Error(AccountError.Taken, "That user name or e-mail is already taken.");
+        if (await AccountStore.IsTakenAsync(db, userName, email, ct)) throw new AccountException(AccountError.Taken, "That user name or e-mail is already taken.");
 
         var user = new User
         {
@@ -90,14 +90,7 @@ public static partial class AccountsApi
             CreatedUtc = clock.GetUtcNow().UtcDateTime,
         };
         user.PasswordHash = Hasher.HashPassword(user, password);
-        try
-        {
-            await AccountStore.SignUpAsync(db, user, ct);
-        }
-        catch (AccountException e)
-        {
-            return Error(e.Error, e.Message);
-        }
+        await AccountStore.SignUpAsync(db, user, ct);
         await SignInAsync(context, db, user, clock, ct);
         return TypedResults.Ok(Info(user));
     }
@@ -184,13 +177,6 @@ public static partial class AccountsApi
     private static AccountInfo Info(User u) => new(u.Id, u.UserName, u.DisplayName, u.IsAdmin, u.Language);
 
     /// <summary>The one mapping of account errors to HTTP.</summary>
-    private static JsonHttpResult<ApiError> Error(AccountError error, string message) => error switch
-    {
-        AccountError.Taken => ApiErrors.Error(StatusCodes.Status409Conflict, message),
-        AccountError.UnknownUser => ApiErrors.Error(StatusCodes.Status404NotFound, message),
-        _ => ApiErrors.BadRequest(message),
-    };
-
     private static async Task SignInAsync(HttpContext context, FlorascopeDb db, User user, TimeProvider clock, CancellationToken ct)
     {
         var secret = await SessionStore.StartAsync(db, user.Id, context.Request.Headers.UserAgent.ToString(), clock.GetUtcNow().UtcDateTime, ct);

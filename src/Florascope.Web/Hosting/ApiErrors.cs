@@ -13,15 +13,6 @@ public static class ApiErrors
 
     public static JsonHttpResult<ApiError> BadRequest(string message) => Error(StatusCodes.Status400BadRequest, message);
 
-    /// <summary>The status of a refused identification.</summary>
-    public static int StatusOf(IdentifyException e) => e.Error switch
-    {
-        IdentifyError.UnknownProject => StatusCodes.Status404NotFound,
-        IdentifyError.BadImage when e.InnerException is ImageInputException { Problem: ImageProblem.UnsupportedFormat } => StatusCodes.Status415UnsupportedMediaType,
-        IdentifyError.BadImage when e.InnerException is ImageInputException { Problem: ImageProblem.TooLarge } => StatusCodes.Status413PayloadTooLarge,
-        _ => StatusCodes.Status400BadRequest,
-    };
-
     /// <summary>Turns anything unhandled into the same body (500), never an HTML page or a stack trace.</summary>
     public static void UseApiErrorBodies(this WebApplication app)
     {

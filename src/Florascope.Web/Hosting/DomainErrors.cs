@@ -1,3 +1,6 @@
+using Florascope.Data.Accounts;
+using Florascope.Identification;
+using Florascope.Imaging;
 using Florascope.Data.Observations;
 
 namespace Florascope.Web.Hosting;
@@ -8,6 +11,15 @@ namespace Florascope.Web.Hosting;
 /// </summary>
 public static class DomainErrors
 {
+    /// <summary>The status of a refused identification (the core's typed error).</summary>
+    public static int StatusOf(IdentifyException e) => e.Error switch
+    {
+        IdentifyError.UnknownProject => StatusCodes.Status404NotFound,
+        IdentifyError.BadImage when e.InnerException is ImageInputException { Problem: ImageProblem.UnsupportedFormat } => StatusCodes.Status415UnsupportedMediaType,
+        IdentifyError.BadImage when e.InnerException is ImageInputException { Problem: ImageProblem.TooLarge } => StatusCodes.Status413PayloadTooLarge,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
     public static int StatusOf(ObservationError error) => error switch
     {
         ObservationError.NotFound => StatusCodes.Status404NotFound,
@@ -16,7 +28,14 @@ public static class DomainErrors
         _ => StatusCodes.Status400BadRequest,
     };
 
-    /// <summary>Answers an <see cref="ObservationException"/> thrown by a handler of the group with the documented error body.</summary>
+    public static int StatusOf(AccountError error) => error switch
+    {
+        AccountError.Taken => StatusCodes.Status409Conflict,
+        AccountError.UnknownUser => StatusCodes.Status404NotFound,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    /// <summary>Answers an <see cref="ObservationException"/> or <see cref="AccountException"/> thrown by a handler of the group with the documented error body.</summary>
     public static RouteGroupBuilder WithDomainErrors(this RouteGroupBuilder group)
     {
         group.AddEndpointFilter(async (context, next) =>
@@ -28,6 +47,10 @@ public static class DomainErrors
             catch (ObservationException e)
             {
                 return ApiErrors.Error(StatusOf(e.Kind), e.Message);
+            }
+            catch (AccountException e)
+            {
+                return ApiErrors.Error(StatusOf(e.Error), e.Message);
             }
         });
         return group;

@@ -116,7 +116,7 @@ public static class IdentifyApi
         }
         catch (IdentifyException e)
         {
-            return ApiErrors.Error(ApiErrors.StatusOf(e), e.Message);
+            return ApiErrors.Error(DomainErrors.StatusOf(e), e.Message);
         }
 
         var (remaining, refusal) = await charge.ConsumeAsync();
