@@ -20,6 +20,12 @@ public sealed record DecodeLimits
     /// </summary>
     public long MaxInterlacedPixels { get; init; } = 16_000_000;
 
+    /// <summary>
+    /// Largest progressive JPEG, in pixels: its decoder holds every DCT coefficient of the picture
+    /// (about 3 bytes a pixel in 4:2:0) whatever the output scale. Phones write baseline JPEGs.
+    /// </summary>
+    public long MaxProgressivePixels { get; init; } = 24_000_000;
+
     public static DecodeLimits Default { get; } = new();
 }
 
@@ -110,6 +116,10 @@ public static class ImageDecoder
         if (info.Width > limits.MaxSide || info.Height > limits.MaxSide || (long)info.Width * info.Height > limits.MaxPixels)
             throw new ImageInputException(ImageProblem.TooLarge,
                 $"The image is {info.Width}x{info.Height} pixels; the limit is {limits.MaxPixels} pixels and {limits.MaxSide} per side.");
+
+        if (kind == ImageKind.Jpeg && (long)info.Width * info.Height > limits.MaxProgressivePixels && JpegMetadata.IsProgressive(data))
+            throw new ImageInputException(ImageProblem.TooLarge,
+                $"The JPEG is progressive and {info.Width}x{info.Height} pixels; progressive JPEGs are accepted up to {limits.MaxProgressivePixels} pixels: save it as a baseline JPEG.");
 
         size = info.Size;
         origin = codec.EncodedOrigin;

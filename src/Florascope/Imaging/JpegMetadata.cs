@@ -38,6 +38,18 @@ public static class JpegMetadata
         return result;
     }
 
+    /// <summary>
+    /// True when the JPEG's frame is progressive (SOF2, SOF6, SOF10, SOF14). libjpeg must keep the
+    /// coefficients of the whole picture to decode one, even at 1/8 scale, so the decoder bounds
+    /// their pixel count separately (<see cref="DecodeLimits.MaxProgressivePixels"/>).
+    /// </summary>
+    public static bool IsProgressive(ReadOnlySpan<byte> jpeg)
+    {
+        foreach (var (marker, _, _) in Segments(jpeg))
+            if (marker is 0xC2 or 0xC6 or 0xCA or 0xCE) return true;
+        return false;
+    }
+
     /// <summary>The header segments after SOI up to SOS: (marker, offset of its 0xFF, whole length in bytes).</summary>
     private static List<(byte Marker, int Start, int Length)> Segments(ReadOnlySpan<byte> jpeg)
     {

@@ -91,6 +91,29 @@ public sealed class ImageDecoderTests
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 * 1024 * 1024);
     }
 
+    /// <summary>A real baseline JPEG whose frame header is rewritten as progressive (SOF2) of the given size.</summary>
+    private static byte[] ProgressiveHeader(int width, int height)
+    {
+        var jpeg = TestImages.RedBlueJpeg(64, 48);
+        var sof = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]);
+        Assert.True(sof > 0);
+        jpeg[sof + 1] = 0xC2;
+        (jpeg[sof + 5], jpeg[sof + 6], jpeg[sof + 7], jpeg[sof + 8]) = ((byte)(height >> 8), (byte)height, (byte)(width >> 8), (byte)width);
+        return jpeg;
+    }
+
+    [Fact]
+    public void LargeProgressiveJpegsAreRefusedFromTheirHeader()
+    {
+        Assert.False(JpegMetadata.IsProgressive(TestImages.RedBlueJpeg(64, 48)));
+        Assert.True(JpegMetadata.IsProgressive(ProgressiveHeader(64, 48)));
+        // 6000 x 6000 = 36 Mpixels: libjpeg would hold ~100 MB of coefficients even to decode it at 1/8.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Refused(ProgressiveHeader(6000, 6000), ImageProblem.TooLarge);
+        Assert.Contains("progressive", e.Message, StringComparison.Ordinal);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 * 1024 * 1024);
+    }
+
     [Fact]
     public void PngWithWrongHeaderCrcIsRefused()
     {
