@@ -31,20 +31,6 @@ public static class SignInThrottle
     public const string AccountScope = "signin-account";
     public const string AddressScope = "signin-address";
 
-    /// <summary>
-    /// What an address is counted as, before it is hashed: an IPv4 address itself (also when written
-    /// as IPv4-mapped IPv6), an IPv6 address by its /64, which one subscriber usually holds whole.
-    /// </summary>
-    public static string AddressKey(System.Net.IPAddress? address)
-    {
-        if (address is null) return "unknown";
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address.ToString();
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new System.Net.IPAddress(bytes) + "/64";
-    }
-
     /// <summary>The subject of a known account.</summary>
     public static string AccountSubject(int userId) => "user:" + userId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -106,7 +106,7 @@ public static partial class AccountsApi
         var now = clock.GetUtcNow().UtcDateTime;
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == login || u.Email == login, ct);
         var account = user is null ? SignInThrottle.UnknownLoginSubject(salt.Hash("login:" + login)) : SignInThrottle.AccountSubject(user.Id);
-        var address = salt.Hash("signin:" + SignInThrottle.AddressKey(context.Connection.RemoteIpAddress));
+        var address = salt.Hash("signin:" + ClientAddress.Key(context.Connection.RemoteIpAddress));
         // Checked before the (expensive) hash, and the same for known and unknown names.
         if (await SignInThrottle.AdmitAsync(db, account, address, now, limits, ct) is { } wait)
         {

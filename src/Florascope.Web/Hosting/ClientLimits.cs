@@ -1,3 +1,4 @@
+using Florascope.Data.Security;
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
@@ -73,10 +74,8 @@ public static class ClientLimits
     public static TBuilder RequireClientLimits<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireRateLimiting(PerAddress);
 
-    /// <summary>The client's address, IPv4-mapped IPv6 folded to IPv4 so one client is one key.</summary>
-    public static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress is { } ip
-        ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString()
-        : IPAddress.None.ToString();
+    /// <summary>The client, as every per-address limit counts it (<see cref="ClientAddress.Key"/>).</summary>
+    public static string AddressOf(HttpContext context) => ClientAddress.Key(context.Connection.RemoteIpAddress);
 
     /// <summary>A size for messages, from the setting that enforces it.</summary>
     public static string Megabytes(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture) + " MB";

@@ -24,7 +24,7 @@ public sealed record DecodeLimits
     /// Largest progressive JPEG, in pixels: its decoder holds every DCT coefficient of the picture
     /// (about 3 bytes a pixel in 4:2:0) whatever the output scale. Phones write baseline JPEGs.
     /// </summary>
-    public long MaxProgressivePixels { get; init; } = 24_000_000;
+    public long MaxProgressivePixels { get; init; } = 16_000_000;
 
     public static DecodeLimits Default { get; } = new();
 }

@@ -82,7 +82,7 @@ public sealed class SignInThrottleTests
     [InlineData("::1", "::/64")]
     public void AddressesAreCountedByHostOrIpv6Subnet(string address, string key)
     {
-        Assert.Equal(key, SignInThrottle.AddressKey(System.Net.IPAddress.Parse(address)));
+        Assert.Equal(key, Florascope.Data.Security.ClientAddress.Key(System.Net.IPAddress.Parse(address)));
     }
 
     [Theory]

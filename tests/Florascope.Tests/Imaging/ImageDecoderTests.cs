@@ -107,7 +107,7 @@ public sealed class ImageDecoderTests
     {
         Assert.False(JpegMetadata.IsProgressive(TestImages.RedBlueJpeg(64, 48)));
         Assert.True(JpegMetadata.IsProgressive(ProgressiveHeader(64, 48)));
-        // 6000 x 6000 = 36 Mpixels: libjpeg would hold ~100 MB of coefficients even to decode it at 1/8.
+        // 6000 x 6000 = 36 Mpixels: libjpeg would hold ~115 MB of coefficients even to decode it at 1/8.
         var before = GC.GetAllocatedBytesForCurrentThread();
         var e = Refused(ProgressiveHeader(6000, 6000), ImageProblem.TooLarge);
         Assert.Contains("progressive", e.Message, StringComparison.Ordinal);
