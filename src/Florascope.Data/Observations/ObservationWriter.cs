@@ -71,7 +71,7 @@ public sealed class ValidatedObservation
 /// </summary>
 public static class ObservationWriter
 {
-    public const int MaxPhotos = 5;
+    public const int MaxPhotos = Florascope.Identification.IdentifyRequest.MaxImages;
     public const int MaxNotes = 4000;
 
     /// <summary>Validates and creates an observation.</summary>

@@ -18,7 +18,7 @@ public static class PublicPosition
 
     public const double CellDegrees = 1.0 / CellsPerDegree;
 
-    private const double MetresPerDegree = 111_320;
+    public const double MetresPerDegree = 111_320;
 
     /// <summary>What the public gets: the author's choice, made at least obscured when the taxon is threatened (private stays private).</summary>
     public static Geoprivacy Effective(Geoprivacy chosen, bool threatened) =>

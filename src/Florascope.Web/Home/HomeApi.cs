@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Florascope.Data.ApiKeys;
+using Florascope.Data.Observations;
+using Florascope.Data.Privacy;
 using Florascope.Identification;
 using Florascope.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,12 +16,15 @@ namespace Florascope.Web.Home;
 /// written by hand): photos per identification, request body size, a new api-key's daily quota,
 /// and the web app's identifications a day per address without an account.
 /// </summary>
-public sealed record PublicLimits(int MaxImagesPerRequest, long MaxRequestBytes, int DefaultApiKeyDailyQuota, int AnonymousDailyIdentifications,
-    int SignedInDailyIdentifications, int ConcurrentRequestsPerAddress, double MinBodyBytesPerSecond, double BodySeconds)
+public sealed record PublicLimits(int MaxImagesPerRequest, long MaxRequestBytes, string MaxRequestSize, int DefaultApiKeyDailyQuota,
+    int AnonymousDailyIdentifications, int SignedInDailyIdentifications, int ConcurrentRequestsPerAddress, double MinBodyBytesPerSecond,
+    double BodySeconds, int MinPasswordLength, int MaxNotesLength, double ObscuredCellDegrees, int ObscuredCellKilometres)
 {
     public static PublicLimits From(FlorascopeOptions options) =>
-        new(IdentifyRequest.MaxImages, options.MaxRequestBytes, ApiKeyStore.DefaultDailyQuota, options.AnonymousDailyIdentifications,
-            options.SignedInDailyIdentifications, options.Clients.ConcurrentRequestsPerAddress, options.Clients.MinBodyBytesPerSecond, options.Clients.BodySeconds);
+        new(IdentifyRequest.MaxImages, options.MaxRequestBytes, Size(options.MaxRequestBytes), ApiKeyStore.DefaultDailyQuota,
+            options.AnonymousDailyIdentifications, options.SignedInDailyIdentifications, options.Clients.ConcurrentRequestsPerAddress,
+            options.Clients.MinBodyBytesPerSecond, options.Clients.BodySeconds, Accounts.AccountsApi.MinPassword, ObservationWriter.MaxNotes,
+            PublicPosition.CellDegrees, (int)Math.Round(PublicPosition.CellDegrees * PublicPosition.MetresPerDegree / 1000));
 
     /// <summary>A byte count as people read it: "50 MB", "1.5 MB", "900 KB" (binary units, as the setting is counted).</summary>
     public static string Size(long bytes) => bytes >= 1024 * 1024

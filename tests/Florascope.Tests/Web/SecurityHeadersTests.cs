@@ -111,9 +111,15 @@ public sealed class SecurityHeadersTests(SharedServerFixture fixture)
     public async Task TheLimitsArePublishedFromTheSettings()
     {
         var limits = await Host.Client.GetJsonAsync("api/limits");
-        Assert.Equal(["maxImagesPerRequest", "maxRequestBytes", "defaultApiKeyDailyQuota", "anonymousDailyIdentifications",
-            "signedInDailyIdentifications", "concurrentRequestsPerAddress", "minBodyBytesPerSecond", "bodySeconds"],
+        Assert.Equal(["maxImagesPerRequest", "maxRequestBytes", "maxRequestSize", "defaultApiKeyDailyQuota", "anonymousDailyIdentifications",
+            "signedInDailyIdentifications", "concurrentRequestsPerAddress", "minBodyBytesPerSecond", "bodySeconds", "minPasswordLength",
+            "maxNotesLength", "obscuredCellDegrees", "obscuredCellKilometres"],
             limits.AsObject().Select(p => p.Key));
+        Assert.Equal("50 MB", limits["maxRequestSize"]!.GetValue<string>());
+        Assert.Equal(Florascope.Web.Accounts.AccountsApi.MinPassword, limits["minPasswordLength"]!.GetValue<int>());
+        Assert.Equal(Florascope.Data.Observations.ObservationWriter.MaxNotes, limits["maxNotesLength"]!.GetValue<int>());
+        Assert.Equal(Florascope.Data.Privacy.PublicPosition.CellDegrees, limits["obscuredCellDegrees"]!.GetValue<double>());
+        Assert.Equal(22, limits["obscuredCellKilometres"]!.GetValue<int>());
         Assert.Equal(Florascope.Identification.IdentifyRequest.MaxImages, limits["maxImagesPerRequest"]!.GetValue<int>());
         Assert.Equal(new FlorascopeOptions().MaxRequestBytes, limits["maxRequestBytes"]!.GetValue<long>());
         Assert.Equal(Florascope.Data.ApiKeys.ApiKeyStore.DefaultDailyQuota, limits["defaultApiKeyDailyQuota"]!.GetValue<int>());

@@ -6,13 +6,12 @@
   // The server's limits (GET /api/limits, from its settings), never written by hand here; until
   // they arrive (or offline) the server's own refusal stays the guard.
   let maxPhotos = Infinity;
-  Promise.all([fetch('/api/limits').then(r => r.json()), window.i18n.ready]).then(([limits]) => {
+  window.i18n.ready.then(() => {
+    const limits = window.i18n.limits;
+    if (!limits) return;
     maxPhotos = limits.maxImagesPerRequest;
-    const t = (key, fallback) => window.i18n.t(key, fallback).replace('{max}', limits.maxImagesPerRequest)
-      .replace('{size}', Math.round(limits.maxRequestBytes / 1048576 * 10) / 10 + ' MB').replace('{daily}', limits.anonymousDailyIdentifications)
-      .replace('{signed}', limits.signedInDailyIdentifications);
-    document.getElementById('photos-label').textContent = t('app.photos', 'Take or choose 1 to {max} photos of one plant');
-    document.getElementById('limits').textContent = t('app.limits', 'Up to {max} photos, {size} in all. Identifications a day: {daily} without an account, {signed} signed in.');
+    document.getElementById('photos-label').textContent = window.i18n.t('app.photos', 'Take or choose photos of one plant');
+    document.getElementById('limits').textContent = window.i18n.t('app.limits', '');
     document.body.dataset.limits = 'shown';
   }).catch(() => { /* offline: the page keeps its general wording */ });
   const organs = ['auto', 'leaf', 'flower', 'fruit', 'bark', 'habit', 'other'];

@@ -116,11 +116,11 @@
     facts.append(fs.el('dt', fs.t('obs.by', 'By')), by);
     if (o.latitude !== null) add(fs.t('obs.place', 'Place'), o.latitude.toFixed(5) + ', ' + o.longitude.toFixed(5) + (o.uncertaintyMeters ? ' (± ' + o.uncertaintyMeters + ' m)' : ''));
     // Geoprivacy: what this position is, and what the public sees.
-    if (!o.exactPosition && o.publicPosition === 'obscured') add(fs.t('geo.title', 'Place'), fs.t('geo.isobscured', 'Obscured: the plant is somewhere in this 0.2° area.'));
+    if (!o.exactPosition && o.publicPosition === 'obscured') add(fs.t('geo.title', 'Place'), fs.t('geo.isobscured', 'Obscured: the plant is somewhere in this area.'));
     else if (!o.exactPosition && o.publicPosition === 'hidden') add(fs.t('geo.title', 'Place'), fs.t('geo.ishidden', 'Hidden by its author.'));
     else if (o.publicPosition !== 'exact') add(fs.t('geo.title', 'Place'), o.publicPosition === 'hidden'
       ? fs.t('geo.youhidden', 'Only you and administrators see this place; others see none.')
-      : fs.t('geo.youobscured', 'Only you and administrators see this exact place; others see a point in its 0.2° area.'));
+      : fs.t('geo.youobscured', 'Only you and administrators see this exact place; others see a point of its area.'));
     const privacy = document.getElementById('privacy');
     privacy.hidden = !(me && (me.id === o.authorId || me.isAdmin));
     document.getElementById('geoprivacy').value = o.geoprivacy;
