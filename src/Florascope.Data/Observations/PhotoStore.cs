@@ -26,6 +26,9 @@ public sealed class PhotoStore(string root)
 
     public string Root { get; } = root;
 
+    /// <summary>Left in the folder by a completed <see cref="CleanPublicFiles"/> pass; never collected.</summary>
+    public const string CleanMarker = ".public-files-clean";
+
     /// <summary>Checks and stores a photo (all three sizes); returns its hash and upright size.</summary>
     public StoredPhoto Save(byte[] data, DecodeLimits? limits = null)
     {
@@ -59,6 +62,7 @@ public sealed class PhotoStore(string root)
         foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories))
         {
             var name = Path.GetFileName(file);
+            if (name == CleanMarker) continue;
             var hash = name.Length >= 64 ? name[..64] : name;
             var isTemp = name.Contains(".tmp-", StringComparison.Ordinal);
             if ((!isTemp && referenced.Contains(hash)) || File.GetLastWriteTimeUtc(file) > cutoff) continue;
@@ -71,11 +75,14 @@ public sealed class PhotoStore(string root)
     /// <summary>
     /// Rewrites any public file (-m.jpg, -s.jpg) that carries EXIF/XMP metadata, e.g. one written by an
     /// older version or copied in by hand: regenerated upright from the original when it is there,
-    /// else stripped (<see cref="ImageSanitizer"/>). Returns how many were rewritten.
+    /// else stripped (<see cref="ImageSanitizer"/>). Returns how many were rewritten. Files written by
+    /// this version never carry any, so a completed pass leaves a marker beside the folder and later
+    /// starts skip the scan (at Pl@ntNet's scale it reads hundreds of millions of files).
     /// </summary>
     public int CleanPublicFiles(CancellationToken ct = default)
     {
-        if (!Directory.Exists(Root)) return 0;
+        var marker = Path.Combine(Root, CleanMarker);
+        if (File.Exists(marker) || !Directory.Exists(Root)) return 0;
         var cleaned = 0;
         foreach (var file in Directory.EnumerateFiles(Root, "*.jpg", SearchOption.AllDirectories))
         {
@@ -101,6 +108,8 @@ public sealed class PhotoStore(string root)
             File.Move(temp, file, overwrite: true);
             cleaned++;
         }
+        Directory.CreateDirectory(Root);
+        File.WriteAllText(marker, $"Every stored public photo file checked for EXIF/XMP on {DateTime.UtcNow:O}.\n");
         return cleaned;
     }
 

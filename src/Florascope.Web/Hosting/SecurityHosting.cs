@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 
+using Microsoft.Extensions.Options;
+
 namespace Florascope.Web.Hosting;
 
 /// <summary>
@@ -57,6 +59,10 @@ public static partial class SecurityHosting
         // no body: it runs after the error bodies instead (UseHostChecks), same options.
         var defaultFilter = builder.Services.Where(s => s.ServiceType == typeof(IStartupFilter)
             && s.ImplementationType?.Name == "HostFilteringStartupFilter").ToList();
+        // Found by name (the type is internal): if a framework update renames it, fail loudly
+        // rather than run the filter twice, the first time without the error body.
+        if (defaultFilter.Count != 1)
+            throw new InvalidOperationException($"Expected the framework's one HostFilteringStartupFilter, found {defaultFilter.Count}: update SecurityHosting.");
         foreach (var s in defaultFilter) builder.Services.Remove(s);
         builder.Services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(h => h.IncludeFailureMessage = false);
 
@@ -102,6 +108,11 @@ public static partial class SecurityHosting
     /// <summary>After the error bodies: AllowedHosts (400 with the documented body), then HSTS on HTTPS answers.</summary>
     public static void UseHostChecks(this WebApplication app)
     {
+        var options = app.Services.GetRequiredService<IOptions<FlorascopeOptions>>().Value;
+        var hosts = app.Configuration["AllowedHosts"];
+        if (!app.Environment.IsDevelopment() && options.PublicBaseUrl.Length == 0 && (string.IsNullOrEmpty(hosts) || hosts == "*"))
+            app.Logger.LogWarning("Florascope:PublicBaseUrl and AllowedHosts are not set: absolute URLs (related images) follow the request's Host header. " +
+                "Set both before serving the public (docs/security.md, deployment checklist).");
         app.UseHostFiltering();
         app.UseHsts();
     }

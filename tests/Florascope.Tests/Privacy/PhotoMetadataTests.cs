@@ -85,6 +85,10 @@ public sealed class PhotoMetadataTests
         Assert.Equal(TestImages.RedBlueJpeg(), File.ReadAllBytes(orphan));
         Assert.Equal(smallBefore, File.ReadAllBytes(small));
         Assert.True(File.Exists(store.PathOf(saved.Sha256, PhotoSize.Original)));
+        // A completed pass is not repeated at the next start, and its marker is never collected.
+        File.WriteAllBytes(medium, TestImages.WithExifGps(File.ReadAllBytes(medium), 45.123456, 6.654321, DateTime.UnixEpoch));
         Assert.Equal(0, store.CleanPublicFiles(TestContext.Current.CancellationToken));
+        Assert.Equal(0, store.CollectGarbage(new HashSet<string> { saved.Sha256, "ab" + new string('c', 62) }, TimeSpan.Zero));
+        Assert.True(File.Exists(Path.Combine(dir.Path, PhotoStore.CleanMarker)));
     }
 }
