@@ -211,13 +211,11 @@ public static class ObservationWriter
             ?? throw new ObservationException($"No observation {observationId}.", ObservationError.NotFound);
         if (observation.AuthorId != userId && !isAdmin) throw new ObservationException("Only the author can change an observation.", ObservationError.Forbidden);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (edit.ObservedUtc is { } when && (when > now.AddDays(1) || when.Year < 1800)) throw new ObservationException("The date is in the future or before 1800.");
+        ValidateFacts(edit.ObservedUtc, edit.Notes, edit.License, now);
         var lat = edit.Latitude ?? observation.Latitude;
         var lon = edit.Longitude ?? observation.Longitude;
         var uncertainty = edit.UncertaintyMeters ?? observation.UncertaintyMeters;
         ValidatePlace(lat, lon, uncertainty);
-        if (edit.Notes is { Length: > MaxNotes }) throw new ObservationException($"Notes are limited to {MaxNotes} characters.");
-        if (edit.License is { } l && !Licenses.All.Contains(l)) throw new ObservationException($"Unknown licence '{l}': use one of {string.Join(", ", Licenses.All)}.");
         observation.ObservedUtc = edit.ObservedUtc ?? observation.ObservedUtc;
         (observation.Latitude, observation.Longitude, observation.UncertaintyMeters) = (lat, lon, uncertainty);
         if (edit.Notes is not null) observation.Notes = string.IsNullOrWhiteSpace(edit.Notes) ? null : edit.Notes.Trim();
@@ -247,12 +245,17 @@ public static class ObservationWriter
         foreach (var p in input.Photos)
             if (!Organs.IsKnown(p.Organ)) throw new ObservationException($"Unknown organ '{p.Organ}': use one of {string.Join(", ", Organs.All)}.");
         ValidatePlace(input.Latitude, input.Longitude, input.UncertaintyMeters);
-        if (input.ObservedUtc is { } when && (when > nowUtc.AddDays(1) || when.Year < 1800))
-            throw new ObservationException("The date is in the future or before 1800.");
-        if (input.Notes is { Length: > MaxNotes }) throw new ObservationException($"Notes are limited to {MaxNotes} characters.");
-        if (!Licenses.All.Contains(input.License)) throw new ObservationException($"Unknown licence '{input.License}': use one of {string.Join(", ", Licenses.All)}.");
+        ValidateFacts(input.ObservedUtc, input.Notes, input.License, nowUtc);
         if (!checklist.HasProject(input.Project)) throw new ObservationException($"Unknown project '{input.Project}'.");
         return new ValidatedObservation(input, CanonicalName(checklist, input.TaxonName));
+    }
+
+    /// <summary>The facts an author gives and may edit later: date (not in the future, not before 1800), notes, licence; null is "not given".</summary>
+    public static void ValidateFacts(DateTime? observedUtc, string? notes, string? license, DateTime nowUtc)
+    {
+        if (observedUtc is { } when && (when > nowUtc.AddDays(1) || when.Year < 1800)) throw new ObservationException("The date is in the future or before 1800.");
+        if (notes is { Length: > MaxNotes }) throw new ObservationException($"Notes are limited to {MaxNotes} characters.");
+        if (license is { } l && !Licenses.All.Contains(l)) throw new ObservationException($"Unknown licence '{l}': use one of {string.Join(", ", Licenses.All)}.");
     }
 
     /// <summary>Coordinates in WGS84 degrees, both or neither; uncertainty 0..100 km.</summary>
