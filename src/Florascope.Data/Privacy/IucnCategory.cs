@@ -32,11 +32,20 @@ public static class IucnCategories
     /// </summary>
     public static bool Obscures(IucnCategory category) => category <= IucnCategory.NT;
 
-    /// <summary>The codes stored for the obscuring categories, for queries.</summary>
-    public static IReadOnlyList<string> ObscuringCodes { get; } =
-        [.. Enum.GetValues<IucnCategory>().Where(Obscures).Select(c => c.ToString())];
+    /// <summary>The obscuring categories, for queries.</summary>
+    public static IReadOnlyList<IucnCategory> Obscuring { get; } = [.. Enum.GetValues<IucnCategory>().Where(Obscures)];
+
+    /// <summary>Their codes, as stored.</summary>
+    public static IReadOnlyList<string> ObscuringCodes { get; } = [.. Obscuring.Select(Code)];
 
     /// <summary>A code in any case (e.g. "vu"); null when it is not one of the nine.</summary>
     public static IucnCategory? Parse(string? code) =>
         code is { Length: 2 } && Enum.TryParse<IucnCategory>(code.ToUpperInvariant(), out var c) && Enum.IsDefined(c) ? c : null;
+
+    /// <summary>The two-letter code, as stored and printed (e.g. "VU").</summary>
+    public static string Code(IucnCategory category) => category.ToString();
+
+    /// <summary>A stored code back to its category (the column's conversion); a code that is not one of the nine is a corrupt row.</summary>
+    public static IucnCategory FromCode(string code) =>
+        Parse(code) ?? throw new InvalidDataException($"'{code}' is not an IUCN category code.");
 }
