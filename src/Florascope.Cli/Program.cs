@@ -11,4 +11,5 @@ root.Subcommands.Add(SeedCommand.Create());
 root.Subcommands.Add(ReviseCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(ThreatsCommand.Create());
-return root.Parse(args).Invoke();
+// Asynchronous actions get a token that Ctrl+C cancels.
+return await root.Parse(args).InvokeAsync();

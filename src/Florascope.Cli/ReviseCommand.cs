@@ -32,7 +32,7 @@ public static class ReviseCommand
         var command = new Command("revise", "Rerun the weighted vote: on the database, or on a peerannot crowd file (--answers ... --out ...).")
         { answers, authors, aiScores, output, model, thetaAcc, thetaConf, aiWeight, aiMin, tolerance, minRounds, maxRounds };
         store.AddTo(command);
-        command.SetAction(parse => CliRunner.Run(() =>
+        command.SetAction((ParseResult parse, CancellationToken ct) => CliRunner.RunAsync(async () =>
         {
             var d = AggregationSettings.Default;
             var settings = d with
@@ -66,17 +66,16 @@ public static class ReviseCommand
             if (parse.GetValue(output) is not null || parse.GetValue(authors) is not null || parse.GetValue(aiScores) is not null)
                 throw new ArgumentException("--out, --authors and --ai-scores go with --answers.");
             var checklist = EngineFactory.LoadBundle(parse.GetValue(model)).Checklist;
-            using var db = store.Open(parse);
-            var report = CommunityRevision.RunBatchAsync(db, checklist, settings, TimeProvider.System, new Progress(Console.Error)).GetAwaiter().GetResult();
+            await using var db = store.Open(parse);
+            var report = await CommunityRevision.RunBatchAsync(db, checklist, settings, TimeProvider.System, new Progress(Console.Error), ct);
             // Taxa may have changed: public positions follow (geoprivacy of threatened taxa).
-            Florascope.Data.Privacy.PublicPositions.RefreshAsync(db, Florascope.Data.Privacy.GeoprivacyKey.FromEnvironment(store.Settings(parse).DataDirectory))
-                .GetAwaiter().GetResult();
+            await Florascope.Data.Privacy.PublicPositions.RefreshAsync(db, Florascope.Data.Privacy.GeoprivacyKey.FromEnvironment(store.Settings(parse).DataDirectory), ct);
             Console.WriteLine(string.Create(inv,
                 $"Revised {report.Observations} observations ({report.Votes} votes, {report.Users} users): {report.Valid} valid; " +
                 $"{report.ObservationsChanged} observations, {report.UsersChanged} users and {report.PhotosChanged} photos changed; " +
                 $"{report.Rounds} rounds{(report.Converged ? "" : " (not converged)")} in {report.Elapsed.TotalSeconds:F1} s."));
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 

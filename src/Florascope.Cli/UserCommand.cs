@@ -13,26 +13,26 @@ public static class UserCommand
         var store = new DatabaseOptions();
 
         var list = new Command("list", "List the accounts.");
-        list.SetAction(parse => CliRunner.Run(() =>
+        list.SetAction((ParseResult parse, CancellationToken ct) => CliRunner.RunAsync(async () =>
         {
-            using var db = store.Open(parse);
+            await using var db = store.Open(parse);
             Console.WriteLine($"{"id",5}  {"user name",-24} {"admin",-5}  created (UTC)");
-            foreach (var u in db.Users.AsNoTracking().OrderBy(u => u.Id).ToList())
+            foreach (var u in await db.Users.AsNoTracking().OrderBy(u => u.Id).ToListAsync(ct))
                 Console.WriteLine($"{u.Id,5}  {u.UserName,-24} {(u.IsAdmin ? "yes" : "no"),-5}  {u.CreatedUtc:yyyy-MM-dd HH:mm}");
             return ExitCodes.Ok;
-        }));
+        }, ct));
 
         Command SetAdmin(string name, bool admin, string description)
         {
             var userName = new Argument<string>("user") { Description = "The account's user name." };
             var command = new Command(name, description) { userName };
-            command.SetAction(parse => CliRunner.Run(() =>
+            command.SetAction((ParseResult parse, CancellationToken ct) => CliRunner.RunAsync(async () =>
             {
-                using var db = store.Open(parse);
-                var user = AccountStore.SetAdminAsync(db, parse.GetValue(userName)!, admin).GetAwaiter().GetResult();
+                await using var db = store.Open(parse);
+                var user = await AccountStore.SetAdminAsync(db, parse.GetValue(userName)!, admin, ct);
                 Console.WriteLine($"{user.UserName} is {(admin ? "now" : "no longer")} an administrator (effective at the next request of their open sessions).");
                 return ExitCodes.Ok;
-            }));
+            }, ct));
             return command;
         }
 

@@ -146,7 +146,8 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.ToTable("threat_statuses");
             e.HasKey(t => t.ScientificName);
             e.Property(t => t.ScientificName).HasMaxLength(200);
-            e.Property(t => t.Category).HasMaxLength(8);
+            // The same text column as the two-letter codes it always held: no migration.
+            e.Property(t => t.Category).HasMaxLength(8).HasConversion(v => Privacy.IucnCategories.Code(v), v => Privacy.IucnCategories.FromCode(v));
             e.Property(t => t.Source).HasMaxLength(200);
         });
         b.Entity<Security.UserSession>(e =>

@@ -24,6 +24,9 @@ public sealed class AccountException(AccountError error, string message) : Excep
 /// </summary>
 public static class AccountStore
 {
+    /// <summary>Inserts tried by one sign-up before it is answered as a conflict.</summary>
+    public const int MaxSignUpAttempts = 3;
+
     /// <summary>Cheap check before the password is hashed; <see cref="SignUpAsync"/> decides for good.</summary>
     public static Task<bool> IsTakenAsync(FlorascopeDb db, string userName, string email, CancellationToken ct = default) =>
         db.Users.AnyAsync(u => u.UserName == userName || u.Email == email, ct);
@@ -35,7 +38,8 @@ public static class AccountStore
     /// </summary>
     public static async Task<User> SignUpAsync(FlorascopeDb db, User user, CancellationToken ct = default)
     {
-        // Three tries: a failed insert is retried once the founder is known; a third failure is not a race we know.
+        // Three tries: a failed insert is retried once the founder is known; a third failure is answered as a
+        // conflict (409) too, never as an unexpected error: only the unique indexes can refuse this row.
         for (var attempt = 1; ; attempt++)
         {
             if (await IsTakenAsync(db, user.UserName, user.Email, ct))
@@ -48,12 +52,14 @@ public static class AccountStore
                 await db.SaveChangesAsync(ct);
                 return user;
             }
-            catch (DbUpdateException) when (attempt < 3)
+            catch (DbUpdateException)
             {
                 // A unique index refused the row: another sign-up took the name, the e-mail or the founder
                 // place between the checks and the insert. Look again (provider-neutral, no error codes).
                 db.Entry(user).State = EntityState.Detached;
                 user.Id = 0;
+                if (attempt >= MaxSignUpAttempts)
+                    throw new AccountException(AccountError.Taken, "That user name or e-mail was taken at the same moment: try again.");
             }
         }
     }

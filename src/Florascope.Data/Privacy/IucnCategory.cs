@@ -32,11 +32,25 @@ public static class IucnCategories
     /// </summary>
     public static bool Obscures(IucnCategory category) => category <= IucnCategory.NT;
 
-    /// <summary>The codes stored for the obscuring categories, for queries.</summary>
-    public static IReadOnlyList<string> ObscuringCodes { get; } =
-        [.. Enum.GetValues<IucnCategory>().Where(Obscures).Select(c => c.ToString())];
+    /// <summary>The obscuring categories, for queries.</summary>
+    public static IReadOnlyList<IucnCategory> Obscuring { get; } = [.. Enum.GetValues<IucnCategory>().Where(Obscures)];
+
+    /// <summary>Their codes, as stored.</summary>
+    public static IReadOnlyList<string> ObscuringCodes { get; } = [.. Obscuring.Select(Code)];
 
     /// <summary>A code in any case (e.g. "vu"); null when it is not one of the nine.</summary>
     public static IucnCategory? Parse(string? code) =>
-        code is { Length: 2 } && Enum.TryParse<IucnCategory>(code.ToUpperInvariant(), out var c) && Enum.IsDefined(c) ? c : null;
+        // Letters only: Enum.TryParse would also take numbers ("02" is CR).
+        code is { Length: 2 } && char.IsAsciiLetter(code[0]) && char.IsAsciiLetter(code[1])
+        && Enum.TryParse<IucnCategory>(code.ToUpperInvariant(), out var c) && Enum.IsDefined(c) ? c : null;
+
+    /// <summary>The two-letter code, as stored and printed (e.g. "VU").</summary>
+    public static string Code(IucnCategory category) => category.ToString();
+
+    /// <summary>
+    /// A stored code back to its category (the column's conversion). Exactly as <see cref="Code"/> writes
+    /// it, since queries compare the stored text: anything else is a corrupt row.
+    /// </summary>
+    public static IucnCategory FromCode(string code) =>
+        Parse(code) is { } c && Code(c) == code ? c : throw new InvalidDataException($"'{code}' is not an IUCN category code.");
 }

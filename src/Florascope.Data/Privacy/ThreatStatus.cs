@@ -10,8 +10,8 @@ public sealed class ThreatStatus
     /// <summary>Scientific name without author, as in the checklists.</summary>
     public required string ScientificName { get; set; }
 
-    /// <summary>IUCN category code: EX, EW, CR, EN, VU, NT, LC, DD, NE.</summary>
-    public required string Category { get; set; }
+    /// <summary>IUCN category, stored as its code (EX, EW, CR, EN, VU, NT, LC, DD, NE).</summary>
+    public required IucnCategory Category { get; set; }
 
     /// <summary>Where the status comes from (e.g. "IUCN Red List 2025-1", "demo").</summary>
     public string? Source { get; set; }

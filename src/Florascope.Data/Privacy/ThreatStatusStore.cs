@@ -1,3 +1,4 @@
+using Florascope.Taxonomy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Data.Privacy;
@@ -65,6 +66,24 @@ public static class ThreatStatusStore
         return entries;
     }
 
+    /// <summary>
+    /// Entries with their names in the checklist's spelling ("fritillaria_MELEAGRIS" is "Fritillaria
+    /// meleagris"), since observations are matched by exact name. A name the checklist lacks is kept
+    /// as given (statuses outlive models) and listed in <c>Unknown</c>, so that the caller can warn.
+    /// </summary>
+    public static (List<ThreatStatusEntry> Entries, List<string> Unknown) ResolveNames(IReadOnlyList<ThreatStatusEntry> entries, Checklist checklist)
+    {
+        var resolved = new List<ThreatStatusEntry>(entries.Count);
+        var unknown = new List<string>();
+        foreach (var e in entries)
+        {
+            var i = checklist.IndexOf(e.ScientificName);
+            if (i < 0) unknown.Add(e.ScientificName);
+            resolved.Add(i < 0 ? e : e with { ScientificName = checklist.Taxa[i].ScientificNameWithoutAuthor });
+        }
+        return (resolved, unknown);
+    }
+
     public static Task<List<ThreatStatus>> ListAsync(FlorascopeDb db, CancellationToken ct = default) =>
         db.ThreatStatuses.AsNoTracking().OrderBy(t => t.ScientificName).ToListAsync(ct);
 
@@ -78,11 +97,11 @@ public static class ThreatStatusStore
         {
             if (!existing.TryGetValue(e.ScientificName, out var row))
             {
-                row = new ThreatStatus { ScientificName = e.ScientificName, Category = "" };
+                row = new ThreatStatus { ScientificName = e.ScientificName, Category = e.Category };
                 db.ThreatStatuses.Add(row);
                 existing[e.ScientificName] = row;
             }
-            (row.Category, row.Source, row.UpdatedUtc) = (e.Category.ToString(), e.Source, now);
+            (row.Category, row.Source, row.UpdatedUtc) = (e.Category, e.Source, now);
         }
         await db.SaveChangesAsync(ct);
         return entries.Count;
@@ -119,12 +138,12 @@ public static class ThreatStatusStore
 
     /// <summary>The scientific names whose status obscures their observations.</summary>
     public static Task<List<string>> ObscuringNamesAsync(FlorascopeDb db, CancellationToken ct = default) =>
-        db.ThreatStatuses.AsNoTracking().Where(t => IucnCategories.ObscuringCodes.Contains(t.Category)).Select(t => t.ScientificName).ToListAsync(ct);
+        db.ThreatStatuses.AsNoTracking().Where(t => IucnCategories.Obscuring.Contains(t.Category)).Select(t => t.ScientificName).ToListAsync(ct);
 
     /// <summary>Whether any of these names (an observation's taxa) has an obscuring status.</summary>
     public static async Task<bool> AnyObscuringAsync(FlorascopeDb db, IEnumerable<string?> names, CancellationToken ct = default)
     {
         var list = names.OfType<string>().Distinct().ToList();
-        return list.Count > 0 && await db.ThreatStatuses.AnyAsync(t => list.Contains(t.ScientificName) && IucnCategories.ObscuringCodes.Contains(t.Category), ct);
+        return list.Count > 0 && await db.ThreatStatuses.AnyAsync(t => list.Contains(t.ScientificName) && IucnCategories.Obscuring.Contains(t.Category), ct);
     }
 }

@@ -11,6 +11,7 @@ using Florascope.Web.Identify;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +30,8 @@ public sealed record SessionInfo(DateTime CreatedUtc, DateTime LastSeenUtc, stri
 /// Sign-up, sign-in and sign-out. Passwords are hashed by ASP.NET Core Identity's PasswordHasher
 /// (PBKDF2); the first account is the administrator (AccountStore). A sign-in opens a server-side
 /// session (SessionStore) whose secret travels in the cookie; SessionCookie validates it on every
-/// request. Sign-in failures are throttled per account and per address (SignInThrottle). Every
+/// request. Sign-in failures are throttled per account and per address (SignInThrottle), with a
+/// known-device cookie that keeps the owner's own allowance; sign-ups per address and day (SignUpThrottle). Every
 /// form is checked against an anti-forgery token and the cookie is SameSite=Strict.
 /// </summary>
 public static partial class AccountsApi
@@ -47,7 +49,7 @@ public static partial class AccountsApi
     {
         var g = app.MapGroup("/api/account").WithTags("Accounts").WithDomainErrors();
         g.MapGet("/antiforgery", Token).WithSummary("An anti-forgery token for the forms of this session.");
-        g.MapPost("/signup", SignUp).DisableAntiforgery().WithSummary("Create an account (form: userName, email, password, displayName) and sign in.");
+        g.MapPost("/signup", SignUp).DisableAntiforgery().WithSummary("Create an account (form: userName, email, password, displayName) and sign in; sign-ups are limited per address and day (429 + Retry-After).");
         g.MapPost("/signin", SignIn).DisableAntiforgery()
             .WithSummary("Sign in (form: login = user name or e-mail, password); failures are limited per account and per address (429 + Retry-After).");
         g.MapPost("/signout", SignOut).DisableAntiforgery().WithSummary("Sign out: ends this session on the server.");
@@ -65,7 +67,7 @@ public static partial class AccountsApi
     }
 
     public static async Task<Results<Ok<AccountInfo>, JsonHttpResult<ApiError>>> SignUp(HttpContext context, FlorascopeDb db, IAntiforgery antiforgery,
-        TimeProvider clock, CancellationToken ct)
+        AddressSalt salt, IOptions<FlorascopeOptions> options, IDataProtectionProvider protection, TimeProvider clock, CancellationToken ct)
     {
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         var userName = form["userName"].ToString().Trim().ToLowerInvariant();
@@ -77,6 +79,9 @@ public static partial class AccountsApi
         if (email.Length is < 3 or > 254 || !email.Contains('@', StringComparison.Ordinal)) return ApiErrors.BadRequest("Give a valid e-mail address.");
         if (password.Length < MinPassword) return ApiErrors.BadRequest($"A password has at least {MinPassword} characters.");
         if (!Languages.IsKnown(language)) return ApiErrors.BadRequest("Unknown language.");
+        // Counted before anything costly or stored (and before the name check, which would otherwise enumerate names freely).
+        if (await SignUpThrottle.AdmitAsync(db, AddressSubject(context, salt), clock.GetUtcNow().UtcDateTime, options.Value.SignIn, ct) is { } signUpWait)
+            return TooMany(context, signUpWait, "Too many sign-ups from this address today: try again tomorrow.");
         // Cheap before the hash; AccountStore.SignUpAsync decides for good (races answer 409 too).
         if (await AccountStore.IsTakenAsync(db, userName, email, ct)) throw new AccountException(AccountError.Taken, "That user name or e-mail is already taken.");
 
@@ -92,11 +97,12 @@ public static partial class AccountsApi
         user.PasswordHash = Hasher.HashPassword(user, password);
         await AccountStore.SignUpAsync(db, user, ct);
         await SignInAsync(context, db, user, clock, ct);
+        KnownDeviceCookie.Issue(context, protection, user.Id, user.CreatedUtc, options.Value.SignIn.KnownDeviceLifetime);
         return TypedResults.Ok(Info(user));
     }
 
     public static async Task<Results<Ok<AccountInfo>, JsonHttpResult<ApiError>>> SignIn(HttpContext context, FlorascopeDb db, IAntiforgery antiforgery,
-        AddressSalt salt, IOptions<FlorascopeOptions> options, TimeProvider clock, CancellationToken ct)
+        AddressSalt salt, IOptions<FlorascopeOptions> options, IDataProtectionProvider protection, TimeProvider clock, CancellationToken ct)
     {
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         var login = form["login"].ToString().Trim().ToLowerInvariant();
@@ -106,13 +112,12 @@ public static partial class AccountsApi
         var now = clock.GetUtcNow().UtcDateTime;
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == login || u.Email == login, ct);
         var account = user is null ? SignInThrottle.UnknownLoginSubject(salt.Hash("login:" + login)) : SignInThrottle.AccountSubject(user.Id);
-        var address = salt.Hash("signin:" + ClientAddress.Key(context.Connection.RemoteIpAddress));
+        var address = AddressSubject(context, salt);
+        // A client that signed in to this account before has its own allowance: others' guesses do not lock it out.
+        var device = user is not null && KnownDeviceCookie.DeviceOf(context, protection, user.Id, now) is { } d ? SignInThrottle.DeviceSubject(d) : null;
         // Checked before the (expensive) hash, and the same for known and unknown names.
-        if (await SignInThrottle.AdmitAsync(db, account, address, now, limits, ct) is { } wait)
-        {
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return ApiErrors.Error(429, "Too many failed sign-ins for this account or from this address: try again later.");
-        }
+        if (await SignInThrottle.AdmitAsync(db, account, address, now, limits, device, ct) is { } wait)
+            return TooMany(context, wait, "Too many failed sign-ins for this account or from this address: try again later.");
         // An unknown name is verified against a dummy hash: the answer and its time do not tell which names exist.
         var verdict = Hasher.VerifyHashedPassword(user ?? new User { UserName = "", Email = "", PasswordHash = "" }, user?.PasswordHash ?? DummyHash, password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
@@ -120,14 +125,25 @@ public static partial class AccountsApi
             await SignInThrottle.FailedAsync(db, address, now, limits, ct);
             return ApiErrors.Error(401, "Unknown user name or wrong password.");
         }
-        await SignInThrottle.SucceededAsync(db, account, ct);
+        await SignInThrottle.SucceededAsync(db, account, device, ct);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             user.PasswordHash = Hasher.HashPassword(user, password);
             await db.SaveChangesAsync(ct);
         }
         await SignInAsync(context, db, user, clock, ct);
+        KnownDeviceCookie.Issue(context, protection, user.Id, now, limits.KnownDeviceLifetime);
         return TypedResults.Ok(Info(user));
+    }
+
+    /// <summary>The salted key of the client's address (<see cref="ClientAddress"/>), the subject of the per-address sign-in and sign-up counts.</summary>
+    private static string AddressSubject(HttpContext context, AddressSalt salt) => salt.Hash("signin:" + ClientAddress.Key(context.Connection.RemoteIpAddress));
+
+    /// <summary>429 with Retry-After (whole seconds) and the API body.</summary>
+    private static JsonHttpResult<ApiError> TooMany(HttpContext context, TimeSpan wait, string message)
+    {
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return ApiErrors.Error(429, message);
     }
 
     public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> SignOut(HttpContext context, FlorascopeDb db, IAntiforgery antiforgery,

@@ -56,6 +56,42 @@ public sealed class SignInThrottleTests
     }
 
     [Fact]
+    public async Task OthersGuessesDoNotLockOutTheOwnersKnownDevice()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(Now));
+        var limits = new SignInLimits();
+        // Alice's browser signed up (and so signed in) before: it holds a known-device cookie for her account.
+        using var owner = new ObservatoryClient(host.BaseAddress);
+        await owner.SignedUpAsync("alice");
+        using (var bob = new ObservatoryClient(host.BaseAddress)) await bob.SignedUpAsync("bob");
+        using (var outAgain = await owner.PostFormAsync("api/account/signout", [])) Assert.Equal(System.Net.HttpStatusCode.NoContent, outAgain.StatusCode);
+
+        // Someone else locks the account, for every client without such a cookie (the throttle as it was).
+        using var attacker = new ObservatoryClient(host.BaseAddress);
+        for (var i = 0; i < limits.FailuresPerAccount; i++)
+            using (var wrong = await attacker.SignInAsync("alice", $"guess number {i}")) await wrong.ErrorAsync(401);
+        using (var locked = await attacker.SignInAsync("alice")) await locked.ErrorAsync(429);
+        // A cookie that the server did not make, or made for another account, is no known device.
+        attacker.Cookies.Add(host.BaseAddress, new System.Net.Cookie(Florascope.Web.Accounts.KnownDeviceCookie.Name, "forged-device-cookie", "/api/account"));
+        using (var forged = await attacker.SignInAsync("alice")) await forged.ErrorAsync(429);
+        using var bobsBrowser = new ObservatoryClient(host.BaseAddress);
+        using (var asBob = await bobsBrowser.SignInAsync("bob")) await asBob.JsonAsync();
+        using (var bobsCookie = await bobsBrowser.SignInAsync("alice")) await bobsCookie.ErrorAsync(429);
+
+        // The owner's browser still signs in, and comes back after its own mistakes...
+        using (var fine = await owner.SignInAsync("alice")) await fine.JsonAsync();
+        for (var i = 0; i < limits.FailuresPerAccount - 1; i++)
+            using (var typo = await owner.SignInAsync("alice", $"typo {i}")) await typo.ErrorAsync(401);
+        using (var again = await owner.SignInAsync("alice")) await again.JsonAsync();
+        // ...but guessing from it is limited like any other client.
+        for (var i = 0; i < limits.FailuresPerAccount; i++)
+            using (var wrong = await owner.SignInAsync("alice", $"stolen device guess {i}")) await wrong.ErrorAsync(401);
+        using (var deviceLocked = await owner.SignInAsync("alice")) await deviceLocked.ErrorAsync(429);
+        using (var stillLocked = await attacker.SignInAsync("alice")) await stillLocked.ErrorAsync(429);
+    }
+
+    [Fact]
     public async Task OneAddressIsLimitedWhateverTheNamesItTries()
     {
         using var dir = new TempDirectory();

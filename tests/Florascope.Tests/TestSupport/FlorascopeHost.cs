@@ -46,6 +46,8 @@ public sealed class FlorascopeHost : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             // Tests run the revision batch themselves when they need it.
             ["Florascope:Revision:BatchIntervalMinutes"] = "0",
+            // Tests sign up many accounts from 127.0.0.1; SignUpThrottleTests sets the limit it tests.
+            ["Florascope:SignIn:SignUpsPerAddressPerDay"] = "100000",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
         var app = FlorascopeServer.Build([], b =>
