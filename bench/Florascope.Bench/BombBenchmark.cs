@@ -44,6 +44,7 @@ public static class BombBenchmark
             ["Florascope:Inference:Workers"] = InFlight.ToString(CultureInfo.InvariantCulture),
             // One client process sends all eight: the per-address cap must not be what limits them.
             ["Florascope:Clients:ConcurrentRequestsPerAddress"] = (2 * InFlight).ToString(CultureInfo.InvariantCulture),
+            ["Florascope:Clients:BodiesPerAddress"] = (2 * InFlight).ToString(CultureInfo.InvariantCulture),
             ["Urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
         }));

@@ -39,6 +39,8 @@ public static class HttpBenchmark
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Florascope:DataDirectory"] = dataDir,
+                // One client process sends for all the clients: the per-address body share must not be what limits them.
+                ["Florascope:Clients:BodiesPerAddress"] = Clients.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Urls"] = "http://127.0.0.1:0",
                 ["Logging:LogLevel:Default"] = "Warning",
             });

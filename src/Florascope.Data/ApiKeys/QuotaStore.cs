@@ -51,6 +51,13 @@ public static class QuotaStore
     public static async Task<int> CountAddressAsync(FlorascopeDb db, string addressHash, DateOnly day, CancellationToken ct = default) =>
         await db.AddressUsage.AsNoTracking().Where(q => q.AddressHash == addressHash && q.Day == day).Select(q => q.Count).FirstOrDefaultAsync(ct);
 
+    /// <summary>
+    /// Deletes the address counts of days before <paramref name="before"/>: a salted address hash is
+    /// kept only while it can still limit someone (today), plus a margin. Returns the rows removed.
+    /// </summary>
+    public static Task<int> PurgeAddressesAsync(FlorascopeDb db, DateOnly before, CancellationToken ct = default) =>
+        db.AddressUsage.Where(q => q.Day < before).ExecuteDeleteAsync(ct);
+
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>Seconds until the next 00:00 UTC, when every counter starts again.</summary>

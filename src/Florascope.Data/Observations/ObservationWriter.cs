@@ -40,6 +40,10 @@ public enum ObservationError
     Forbidden,
     /// <summary>A concurrent change of the same thing won; trying again may succeed.</summary>
     Conflict,
+    /// <summary>A photo over the size or pixel limits (as /v2/identify answers it: 413).</summary>
+    TooLarge,
+    /// <summary>A photo in a format the service does not read, e.g. GIF or WebP (as /v2/identify answers it: 415).</summary>
+    UnsupportedMedia,
 }
 
 /// <summary>Input that cannot make or change an observation; the message is for the person who sent it.</summary>
@@ -90,7 +94,7 @@ public static class ObservationWriter
         for (var i = 0; i < input.Photos.Count; i++)
         {
             try { stored.Add((photos.Save(input.Photos[i].Data), input.Photos[i].Organ)); }
-            catch (Imaging.ImageInputException e) { throw new ObservationException($"Photo {i + 1}: {e.Message}"); }
+            catch (Imaging.ImageInputException e) { throw new ObservationException($"Photo {i + 1}: {e.Message}", KindOf(e.Problem)); }
         }
 
         var observation = new Observation
@@ -236,6 +240,14 @@ public static class ObservationWriter
         db.Observations.Remove(observation);
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>The kind of error of a refused photo: too large and unsupported formats apart, like the identification API; anything else is invalid.</summary>
+    public static ObservationError KindOf(Imaging.ImageProblem problem) => problem switch
+    {
+        Imaging.ImageProblem.TooLarge => ObservationError.TooLarge,
+        Imaging.ImageProblem.UnsupportedFormat => ObservationError.UnsupportedMedia,
+        _ => ObservationError.Invalid,
+    };
 
     /// <summary>Every rule a new observation must follow; the result is what creation takes.</summary>
     public static ValidatedObservation Validate(NewObservation input, Checklist checklist, DateTime nowUtc)

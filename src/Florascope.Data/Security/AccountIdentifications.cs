@@ -7,7 +7,9 @@ namespace Florascope.Data.Security;
 /// (scope <see cref="Scope"/>, the user id, the UTC day), so every server process sharing the database
 /// counts them once. <see cref="UsedAsync"/> is read before a request's body is read (a used-up
 /// account is refused at once); <see cref="TryConsumeAsync"/> counts one atomically once the photos
-/// are known to be good, so refused input never counts.
+/// are known to be good, so refused input never counts. The model's vote on a new observation
+/// (POST /api/observations) is one of them too: without it, saving and deleting observations would
+/// be unlimited inference.
 /// </summary>
 public static class AccountIdentifications
 {

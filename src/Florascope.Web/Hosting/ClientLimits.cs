@@ -22,6 +22,13 @@ public sealed class ClientLimitOptions
     /// <summary>Request bodies being received at once, all clients together; beyond it 503 with Retry-After.</summary>
     public int BodiesInFlight { get; set; } = 64;
 
+    /// <summary>
+    /// Request bodies being received at once from one client address (<see cref="ClientAddress.Key"/>);
+    /// beyond it 429 with Retry-After, before anything is read. Without it a few addresses sending just
+    /// above the minimum rate would hold every one of the <see cref="BodiesInFlight"/> for a minute.
+    /// </summary>
+    public int BodiesPerAddress { get; set; } = 4;
+
     /// <summary>Bytes of one body kept in memory while it arrives; the rest goes to a temporary file.</summary>
     public int BodyMemoryBytes { get; set; } = 1024 * 1024;
 
@@ -48,7 +55,7 @@ public static class ClientLimits
     public static IServiceCollection AddClientLimits(this IServiceCollection services, FlorascopeOptions options)
     {
         var limits = options.Clients;
-        services.AddSingleton(new BodyIntake(limits, options.MaxRequestBytes));
+        services.AddSingleton(sp => new BodyIntake(limits, options.MaxRequestBytes, sp.GetRequiredService<TimeProvider>()));
         services.AddRateLimiter(r =>
         {
             r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -83,13 +90,16 @@ public static class ClientLimits
 
 /// <summary>
 /// Receives a request's whole body before the request may queue for an inference place, so that a
-/// slow client holds only a body slot (at most <see cref="ClientLimitOptions.BodiesInFlight"/>), never
-/// a worker. The body is buffered: <see cref="ClientLimitOptions.BodyMemoryBytes"/> in memory, the rest
+/// slow client holds only a body slot (at most <see cref="ClientLimitOptions.BodiesInFlight"/>, of which
+/// at most <see cref="ClientLimitOptions.BodiesPerAddress"/> per address), never a worker. The body is buffered: <see cref="ClientLimitOptions.BodyMemoryBytes"/> in memory, the rest
 /// in a temporary file, at most the request limit; then it is read again from the start.
 /// </summary>
-public sealed class BodyIntake(ClientLimitOptions limits, long maxRequestBytes)
+public sealed class BodyIntake(ClientLimitOptions limits, long maxRequestBytes, TimeProvider clock)
 {
     private readonly SemaphoreSlim _bodies = new(limits.BodiesInFlight, limits.BodiesInFlight);
+    // Open bodies per client address; an address leaves the map when its last body ends.
+    private readonly Dictionary<string, int> _byAddress = [];
+    private readonly Lock _gate = new();
 
     /// <summary>Bodies being received now.</summary>
     public int InFlight => limits.BodiesInFlight - _bodies.CurrentCount;
@@ -99,18 +109,26 @@ public sealed class BodyIntake(ClientLimitOptions limits, long maxRequestBytes)
     {
         var request = context.Request;
         if (request.ContentLength > maxRequestBytes) return TooLarge();
+        var address = ClientLimits.AddressOf(context);
+        if (!TryEnter(address))
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return ApiErrors.Error(StatusCodes.Status429TooManyRequests,
+                $"At most {limits.BodiesPerAddress} uploads at once from one address; retry when one has arrived.");
+        }
         if (!_bodies.Wait(0))
         {
+            Leave(address);
             context.Response.Headers.RetryAfter = "2";
             return ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, "Too many uploads are arriving at once; retry in a few seconds.");
         }
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // The framework's clock, so that the deadline follows the host's TimeProvider like every other timer.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(limits.BodySeconds), clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
         try
         {
             request.EnableBuffering(limits.BodyMemoryBytes, maxRequestBytes);
-            // Wall-clock time on purpose: it bounds a network transfer, not a domain date.
-            deadline.CancelAfter(TimeSpan.FromSeconds(limits.BodySeconds));
-            await request.Body.DrainAsync(deadline.Token);
+            await request.Body.DrainAsync(linked.Token);
             request.Body.Position = 0;
             return null;
         }
@@ -123,7 +141,7 @@ public sealed class BodyIntake(ClientLimitOptions limits, long maxRequestBytes)
             return ApiErrors.Error(StatusCodes.Status408RequestTimeout,
                 $"The request body arrived slower than {limits.MinBodyBytesPerSecond / 1024:0.#} KB/s; send it faster or smaller.");
         }
-        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
             return ApiErrors.Error(StatusCodes.Status408RequestTimeout,
                 $"The request body did not arrive within {limits.BodySeconds:0} s; send it faster or smaller.");
@@ -140,6 +158,33 @@ public sealed class BodyIntake(ClientLimitOptions limits, long maxRequestBytes)
         finally
         {
             _bodies.Release();
+            Leave(address);
+        }
+    }
+
+    /// <summary>Bodies being received now from one client address (as <see cref="ClientAddress.Key"/> writes it).</summary>
+    public int InFlightFrom(string address)
+    {
+        lock (_gate) return _byAddress.GetValueOrDefault(address);
+    }
+
+    private bool TryEnter(string address)
+    {
+        lock (_gate)
+        {
+            var open = _byAddress.GetValueOrDefault(address);
+            if (open >= limits.BodiesPerAddress) return false;
+            _byAddress[address] = open + 1;
+            return true;
+        }
+    }
+
+    private void Leave(string address)
+    {
+        lock (_gate)
+        {
+            if (_byAddress[address] is var open && open > 1) _byAddress[address] = open - 1;
+            else _byAddress.Remove(address);
         }
     }
 

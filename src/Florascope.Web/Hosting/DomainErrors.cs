@@ -25,6 +25,8 @@ public static class DomainErrors
         ObservationError.NotFound => StatusCodes.Status404NotFound,
         ObservationError.Forbidden => StatusCodes.Status403Forbidden,
         ObservationError.Conflict => StatusCodes.Status409Conflict,
+        ObservationError.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        ObservationError.UnsupportedMedia => StatusCodes.Status415UnsupportedMediaType,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -4,6 +4,7 @@ using Florascope.Data;
 using Florascope.Data.Observations;
 using Florascope.Data.Privacy;
 using Florascope.Data.Revision;
+using Florascope.Data.Security;
 using Florascope.Revision;
 using Florascope.Identification;
 using Florascope.Web.Accounts;
@@ -67,9 +68,13 @@ public static class ObservationsApi
 
     public static async Task<Results<Created<ObservationDetail>, JsonHttpResult<ApiError>>> Create(HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, PhotoStore photos, IdentificationEngine engine, InferencePool pool, AggregationSettings revision, IAntiforgery antiforgery,
-        TimeProvider clock, GeoprivacyKey privacy, BodyIntake intake, CancellationToken ct)
+        TimeProvider clock, GeoprivacyKey privacy, BodyIntake intake, IOptions<FlorascopeOptions> options, CancellationToken ct)
     {
         var userId = AccountsApi.UserId(user);
+        // The model's vote is an identification of the account (the app's daily limit): looked at
+        // before the body arrives; with none left the observation is saved without it, uninferred.
+        var limit = options.Value.SignedInDailyIdentifications;
+        var mayVote = await AccountIdentifications.UsedAsync(db, userId, clock.GetUtcNow().UtcDateTime, ct) < limit;
         if (await intake.ReceiveAsync(context) is { } refused) return refused;
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         // Reading the photos, the model's vote and saving the photos (decoding, resizing) all run on
@@ -103,7 +108,9 @@ public static class ObservationsApi
         };
         // Validated once, before the model runs: bad input costs no inference.
         var valid = ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
-        valid = valid.WithModel(Suggest(engine, valid.Input));
+        if (mayVote)
+            valid = valid.WithModel(await SuggestAsync(engine, valid.Input,
+                async () => await AccountIdentifications.TryConsumeAsync(db, userId, limit, clock.GetUtcNow().UtcDateTime, ct) is not null));
         var observation = await ObservationWriter.CreateAsync(db, photos, engine.Bundle.Checklist, userId, valid, clock, ct, revision, privacy);
         var detail = await DetailAsync(db, observation.Id, engine, revision, ct, user);
         return TypedResults.Created($"/api/observations/{observation.Id}", detail!);
@@ -111,27 +118,32 @@ public static class ObservationsApi
 
     /// <summary>
     /// The model's vote on a new observation: its top taxon within the project and calibrated score
-    /// (the caller holds a worker of the shared inference pool). None when the photos are not a plant
-    /// or cannot be read (CreateAsync then says why).
+    /// (the caller holds a worker of the shared inference pool). The photos are decoded first and
+    /// <paramref name="charge"/> counts one identification just before the network runs, so photos
+    /// that cannot be read cost nothing. None when they cannot be read (CreateAsync then says why),
+    /// are not a plant, or the charge is refused (the day's last one went to a concurrent request).
     /// </summary>
-    private static ModelSuggestion? Suggest(IdentificationEngine engine, NewObservation input)
+    private static async Task<ModelSuggestion?> SuggestAsync(IdentificationEngine engine, NewObservation input, Func<Task<bool>> charge)
     {
+        PreparedRequest prepared;
         try
         {
-            var result = engine.Identify(new IdentifyRequest
+            prepared = engine.Prepare(new IdentifyRequest
             {
                 Images = [.. input.Photos.Select(p => new IdentifyImage(p.Data, p.Organ))],
                 Project = input.Project,
                 MaxResults = 1,
                 ReferencesPerResult = 0,
             });
-            return result.Rejected || result.Results.Count == 0 ? null
-                : new ModelSuggestion(result.Results[0].Taxon.ScientificNameWithoutAuthor, result.Results[0].Score, result.ModelVersion);
         }
         catch (Exception e) when (e is IdentifyException or Imaging.ImageInputException)
         {
             return null;
         }
+        if (!await charge()) return null;
+        var result = engine.Identify(prepared);
+        return result.Rejected || result.Results.Count == 0 ? null
+            : new ModelSuggestion(result.Results[0].Taxon.ScientificNameWithoutAuthor, result.Results[0].Score, result.ModelVersion);
     }
 
     public static async Task<Results<Ok<List<ObservationSummary>>, JsonHttpResult<ApiError>>> Latest(FlorascopeDb db, int? page, int? pageSize,

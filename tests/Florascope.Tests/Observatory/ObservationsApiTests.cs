@@ -150,6 +150,26 @@ public sealed class ObservationsApiTests(ObservatoryServerFixture fixture)
         Assert.False(string.IsNullOrWhiteSpace(message));
     }
 
+    [Theory]
+    [InlineData("gif", 415)]
+    [InlineData("webp", 415)]
+    [InlineData("huge png", 413)]
+    public async Task PhotosRefusedLikeTheIdentificationApiStoreNothing(string photo, int status)
+    {
+        // The same statuses as /v2/identify for the same photos (IdentifyErrorTests).
+        var refused = photo switch
+        {
+            "gif" => Photos.Made("x.gif", TestImages.Gif1x1()),
+            "webp" => Photos.Made("x.webp", TestImages.WebP()),
+            _ => Photos.Made("huge.png", TestImages.PngWithHeader(60_000, 60_000)),
+        };
+        using var author = await fixture.NewUserAsync("refused");
+        var before = await fixture.CountsAsync();
+        using var response = await author.CreateAsync([refused], fields: [new("taxon", "Taraxacum officinale")]);
+        Assert.StartsWith("Photo 1:", await response.ErrorAsync(status), StringComparison.Ordinal);
+        Assert.Equal(before, await fixture.CountsAsync());
+    }
+
     [Fact]
     public async Task SignedOutCreateIsUnauthorizedAndStoresNothing()
     {

@@ -3,6 +3,7 @@ using Florascope.Bundles;
 using Florascope.Data.Observations;
 using Florascope.Imaging;
 using Florascope.Tests.TestSupport;
+using Florascope.Web.Identify;
 using Florascope.Web.Observations;
 using Microsoft.Extensions.DependencyInjection;
 using SkiaSharp;
@@ -53,5 +54,55 @@ public sealed class MediaAndStartupTests
 
         await host.App.Services.GetRequiredService<PrivacyStartup>().Cleaning.WaitAsync(TimeSpan.FromMinutes(2), Ct);
         Assert.False(JpegMetadata.HasMetadata(File.ReadAllBytes(medium)));
+    }
+
+    [Fact]
+    public async Task ACacheMissWaitsForTheInferencePoolAndACacheHitDoesNot()
+    {
+        using var data = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(data.Path, new FakeClock(DateTimeOffset.UnixEpoch.AddYears(56)));
+        // A reference photo without metadata: its original is served as it is, resized copies are made once.
+        var reference = ModelBundle.Load(RepoPaths.ModelBundle).References.Images.Where(i => i.Label >= 0).Select(i => i.Path)
+            .First(p => !JpegMetadata.HasMetadata(File.ReadAllBytes(Path.Combine(RepoPaths.Data, p))));
+        var url = "media/" + string.Join('/', reference.Split('/').Select(Uri.EscapeDataString));
+        var pool = host.App.Services.GetRequiredService<InferencePool>();
+
+        // Every place of the pool taken (as by identifications): making a resized copy waits for none, it is 503.
+        var held = new List<IDisposable>();
+        while (pool.TryAdmit() is { } admission) held.Add(admission);
+        try
+        {
+            foreach (var size in new[] { "m", "s" })
+            {
+                using var busy = await host.Client.GetAsync($"{url}?size={size}", Ct);
+                await busy.ErrorAsync(503, "Service Unavailable");
+                Assert.Equal("2", busy.Header("Retry-After"));
+            }
+            Assert.False(Directory.Exists(Path.Combine(data.Path, "media-cache")) &&
+                Directory.EnumerateFiles(Path.Combine(data.Path, "media-cache"), "*", SearchOption.AllDirectories).Any());
+            // The original has nothing to clean: served without the pool.
+            using var original = await host.Client.GetAsync($"{url}?size=o", Ct);
+            Assert.Equal(HttpStatusCode.OK, original.StatusCode);
+        }
+        finally
+        {
+            foreach (var h in held) h.Dispose();
+        }
+
+        // With the pool free the copy is made and cached; then it is served even while the pool is full.
+        using (var made = await host.Client.GetAsync($"{url}?size=m", Ct)) Assert.Equal(HttpStatusCode.OK, made.StatusCode);
+        held.Clear();
+        while (pool.TryAdmit() is { } admission) held.Add(admission);
+        try
+        {
+            using var hit = await host.Client.GetAsync($"{url}?size=m", Ct);
+            Assert.Equal(HttpStatusCode.OK, hit.StatusCode);
+            using var bitmap = SKBitmap.Decode(await hit.Content.ReadAsByteArrayAsync(Ct));
+            Assert.InRange(Math.Max(bitmap.Width, bitmap.Height), 1, 600);
+        }
+        finally
+        {
+            foreach (var h in held) h.Dispose();
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Florascope.Data.ApiKeys;
 using Florascope.Data.Security;
 using Florascope.Tests.Observatory;
 using Florascope.Web.Hosting;
@@ -63,13 +64,21 @@ public abstract class RateCounterStoreTests(StorageFixture fixture)
         var ended = await SessionStore.StartAsync(db, user, "ended", now.AddDays(-3), Ct);
         await SessionStore.EndAsync(db, ended, now.AddDays(-2), Ct);
         var open = await SessionStore.StartAsync(db, user, "open", now.AddHours(-1), Ct);
+        // Anonymous daily counts per (salted) address: three days ago, yesterday, today.
+        var today = DateOnly.FromDateTime(now);
+        foreach (var (hash, day) in new[] { ("t-house-old", today.AddDays(-3)), ("t-house-yesterday", today.AddDays(-1)), ("t-house-today", today) })
+            Assert.Equal(1, await QuotaStore.TryConsumeAddressAsync(db, hash, 50, day, Ct));
 
-        var (counters, sessions) = await Housekeeping.RunOnceAsync(db, now, Ct);
+        var (counters, sessions, addresses) = await Housekeeping.RunOnceAsync(db, now, Ct);
 
         Assert.True(counters >= 1);
         Assert.Equal(0, await RateCounterStore.CountAsync(db, "t-house", "old", RateCounterStore.Day(now.AddDays(-3)), Ct));
         Assert.Equal(1, await RateCounterStore.CountAsync(db, "t-house", "recent", RateCounterStore.Day(now.AddDays(-1)), Ct));
         Assert.Equal(2, sessions);
         Assert.Equal([SessionStore.IdOf(open)], await db.UserSessions.Where(s => s.UserId == user).Select(s => s.Id).ToListAsync(Ct));
+        Assert.True(addresses >= 1);
+        Assert.Equal(0, await QuotaStore.CountAddressAsync(db, "t-house-old", today.AddDays(-3), Ct));
+        Assert.Equal(1, await QuotaStore.CountAddressAsync(db, "t-house-yesterday", today.AddDays(-1), Ct));
+        Assert.Equal(1, await QuotaStore.CountAddressAsync(db, "t-house-today", today, Ct));
     }
 }

@@ -11,19 +11,33 @@ public static class QuotaRace
     private static readonly Lazy<Photo[]> Pictures = new(() =>
         [Photos.Plant("Rosa"), Photos.Plant("Tulipa"), Photos.Plant("Taraxacum_officinale"), Photos.Plant("Acer_campestre")]);
 
-    /// <summary>Sends <paramref name="requests"/> identifications, <paramref name="clients"/> at a time, round-robin over the hosts.</summary>
+    /// <summary>
+    /// Sends <paramref name="requests"/> identifications, <paramref name="clients"/> at a time, round-robin over the hosts.
+    /// Each client has its own loopback address (127.0.0.100 and up), as the many users of one key would:
+    /// one address alone would meet the per-address caps (Florascope:Clients), which are not what is tested here.
+    /// </summary>
     public static async Task<HttpStatusCode[]> RunAsync(IReadOnlyList<FlorascopeHost> hosts, TestKey key, int requests, int clients)
     {
         var statuses = new HttpStatusCode[requests];
-        await Parallel.ForEachAsync(Enumerable.Range(0, requests),
-            new ParallelOptions { MaxDegreeOfParallelism = clients, CancellationToken = TestContext.Current.CancellationToken },
-            async (i, ct) =>
+        var http = Enumerable.Range(0, clients).Select(c => hosts.Select(h => LoopbackClients.From(LoopbackClients.Address(100 + c), h.BaseAddress)).ToArray()).ToArray();
+        try
+        {
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
             {
-                var photo = Pictures.Value[i % Pictures.Value.Length];
-                using var form = Photos.Form(photo, "auto");
-                using var response = await hosts[i % hosts.Count].Client.PostAsync(ApiCalls.IdentifyUrl(key, query: "nb-results=1"), form, ct);
-                statuses[i] = response.StatusCode;
-            });
+                while (Interlocked.Increment(ref next) is var i && i < requests)
+                {
+                    var photo = Pictures.Value[i % Pictures.Value.Length];
+                    using var form = Photos.Form(photo, "auto");
+                    using var response = await http[c][i % hosts.Count].PostAsync(ApiCalls.IdentifyUrl(key, query: "nb-results=1"), form, TestContext.Current.CancellationToken);
+                    statuses[i] = response.StatusCode;
+                }
+            }));
+        }
+        finally
+        {
+            foreach (var client in http.SelectMany(h => h)) client.Dispose();
+        }
         return statuses;
     }
 

@@ -43,36 +43,65 @@ public sealed class SlowClientTests : IAsyncLifetime
     public async Task FortyTricklingClientsAreDroppedWhileTwentyNormalIdentificationsSucceed()
     {
         var clock = Stopwatch.StartNew();
-        var tricklers = await Task.WhenAll(Enumerable.Range(2, Tricklers).Select(n =>
-            Trickler.StartAsync(LoopbackClients.Address(n), _host.BaseAddress, "/api/identify/all", 10 * 1024 * 1024, Ct)));
+        var intake = _host.App.Services.GetRequiredService<BodyIntake>();
+        // Like a real attacker, each of the 40 addresses reconnects when dropped, until the normal
+        // requests are done: the attack lasts as long as they do, however busy the machine is.
+        using var stop = new CancellationTokenSource();
+        var attack = Enumerable.Range(2, Tricklers).Select(n => TrickleFromAsync(LoopbackClients.Address(n), stop.Token)).ToArray();
+        List<HttpStatusCode> statuses;
+        List<double> latencies;
+        TimeSpan normalDone;
+        int stillReceiving;
         try
         {
-            var runs = tricklers.Select(t => t.RunAsync(1024, TimeSpan.FromSeconds(40), Ct)).ToArray();
             // The attack is under way: every trickler has sent its head and is sending its body.
             await Task.Delay(TimeSpan.FromSeconds(1), Ct);
-            var (statuses, latencies) = await NormalIdentificationsAsync();
-            var normalDone = clock.Elapsed;
-            var outcomes = await Task.WhenAll(runs);
-
-            var dropped = outcomes.Where(o => o.Dropped).OrderBy(o => o.After).ToList();
-            latencies.Sort();
-            Print($"{Tricklers} tricklers at 1 KB/s, each declaring 10 MB: {dropped.Count} dropped, between {dropped.FirstOrDefault()?.After.TotalSeconds:F1} s " +
-                $"and {dropped.LastOrDefault()?.After.TotalSeconds:F1} s after they started sending, having sent {dropped.Select(o => o.BytesSent).DefaultIfEmpty().Min()}-{dropped.Select(o => o.BytesSent).DefaultIfEmpty().Max()} bytes; " +
-                $"answers: {string.Join(", ", dropped.GroupBy(o => o.Status?.ToString(CultureInfo.InvariantCulture) ?? "closed").Select(g => $"{g.Key} x{g.Count()}"))}");
-            Print($"{Normal} normal identifications meanwhile (4 at a time): {statuses.Count(s => s == HttpStatusCode.OK)} answered 200; latency " +
-                $"min {latencies[0]:F0} ms, median {latencies[latencies.Count / 2]:F0} ms, max {latencies[^1]:F0} ms; all done {normalDone.TotalSeconds:F1} s after the attack began");
-
-            Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
-            // Every trickler was dropped by the server (answered or disconnected), none ran out its 40 s.
-            Assert.Equal(Tricklers, dropped.Count);
+            (statuses, latencies) = await NormalIdentificationsAsync();
+            normalDone = clock.Elapsed;
+            // When the last normal answer has arrived, the bodies the server is still receiving: every one is a trickler's now.
+            stillReceiving = intake.InFlight;
         }
         finally
         {
-            foreach (var t in tricklers) t.Dispose();
+            stop.Cancel();
         }
+        var connections = (await Task.WhenAll(attack)).SelectMany(c => c).ToList();
+
+        var first = connections.Where(c => c.Round == 0).Select(c => c.Outcome).Where(o => o.Dropped).OrderBy(o => o.After).ToList();
+        latencies.Sort();
+        Print($"{Tricklers} tricklers at 1 KB/s, each declaring 10 MB: {first.Count} dropped, between {first.FirstOrDefault()?.After.TotalSeconds:F1} s " +
+            $"and {first.LastOrDefault()?.After.TotalSeconds:F1} s after they started sending, having sent {first.Select(o => o.BytesSent).DefaultIfEmpty().Min()}-{first.Select(o => o.BytesSent).DefaultIfEmpty().Max()} bytes; " +
+            $"answers: {string.Join(", ", first.GroupBy(o => o.Status?.ToString(CultureInfo.InvariantCulture) ?? "closed").Select(g => $"{g.Key} x{g.Count()}"))}; " +
+            $"{connections.Count} trickling connections in all, {connections.Count(c => c.Outcome.Dropped)} dropped");
+        Print($"{Normal} normal identifications meanwhile (4 at a time): {statuses.Count(s => s == HttpStatusCode.OK)} answered 200; latency " +
+            $"min {latencies[0]:F0} ms, median {latencies[latencies.Count / 2]:F0} ms, max {latencies[^1]:F0} ms; all done {normalDone.TotalSeconds:F1} s after the attack began, " +
+            $"when the server was still receiving {stillReceiving} trickling bodies");
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        // They were answered during the attack, not after it: when the last one had its answer, trickling
+        // bodies were still arriving (an order of events, not a duration).
+        Assert.True(stillReceiving > 0, $"no trickling body was left when the last normal identification was answered ({normalDone.TotalSeconds:F1} s)");
+        // Every trickling connection was dropped by the server (answered or disconnected), none ran out its 40 s.
+        Assert.Equal(Tricklers, first.Count);
+        Assert.All(connections, c => Assert.True(c.Outcome.Dropped));
 
         // The service still answers afterwards.
         Assert.Equal(HttpStatusCode.OK, (await _host.Client.PostAsync("/api/identify/all", Photos.Form(Photos.Plant("Zea_mays")), Ct)).StatusCode);
+    }
+
+    /// <summary>One attacking address: trickles a 10 MB body at 1 KB/s and reconnects when dropped, until <paramref name="stop"/>.</summary>
+    private async Task<List<(int Round, TrickleOutcome Outcome)>> TrickleFromAsync(IPAddress address, CancellationToken stop)
+    {
+        var connections = new List<(int Round, TrickleOutcome Outcome)>();
+        do
+        {
+            using var trickler = await Trickler.StartAsync(address, _host.BaseAddress, "/api/identify/all", 10 * 1024 * 1024, Ct);
+            var outcome = await trickler.RunAsync(1024, TimeSpan.FromSeconds(40), Ct);
+            connections.Add((connections.Count, outcome));
+            if (!outcome.Dropped) break;
+        }
+        while (!stop.IsCancellationRequested);
+        return connections;
     }
 
     private async Task<(List<HttpStatusCode> Statuses, List<double> Latencies)> NormalIdentificationsAsync()
@@ -102,17 +131,22 @@ public sealed class SlowClientTests : IAsyncLifetime
     [Fact]
     public async Task OneAddressOverItsConcurrentRequestCapIsAnswered429()
     {
+        // A server of its own where one address may send as many bodies at once as it may make requests,
+        // so that slow bodies hold all its request permits (by default it gets its share of 4 body slots first).
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero)),
+            new Dictionary<string, string?> { ["Florascope:Clients:BodiesPerAddress"] = PerAddressCap.ToString(CultureInfo.InvariantCulture) });
         var crowded = LoopbackClients.Address(200);
         var holders = await Task.WhenAll(Enumerable.Range(0, PerAddressCap).Select(_ =>
-            Trickler.StartAsync(crowded, _host.BaseAddress, "/api/identify/all", 10 * 1024 * 1024, Ct)));
+            Trickler.StartAsync(crowded, host.BaseAddress, "/api/identify/all", 10 * 1024 * 1024, Ct)));
         try
         {
             var runs = holders.Select(t => t.RunAsync(1024, TimeSpan.FromSeconds(40), Ct)).ToArray();
             // All holders are receiving their bodies (so each holds its permit) before the first probe.
-            var intake = _host.App.Services.GetRequiredService<BodyIntake>();
+            var intake = host.App.Services.GetRequiredService<BodyIntake>();
             for (var wait = 0; wait < 250 && intake.InFlight < PerAddressCap; wait++) await Task.Delay(20, Ct);
             Assert.Equal(PerAddressCap, intake.InFlight);
-            using var client = LoopbackClients.From(crowded, _host.BaseAddress);
+            using var client = LoopbackClients.From(crowded, host.BaseAddress);
             // A cheap probe (not multipart: 400 when let in).
             HttpResponseMessage? refused = null;
             for (var attempt = 0; attempt < 5 && refused is null; attempt++)
@@ -134,7 +168,7 @@ public sealed class SlowClientTests : IAsyncLifetime
 
             // The same endpoint for saving observations shares the cap; other addresses are not affected.
             Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsync("/api/observations", new StringContent(""), Ct)).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await _host.Client.PostAsync("/api/identify/all", Photos.Form(Photos.Plant("Zea_mays")), Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("/api/identify/all", Photos.Form(Photos.Plant("Zea_mays")), Ct)).StatusCode);
 
             Assert.All(await Task.WhenAll(runs), o => Assert.True(o.Dropped));
             // Once its requests have ended, the address is served again.
@@ -144,6 +178,45 @@ public sealed class SlowClientTests : IAsyncLifetime
         {
             foreach (var t in holders) t.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task OneAddressGetsItsShareOfBodySlotsThen429BeforeItsBodyIsRead()
+    {
+        var crowded = LoopbackClients.Address(230);
+        var intake = _host.App.Services.GetRequiredService<BodyIntake>();
+        var share = new ClientLimitOptions().BodiesPerAddress;
+        var holders = await Task.WhenAll(Enumerable.Range(0, share).Select(_ =>
+            Trickler.StartAsync(crowded, _host.BaseAddress, "/api/identify/all", 10 * 1024 * 1024, Ct)));
+        try
+        {
+            for (var wait = 0; wait < 250 && intake.InFlightFrom(crowded.ToString()) < share; wait++) await Task.Delay(20, Ct);
+            Assert.Equal(share, intake.InFlightFrom(crowded.ToString()));
+
+            // One more slow upload from that address: answered 429 while it has sent only its head.
+            using (var over = await Trickler.StartAsync(crowded, _host.BaseAddress, "/api/identify/all", 10 * 1024 * 1024, Ct))
+                Assert.Equal(429, await over.AnswerAsync(TimeSpan.FromSeconds(20), Ct));
+            using var client = LoopbackClients.From(crowded, _host.BaseAddress);
+            using (var refused = await client.PostAsync("/api/identify/all", Photos.Form(Photos.Plant("Zea_mays")), Ct))
+            {
+                Assert.Contains($"At most {share} uploads at once from one address", await refused.ErrorAsync(429), StringComparison.Ordinal);
+                Assert.Equal("1", refused.Header("Retry-After"));
+            }
+            Print($"address {crowded}: {share} slow bodies held, the next upload answered 429 before its body was read");
+
+            // Another address is served meanwhile.
+            using var other = LoopbackClients.From(LoopbackClients.Address(231), _host.BaseAddress);
+            Assert.Equal(HttpStatusCode.OK, (await other.PostAsync("/api/identify/all", Photos.Form(Photos.Plant("Zea_mays")), Ct)).StatusCode);
+        }
+        finally
+        {
+            foreach (var t in holders) t.Dispose();
+        }
+
+        // Once its slow bodies are gone (the connections closed), the address is served again.
+        for (var wait = 0; wait < 250 && intake.InFlightFrom(crowded.ToString()) > 0; wait++) await Task.Delay(20, Ct);
+        using var again = LoopbackClients.From(crowded, _host.BaseAddress);
+        Assert.Equal(HttpStatusCode.OK, (await again.PostAsync("/api/identify/all", Photos.Form(Photos.Plant("Zea_mays")), Ct)).StatusCode);
     }
 
     [Fact]
