@@ -19,14 +19,14 @@ namespace Florascope.Web.Home;
 public sealed record PublicLimits(int MaxImagesPerRequest, long MaxRequestBytes, string MaxRequestSize, int DefaultApiKeyDailyQuota,
     int AnonymousDailyIdentifications, int SignedInDailyIdentifications, int ConcurrentRequestsPerAddress, double MinBodyBytesPerSecond,
     double BodySeconds, int MinPasswordLength, int MaxNotesLength, double ObscuredCellDegrees, int ObscuredCellKilometres,
-    int SignUpsPerAddressPerDay)
+    int SignUpsPerAddressPerDay, int BodiesPerAddress)
 {
     public static PublicLimits From(FlorascopeOptions options) =>
         new(IdentifyRequest.MaxImages, options.MaxRequestBytes, Size(options.MaxRequestBytes), ApiKeyStore.DefaultDailyQuota,
             options.AnonymousDailyIdentifications, options.SignedInDailyIdentifications, options.Clients.ConcurrentRequestsPerAddress,
             options.Clients.MinBodyBytesPerSecond, options.Clients.BodySeconds, Accounts.AccountsApi.MinPassword, ObservationWriter.MaxNotes,
             PublicPosition.CellDegrees, (int)Math.Round(PublicPosition.CellDegrees * PublicPosition.MetresPerDegree / 1000),
-            options.SignIn.SignUpsPerAddressPerDay);
+            options.SignIn.SignUpsPerAddressPerDay, options.Clients.BodiesPerAddress);
 
     /// <summary>A byte count as people read it: "50 MB", "1.5 MB", "900 KB" (binary units, as the setting is counted).</summary>
     public static string Size(long bytes) => bytes >= 1024 * 1024
