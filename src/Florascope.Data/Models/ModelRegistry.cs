@@ -27,6 +27,18 @@ public sealed record Registration(ModelVersion Row, ModelEvaluation Candidate, M
 /// model is current. Promotion is one transaction, so every server polling the table sees either
 /// the old or the new current model, never none or two.
 /// </summary>
+/// <summary>Why the registry refused: typed, so that the CLI and any server job map it alike.</summary>
+public enum ModelRegistryError
+{
+    AlreadyRegistered,
+    NotRegistered,
+}
+
+public sealed class ModelRegistryException(ModelRegistryError error, string message) : Exception(message)
+{
+    public ModelRegistryError Error { get; } = error;
+}
+
 public static class ModelRegistry
 {
     public static Task<ModelVersion?> CurrentAsync(FlorascopeDb db, CancellationToken ct = default) =>
@@ -42,7 +54,7 @@ public static class ModelRegistry
     {
         // Refused before the evaluations, which take minutes.
         if (await db.ModelVersions.AnyAsync(m => m.Version == candidate.Bundle.Manifest.Version, ct))
-            throw new ArgumentException($"A model {candidate.Bundle.Manifest.Version} is already registered; give the new one another --version.");
+            throw new ModelRegistryException(ModelRegistryError.AlreadyRegistered, $"A model {candidate.Bundle.Manifest.Version} is already registered; give the new one another --version.");
         var current = await CurrentAsync(db, ct);
         var baseline = ModelBundle.Load(current?.Path ?? fallbackBaseline ?? ModelBundle.DefaultDirectory);
         var candidateResult = Evaluate(candidate.Bundle, evaluation, embedder, cache);
@@ -90,7 +102,7 @@ public static class ModelRegistry
     public static async Task<ModelVersion> RecordAsync(FlorascopeDb db, ModelVersion candidate, CancellationToken ct = default)
     {
         if (await db.ModelVersions.AnyAsync(m => m.Version == candidate.Version, ct))
-            throw new ArgumentException($"A model {candidate.Version} is already registered; give the new one another --version.");
+            throw new ModelRegistryException(ModelRegistryError.AlreadyRegistered, $"A model {candidate.Version} is already registered; give the new one another --version.");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (candidate.Promoted)
         {
@@ -98,7 +110,15 @@ public static class ModelRegistry
             candidate.IsCurrent = true;
         }
         db.ModelVersions.Add(candidate);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique index on Version: registered by another process since the check above.
+            throw new ModelRegistryException(ModelRegistryError.AlreadyRegistered, $"A model {candidate.Version} is already registered; give the new one another --version.");
+        }
         await tx.CommitAsync(ct);
         return candidate;
     }
@@ -108,7 +128,7 @@ public static class ModelRegistry
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var row = await db.ModelVersions.FirstOrDefaultAsync(m => m.Version == version, ct)
-            ?? throw new ArgumentException($"No registered model {version}.");
+            ?? throw new ModelRegistryException(ModelRegistryError.NotRegistered, $"No registered model {version}.");
         await db.ModelVersions.Where(m => m.IsCurrent).ExecuteUpdateAsync(s => s.SetProperty(m => m.IsCurrent, false), ct);
         row.IsCurrent = true;
         row.Promoted = true;

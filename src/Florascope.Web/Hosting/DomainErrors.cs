@@ -37,6 +37,12 @@ public static class DomainErrors
         _ => StatusCodes.Status400BadRequest,
     };
 
+    public static int StatusOf(Florascope.Data.Models.ModelRegistryError error) => error switch
+    {
+        Florascope.Data.Models.ModelRegistryError.AlreadyRegistered => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status404NotFound,
+    };
+
     /// <summary>Answers an <see cref="ObservationException"/> or <see cref="AccountException"/> thrown by a handler of the group with the documented error body.</summary>
     public static RouteGroupBuilder WithDomainErrors(this RouteGroupBuilder group)
     {
@@ -51,6 +57,10 @@ public static class DomainErrors
                 return ApiErrors.Error(StatusOf(e.Kind), e.Message);
             }
             catch (AccountException e)
+            {
+                return ApiErrors.Error(StatusOf(e.Error), e.Message);
+            }
+            catch (Florascope.Data.Models.ModelRegistryException e)
             {
                 return ApiErrors.Error(StatusOf(e.Error), e.Message);
             }
