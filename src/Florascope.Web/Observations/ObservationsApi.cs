@@ -28,7 +28,8 @@ public sealed record RevisionInfo(string Status, string? TaxonName, double Confi
     double ThetaConfidence, double ThetaAccuracy, IReadOnlyList<VoteInfo> Votes, string? ModelTaxonName, double? ModelScore, string? ModelVersion,
     double ModelMinScore, DateTime? RevisedUtc);
 
-public sealed record VoteInfo(int? UserId, string Voter, string TaxonName, int Expertise, double Weight, bool Agrees);
+/// <summary>A counted vote; <c>Voter</c> is the text form, pages name the person from <c>DisplayName</c> and <c>UserName</c> (js/common.js fs.person).</summary>
+public sealed record VoteInfo(int? UserId, string Voter, string TaxonName, int Expertise, double Weight, bool Agrees, string? DisplayName, string? UserName);
 
 /// <summary>One identification; <c>UserName</c> is the unique user name, always shown beside the display name.</summary>
 public sealed record IdentificationInfo(int Id, int UserId, string UserName, string? TaxonName, bool IsCurrent, DateTime CreatedUtc, string DisplayName);
@@ -270,7 +271,8 @@ public static class ObservationsApi
         // status is what lists and the game use, and the two agree after each identification and each batch.
         var why = CommunityRevision.Explain(o, o.Identifications, users, engine.Bundle.Checklist, revision);
         var revisionInfo = new RevisionInfo(o.Status, o.TaxonName, o.Confidence, o.Accuracy, o.IsValid, revision.ThetaConfidence, revision.ThetaAccuracy,
-            [.. why.Votes.Select(v => new VoteInfo(v.UserId, v.Voter, v.Value, v.Expertise, v.Weight, v.Agrees))],
+            [.. why.Votes.Select(v => new VoteInfo(v.UserId, v.Voter, v.Value, v.Expertise, v.Weight, v.Agrees,
+                v.UserId is { } u ? users[u].DisplayName : null, v.UserId is { } u2 ? users[u2].UserName : null))],
             o.ModelTaxonName, o.ModelScore, o.ModelVersion, revision.AiMinScore, o.RevisedUtc);
         var insider = viewer is not null && PrivacyAccess.SeesTruePosition(o.AuthorId, AccountsApi.CurrentUserId(viewer), AccountsApi.IsAdmin(viewer));
         var shown = PrivacyAccess.PublicKind(o);

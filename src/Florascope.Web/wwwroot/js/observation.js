@@ -135,7 +135,7 @@
       const model = v.userId === null;
       const tr = fs.el('tr', null, { class: (v.agrees ? 'agrees' : 'disagrees') + (model ? ' model' : '') });
       tr.append(
-        fs.el('td', model ? fs.t('why.model', 'Model') : v.voter, model && r.modelVersion ? { title: r.modelVersion } : {}),
+        fs.el('td', model ? fs.t('why.model', 'Model') : fs.person(v.displayName, v.userName), model && r.modelVersion ? { title: r.modelVersion } : {}),
         fs.el('td', v.taxonName, { class: 'taxon' }),
         fs.el('td', model ? '—' : String(v.expertise)),
         fs.el('td', fs.num(v.weight)),
