@@ -17,6 +17,11 @@ public sealed class Observation
     public int AuthorId { get; set; }
     /// <summary>When the plant was seen, UTC (from the photo's EXIF, else the time of upload, editable).</summary>
     public DateTime ObservedUtc { get; set; }
+    /// <summary>
+    /// The observer's UTC offset at that time, in minutes (EXIF OffsetTimeOriginal, else the browser's),
+    /// so exports can write the local time with its offset; null for rows saved without one (exported in UTC).
+    /// </summary>
+    public int? ObservedOffsetMinutes { get; set; }
     public double? Latitude { get; set; }
     public double? Longitude { get; set; }
     /// <summary>Radius of the position's uncertainty, in metres.</summary>

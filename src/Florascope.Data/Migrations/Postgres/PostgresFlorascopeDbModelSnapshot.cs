@@ -347,6 +347,9 @@ namespace Florascope.Data.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<int?>("ObservedOffsetMinutes")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("ObservedUtc")
                         .HasColumnType("timestamp with time zone");
 

@@ -332,6 +332,9 @@ namespace Florascope.Data.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ObservedOffsetMinutes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("ObservedUtc")
                         .HasColumnType("TEXT");
 
