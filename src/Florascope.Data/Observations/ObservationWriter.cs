@@ -2,6 +2,7 @@ using Florascope.Data.Revision;
 using Florascope.Geography;
 using Florascope.Revision;
 using Florascope.Taxonomy;
+using Florascope.Time;
 using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Data.Observations;
@@ -24,6 +25,8 @@ public sealed record NewObservation
     public Privacy.Geoprivacy Geoprivacy { get; init; } = Privacy.Geoprivacy.Open;
     /// <summary>The model's suggestion when it was saved: it votes if its calibrated score is high enough.</summary>
     public ModelSuggestion? Model { get; init; }
+    /// <summary>The observer's UTC offset in minutes (EXIF OffsetTimeOriginal, else the browser's); null when unknown.</summary>
+    public int? ObservedOffsetMinutes { get; init; }
 }
 
 /// <summary>The model's top taxon within the project, its calibrated score and the model's version.</summary>
@@ -101,6 +104,7 @@ public static class ObservationWriter
         {
             AuthorId = authorId,
             ObservedUtc = input.ObservedUtc ?? now,
+            ObservedOffsetMinutes = input.ObservedOffsetMinutes,
             Latitude = input.Latitude,
             Longitude = input.Longitude,
             UncertaintyMeters = input.UncertaintyMeters,
@@ -205,7 +209,7 @@ public static class ObservationWriter
 
     /// <summary>What an author may change after saving; null leaves a field as it is.</summary>
     public sealed record ObservationEdit(DateTime? ObservedUtc, double? Latitude, double? Longitude, double? UncertaintyMeters, string? Notes, string? License,
-        Privacy.Geoprivacy? Geoprivacy = null);
+        Privacy.Geoprivacy? Geoprivacy = null, int? ObservedOffsetMinutes = null);
 
     /// <summary>Changes an observation's facts; only its author (or an admin) may.</summary>
     public static async Task<Observation> EditAsync(FlorascopeDb db, int observationId, int userId, bool isAdmin, ObservationEdit edit,
@@ -216,11 +220,13 @@ public static class ObservationWriter
         if (observation.AuthorId != userId && !isAdmin) throw new ObservationException("Only the author can change an observation.", ObservationError.Forbidden);
         var now = clock.GetUtcNow().UtcDateTime;
         ValidateFacts(edit.ObservedUtc, edit.Notes, edit.License, now);
+        ValidateOffset(edit.ObservedOffsetMinutes);
         var lat = edit.Latitude ?? observation.Latitude;
         var lon = edit.Longitude ?? observation.Longitude;
         var uncertainty = edit.UncertaintyMeters ?? observation.UncertaintyMeters;
         ValidatePlace(lat, lon, uncertainty);
         observation.ObservedUtc = edit.ObservedUtc ?? observation.ObservedUtc;
+        observation.ObservedOffsetMinutes = edit.ObservedOffsetMinutes ?? observation.ObservedOffsetMinutes;
         (observation.Latitude, observation.Longitude, observation.UncertaintyMeters) = (lat, lon, uncertainty);
         if (edit.Notes is not null) observation.Notes = string.IsNullOrWhiteSpace(edit.Notes) ? null : edit.Notes.Trim();
         observation.License = edit.License ?? observation.License;
@@ -258,6 +264,7 @@ public static class ObservationWriter
             if (!Organs.IsKnown(p.Organ)) throw new ObservationException($"Unknown organ '{p.Organ}': use one of {string.Join(", ", Organs.All)}.");
         ValidatePlace(input.Latitude, input.Longitude, input.UncertaintyMeters);
         ValidateFacts(input.ObservedUtc, input.Notes, input.License, nowUtc);
+        ValidateOffset(input.ObservedOffsetMinutes);
         if (!checklist.HasProject(input.Project)) throw new ObservationException($"Unknown project '{input.Project}'.");
         return new ValidatedObservation(input, CanonicalName(checklist, input.TaxonName));
     }
@@ -268,6 +275,13 @@ public static class ObservationWriter
         if (observedUtc is { } when && (when > nowUtc.AddDays(1) || when.Year < 1800)) throw new ObservationException("The date is in the future or before 1800.");
         if (notes is { Length: > MaxNotes }) throw new ObservationException($"Notes are limited to {MaxNotes} characters.");
         if (license is { } l && !Licenses.All.Contains(l)) throw new ObservationException($"Unknown licence '{l}': use one of {string.Join(", ", Licenses.All)}.");
+    }
+
+    /// <summary>The observer's UTC offset: whole minutes within ±14:00 (see <see cref="UtcOffsets"/>); null is "not given".</summary>
+    public static void ValidateOffset(int? minutes)
+    {
+        if (minutes is { } m && !UtcOffsets.IsValid(m))
+            throw new ObservationException($"observedOffset is the UTC offset in whole minutes, between {UtcOffsets.MinMinutes} and {UtcOffsets.MaxMinutes}.");
     }
 
     /// <summary>Coordinates in WGS84 degrees, both or neither; uncertainty 0..100 km.</summary>

@@ -40,7 +40,7 @@ public sealed record ObservationSummary(int Id, string? TaxonName, DateTime Obse
 public sealed record ObservationDetail(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude, double? UncertaintyMeters,
     string? Notes, string License, string Project, int AuthorId, string AuthorName, string AuthorUserName, DateTime CreatedUtc,
     IReadOnlyList<PhotoInfo> Photos, IReadOnlyList<IdentificationInfo> Identifications, RevisionInfo Revision,
-    string Geoprivacy, string PublicPosition, bool ExactPosition);
+    string Geoprivacy, string PublicPosition, bool ExactPosition, int? ObservedOffsetMinutes);
 
 /// <summary>The observations behind the pages: create, read, identify, delete, and the map's GeoJSON.</summary>
 public static class ObservationsApi
@@ -52,13 +52,13 @@ public static class ObservationsApi
     {
         var g = app.MapGroup("/api").WithTags("Observations").WithDomainErrors();
         g.MapPost("/observations", Create).RequireAuthorization().DisableAntiforgery().RequireClientLimits()
-            .WithSummary("Create an observation (multipart: photos + organs, observedUtc, latitude, longitude, uncertainty, geoprivacy, notes, license, project, taxon; anti-forgery token).");
+            .WithSummary("Create an observation (multipart: photos + organs, observedUtc, observedOffset (minutes), latitude, longitude, uncertainty, geoprivacy, notes, license, project, taxon; anti-forgery token).");
         g.MapGet("/observations", Latest).WithSummary("The latest observations, newest first (page from 1).");
         g.MapGet("/observations/{id:int}", Get).WithSummary("One observation with its photos and identifications.");
         g.MapPost("/observations/{id:int}/identifications", Identify).RequireAuthorization().DisableAntiforgery()
             .WithSummary("Propose a taxon (form: taxon, empty for 'I don't know'); replaces your previous identification.");
         g.MapPost("/observations/{id:int}/edit", Edit).RequireAuthorization().DisableAntiforgery()
-            .WithSummary("Change an observation's date, place, geoprivacy, notes or licence (its author only; form with anti-forgery token).");
+            .WithSummary("Change an observation's date (observedUtc, observedOffset), place, geoprivacy, notes or licence (its author only; form with anti-forgery token).");
         g.MapDelete("/observations/{id:int}", Delete).RequireAuthorization().WithSummary("Delete an observation (its author only; anti-forgery token in the header).");
         g.MapGet("/observations.geojson", Geo).WithSummary("Observations in a viewport as GeoJSON (bbox=minLon,minLat,maxLon,maxLat; taxon, project, from, to).");
         g.MapPost("/photos/{id:int}/votes", VotePhoto).RequireAuthorization().DisableAntiforgery()
@@ -106,6 +106,7 @@ public static class ObservationsApi
             License = form["license"].ToString() is { Length: > 0 } l ? l : Licenses.Default,
             Project = form["project"].ToString() is { Length: > 0 } p ? p : "all",
             TaxonName = form["taxon"].ToString(),
+            ObservedOffsetMinutes = OptionalOffset(form["observedOffset"]),
         };
         // Validated once, before the model runs: bad input costs no inference.
         var valid = ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
@@ -180,7 +181,7 @@ public static class ObservationsApi
         string? Text(string name) => form.ContainsKey(name) ? form[name].ToString() : null;
         var edit = new ObservationWriter.ObservationEdit(OptionalDate(Text("observedUtc")), OptionalDouble(Text("latitude"), "latitude"),
             OptionalDouble(Text("longitude"), "longitude"), OptionalDouble(Text("uncertainty"), "uncertainty"), Text("notes"),
-            Text("license") is { Length: > 0 } l ? l : null, OptionalGeoprivacy(Text("geoprivacy")));
+            Text("license") is { Length: > 0 } l ? l : null, OptionalGeoprivacy(Text("geoprivacy")), OptionalOffset(Text("observedOffset")));
         await ObservationWriter.EditAsync(db, id, userId, AccountsApi.IsAdmin(user), edit, clock, ct, privacy);
         return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct, user))!);
     }
@@ -285,7 +286,8 @@ public static class ObservationsApi
                     .Select(g => new PhotoVoteTally(g.Key.Aspect, g.Key.Value, g.Count(), g.Sum(v => revision.Weight(users.GetValueOrDefault(v.UserId)?.Expertise ?? 0))))]))],
             [.. o.Identifications.OrderBy(i => i.CreatedUtc).ThenBy(i => i.Id).Select(i => new IdentificationInfo(i.Id, i.UserId,
                 users.GetValueOrDefault(i.UserId)?.UserName ?? "", i.TaxonName, i.IsCurrent, i.CreatedUtc, names.GetValueOrDefault(i.UserId) ?? ""))],
-            revisionInfo, GeoprivacyText.ToText(o.Geoprivacy), shown.ToString().ToLowerInvariant(), insider || shown == PublicPositionKind.Exact);
+            revisionInfo, GeoprivacyText.ToText(o.Geoprivacy), shown.ToString().ToLowerInvariant(), insider || shown == PublicPositionKind.Exact,
+            o.ObservedOffsetMinutes);
     }
 
     private static double? OptionalDouble(string? text, string name) =>
@@ -296,6 +298,12 @@ public static class ObservationsApi
     private static Geoprivacy? OptionalGeoprivacy(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null
         : GeoprivacyText.Parse(text) ?? throw new ObservationException($"geoprivacy must be one of {string.Join(", ", GeoprivacyText.All)}.");
+
+    // Any whole number passes here; its range is the writer's rule (ObservationWriter.ValidateOffset).
+    private static int? OptionalOffset(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var m) ? m
+        : throw new ObservationException("observedOffset is the UTC offset in whole minutes, e.g. 120 for +02:00.");
 
     private static DateTime? OptionalDate(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null
