@@ -167,4 +167,26 @@ public static class TestImages
         var length = payload.Length + 2;
         return [0xFF, 0xD8, 0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. payload, .. jpeg.AsSpan(2)];
     }
+    /// <summary>
+    /// Inserts an Exif APP1 segment with DateTimeOriginal and OffsetTimeOriginal (tag 0x9011, e.g. "+05:30"),
+    /// as cameras since EXIF 2.31 write the local time and its UTC offset (little-endian TIFF, no GPS).
+    /// </summary>
+    public static byte[] WithExifOffset(byte[] jpeg, DateTime taken, string offsetTimeOriginal)
+    {
+        var tiff = new List<byte>();
+        void U16(int v) { tiff.Add((byte)v); tiff.Add((byte)(v >> 8)); }
+        void U32(long v) { tiff.Add((byte)v); tiff.Add((byte)(v >> 8)); tiff.Add((byte)(v >> 16)); tiff.Add((byte)(v >> 24)); }
+        void Entry(int tag, int type, long count, long value) { U16(tag); U16(type); U32(count); U32(value); }
+        var offsetText = System.Text.Encoding.ASCII.GetBytes(offsetTimeOriginal + "\0");
+        // Layout: header 8 | IFD0 (1 entry) 18 | Exif IFD (2 entries) 30 | date 20 | offset text (7 bytes, over 4 so stored apart)
+        const int ifd0 = 8, exifIfd = ifd0 + 18, date = exifIfd + 30, offset = date + 20;
+        tiff.AddRange("II*\0"u8.ToArray()); U32(ifd0);
+        U16(1); Entry(0x8769, 4, 1, exifIfd); U32(0);
+        U16(2); Entry(0x9003, 2, 20, date); Entry(0x9011, 2, offsetText.Length, offset); U32(0);
+        tiff.AddRange(System.Text.Encoding.ASCII.GetBytes(taken.ToString("yyyy:MM:dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "\0"));
+        tiff.AddRange(offsetText);
+        byte[] payload = [.. "Exif\0\0"u8, .. tiff];
+        var length = payload.Length + 2;
+        return [0xFF, 0xD8, 0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. payload, .. jpeg.AsSpan(2)];
+    }
 }

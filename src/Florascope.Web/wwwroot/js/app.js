@@ -119,6 +119,7 @@
     if (r.ok) { field('account').textContent = (window.i18n.texts['nav.account'] || 'Account'); field('account').dataset.i18n = 'nav.account'; field('account').href = '/account'; }
   });
 
+  let takenOffset = null;
   function offerSave(list) {
     if (!signedIn) { saved.textContent = 'Sign in to keep it as an observation.'; return; }
     // Offline the form can still be offered: the page knew it was signed in before the network went.
@@ -128,6 +129,8 @@
     const exif = photos.map(p => p.exif).find(x => x && x.taken) || {};
     const place = photos.map(p => p.exif).find(x => x && x.lat !== null) || {};
     const when = exif.taken || new Date();
+    // The field shows the camera's wall-clock time; with the camera's offset it is read at that offset, not this device's.
+    takenOffset = exif.taken && exif.offset !== null && exif.offset !== undefined ? exif.offset : null;
     field('when').value = new Date(when.getTime() - when.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
     if (place.lat != null) { field('lat').value = place.lat.toFixed(6); field('lon').value = place.lon.toFixed(6); field('acc').value = '30'; }
     save.hidden = false;
@@ -196,9 +199,15 @@
     }, 150);
   });
 
+  // The time seen and the observer's UTC offset (minutes): the photo's EXIF offset, else this browser's on that date.
+  function observed(wall) {
+    const offset = takenOffset !== null ? takenOffset : -new Date(wall).getTimezoneOffset();
+    return { observedUtc: new Date(Date.parse(wall + 'Z') - offset * 60000).toISOString(), observedOffset: String(offset) };
+  }
+
   function fields() {
     return {
-      taxon: field('typed').value.trim() || field('taxon').value, observedUtc: new Date(field('when').value).toISOString(), latitude: field('lat').value,
+      taxon: field('typed').value.trim() || field('taxon').value, ...observed(field('when').value), latitude: field('lat').value,
       longitude: field('lon').value, uncertainty: field('acc').value, geoprivacy: field('geoprivacy').value, notes: field('notes').value, license: field('license').value,
       project: document.getElementById('project').value
     };

@@ -107,11 +107,18 @@
     document.body.dataset.voted = String(Number(document.body.dataset.voted || 0) + 1);
   }
 
+  // The observer's wall-clock time and its offset ("30/03/2026 14:00:00 (local time, UTC+05:30)"), whatever this device's zone.
+  function localTime(iso, offset) {
+    const wall = new Date(new Date(iso).getTime() + offset * 60000).toLocaleString(fs.lang, { timeZone: 'UTC' });
+    const a = Math.abs(offset), zone = (offset < 0 ? '-' : '+') + String(Math.floor(a / 60)).padStart(2, '0') + ':' + String(a % 60).padStart(2, '0');
+    return fs.f('obs.localtime', '{time} (local time, UTC{offset})', { time: wall, offset: zone });
+  }
+
   function renderFacts(o) {
     const facts = document.getElementById('facts');
     facts.replaceChildren();
     const add = (k, v) => { if (v !== null && v !== undefined && v !== '') facts.append(fs.el('dt', k), fs.el('dd', v)); };
-    add(fs.t('obs.seen', 'Seen on'), fs.date(o.observedUtc));
+    add(fs.t('obs.seen', 'Seen on'), o.observedOffsetMinutes === null || o.observedOffsetMinutes === undefined ? fs.date(o.observedUtc) : localTime(o.observedUtc, o.observedOffsetMinutes));
     const by = fs.el('dd'); by.append(fs.el('a', fs.person(o.authorName, o.authorUserName), { href: '/users/' + o.authorId }));
     facts.append(fs.el('dt', fs.t('obs.by', 'By')), by);
     if (o.latitude !== null) add(fs.t('obs.place', 'Place'), o.latitude.toFixed(5) + ', ' + o.longitude.toFixed(5) + (o.uncertaintyMeters ? ' (± ' + o.uncertaintyMeters + ' m)' : ''));
