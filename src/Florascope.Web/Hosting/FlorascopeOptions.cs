@@ -54,6 +54,9 @@ public sealed class FlorascopeOptions
     public string PublicBaseUrl { get; set; } = "";
 
     public ProxyOptions Proxies { get; set; } = new();
+
+    /// <summary>The public Darwin Core Archive: rebuild period and dataset metadata.</summary>
+    public OpenData.OpenDataOptions OpenData { get; set; } = new();
 }
 
 /// <summary>

@@ -8,6 +8,7 @@ using Florascope.Web.Accounts;
 using Florascope.Web.Game;
 using Florascope.Web.Home;
 using Florascope.Web.Observations;
+using Florascope.Web.OpenData;
 using Florascope.Web.Identify;
 using Florascope.Web.Media;
 using Florascope.Web.Models;
@@ -71,6 +72,7 @@ public static class FlorascopeServer
         builder.Services.AddSingleton<PrivacyStartup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacyStartup>());
         builder.Services.AddAntiforgery(a => a.HeaderName = "X-CSRF-TOKEN");
+        builder.Services.AddOpenData(options);
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.WebHost.ConfigureKestrel(k => ClientLimits.Configure(k.Limits, options.Clients));
@@ -111,6 +113,7 @@ public static class FlorascopeServer
         app.MapTaxaPagesApi();
         app.MapGameApi();
         app.MapModelsApi();
+        app.MapOpenDataApi();
         // The pages are static HTML filled by their script from the JSON API (text only, never markup).
         foreach (var (route, page) in new[] { ("/map", "map"), ("/app", "app"), ("/account", "account"), ("/observations", "latest"),
             ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "latest"), ("/search", "search"),

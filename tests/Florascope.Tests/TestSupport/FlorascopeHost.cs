@@ -35,7 +35,9 @@ public sealed class FlorascopeHost : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <param name="settings">Configuration added over the defaults (e.g. the PostgreSQL mode).</param>
-    public static async Task<FlorascopeHost> StartAsync(string dataDirectory, FakeClock clock, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Services added over the server's own (e.g. a test's open-data archive builder).</param>
+    public static async Task<FlorascopeHost> StartAsync(string dataDirectory, FakeClock clock, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -54,6 +56,7 @@ public sealed class FlorascopeHost : IAsyncDisposable
         {
             b.Configuration.AddInMemoryCollection(config);
             b.Services.AddSingleton<TimeProvider>(clock);
+            services?.Invoke(b.Services);
         });
         try
         {

@@ -1,0 +1,46 @@
+using Florascope.Identification;
+using Florascope.Web.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace Florascope.Web.OpenData;
+
+/// <summary>The observatory's open data: the Darwin Core Archive GBIF harvests.</summary>
+public static class OpenDataApi
+{
+    /// <summary>Seconds a client is told to wait before the first build is done.</summary>
+    public const int RetryAfterSeconds = 60;
+
+    public static IServiceCollection AddOpenData(this IServiceCollection services, FlorascopeOptions options)
+    {
+        options.OpenData.Validate();
+        services.AddSingleton<OpenDataArchiveFile>();
+        services.AddHostedService<OpenDataRebuild>();
+        return services;
+    }
+
+    public static RouteGroupBuilder MapOpenDataApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/open-data").WithTags("Open data");
+        g.MapGet("/dwca.zip", Archive).WithSummary(
+            "The observatory's Darwin Core Archive (valid observations, public positions), rebuilt in the background; ETag, Last-Modified and ranges; 503 with Retry-After before the first build.");
+        return g;
+    }
+
+    public static Results<FileStreamHttpResult, JsonHttpResult<ApiError>> Archive(OpenDataArchiveFile archive, HttpResponse response)
+    {
+        // Opened first, then described from the open handle: a rebuild renaming a new file in
+        // between cannot pair the new bytes with the old validators.
+        var stream = archive.TryOpen();
+        if (stream is null)
+        {
+            response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, "The open-data archive is being built for the first time; retry in a minute.");
+        }
+        var modified = File.GetLastWriteTimeUtc(stream.SafeFileHandle);
+        var tag = new EntityTagHeaderValue($"\"{stream.Length:x}-{modified.Ticks:x}\"");
+        // Caches may keep it, but must ask again: it changes at every rebuild.
+        response.Headers.CacheControl = "public, no-cache";
+        return TypedResults.Stream(stream, "application/zip", OpenDataArchiveFile.FileName, new DateTimeOffset(modified, TimeSpan.Zero), tag, enableRangeProcessing: true);
+    }
+}
