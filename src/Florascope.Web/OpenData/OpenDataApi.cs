@@ -23,7 +23,7 @@ public static class OpenDataApi
     {
         var g = app.MapGroup("/open-data").WithTags("Open data");
         g.MapGet("/dwca.zip", Archive).WithSummary(
-            "The observatory's Darwin Core Archive (valid observations, public positions), rebuilt in the background; ETag, Last-Modified and ranges; 503 with Retry-After before the first build.");
+            "The observatory's Darwin Core Archive (valid observations, public positions), rebuilt in the background; ETag, Last-Modified and ranges; 503 with Retry-After before the first build; 404 when the rebuild is off and none is in place.");
         return g;
     }
 
@@ -32,6 +32,8 @@ public static class OpenDataApi
         // Opened first, then described from the open handle: a rebuild renaming a new file in
         // between cannot pair the new bytes with the old validators.
         var stream = archive.TryOpen();
+        if (stream is null && !archive.IsScheduled)
+            return ApiErrors.Error(StatusCodes.Status404NotFound, "This server does not publish an open-data archive (Florascope:OpenData:RebuildMinutes is 0 and none is in place).");
         if (stream is null)
         {
             response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

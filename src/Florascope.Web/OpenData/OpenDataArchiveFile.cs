@@ -1,4 +1,6 @@
 using Florascope.Data;
+using Florascope.Web.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.OpenData;
 
@@ -7,7 +9,8 @@ namespace Florascope.Web.OpenData;
 /// beside it and renames it over the old one: a reader sees the old file or the new one, whole,
 /// and a download already open keeps reading the old bytes (the open handle outlives the rename).
 /// </summary>
-public sealed class OpenDataArchiveFile(DatabaseSettings database, IServiceScopeFactory scopes, IServiceProvider services, ILogger<OpenDataArchiveFile> log)
+public sealed class OpenDataArchiveFile(DatabaseSettings database, IServiceScopeFactory scopes, IServiceProvider services,
+    IOptions<FlorascopeOptions> options, ILogger<OpenDataArchiveFile> log)
 {
     public const string FileName = "dwca.zip";
     private const string TemporarySuffix = ".building";
@@ -21,6 +24,9 @@ public sealed class OpenDataArchiveFile(DatabaseSettings database, IServiceScope
 
     /// <summary>Whether a builder is registered (see <see cref="OpenDataArchive"/>).</summary>
     public bool CanBuild => services.GetService<OpenDataArchive>() is not null;
+
+    /// <summary>Whether the background job will build it (a builder is registered and RebuildMinutes is not 0).</summary>
+    public bool IsScheduled => CanBuild && options.Value.OpenData.RebuildMinutes > 0;
 
     /// <summary>Opens the current archive for reading, or null before the first build; renames and deletes may happen while it is open.</summary>
     public FileStream? TryOpen()

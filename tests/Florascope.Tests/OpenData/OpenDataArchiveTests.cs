@@ -106,8 +106,8 @@ public sealed class OpenDataArchiveTests
         await using var host = await StartAsync(dir, "0", _ => Task.FromResult(KnownZip(Interlocked.Increment(ref version), size)));
         var archive = host.App.Services.GetRequiredService<OpenDataArchiveFile>();
 
-        // RebuildMinutes 0: the job is off, nothing is built by itself.
-        using (var none = await host.Client.GetAsync("open-data/dwca.zip", Ct)) await none.ErrorAsync(503, "Service Unavailable");
+        // RebuildMinutes 0: the job is off, nothing is built by itself and nothing is promised.
+        using (var none = await host.Client.GetAsync("open-data/dwca.zip", Ct)) await none.ErrorAsync(404);
 
         Assert.True(await archive.RebuildAsync(Ct));
         var first = KnownZip(1, size);
@@ -151,5 +151,22 @@ public sealed class OpenDataArchiveTests
         using var r = await host.Client.GetAsync("open-data/dwca.zip", Ct);
         Assert.Equal("7", VersionOf(await r.Content.ReadAsByteArrayAsync(Ct)));
         Assert.Equal([OpenDataArchiveFile.FileName], Directory.GetFiles(archive.Folder).Select(Path.GetFileName));
+    }
+    [Fact]
+    public async Task WithoutAWriterNothingIsPublished()
+    {
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
+        using var r = await host.Client.GetAsync("open-data/dwca.zip", Ct);
+        Assert.Contains("does not publish", await r.ErrorAsync(404), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMalformedSettingStopsTheServerWithAClearMessage()
+    {
+        using var dir = new TempDirectory();
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow),
+            new Dictionary<string, string?> { ["Florascope:OpenData:RebuildMinutes"] = "-5" }));
+        Assert.Contains("Florascope:OpenData:RebuildMinutes", e.Message, StringComparison.Ordinal);
     }
 }
