@@ -22,7 +22,8 @@ public static class OpenDataApi
     public static RouteGroupBuilder MapOpenDataApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/open-data").WithTags("Open data");
-        g.MapGet("/dwca.zip", Archive).WithSummary(
+        // HEAD too: harvesters check Last-Modified and the ETag before downloading.
+        g.MapMethods("/dwca.zip", [HttpMethods.Get, HttpMethods.Head], Archive).WithSummary(
             "The observatory's Darwin Core Archive (valid observations, public positions), rebuilt in the background; ETag, Last-Modified and ranges; 503 with Retry-After before the first build; 404 when the rebuild is off and none is in place.");
         return g;
     }

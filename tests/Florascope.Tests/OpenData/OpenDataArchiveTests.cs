@@ -77,6 +77,17 @@ public sealed class OpenDataArchiveTests
             Assert.False(tag.IsWeak);
             Assert.NotNull(modified);
             Assert.Equal("bytes", Assert.Single(ok.Headers.AcceptRanges));
+            Assert.True(ok.Headers.CacheControl?.NoCache);
+            Assert.Equal("dwca.zip", ok.Content.Headers.ContentDisposition?.FileNameStar ?? ok.Content.Headers.ContentDisposition?.FileName);
+
+            using var head = new HttpRequestMessage(HttpMethod.Head, "open-data/dwca.zip");
+            using (var r = await host.Client.SendAsync(head, Ct))
+            {
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+                Assert.Equal(tag, r.Headers.ETag);
+                Assert.Equal(expected.Length, r.Content.Headers.ContentLength);
+                Assert.Empty(await r.Content.ReadAsByteArrayAsync(Ct));
+            }
 
             using var byTag = new HttpRequestMessage(HttpMethod.Get, "open-data/dwca.zip");
             byTag.Headers.IfNoneMatch.Add(tag);
