@@ -12,6 +12,7 @@ using Florascope.Web.Identify;
 using Florascope.Web.Media;
 using Florascope.Web.Models;
 using Florascope.Web.Revision;
+using Florascope.Web.Statistics;
 using Florascope.Web.Quota;
 using Florascope.Web.Taxonomy;
 using Microsoft.AspNetCore.Http.Features;
@@ -111,10 +112,11 @@ public static class FlorascopeServer
         app.MapTaxaPagesApi();
         app.MapGameApi();
         app.MapModelsApi();
+        app.MapStatsApi();
         // The pages are static HTML filled by their script from the JSON API (text only, never markup).
         foreach (var (route, page) in new[] { ("/map", "map"), ("/app", "app"), ("/account", "account"), ("/observations", "latest"),
             ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "latest"), ("/search", "search"),
-            ("/help", "help"), ("/models", "models") })
+            ("/help", "help"), ("/models", "models"), ("/stats", "stats") })
             app.MapGet(route, (IWebHostEnvironment env) => TypedResults.PhysicalFile(Path.Combine(env.WebRootPath, page + ".html"), "text/html; charset=utf-8"))
                 .ExcludeFromDescription();
         return app;
