@@ -99,10 +99,18 @@ public static class ObservatoryStatistics
             .OrderByDescending(r => r.Observations).ThenBy(r => r.Project, StringComparer.Ordinal)];
     }
 
+    public const int DefaultTopTaxa = 10;
+
+    /// <summary>How many top taxa to list: <paramref name="top"/> or the default, or an <see cref="ObservationException"/> (400) out of 1..<see cref="MaxTopTaxa"/>.</summary>
+    public static int TopTaxaLimit(string? top) =>
+        top is null ? DefaultTopTaxa
+        : int.TryParse(top, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxTopTaxa ? n
+        : throw new ObservationException($"top is a whole number 1..{MaxTopTaxa}.");
+
     /// <summary>The taxa with the most valid observations, most first (ties by name).</summary>
     public static async Task<List<TaxonCount>> TopTaxaAsync(FlorascopeDb db, StatisticsFilter filter, int limit, CancellationToken ct = default)
     {
-        if (limit is < 1 or > MaxTopTaxa) throw new ObservationException($"limit is 1..{MaxTopTaxa}.");
+        if (limit is < 1 or > MaxTopTaxa) throw new ObservationException($"top is a whole number 1..{MaxTopTaxa}.");
         var rows = await filter.Apply(db.Observations.AsNoTracking())
             .Where(o => o.IsValid && o.TaxonName != null)
             .GroupBy(o => o.TaxonName!)

@@ -29,9 +29,8 @@ public static class StatsApi
     public static async Task<Ok<StatsOverview>> Overview([AsParameters] StatsQuery query, string? top, FlorascopeDb db, IdentificationEngine engine,
         IOptions<FlorascopeOptions> options, CancellationToken ct)
     {
-        var limit = 10;
-        if (top is not null && !int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out limit))
-            throw new Florascope.Data.Observations.ObservationException($"top is a whole number 1..{ObservatoryStatistics.MaxTopTaxa}.");
+        // Every parameter is checked before the first query.
+        var limit = ObservatoryStatistics.TopTaxaLimit(top);
         var filter = StatisticsFilter.Of(engine.Bundle.Checklist, query.Project, query.From, query.To, options.Value.ShowSyntheticData);
         return TypedResults.Ok(new StatsOverview(filter.Project ?? Florascope.Taxonomy.Checklist.AllProject,
             await ObservatoryStatistics.MonthlyAsync(db, filter, ct),

@@ -1,3 +1,4 @@
+using Florascope.Data;
 using Florascope.Data.Observations;
 using Florascope.Data.Privacy;
 using Florascope.Data.Statistics;
@@ -8,7 +9,12 @@ public sealed class SqliteStatisticsStorageTests(SqliteStorageFixture fixture)
     : StatisticsStorageTests(fixture), IClassFixture<SqliteStorageFixture>;
 
 public sealed class PostgresStatisticsStorageTests(PostgresStorageFixture fixture)
-    : StatisticsStorageTests(fixture), IClassFixture<PostgresStorageFixture>;
+    : StatisticsStorageTests(fixture), IClassFixture<PostgresStorageFixture>
+{
+    // Read in a session time zone far from UTC (UTC+14): months are UTC months whatever the server's zone.
+    protected override FlorascopeDb Reader() =>
+        (Fixture.Settings with { ConnectionString = Fixture.Settings.ConnectionString + ";Timezone=Pacific/Kiritimati" }).CreateContext();
+}
 
 /// <summary>
 /// The /stats figures on every provider, from hand-made rows. Each test works in its own years (the
@@ -42,6 +48,11 @@ public abstract class StatisticsStorageTests(StorageFixture fixture)
         UpdatedUtc = observed,
     };
 
+    protected StorageFixture Fixture => fixture;
+
+    /// <summary>The context the figures are read with.</summary>
+    protected virtual FlorascopeDb Reader() => fixture.NewContext();
+
     private async Task AddAsync(params Observation[] rows)
     {
         await using var db = fixture.NewContext();
@@ -61,7 +72,7 @@ public abstract class StatisticsStorageTests(StorageFixture fixture)
             Row(b, Utc(2030, 2, 1, 0, 10)),
             Row(a, Utc(2030, 1, 10), valid: true, synthetic: true));
 
-        await using var db = fixture.NewContext();
+        await using var db = Reader();
         Assert.Equal([new MonthCount(2030, 1, 3, 2, 2), new MonthCount(2030, 2, 1, 0, 1)],
             await ObservatoryStatistics.MonthlyAsync(db, Years(2030, 2030), Ct));
         // Synthetic rows only when asked for, never mixed with real ones.
@@ -81,7 +92,7 @@ public abstract class StatisticsStorageTests(StorageFixture fixture)
             Row(b, Utc(2031, 4, 1), valid: true, project: "weurope"),
             Row(b, Utc(2031, 3, 3), valid: true, project: "canada"));
 
-        await using var db = fixture.NewContext();
+        await using var db = Reader();
         Assert.Equal([new ProjectCount("weurope", 3, 2, 2), new ProjectCount("canada", 1, 1, 1)],
             await ObservatoryStatistics.ByProjectAsync(db, Years(2031, 2031), Ct));
         Assert.Equal([new MonthCount(2031, 3, 2, 1, 1), new MonthCount(2031, 4, 1, 1, 1)],
@@ -108,7 +119,7 @@ public abstract class StatisticsStorageTests(StorageFixture fixture)
             Row(a, Utc(2032, 5, 10), "Achillea millefolium", valid: true),
             Row(a, Utc(2032, 5, 11), null, valid: true));
 
-        await using var db = fixture.NewContext();
+        await using var db = Reader();
         Assert.Equal([new TaxonCount("Bellis perennis", 3), new TaxonCount("Taraxacum officinale", 2), new TaxonCount("Achillea millefolium", 1)],
             await ObservatoryStatistics.TopTaxaAsync(db, Years(2032, 2032), 10, Ct));
         Assert.Equal([new TaxonCount("Bellis perennis", 3)], await ObservatoryStatistics.TopTaxaAsync(db, Years(2032, 2032), 1, Ct));
@@ -129,7 +140,7 @@ public abstract class StatisticsStorageTests(StorageFixture fixture)
             Row(a, Utc(2033, 6, 5), taxon, lat: -0.5, lon: -0.5, publicLat: -0.5, publicLon: -0.5),
             Row(a, Utc(2033, 6, 6), "Bellis perennis", lat: 45.5, lon: 4.5, publicLat: 45.5, publicLon: 4.5));
 
-        await using var db = fixture.NewContext();
+        await using var db = Reader();
         var cells = await ObservatoryStatistics.DistributionAsync(db, Years(2033, 2033), taxon, StatisticsGrid.Of(1), Ct);
         Assert.Equal([new GridCellCount(45, 4, 1, 2, 1), new GridCellCount(-1, -1, 1, 1, 0), new GridCellCount(46, 5, 1, 1, 0)], cells);
         var coarse = await ObservatoryStatistics.DistributionAsync(db, Years(2033, 2033), taxon, StatisticsGrid.Of(10), Ct);
@@ -147,7 +158,7 @@ public abstract class StatisticsStorageTests(StorageFixture fixture)
             Row(a, Utc(2034, 7, 1), taxon),
             Row(a, Utc(2034, 4, 1), "Bellis perennis"));
 
-        await using var db = fixture.NewContext();
+        await using var db = Reader();
         var months = await ObservatoryStatistics.PhenologyAsync(db, Years(2034, 2035), taxon, Ct);
         Assert.Equal(Enumerable.Range(1, 12), months.Select(m => m.Month));
         Assert.Equal([0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0], months.Select(m => m.Observations));
