@@ -99,6 +99,24 @@ public sealed class StatsPageTests
             Assert.Empty(await page.EvaluateAsync<string[]>("() => window.__csp || []"));
             Assert.True(console.IsEmpty, "Console:\n" + string.Join("\n", console));
             Assert.True(elsewhere.IsEmpty, "Requests off the machine:\n" + string.Join("\n", elsewhere));
+
+            // Another taxon, chosen in the form: its own cells and phenology.
+            await page.FillAsync("#taxon", "ranunculus acris");
+            await page.ClickAsync("#taxon-form button");
+            await page.WaitForSelectorAsync("body[data-taxon='Ranunculus acris']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+            Assert.Equal(1, await page.Locator("#grid-map path.leaflet-interactive").CountAsync());
+            // An unknown name is answered under the taxon's form (the API's 404 message).
+            await page.FillAsync("#taxon", "Nonexistus plantus");
+            await page.ClickAsync("#taxon-form button");
+            await page.WaitForSelectorAsync("#taxon-status:has-text('Unknown taxon')");
+
+            // In French, the page's own texts and the charts' legends are translated.
+            await page.EvaluateAsync("() => localStorage.setItem('lang', 'fr')");
+            await page.GotoAsync(new Uri(host.BaseAddress, "/stats").ToString());
+            await page.WaitForSelectorAsync("body[data-loaded]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+            Assert.Equal("Statistiques", await page.InnerTextAsync("h1"));
+            var legend = await page.EvaluateAsync<string>("() => Chart.getChart(document.getElementById('monthly')).data.datasets[2].label");
+            Assert.Equal("Contributeurs", legend);
         }
         finally
         {

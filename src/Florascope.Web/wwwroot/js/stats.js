@@ -10,7 +10,9 @@
     if (taxonForm.elements[k]) taxonForm.elements[k].value = v;
   }
   await fs.ready();
+  document.title = 'Florascope · ' + fs.t('stats.title', 'Statistics');
   const status = document.getElementById('status');
+  const taxonStatus = document.getElementById('taxon-status');
   const taxonInput = document.getElementById('taxon');
   taxonInput.placeholder = fs.t('stats.taxonhint', 'Scientific or common name');
   taxonInput.setAttribute('aria-label', fs.t('stats.taxon', 'One taxon'));
@@ -23,7 +25,7 @@
   // One chart per canvas, replaced when the data changes.
   function draw(id, config) {
     if (charts[id]) charts[id].destroy();
-    config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options);
+    config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false, locale: fs.lang }, config.options);
     charts[id] = new Chart(document.getElementById(id), config);
   }
   const monthName = m => new Date(Date.UTC(2000, m - 1, 1)).toLocaleString(fs.lang, { month: 'short', timeZone: 'UTC' });
@@ -51,7 +53,8 @@
     });
     const floras = document.getElementById('floras');
     floras.replaceChildren(...s.projects.flatMap(p => [
-      fs.el('dt', fs.t('flora.' + p.project, p.project)),
+      // Observations made without choosing a flora are in "all".
+      fs.el('dt', p.project === 'all' ? fs.t('map.allfloras', 'All floras') : fs.t('flora.' + p.project, p.project)),
       fs.el('dd', fs.f('stats.floracounts', '{observations} observations, {valid} valid, {contributors} contributors',
         { observations: fs.num(p.observations), valid: fs.num(p.valid), contributors: fs.num(p.contributors) })),
     ]));
@@ -113,12 +116,14 @@
     if (taxonInput.value) q.set('taxon', taxonInput.value);
     history.replaceState(null, '', '?' + q);
   }
-  async function run(work) {
-    status.textContent = '';
-    try { await work(); } catch (e) { fs.fail(e); }
+  // Errors are shown beside what caused them: the filters' at the top, the taxon's under its form.
+  async function run(work, where) {
+    const target = where || status;
+    target.textContent = '';
+    try { await work(); } catch (e) { target.textContent = e.message; }
   }
   filters.addEventListener('submit', e => { e.preventDefault(); remember(); run(async () => { await overview(); await taxon(); }); });
-  taxonForm.addEventListener('submit', e => { e.preventDefault(); remember(); run(taxon); });
+  taxonForm.addEventListener('submit', e => { e.preventDefault(); remember(); run(taxon, taxonStatus); });
 
   await run(async () => {
     const s = await overview();
