@@ -37,6 +37,7 @@ public readonly record struct StatisticsGrid
     public int Rows => (int)Math.Ceiling(180 / Size - 1e-9);
     public int Columns => (int)Math.Ceiling(360 / Size - 1e-9);
 
-    public double SouthOf(int row) => row * Size - 90;
-    public double WestOf(int column) => column * Size - 180;
+    // Rounded to a nanodegree so that 694 x 0.2 - 90 reads 48.8, not 48.80000000000001.
+    public double SouthOf(int row) => Math.Round(row * Size - 90, 9);
+    public double WestOf(int column) => Math.Round(column * Size - 180, 9);
 }

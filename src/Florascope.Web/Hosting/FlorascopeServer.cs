@@ -65,6 +65,7 @@ public static class FlorascopeServer
         builder.Services.AddSingleton(new AddressSalt(database.DataDirectory));
         builder.Services.AddHostedService<PhotoGarbageCollector>();
         builder.Services.AddHostedService<Housekeeping>();
+        builder.Services.AddSingleton<StatsCache>();
         options.SignIn.Validate();
         builder.Services.AddFlorascopeAccounts();
         // Geoprivacy: one key for every process writing public positions (see docs/security.md).

@@ -22,6 +22,15 @@ public sealed class StatisticsTests
     }
 
     [Fact]
+    public void CornersAreRoundNumbers()
+    {
+        var grid = StatisticsGrid.Of(0.2);
+        Assert.Equal(48.8, grid.SouthOf(grid.Row(48.9)));
+        Assert.Equal(2.2, grid.WestOf(grid.Column(2.35)));
+        Assert.Equal(-0.2, grid.WestOf(grid.Column(-0.1)));
+    }
+
+    [Fact]
     public void TheDefaultCellIsOneDegree() => Assert.Equal(1, StatisticsGrid.Of(null).Size);
 
     [Theory]
