@@ -2,6 +2,7 @@ using Florascope.Data;
 using Florascope.Data.Observations;
 using Florascope.Data.Privacy;
 using Florascope.Data.Statistics;
+using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Tests.Observatory;
 
@@ -14,6 +15,14 @@ public sealed class PostgresStatisticsStorageTests(PostgresStorageFixture fixtur
     // Read in a session time zone far from UTC (UTC+14): months are UTC months whatever the server's zone.
     protected override FlorascopeDb Reader() =>
         (Fixture.Settings with { ConnectionString = Fixture.Settings.ConnectionString + ";Timezone=Pacific/Kiritimati" }).CreateContext();
+
+    [Fact]
+    public async Task TheFiguresAreReadInASessionFarFromUtc()
+    {
+        await using var db = Reader();
+        var zone = await db.Database.SqlQueryRaw<string>("SELECT current_setting('TimeZone') AS \"Value\"").SingleAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("Pacific/Kiritimati", zone);
+    }
 }
 
 /// <summary>
