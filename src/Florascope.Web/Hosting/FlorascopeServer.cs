@@ -13,6 +13,7 @@ using Florascope.Web.Identify;
 using Florascope.Web.Media;
 using Florascope.Web.Models;
 using Florascope.Web.Revision;
+using Florascope.Web.Statistics;
 using Florascope.Web.Quota;
 using Florascope.Web.Taxonomy;
 using Microsoft.AspNetCore.Http.Features;
@@ -65,6 +66,7 @@ public static class FlorascopeServer
         builder.Services.AddSingleton(new AddressSalt(database.DataDirectory));
         builder.Services.AddHostedService<PhotoGarbageCollector>();
         builder.Services.AddHostedService<Housekeeping>();
+        builder.Services.AddSingleton<StatsCache>();
         options.SignIn.Validate();
         builder.Services.AddFlorascopeAccounts();
         // Geoprivacy: one key for every process writing public positions (see docs/security.md).
@@ -114,10 +116,11 @@ public static class FlorascopeServer
         app.MapGameApi();
         app.MapModelsApi();
         app.MapOpenDataApi();
+        app.MapStatsApi();
         // The pages are static HTML filled by their script from the JSON API (text only, never markup).
         foreach (var (route, page) in new[] { ("/map", "map"), ("/app", "app"), ("/account", "account"), ("/observations", "latest"),
             ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "latest"), ("/search", "search"),
-            ("/help", "help"), ("/models", "models") })
+            ("/help", "help"), ("/models", "models"), ("/stats", "stats") })
             app.MapGet(route, (IWebHostEnvironment env) => TypedResults.PhysicalFile(Path.Combine(env.WebRootPath, page + ".html"), "text/html; charset=utf-8"))
                 .ExcludeFromDescription();
         return app;
