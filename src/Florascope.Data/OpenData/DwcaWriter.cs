@@ -174,9 +174,20 @@ public static class DwcaWriter
             await db.Database.OpenConnectionAsync(ct);
             var tx = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
             await db.Database.UseTransactionAsync(tx, ct);
-            return tx;
+            return new SqliteSnapshot(db, tx);
         }
         return await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+    }
+
+    /// <summary>Ends the read transaction and gives the caller's context back as it was: no transaction, connection closed.</summary>
+    private sealed class SqliteSnapshot(FlorascopeDb db, SqliteTransaction tx) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await db.Database.UseTransactionAsync(null);
+            await tx.DisposeAsync();
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     private static SepWriter TsvWriter(TextWriter text, string idColumn, IReadOnlyList<string> terms)

@@ -202,6 +202,16 @@ public abstract class DwcaExportTests(StorageFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task TheCallersContextIsLeftAsItWas()
+    {
+        await using var db = fixture.NewContext();
+        await DwcaWriter.WriteAsync(db, StorageFixture.Checklist, new MemoryStream(), new DwcaOptions { BaseUrl = BaseUrl }, ct: Ct);
+        Assert.Null(db.Database.CurrentTransaction);
+        db.Users.Add(new Data.Accounts.User { UserName = $"after-export-{Guid.NewGuid():N}"[..30], Email = $"{Guid.NewGuid():N}@example.org", PasswordHash = "x", CreatedUtc = fixture.Clock.GetUtcNow().UtcDateTime });
+        Assert.Equal(1, await db.SaveChangesAsync(Ct));
+    }
+
     [Theory]
     [InlineData("florascope.example.org")]
     [InlineData("ftp://florascope.example.org")]
