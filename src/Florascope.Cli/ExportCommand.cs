@@ -29,8 +29,8 @@ public static class ExportCommand
             // Every argument is checked before the database is opened.
             var url = parse.GetValue(baseUrl) ?? Environment.GetEnvironmentVariable("Florascope__PublicBaseUrl");
             if (string.IsNullOrWhiteSpace(url)) throw new ArgumentException("Give --base-url (or set Florascope__PublicBaseUrl): occurrenceIDs are URLs of the observation pages.");
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Query.Length > 0 || uri.Fragment.Length > 0)
-                throw new ArgumentException($"--base-url must be an absolute http or https URL such as https://florascope.example.org, not '{url}'.");
+            try { DwcaWriter.CheckedBaseUrl(url); }
+            catch (ArgumentException e) { throw new ArgumentException($"--base-url: {e.Message}", e); }
             DateTime? sinceUtc = null;
             if (parse.GetValue(since) is { } text)
             {

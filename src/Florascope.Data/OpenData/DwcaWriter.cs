@@ -142,7 +142,8 @@ public static class DwcaWriter
         IgnoreHeaderLines = 1,
     };
 
-    private static string CheckedBaseUrl(string baseUrl)
+    /// <summary>The base URL without its trailing slash; an ArgumentException when it is not an absolute http(s) URL without query, fragment or user.</summary>
+    public static string CheckedBaseUrl(string baseUrl)
     {
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
             || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)

@@ -75,7 +75,6 @@ public static class MetaXml
             LinesTerminatedBy = Unescape((string?)element.Attribute("linesTerminatedBy") ?? "\n"),
             IgnoreHeaderLines = ignoreLines,
         };
-
     }
 
     private static int? Index(XElement element, string what)

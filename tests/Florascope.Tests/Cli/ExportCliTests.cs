@@ -39,11 +39,11 @@ public sealed class ExportCliTests
             id = created.Id;
             await db.Observations.Where(o => o.Id == id).ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, ObservationStatus.Valid).SetProperty(o => o.IsValid, true), Ct);
         }
-        var db_ = new[] { "--data-dir", temp.Path };
+        var store = new[] { "--data-dir", temp.Path };
         var zip = Path.Combine(temp.Path, "out", "dwca.zip");
         Directory.CreateDirectory(Path.GetDirectoryName(zip)!);
 
-        var ok = await CliProcess.RunAsync(["export", "dwca", "--out", zip, "--base-url", "https://flora.example.org", "--since", "2026-01-01", .. db_]);
+        var ok = await CliProcess.RunAsync(["export", "dwca", "--out", zip, "--base-url", "https://flora.example.org", "--since", "2026-01-01", .. store]);
         CliAssert.Ok(ok);
         Assert.Contains("1 occurrences, 1 photos; 0 left out", ok.StdOut, StringComparison.Ordinal);
         using (var archive = DwcArchive.Open(zip))
@@ -55,10 +55,10 @@ public sealed class ExportCliTests
         }
         Assert.False(File.Exists(zip + ".tmp"));
 
-        Assert.Contains("--since", CliAssert.OneLineError(await CliProcess.RunAsync(["export", "dwca", "--out", zip, "--base-url", "https://flora.example.org", "--since", "yesterday", .. db_])), StringComparison.Ordinal);
-        Assert.Contains("--base-url", CliAssert.OneLineError(await CliProcess.RunAsync(["export", "dwca", "--out", zip, "--base-url", "flora.example.org", .. db_])), StringComparison.Ordinal);
+        Assert.Contains("--since", CliAssert.OneLineError(await CliProcess.RunAsync(["export", "dwca", "--out", zip, "--base-url", "https://flora.example.org", "--since", "yesterday", .. store])), StringComparison.Ordinal);
+        Assert.Contains("--base-url", CliAssert.OneLineError(await CliProcess.RunAsync(["export", "dwca", "--out", zip, "--base-url", "flora.example.org", .. store])), StringComparison.Ordinal);
         var unwritable = Path.Combine(temp.Path, "no-such-folder", "dwca.zip");
-        CliAssert.OneLineError(await CliProcess.RunAsync(["export", "dwca", "--out", unwritable, "--base-url", "https://flora.example.org", .. db_]));
+        CliAssert.OneLineError(await CliProcess.RunAsync(["export", "dwca", "--out", unwritable, "--base-url", "https://flora.example.org", .. store]));
         Assert.False(File.Exists(unwritable));
     }
 }
