@@ -15,6 +15,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["loop"] = LearningLoopBenchmark.Run,
     ["revise-db"] = ReviseDbBenchmark.Run,
     ["bomb"] = BombBenchmark.Run,
+    ["dwca"] = DwcaBenchmark.Run,
 };
 
 // Not a suite: the child process whose peak memory the engine suite reads when the CLI cannot run.

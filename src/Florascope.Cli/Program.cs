@@ -11,5 +11,6 @@ root.Subcommands.Add(SeedCommand.Create());
 root.Subcommands.Add(ReviseCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(ThreatsCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 // Asynchronous actions get a token that Ctrl+C cancels.
 return await root.Parse(args).InvokeAsync();
