@@ -1,6 +1,13 @@
+using Florascope.Data;
+using Florascope.Data.OpenData;
+using Florascope.DarwinCore;
 using Florascope.Identification;
 using Florascope.Web.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Florascope.Web.OpenData;
@@ -14,9 +21,45 @@ public static class OpenDataApi
     public static IServiceCollection AddOpenData(this IServiceCollection services, FlorascopeOptions options)
     {
         options.OpenData.Validate();
+        // The archive the server publishes; a test may register its own builder first.
+        services.TryAddSingleton(new OpenDataArchive(DarwinCoreArchiveAsync));
         services.AddSingleton<OpenDataArchiveFile>();
         services.AddHostedService<OpenDataRebuild>();
         return services;
+    }
+
+    /// <summary>
+    /// The observatory's Darwin Core Archive (<see cref="DwcaWriter"/>) over the running model's
+    /// checklist, with the dataset metadata of <c>Florascope:OpenData</c>.
+    /// </summary>
+    public static Task DarwinCoreArchiveAsync(IServiceProvider services, Stream output, CancellationToken ct)
+    {
+        var options = services.GetRequiredService<IOptions<FlorascopeOptions>>().Value;
+        var o = options.OpenData;
+        return DwcaWriter.WriteAsync(services.GetRequiredService<FlorascopeDb>(), services.GetRequiredService<IdentificationEngine>().Bundle.Checklist, output,
+            new DwcaOptions
+            {
+                BaseUrl = ArchiveBaseUrl(services, options),
+                Metadata = new DatasetMetadata
+                {
+                    Title = o.Title, Abstract = o.Abstract, CreatorName = o.CreatorName, ContactEmail = o.ContactEmail,
+                    Citation = o.Citation.Length > 0 ? o.Citation : null,
+                },
+                Clock = services.GetRequiredService<TimeProvider>(),
+            }, null, ct);
+    }
+
+    /// <summary>
+    /// PublicBaseUrl; without it (development, warned at start) the address the server listens on,
+    /// so that a background build, which has no request, still writes absolute URLs.
+    /// </summary>
+    private static string ArchiveBaseUrl(IServiceProvider services, FlorascopeOptions options)
+    {
+        if (options.PublicBaseUrl.Length > 0) return options.PublicBaseUrl.TrimEnd('/');
+        var address = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost";
+        foreach (var wildcard in new[] { "://+", "://*", "://0.0.0.0", "://[::]" })
+            address = address.Replace(wildcard, "://localhost", StringComparison.Ordinal);
+        return address.TrimEnd('/');
     }
 
     public static RouteGroupBuilder MapOpenDataApi(this IEndpointRouteBuilder app)

@@ -164,10 +164,11 @@ public sealed class OpenDataArchiveTests
         Assert.Equal([OpenDataArchiveFile.FileName], Directory.GetFiles(archive.Folder).Select(Path.GetFileName));
     }
     [Fact]
-    public async Task WithoutAWriterNothingIsPublished()
+    public async Task WithTheRebuildOffAndNoArchiveInPlaceNothingIsPublished()
     {
         using var dir = new TempDirectory();
-        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow),
+            new Dictionary<string, string?> { ["Florascope:OpenData:RebuildMinutes"] = "0" });
         using var r = await host.Client.GetAsync("open-data/dwca.zip", Ct);
         Assert.Contains("does not publish", await r.ErrorAsync(404), StringComparison.Ordinal);
     }
