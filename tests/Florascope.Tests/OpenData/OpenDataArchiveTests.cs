@@ -22,10 +22,16 @@ public sealed class OpenDataArchiveTests
         using var memory = new MemoryStream();
         using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
         {
-            using (var w = new StreamWriter(zip.CreateEntry("version.txt").Open())) w.Write(version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // Fixed entry times: the same version is the same bytes whenever it is made.
+            var made = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            var text = zip.CreateEntry("version.txt");
+            text.LastWriteTime = made;
+            using (var w = new StreamWriter(text.Open())) w.Write(version.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var payload = new byte[payloadBytes];
             new Random(version).NextBytes(payload);
-            using var p = zip.CreateEntry("payload.bin", CompressionLevel.NoCompression).Open();
+            var bin = zip.CreateEntry("payload.bin", CompressionLevel.NoCompression);
+            bin.LastWriteTime = made;
+            using var p = bin.Open();
             p.Write(payload);
         }
         return memory.ToArray();
