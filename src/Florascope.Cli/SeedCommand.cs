@@ -21,7 +21,7 @@ public static class SeedCommand
         var command = new Command("seed", "Add synthetic observations to a benchmark database (never to one with real data).")
         { count, seed, model };
         store.AddTo(command);
-        command.SetAction(parse => CliRunner.Run(() =>
+        command.SetAction((ParseResult parse, CancellationToken ct) => CliRunner.RunAsync(async () =>
         {
             var n = parse.GetValue(count);
             if (n < 1) throw new ArgumentException("--observations must be at least 1.");
@@ -32,8 +32,8 @@ public static class SeedCommand
             int added;
             try
             {
-                added = SyntheticSeeder.SeedAsync(settings, checklist, n, parse.GetValue(seed),
-                    new Florascope.Learning.SyncProgress<(int Done, int Total)>(p => bar.Report(("insert", p.Done, p.Total)))).GetAwaiter().GetResult();
+                added = await SyntheticSeeder.SeedAsync(settings, checklist, n, parse.GetValue(seed),
+                    new Florascope.Learning.SyncProgress<(int Done, int Total)>(p => bar.Report(("insert", p.Done, p.Total))), ct);
             }
             catch (InvalidOperationException e)
             {
@@ -42,7 +42,7 @@ public static class SeedCommand
             bar.Finish();
             Console.WriteLine($"Added {added} synthetic observations in {clock.Elapsed.TotalSeconds:F1} s ({settings.Provider}).");
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 }

@@ -7,6 +7,7 @@ using Florascope.Taxonomy;
 using System.Globalization;
 using Florascope.Engine;
 using Florascope.Training;
+using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Cli;
 
@@ -37,7 +38,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a model bundle: embeddings (cached), heads, calibration, reference index.")
         { data, val, nonPlants, checklist, output, version, cache, maxPerTaxon, epochs, includeObservations, register, evalData, evalNonPlants, maxDrop, baseline, trainViews, inferenceViews };
         store.AddTo(command);
-        command.SetAction(parse => CliRunner.Run(() =>
+        command.SetAction((ParseResult parse, CancellationToken ct) => CliRunner.RunAsync(async () =>
         {
             var defaults = new TrainOptions { TrainDir = "", NonPlantsDir = "", ChecklistPath = "" };
             var options = defaults with
@@ -54,15 +55,15 @@ public static class TrainCommand
             if (parse.GetValue(inferenceViews) is { } iv) options = options with { Inference = options.Inference with { Views = EvaluateCommand.ParseViews(iv), ExtraViews = [] } };
             var outDir = Path.GetFullPath(parse.GetValue(output)!);
             var usesDatabase = parse.GetValue(includeObservations) || parse.GetValue(register);
-            using var db = usesDatabase ? store.Open(parse) : null;
+            await using var db = usesDatabase ? store.Open(parse) : null;
             if (parse.GetValue(includeObservations))
             {
                 var photoStore = new PhotoStore(Path.Combine(store.Settings(parse).DataDirectory, "photos"));
-                var extra = ModelRegistry.ValidatedPhotosAsync(db!, photoStore, Checklist.Load(options.ChecklistPath)).GetAwaiter().GetResult();
+                var extra = await ModelRegistry.ValidatedPhotosAsync(db!, photoStore, Checklist.Load(options.ChecklistPath), ct);
                 Console.Error.WriteLine($"Adding {extra.Count} photos of valid observations to the training photos.");
                 options = options with { ExtraTrain = extra };
             }
-            if (parse.GetValue(register) && db!.ModelVersions.Any(m => m.Version == options.Version))
+            if (parse.GetValue(register) && await db!.ModelVersions.AnyAsync(m => m.Version == options.Version, ct))
                 throw new ArgumentException($"A model {options.Version} is already registered; give the new one another --version.");
             using var backbone = EngineFactory.CreateBackbone();
             var embeddingCache = new EmbeddingCache(parse.GetValue(cache) ?? EmbeddingCache.DefaultDirectory, backbone.Sha256);
@@ -82,20 +83,20 @@ public static class TrainCommand
             {
                 var evalPlants = parse.GetValue(evalData) ?? options.ValDir ?? throw new ArgumentException("--register needs a fixed evaluation set: --eval-data (or --val).");
                 var evalOthers = parse.GetValue(evalNonPlants) ?? Path.Combine(options.NonPlantsDir, "val");
-                Register(db!, bundle, outDir, options.ExtraTrain.Count, evalPlants, Directory.Exists(evalOthers) ? evalOthers : null,
-                    parse.GetValue(baseline), parse.GetValue(maxDrop), embedder, embeddingCache);
+                await RegisterAsync(db!, bundle, outDir, options.ExtraTrain.Count, evalPlants, Directory.Exists(evalOthers) ? evalOthers : null,
+                    parse.GetValue(baseline), parse.GetValue(maxDrop), embedder, embeddingCache, ct);
             }
             return ExitCodes.Ok;
-        }));
+        }, ct));
         return command;
     }
 
     /// <summary>Registers the candidate (<see cref="ModelRegistry.RegisterAsync"/>) and prints both evaluations and the decision.</summary>
-    private static void Register(FlorascopeDb db, ModelBundle candidate, string candidateDir, int observationPhotos, string evalPlants, string? evalOthers,
-        string? baselineDir, double maxDrop, Embedder embedder, EmbeddingCache cache)
+    private static async Task RegisterAsync(FlorascopeDb db, ModelBundle candidate, string candidateDir, int observationPhotos, string evalPlants, string? evalOthers,
+        string? baselineDir, double maxDrop, Embedder embedder, EmbeddingCache cache, CancellationToken ct)
     {
-        var registration = ModelRegistry.RegisterAsync(db, new CandidateModel(candidate, candidateDir, observationPhotos), new EvaluationSet(evalPlants, evalOthers),
-            baselineDir, maxDrop, embedder, cache, TimeProvider.System).GetAwaiter().GetResult();
+        var registration = await ModelRegistry.RegisterAsync(db, new CandidateModel(candidate, candidateDir, observationPhotos), new EvaluationSet(evalPlants, evalOthers),
+            baselineDir, maxDrop, embedder, cache, TimeProvider.System, ct);
         Console.WriteLine($"evaluation ({evalPlants}): candidate {registration.Candidate.Version} {registration.Candidate.Summary}");
         Console.WriteLine($"evaluation ({evalPlants}): current   {registration.Current.Version} {registration.Current.Summary}");
         Console.WriteLine($"{(registration.Decision.Promote ? "Promoted" : "Not promoted")}: {registration.Decision.Reason}");
