@@ -70,14 +70,14 @@ public static class BombBenchmark
 
             // 1. Eight identifications at once.
             Settle();
-            var before = Rss();
-            resetWorked = ResetPeakRss();
+            var before = ProcessMemory.Rss();
+            resetWorked = ProcessMemory.ResetPeakRss();
             var clock = Stopwatch.StartNew();
             var answers = Task.WhenAll(Enumerable.Range(0, InFlight).Select(_ => Task.Run(() => Post(http, url, bomb)))).GetAwaiter().GetResult();
             var identifyWall = clock.Elapsed.TotalSeconds;
-            var identifyPeak = PeakRss();
+            var identifyPeak = ProcessMemory.PeakRss();
             Settle();
-            var after = Rss();
+            var after = ProcessMemory.Rss();
             report.Add($"{InFlight} concurrent POST /v2/identify, one bomb each", $"{identifyWall:F1} s",
                 $"answers: {string.Join(", ", answers.GroupBy(a => a.Status).Select(g => $"{g.Key} x{g.Count()}"))}; slowest {answers.Max(a => a.Ms) / 1000:F1} s");
             report.Add("  RSS before", $"{before / 1e6:F0} MB", "server idle, model loaded, after the warm-up");
@@ -86,23 +86,23 @@ public static class BombBenchmark
 
             // 2. Eight photo saves at once (original + 1280 px + 320 px), the image work of POST /api/observations.
             Settle();
-            before = Rss();
-            ResetPeakRss();
+            before = ProcessMemory.Rss();
+            ProcessMemory.ResetPeakRss();
             clock.Restart();
             Task.WhenAll(Enumerable.Range(0, InFlight).Select(i => Task.Run(() => photos.Save([.. bomb, .. BitConverter.GetBytes(i)])))).GetAwaiter().GetResult();
             var saveWall = clock.Elapsed.TotalSeconds;
-            var savePeak = PeakRss();
+            var savePeak = ProcessMemory.PeakRss();
             report.Add($"{InFlight} concurrent photo saves (PhotoStore.Save), one bomb each", $"{saveWall:F1} s", "distinct bytes, so each is decoded and stored");
             report.Add("  RSS before", $"{before / 1e6:F0} MB", "");
             report.Add("  peak RSS during", $"{savePeak / 1e6:F0} MB", $"VmHWM; {Verdict(savePeak)}");
 
             // 3. For comparison, what the decoder did before: one full-size decode of one bomb.
             Settle();
-            before = Rss();
-            ResetPeakRss();
+            before = ProcessMemory.Rss();
+            ProcessMemory.ResetPeakRss();
             using (var full = SKBitmap.Decode(bomb))
                 report.Add("Reference: one bomb decoded at full size (the former PNG path)", $"{full.Width}x{full.Height}", "SKBitmap.Decode, as before this change");
-            report.Add("  peak RSS above the idle figure", $"{(PeakRss() - before) / 1e6:F0} MB", $"x{InFlight} in flight would be {InFlight * (PeakRss() - before) / 1e9:F1} GB");
+            report.Add("  peak RSS above the idle figure", $"{(ProcessMemory.PeakRss() - before) / 1e6:F0} MB", $"x{InFlight} in flight would be {InFlight * (ProcessMemory.PeakRss() - before) / 1e9:F1} GB");
         }
         finally
         {
@@ -183,32 +183,5 @@ public static class BombBenchmark
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-    }
-
-    private static long Rss() => Status("VmRSS:");
-
-    private static long PeakRss() => Status("VmHWM:");
-
-    private static long Status(string field)
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException) { return 0; }
-        catch (UnauthorizedAccessException) { return 0; }
-    }
-
-    /// <summary>Resets VmHWM to the current RSS (Linux 4.0+); false where that is not allowed.</summary>
-    private static bool ResetPeakRss()
-    {
-        try
-        {
-            File.WriteAllText("/proc/self/clear_refs", "5");
-            return true;
-        }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
     }
 }

@@ -35,7 +35,7 @@ public static class CrowdBenchmark
         var sim = SyntheticCrowd.Generate(parameters);
         var generateSeconds = clock.Elapsed.TotalSeconds;
         var crowd = sim.Votes;
-        var generatePeak = PeakRssBytes();
+        var generatePeak = ProcessMemory.PeakRss();
         report.Add("Generate the synthetic crowd", $"{generateSeconds:F1} s",
             $"{crowd.TaskCount:N0} observations, {crowd.WorkerCount:N0} users, {crowd.VoteCount:N0} votes, {crowd.LabelCount:N0} taxa, seed {parameters.Seed}");
         report.Add("  arrays of the crowd and its truth", $"{sim.Bytes / 1e6:F0} MB", $"peak RSS of the process so far {Mb(generatePeak)}");
@@ -89,14 +89,14 @@ public static class CrowdBenchmark
     private static Aggregated Aggregate(Report report, string what, CrowdVotes crowd, AggregationSettings settings, bool verbose)
     {
         ForceGc();
-        var resetWorked = ResetPeakRss();
+        var resetWorked = ProcessMemory.ResetPeakRss();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var sampler = new HeapSampler();
         var clock = Stopwatch.StartNew();
         var result = LabelAggregation.Run(crowd, settings, verbose ? new Rounds(clock) : null);
         var seconds = clock.Elapsed.TotalSeconds;
         sampler.Stop();
-        var peak = PeakRssBytes();
+        var peak = ProcessMemory.PeakRss();
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var valid = result.Valid.Count(v => v);
         report.Add(what, $"{seconds:F1} s",
@@ -240,30 +240,6 @@ public static class CrowdBenchmark
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-    }
-
-    /// <summary>The process's peak resident set (VmHWM), 0 where /proc is not there.</summary>
-    private static long PeakRssBytes()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException) { return 0; }
-        catch (UnauthorizedAccessException) { return 0; }
-    }
-
-    /// <summary>Resets VmHWM to the current RSS (Linux 4.0+); false where that is not allowed.</summary>
-    private static bool ResetPeakRss()
-    {
-        try
-        {
-            File.WriteAllText("/proc/self/clear_refs", "5");
-            return true;
-        }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
     }
 
     /// <summary>Prints each round as it ends, with the time since the start of the run (synchronous, unlike Progress).</summary>

@@ -143,13 +143,9 @@ public static class DwcaWriter
     };
 
     /// <summary>The base URL without its trailing slash; an ArgumentException when it is not an absolute http(s) URL without query, fragment or user.</summary>
-    public static string CheckedBaseUrl(string baseUrl)
-    {
-        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-            || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
-            throw new ArgumentException($"The base URL must be an absolute http or https URL such as https://florascope.example.org, not '{baseUrl}'.", nameof(baseUrl));
-        return baseUrl.TrimEnd('/');
-    }
+    public static string CheckedBaseUrl(string baseUrl) =>
+        Florascope.Publishing.BaseUrl.IsValid(baseUrl) ? baseUrl.TrimEnd('/')
+        : throw new ArgumentException($"The base URL must be an absolute http or https URL such as https://florascope.example.org, not '{baseUrl}'.", nameof(baseUrl));
 
     private static IQueryable<Observation> Selected(FlorascopeDb db, DwcaOptions options)
     {

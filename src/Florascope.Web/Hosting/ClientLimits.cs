@@ -84,8 +84,6 @@ public static class ClientLimits
     /// <summary>The client, as every per-address limit counts it (<see cref="ClientAddress.Key"/>).</summary>
     public static string AddressOf(HttpContext context) => ClientAddress.Key(context.Connection.RemoteIpAddress);
 
-    /// <summary>A size for messages, from the setting that enforces it.</summary>
-    public static string Megabytes(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture) + " MB";
 }
 
 /// <summary>
@@ -189,5 +187,5 @@ public sealed class BodyIntake(ClientLimitOptions limits, long maxRequestBytes, 
     }
 
     private JsonHttpResult<ApiError> TooLarge() =>
-        ApiErrors.Error(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the limit ({ClientLimits.Megabytes(maxRequestBytes)}).");
+        ApiErrors.Error(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the limit ({Home.PublicLimits.Size(maxRequestBytes)}).");
 }

@@ -19,8 +19,7 @@ public static class PublicUrls
     public static void Validate(string publicBaseUrl)
     {
         if (publicBaseUrl.Length == 0) return;
-        if (!Uri.TryCreate(publicBaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-            || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+        if (!Florascope.Publishing.BaseUrl.IsValid(publicBaseUrl))
             throw new InvalidOperationException($"Florascope:PublicBaseUrl must be an absolute http or https URL such as https://florascope.example.org, not '{publicBaseUrl}'.");
     }
 }

@@ -8,7 +8,7 @@ namespace Florascope.Web.Observations;
 
 /// <summary>
 /// At start-up, before the server answers: loads the shipped threat statuses into an empty table
-/// (data/threat-statuses.tsv, demo markings) and brings every public position in line with them.
+/// (data/threat-statuses.tsv, demo markings) and then brings every public position in line with them.
 /// Then, in the background, rewrites stored public photo files that still carry EXIF/XMP.
 /// </summary>
 public sealed class PrivacyStartup(IServiceScopeFactory scopes, PhotoStore photos, ServerPaths paths, GeoprivacyKey key, TimeProvider clock,
@@ -29,8 +29,14 @@ public sealed class PrivacyStartup(IServiceScopeFactory scopes, PhotoStore photo
             var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
             var loaded = await ThreatStatusStore.LoadIfEmptyAsync(db, Path.Combine(paths.ImageDirectory, ThreatStatusFile), clock, cancellationToken);
             if (loaded > 0) log.LogInformation("Loaded {Count} threat statuses from {File}.", loaded, ThreatStatusFile);
-            var changed = await PublicPositions.RefreshAsync(db, key, cancellationToken);
-            if (changed > 0) log.LogInformation("Updated the public position of {Count} observations.", changed);
+            // Only when statuses were just loaded (a first start, or rows saved before geoprivacy): every
+            // later change of statuses (the CLI) and of taxa (the revision batch) refreshes them itself, and
+            // a scan of every open row at each start would grow with the observatory.
+            if (loaded > 0)
+            {
+                var changed = await PublicPositions.RefreshAsync(db, key, cancellationToken);
+                if (changed > 0) log.LogInformation("Updated the public position of {Count} observations.", changed);
+            }
         }
         _cleaning = Task.Run(() =>
         {
