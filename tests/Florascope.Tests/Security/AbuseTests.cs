@@ -117,6 +117,8 @@ public sealed class AbuseTests(AbuseServerFixture fixture) : IClassFixture<Abuse
         "signin-wrong-password", "signin-unknown", "signin-json", "keys-anonymous",
         // Game and models.
         "game-anonymous", "game-count", "game-project", "game-skip-missing", "leaderboard-count", "models-not-admin",
+        // Statistics and open data.
+        "stats-bad-cell", "stats-unknown-taxon", "stats-reversed-dates", "stats-huge-top", "open-data-post",
         // Protocol.
         "huge-header", "method-not-allowed",
     ];
@@ -272,6 +274,11 @@ public sealed class AbuseTests(AbuseServerFixture fixture) : IClassFixture<Abuse
             "leaderboard-count" => Get("api/game/leaderboard?count=0"),
             "models-not-admin" => other.Http.GetAsync("api/models", Ct),
 
+            "stats-bad-cell" => Get("api/stats/taxa/Taraxacum%20officinale?cell=NaN"),
+            "stats-unknown-taxon" => Get("api/stats/taxa/..%2F..%2Fetc"),
+            "stats-reversed-dates" => Get("api/stats?from=2026-05-01&to=2026-01-01"),
+            "stats-huge-top" => Get("api/stats?top=99999999999"),
+            "open-data-post" => anonymous.Http.PostAsync("open-data/dwca.zip", new StringContent("x"), Ct),
             "huge-header" => HugeHeaderAsync(),
             "method-not-allowed" => anonymous.Http.PutAsync("api/observations", new StringContent("x"), Ct),
             _ => throw new ArgumentException($"No case {name}.", nameof(name)),
