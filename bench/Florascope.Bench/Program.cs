@@ -16,6 +16,8 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["revise-db"] = ReviseDbBenchmark.Run,
     ["bomb"] = BombBenchmark.Run,
     ["dwca"] = DwcaBenchmark.Run,
+    ["flora"] = FloraBenchmark.Run,
+    ["heads-scale"] = HeadsScaleBenchmark.Run,
 };
 
 // Not a suite: the child process whose peak memory the engine suite reads when the CLI cannot run.
