@@ -34,7 +34,9 @@ public sealed record PublicLimits(int MaxImagesPerRequest, long MaxRequestBytes,
         : $"{Math.Round(bytes / 1024.0, 1).ToString(CultureInfo.InvariantCulture)} KB";
 }
 
-public sealed record ServiceStatus(string Status, string Model, int Taxa, IReadOnlyList<string> Projects, double UptimeSeconds, int Workers, int Admitted);
+/// <summary>The health answer; <see cref="Source"/> (the model's data set and how to cite it: a GBIF download's DOI) only when the model has one.</summary>
+public sealed record ServiceStatus(string Status, string Model, int Taxa, IReadOnlyList<string> Projects, double UptimeSeconds, int Workers, int Admitted,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] Florascope.Bundles.DataSource? Source = null);
 
 /// <summary>GET / (what the service is and how to call it) and GET /v2/_status (health).</summary>
 public static class HomeApi
@@ -51,7 +53,7 @@ public static class HomeApi
 
     public static Ok<ServiceStatus> Status(IdentificationEngine engine, Identify.InferencePool pool) =>
         TypedResults.Ok(new ServiceStatus("ok", engine.Bundle.Manifest.Version, engine.Bundle.Checklist.Taxa.Count,
-            engine.Bundle.Checklist.Projects, Math.Round(Uptime.Elapsed.TotalSeconds, 1), pool.Workers, pool.Admitted));
+            engine.Bundle.Checklist.Projects, Math.Round(Uptime.Elapsed.TotalSeconds, 1), pool.Workers, pool.Admitted, engine.Bundle.Manifest.Source));
 
     public static Ok<PublicLimits> Limits(IOptions<FlorascopeOptions> options) => TypedResults.Ok(PublicLimits.From(options.Value));
 
@@ -62,6 +64,12 @@ public static class HomeApi
         var app = await File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "app.html"), ct);
         return TypedResults.Content(app.Replace("<!--developers-->", Developers(request, engine, PublicLimits.From(options.Value)), StringComparison.Ordinal), "text/html; charset=utf-8");
     }
+
+    /// <summary>What the model was trained on: the cited data set (a GBIF download's DOI) or the demo data.</summary>
+    private static string Provenance(Florascope.Bundles.BundleManifest m) => m.Source is { } s
+        ? $"(trained on {WebUtility.HtmlEncode(s.Citation ?? s.Archive ?? "a published data set")}"
+          + (s.Doi is { } doi && Uri.TryCreate(doi, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps ? $", <a href=\"{WebUtility.HtmlEncode(doi)}\">{WebUtility.HtmlEncode(doi)}</a>)" : ")")
+        : "(demo flora of research data sets, not a general-purpose identifier)";
 
     private static string Developers(HttpRequest request, IdentificationEngine engine, PublicLimits limits)
     {
@@ -74,7 +82,7 @@ public static class HomeApi
             ResNet18 network and calibrated heads, through an API compatible with the public Pl@ntNet API v2:
             existing clients work by changing only their base URL.</p>
             <p>Model <b>{{WebUtility.HtmlEncode(m.Version)}}</b>: {{engine.Bundle.Checklist.Taxa.Count}} taxa
-            (demo flora of research data sets, not a general-purpose identifier){{(v is null ? "" : $"; validation top-1 {v.Top1:P1}, top-5 {v.Top5:P1}")}}.</p>
+            {{Provenance(m)}}{{(v is null ? "" : $"; validation top-1 {v.Top1:P1}, top-5 {v.Top5:P1}")}}.</p>
             <pre>curl -F images=@leaf.jpg -F organs=auto               "{{baseUrl}}/v2/identify/all?api-key=YOUR_KEY&amp;lang=en&amp;include-related-images=true"</pre>
             <p>Projects: {{string.Join(", ", engine.Bundle.Checklist.Projects.Select(p => $"<code>{WebUtility.HtmlEncode(p)}</code>"))}}.
             Organs: <code>leaf flower fruit bark habit other auto</code>. Up to {{limits.MaxImagesPerRequest}} photos (JPEG or PNG), {{PublicLimits.Size(limits.MaxRequestBytes)}} per request.

@@ -25,4 +25,16 @@ public sealed class ServerPaths(string dataDirectory, string imageDirectory, Mod
         }
         return refs.Paths.Contains(path);
     }
+
+    /// <summary>
+    /// The file of one of the running model's reference photos (null for any other path): under the
+    /// image folder, or under the bundle's folder for bundles that carry their photos (floras from GBIF).
+    /// </summary>
+    public string? ReferenceFile(string path)
+    {
+        if (!IsReference(path)) return null;
+        var bundle = models.Current.Bundle;
+        var root = bundle.Manifest.ReferencePhotos == ReferencePhotoRoot.Bundle && bundle.Directory is { } dir ? dir : ImageDirectory;
+        return Path.Combine(root, path);
+    }
 }

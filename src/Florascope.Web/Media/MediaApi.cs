@@ -30,9 +30,7 @@ public static class MediaApi
     {
         size = string.IsNullOrEmpty(size) ? "o" : size;
         if (size != "o" && !Sizes.ContainsKey(size)) return ApiErrors.BadRequest("size must be o, m or s.");
-        if (!paths.IsReference(path)) return ApiErrors.Error(404, "No such image.");
-        var file = Path.Combine(paths.ImageDirectory, path);
-        if (!File.Exists(file)) return ApiErrors.Error(404, "No such image.");
+        if (paths.ReferenceFile(path) is not { } file || !File.Exists(file)) return ApiErrors.Error(404, "No such image.");
         if (size == "o" && !await HasMetadataAsync(file, ct))
             return TypedResults.PhysicalFile(file, "image/jpeg", enableRangeProcessing: false);
 

@@ -58,6 +58,25 @@ public sealed record ValidationSummary
     public double OrganAccuracy { get; init; }
 }
 
+/// <summary>Where the reference photos' paths are rooted.</summary>
+public enum ReferencePhotoRoot
+{
+    /// <summary>Under the server's image folder (the repository's data/: the demo photos).</summary>
+    DataDirectory,
+    /// <summary>Under the bundle's own folder (floras built from GBIF carry their reference photos).</summary>
+    Bundle,
+}
+
+/// <summary>The data set a bundle was built from and how to cite it (a GBIF download's DOI).</summary>
+public sealed record DataSource
+{
+    /// <summary>The DOI as a resolvable URL (https://doi.org/10.15468/dl....).</summary>
+    public string? Doi { get; init; }
+    public string? Citation { get; init; }
+    /// <summary>What the bundle was built from (the download's file name).</summary>
+    public string? Archive { get; init; }
+}
+
 public sealed record BundleManifest
 {
     public int FormatVersion { get; init; } = 1;
@@ -68,6 +87,10 @@ public sealed record BundleManifest
     public string[] OrganLabels { get; init; } = [];
     public required TrainingSummary Training { get; init; }
     public ValidationSummary? Validation { get; init; }
+    [JsonConverter(typeof(JsonStringEnumConverter<ReferencePhotoRoot>))]
+    public ReferencePhotoRoot ReferencePhotos { get; init; } = ReferencePhotoRoot.DataDirectory;
+    /// <summary>The data set and its citation, when the bundle was built from a published one.</summary>
+    public DataSource? Source { get; init; }
 }
 
 public sealed record HeadSet(SoftmaxHead Taxon, SoftmaxHead Organ, SoftmaxHead Plant);
@@ -92,6 +115,9 @@ public sealed class ModelBundle(BundleManifest manifest, Checklist checklist, He
     public HeadSet Heads { get; } = heads;
     public ReferenceIndex References { get; } = references;
 
+    /// <summary>The folder the bundle was loaded from (null for one built in memory).</summary>
+    public string? Directory { get; private init; }
+
     /// <summary>The bundle shipped in the repository's models/ folder, found from the working or the program's folder.</summary>
     public static string DefaultDirectory => FindUp("models/demo") ?? Path.Combine(AppContext.BaseDirectory, "models", "demo");
 
@@ -100,28 +126,40 @@ public sealed class ModelBundle(BundleManifest manifest, Checklist checklist, He
 
     internal static string? FindUp(string relative)
     {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        foreach (var start in new[] { System.IO.Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 var candidate = Path.Combine(dir.FullName, relative);
-                if (Directory.Exists(candidate)) return candidate;
+                if (System.IO.Directory.Exists(candidate)) return candidate;
             }
         }
         return null;
     }
 
-    public void Save(string directory)
+    /// <summary>
+    /// Writes the bundle; <paramref name="photos"/> (path in the bundle -> file) are copied in with it,
+    /// for bundles whose reference photos live in the bundle.
+    /// </summary>
+    public void Save(string directory, IReadOnlyDictionary<string, string>? photos = null)
     {
         // Written beside and then moved, so a reader never sees half a bundle.
         var temp = directory.TrimEnd('/', '\\') + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        Directory.CreateDirectory(temp);
+        System.IO.Directory.CreateDirectory(temp);
+        foreach (var (relative, source) in photos ?? new Dictionary<string, string>())
+        {
+            var target = Path.GetFullPath(Path.Combine(temp, relative));
+            if (!target.StartsWith(Path.GetFullPath(temp) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new ArgumentException($"The photo path '{relative}' leaves the bundle.");
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source, target, overwrite: true);
+        }
         File.WriteAllText(Path.Combine(temp, ManifestFile), JsonSerializer.Serialize(Manifest, Json));
         File.WriteAllText(Path.Combine(temp, "heads.json"), JsonSerializer.Serialize(Heads, Json));
         ChecklistWriter.Write(Checklist, Path.Combine(temp, "checklist.tsv"));
         References.Save(temp);
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        Directory.Move(temp, directory);
+        if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
+        System.IO.Directory.Move(temp, directory);
     }
 
     public static ModelBundle Load(string directory)
@@ -136,6 +174,6 @@ public sealed class ModelBundle(BundleManifest manifest, Checklist checklist, He
         var checklist = Checklist.Load(Path.Combine(directory, "checklist.tsv"));
         if (heads.Taxon.Classes != checklist.Taxa.Count)
             throw new InvalidDataException($"The taxon head has {heads.Taxon.Classes} classes but the checklist {checklist.Taxa.Count} taxa.");
-        return new ModelBundle(manifest, checklist, heads, ReferenceIndex.Load(directory, checklist.Taxa.Count));
+        return new ModelBundle(manifest, checklist, heads, ReferenceIndex.Load(directory, checklist.Taxa.Count)) { Directory = Path.GetFullPath(directory) };
     }
 }

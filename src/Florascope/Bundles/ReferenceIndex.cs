@@ -2,8 +2,18 @@ using Florascope.Learning;
 
 namespace Florascope.Bundles;
 
-/// <summary>One reference photo: its path under the data root and its taxon (-1: a photo without plant).</summary>
-public sealed record ReferenceImage(string Path, int Label);
+/// <summary>
+/// Who made a reference photo and under which licence, kept with the photo when its source says so
+/// (a GBIF download's multimedia rows); <see cref="Source"/> is the record it comes from (a GBIF
+/// occurrence page). Photos without one are credited by their data set (Identification/ImageSources).
+/// </summary>
+public sealed record ReferenceCredit(string Author, string License, string Citation, DateOnly? Date, string? Source);
+
+/// <summary>
+/// One reference photo: its path under the data root (or the bundle folder, see
+/// <see cref="BundleManifest.ReferencePhotos"/>), its taxon (-1: a photo without plant) and its credit when known.
+/// </summary>
+public sealed record ReferenceImage(string Path, int Label, ReferenceCredit? Credit = null);
 
 /// <summary>A similar photo found for a result, with its cosine similarity to the query.</summary>
 public sealed record ReferenceMatch(ReferenceImage Image, float Similarity);
@@ -54,20 +64,33 @@ public sealed class ReferenceIndex
 
     public float[] Vector(int i) => _vectors.AsSpan(i * _dim, _dim).ToArray();
 
+    private static readonly string[] Columns = ["path", "label", "author", "license", "citation", "date", "source"];
+
     public void Save(string directory)
     {
+        // Credits are free text from elsewhere: tabs and line breaks would break the file's rows.
+        static string Cell(string? s) => s is null ? "" : string.Join(' ', s.Split(['\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
         File.WriteAllLines(Path.Combine(directory, "references.tsv"),
-            ["path\tlabel", .. Images.Select(i => $"{i.Path}\t{i.Label}")]);
+            [string.Join('\t', Columns), .. Images.Select(i => i.Credit is not { } c ? $"{i.Path}\t{i.Label}\t\t\t\t\t"
+                : $"{i.Path}\t{i.Label}\t{Cell(c.Author)}\t{Cell(c.License)}\t{Cell(c.Citation)}\t{c.Date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}\t{Cell(c.Source)}")]);
         using var fs = File.Create(Path.Combine(directory, "references.f16"));
         using var bw = new BinaryWriter(fs);
         bw.Write(_dim);
         foreach (var v in _vectors) bw.Write((Half)v);
     }
 
+    /// <summary>The credit columns of a row (bundles written before them have two columns).</summary>
+    private static ReferenceCredit? CreditOf(string[] f)
+    {
+        if (f.Length < 7 || (f[2].Length == 0 && f[3].Length == 0)) return null;
+        DateOnly? date = DateOnly.TryParseExact(f[5], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? d : null;
+        return new ReferenceCredit(f[2], f[3], f[4], date, f[6].Length == 0 ? null : f[6]);
+    }
+
     public static ReferenceIndex Load(string directory, int classes)
     {
         var lines = File.ReadAllLines(Path.Combine(directory, "references.tsv")).Skip(1).Where(l => l.Length > 0).ToList();
-        var images = lines.Select(l => l.Split('\t')).Select(f => new ReferenceImage(f[0], int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var images = lines.Select(l => l.Split('\t')).Select(f => new ReferenceImage(f[0], int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture), CreditOf(f))).ToList();
         using var fs = File.OpenRead(Path.Combine(directory, "references.f16"));
         using var br = new BinaryReader(fs);
         var dim = br.ReadInt32();

@@ -74,7 +74,7 @@ public static class ApiV2
 
     private static ApiImage Image(ReferenceMatch m, string organ, Func<ReferenceImage, ApiImageUrl> url)
     {
-        var credit = ImageSources.CreditFor(m.Image.Path);
+        var credit = ImageSources.CreditFor(m.Image);
         return new ApiImage(organ, credit.Author, credit.License, credit.Citation, ImageSources.ToApiDate(credit.Date), url(m.Image), Math.Round(m.Similarity, 4));
     }
 }

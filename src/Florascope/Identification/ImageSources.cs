@@ -33,6 +33,11 @@ public static class ImageSources
     /// </summary>
     public static readonly DateOnly UnknownDate = new(1970, 1, 1);
 
+    /// <summary>The photo's own credit when its bundle keeps one (floras built from GBIF), else its data set's.</summary>
+    public static ImageCredit CreditFor(Bundles.ReferenceImage image) => image.Credit is { } c
+        ? new ImageCredit(c.Author, c.License, c.Citation, c.Date ?? UnknownDate)
+        : CreditFor(image.Path);
+
     public static ImageCredit CreditFor(string path)
     {
         var file = Path.GetFileName(path);

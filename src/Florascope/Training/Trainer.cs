@@ -32,6 +32,22 @@ public sealed record TrainOptions
     /// They train the heads; the reference index keeps only the base data's published photos.
     /// </summary>
     public IReadOnlyList<LabelledImage> ExtraTrain { get; init; } = [];
+
+    // Photos chosen elsewhere (a flora built from a GBIF download) instead of folders: the taxa,
+    // the photos of each side, each photo's credit, and where the bundle keeps its reference photos.
+    /// <summary>The taxa, when not read from <see cref="ChecklistPath"/>.</summary>
+    public Checklist? Taxa { get; init; }
+    /// <summary>Training photos, when not read from <see cref="TrainDir"/>.</summary>
+    public IReadOnlyList<LabelledImage>? TrainImages { get; init; }
+    /// <summary>Validation photos, when not read from <see cref="ValDir"/>.</summary>
+    public IReadOnlyList<LabelledImage>? ValImages { get; init; }
+    /// <summary>Credits of reference photos, by full path.</summary>
+    public IReadOnlyDictionary<string, ReferenceCredit>? Credits { get; init; }
+    /// <summary>With <see cref="ReferencePhotoRoot.Bundle"/>, reference paths are "photos/" + the path under <see cref="DataRoot"/>.</summary>
+    public ReferencePhotoRoot ReferencePhotos { get; init; } = ReferencePhotoRoot.DataDirectory;
+    public DataSource? Source { get; init; }
+    /// <summary>What the manifest says the photos were (default: the folders, relative to the data root).</summary>
+    public string? DataDescription { get; init; }
 }
 
 /// <summary>Embedded photos with their labels: the input of the heads.</summary>
@@ -43,10 +59,10 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
     public ModelBundle Train(TrainOptions o, IProgress<(string Stage, int Done, int Total)>? progress = null)
     {
         var clock = Stopwatch.StartNew();
-        var checklist = Checklist.Load(o.ChecklistPath);
-        var train = ImageDataset.LoadTaxonFolders(o.TrainDir, checklist);
+        var checklist = o.Taxa ?? Checklist.Load(o.ChecklistPath);
+        var train = o.TrainImages?.ToList() ?? ImageDataset.LoadTaxonFolders(o.TrainDir, checklist);
         if (o.MaxPerTaxon > 0) train = [.. train.GroupBy(i => i.Label).SelectMany(g => g.Take(o.MaxPerTaxon))];
-        var val = o.ValDir is null ? [] : ImageDataset.LoadTaxonFolders(o.ValDir, checklist);
+        var val = o.ValImages?.ToList() ?? (o.ValDir is null ? [] : ImageDataset.LoadTaxonFolders(o.ValDir, checklist));
         var nonPlants = ImageDataset.LoadFlat(Path.Combine(o.NonPlantsDir, "train"), -1);
         var nonPlantsVal = Directory.Exists(Path.Combine(o.NonPlantsDir, "val")) ? ImageDataset.LoadFlat(Path.Combine(o.NonPlantsDir, "val"), -1) : [];
         var inferViews = Evaluator.PolicyViews(o.Inference);
@@ -89,7 +105,7 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
 
         var dataRoot = o.DataRoot ?? CommonRoot(o.TrainDir, o.NonPlantsDir);
         var baseSet = new EmbeddedSet(trainSet.Images[..baseCount], trainSet.Views[..baseCount], trainSet.ViewCount);
-        var refs = BuildReferences(baseSet, nonPlantSet, dataRoot, checklist.Taxa.Count);
+        var refs = BuildReferences(baseSet, nonPlantSet, dataRoot, checklist.Taxa.Count, o.Credits, o.ReferencePhotos);
         var organLabels = OrganLabels(checklist);
         var manifest = new BundleManifest
         {
@@ -107,8 +123,8 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
                 NonPlantTrainImages = nonPlants.Count,
                 NonPlantValidationImages = nonPlantsVal.Count,
                 TrainViews = o.TrainViews,
-                Checklist = Path.GetFileName(o.ChecklistPath),
-                Data = string.Join(", ", new[] { o.TrainDir, o.ValDir, o.NonPlantsDir }.Where(d => d is not null).Select(d => Path.GetRelativePath(dataRoot, d!))),
+                Checklist = o.Taxa is null ? Path.GetFileName(o.ChecklistPath) : "checklist.tsv",
+                Data = o.DataDescription ?? string.Join(", ", new[] { o.TrainDir, o.ValDir, o.NonPlantsDir }.Where(d => d is not null).Select(d => Path.GetRelativePath(dataRoot, d!))),
                 Settings = new()
                 {
                     ["taxonEpochs"] = o.TaxonHead.Epochs,
@@ -117,6 +133,8 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
                     ["maxPerTaxon"] = o.MaxPerTaxon,
                 },
             },
+            ReferencePhotos = o.ReferencePhotos,
+            Source = o.Source,
         };
         var bundle = new ModelBundle(manifest, checklist, heads, refs);
         if (val.Count > 0)
@@ -134,6 +152,9 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
         log.WriteLine($"Training done in {clock.Elapsed.TotalSeconds:F1} s.");
         return bundle;
     }
+
+    /// <summary>Where a reference photo kept in the bundle lives, from its path under the data root.</summary>
+    public static string BundlePhotoPath(string relative) => "photos/" + relative;
 
     /// <summary>The deepest folder holding both the plant and the non-plant photos (the data/ folder).</summary>
     internal static string CommonRoot(string a, string b)
@@ -268,14 +289,21 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
     }
 
     /// <summary>View 0 of every training photo, plants with their taxon and non-plants with -1.</summary>
-    private static ReferenceIndex BuildReferences(EmbeddedSet train, EmbeddedSet nonPlants, string dataRoot, int classes)
+    private static ReferenceIndex BuildReferences(EmbeddedSet train, EmbeddedSet nonPlants, string dataRoot, int classes,
+        IReadOnlyDictionary<string, ReferenceCredit>? credits, ReferencePhotoRoot root)
     {
+        string PathOf(LabelledImage image)
+        {
+            var relative = Path.GetRelativePath(dataRoot, image.Path).Replace('\\', '/');
+            // Only plant photos are served; non-plant references are vectors for the rejection.
+            return root == ReferencePhotoRoot.Bundle && image.Label >= 0 ? BundlePhotoPath(relative) : relative;
+        }
         var images = new List<ReferenceImage>();
         var vectors = new List<float>();
         foreach (var set in new[] { train, nonPlants })
             for (var i = 0; i < set.Images.Count; i++)
             {
-                images.Add(new ReferenceImage(Path.GetRelativePath(dataRoot, set.Images[i].Path).Replace('\\', '/'), set.Images[i].Label));
+                images.Add(new ReferenceImage(PathOf(set.Images[i]), set.Images[i].Label, credits?.GetValueOrDefault(Path.GetFullPath(set.Images[i].Path))));
                 vectors.AddRange(FeatureTransform.Applied(set.Views[i].AsSpan(0, Backbone.Dim)));
             }
         return new ReferenceIndex(images, [.. vectors], Backbone.Dim, classes);
