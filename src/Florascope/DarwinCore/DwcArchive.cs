@@ -41,10 +41,12 @@ public sealed class DwcArchive : IDisposable
     public static DwcArchive Open(string path)
     {
         if (Directory.Exists(path)) return new DwcArchive(null, path);
-        return Open(File.OpenRead(path), leaveOpen: false);
+        return OpenZip(File.OpenRead(path), leaveOpen: false, $" ({path})");
     }
 
-    public static DwcArchive Open(Stream zip, bool leaveOpen = false)
+    public static DwcArchive Open(Stream zip, bool leaveOpen = false) => OpenZip(zip, leaveOpen, "");
+
+    private static DwcArchive OpenZip(Stream zip, bool leaveOpen, string name)
     {
         ZipArchive archive;
         try
@@ -54,7 +56,7 @@ public sealed class DwcArchive : IDisposable
         catch (InvalidDataException e)
         {
             if (!leaveOpen) zip.Dispose();
-            throw new DwcaFormatException($"Not a zip archive: {e.Message}", e);
+            throw new DwcaFormatException($"Not a zip archive{name}: {e.Message}", e);
         }
         try
         {
