@@ -8,6 +8,12 @@ namespace Florascope.DarwinCore;
 public sealed record DwcRecord(string? Id, IReadOnlyDictionary<string, string> Terms)
 {
     public string? this[string term] => Terms.GetValueOrDefault(term);
+
+    /// <summary>The file the row was read from (its location in meta.xml), for error messages.</summary>
+    public string Location { get; init; } = "";
+
+    /// <summary>The row's first line in that file, 1-based, header lines counted, for error messages.</summary>
+    public int Line { get; init; }
 }
 
 /// <summary>
@@ -35,10 +41,12 @@ public sealed class DwcArchive : IDisposable
     public static DwcArchive Open(string path)
     {
         if (Directory.Exists(path)) return new DwcArchive(null, path);
-        return Open(File.OpenRead(path), leaveOpen: false);
+        return OpenZip(File.OpenRead(path), leaveOpen: false, $" ({path})");
     }
 
-    public static DwcArchive Open(Stream zip, bool leaveOpen = false)
+    public static DwcArchive Open(Stream zip, bool leaveOpen = false) => OpenZip(zip, leaveOpen, "");
+
+    private static DwcArchive OpenZip(Stream zip, bool leaveOpen, string name)
     {
         ZipArchive archive;
         try
@@ -48,7 +56,7 @@ public sealed class DwcArchive : IDisposable
         catch (InvalidDataException e)
         {
             if (!leaveOpen) zip.Dispose();
-            throw new DwcaFormatException($"Not a zip archive: {e.Message}", e);
+            throw new DwcaFormatException($"Not a zip archive{name}: {e.Message}", e);
         }
         try
         {
@@ -79,28 +87,75 @@ public sealed class DwcArchive : IDisposable
         return entry.Open();
     }
 
-    /// <summary>The records of a file, streamed: fields by their meta.xml index, defaults for missing or empty cells.</summary>
+    /// <summary>An entry by its path, or null when the archive has none (optional files: citations.txt, metadata.xml).</summary>
+    public Stream? TryOpenEntry(string location)
+    {
+        try
+        {
+            return OpenEntry(location);
+        }
+        catch (DwcaFormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The records of a file, streamed: fields by their meta.xml index, defaults for missing or empty cells.
+    /// A row whose column count differs from the header's (or, without a header, the first row's), or
+    /// bytes that are not valid in the declared encoding, raise <see cref="DwcaFormatException"/> naming file and line.
+    /// </summary>
     public IEnumerable<DwcRecord> Read(ArchiveFile file)
     {
-        var encoding = Encoding.GetEncoding(file.Encoding);
+        // Invalid bytes are an error, not U+FFFD: a name silently mangled would be worse than a clear refusal.
+        var encoding = Encoding.GetEncoding(file.Encoding, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
         foreach (var location in file.Locations)
         {
             using var stream = OpenEntry(location);
             using var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true);
-            using var reader = Sep.Reader(o => o with
+            SepReader reader;
+            try
             {
-                Sep = new Sep(file.FieldsTerminatedBy),
-                HasHeader = false,
-                DisableColCountCheck = true,
-                DisableQuotesParsing = file.FieldsEnclosedBy is null,
-                Unescape = file.FieldsEnclosedBy is not null,
-            }).From(text);
+                reader = Sep.Reader(o => o with
+                {
+                    Sep = new Sep(file.FieldsTerminatedBy),
+                    HasHeader = false,
+                    DisableColCountCheck = true,
+                    DisableQuotesParsing = file.FieldsEnclosedBy is null,
+                    Unescape = file.FieldsEnclosedBy is not null,
+                }).From(text);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw Undecodable(file, location);
+            }
+            using var _ = reader;
             var skipped = 0;
-            foreach (var row in reader)
+            int? expectedColumns = null;
+            while (true)
             {
-                if (skipped < file.IgnoreHeaderLines) { skipped++; continue; }
+                bool more;
+                try
+                {
+                    more = reader.MoveNext();
+                }
+                catch (DecoderFallbackException)
+                {
+                    throw Undecodable(file, location);
+                }
+                if (!more) break;
+                var row = reader.Current;
+                if (skipped < file.IgnoreHeaderLines)
+                {
+                    skipped++;
+                    expectedColumns = row.ColCount;
+                    continue;
+                }
                 // A blank line (the last line terminator read as a row) is no record.
                 if (row.ColCount == 1 && row[0].Span.IsEmpty) continue;
+                expectedColumns ??= row.ColCount;
+                if (row.ColCount != expectedColumns)
+                    throw new DwcaFormatException($"{location} line {row.LineNumberFrom}: {row.ColCount} columns where the {(file.IgnoreHeaderLines > 0 ? "header" : "first row")} has {expectedColumns}.");
                 var terms = new Dictionary<string, string>(file.Fields.Count, StringComparer.Ordinal);
                 foreach (var field in file.Fields)
                 {
@@ -109,9 +164,44 @@ public sealed class DwcArchive : IDisposable
                     if (value.Length > 0) terms[field.Term] = value;
                 }
                 var id = file.IdIndex is { } idIndex && idIndex < row.ColCount ? row[idIndex].ToString() : null;
-                yield return new DwcRecord(id, terms);
+                yield return new DwcRecord(id, terms) { Location = location, Line = row.LineNumberFrom };
             }
         }
+    }
+
+    /// <summary>
+    /// The error for bytes the declared encoding cannot decode. The reader reads ahead in blocks, so the
+    /// line is found again by a second pass over the file (only on this error path).
+    /// </summary>
+    private DwcaFormatException Undecodable(ArchiveFile file, string location)
+    {
+        var encoding = Encoding.GetEncoding(file.Encoding, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+        var where = location;
+        // Counting 0x0A bytes as lines holds for the encodings where '\n' is that one byte (UTF-8, ISO-8859-x...).
+        if (encoding.GetByteCount("\n") == 1)
+        {
+            using var stream = OpenEntry(location);
+            var decoder = encoding.GetDecoder();
+            var buffer = new byte[64 * 1024];
+            var chars = new char[encoding.GetMaxCharCount(buffer.Length)];
+            var line = 1;
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                try
+                {
+                    decoder.GetChars(buffer, 0, read, chars, 0, flush: false);
+                }
+                catch (DecoderFallbackException e)
+                {
+                    line += buffer.AsSpan(0, Math.Clamp(e.Index, 0, read)).Count((byte)'\n');
+                    break;
+                }
+                line += buffer.AsSpan(0, read).Count((byte)'\n');
+            }
+            where = $"{location} line {line}";
+        }
+        return new DwcaFormatException($"{where}: bytes that are not valid {file.Encoding} (the encoding meta.xml declares for it).");
     }
 
     public void Dispose() => _zip?.Dispose();
