@@ -238,7 +238,7 @@ public sealed class PhotoDownloader : IDisposable
             }
             catch (TimeoutRejectedException)
             {
-                return Refused(url, DownloadOutcome.Failed, $"No whole answer within {_settings.AttemptTimeout.TotalSeconds:0.###} s, {_settings.Retries} retries included.");
+                return Refused(url, DownloadOutcome.Failed, $"The last attempt got no whole answer within {_settings.AttemptTimeout.TotalSeconds:0.###} s ({_settings.Retries} retries).");
             }
             catch (HttpRequestException e)
             {
@@ -330,6 +330,9 @@ public sealed class PhotoDownloader : IDisposable
         // Polly's own bounds for an attempt timeout and a backoff base.
         ArgumentOutOfRangeException.ThrowIfLessThan(s.AttemptTimeout, TimeSpan.FromMilliseconds(10), nameof(s.AttemptTimeout));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(s.AttemptTimeout, TimeSpan.FromDays(1), nameof(s.AttemptTimeout));
+        // An attempt's timeout also covers its wait for a turn at the host (at most one interval per request in flight there).
+        if (s.PerHostInterval * s.PerHostConcurrency >= s.AttemptTimeout)
+            throw new ArgumentOutOfRangeException(nameof(s.PerHostInterval), "PerHostInterval x PerHostConcurrency must be shorter than AttemptTimeout.");
         ArgumentOutOfRangeException.ThrowIfLessThan(s.Retries, 0, nameof(s.Retries));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(s.Retries, 100, nameof(s.Retries));
         ArgumentOutOfRangeException.ThrowIfLessThan(s.BackoffBase, TimeSpan.Zero, nameof(s.BackoffBase));

@@ -90,3 +90,28 @@ public sealed class DownloadProgressBarTests
         Assert.Equal(11, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 }
+
+public sealed class HostGateTests
+{
+    [Fact]
+    public async Task Each_start_books_the_next_one_an_interval_later()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
+        var gate = new HostGate(2);
+        var interval = TimeSpan.FromMilliseconds(100);
+        var first = gate.WaitTurnAsync(interval, time, ct);
+        var second = gate.WaitTurnAsync(interval, time, ct);
+        var third = gate.WaitTurnAsync(interval, time, ct);
+        Assert.True(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+        time.Advance(interval);
+        await second;
+        Assert.False(third.IsCompleted);
+        time.Advance(interval);
+        await third;
+        // A host left alone for longer than the interval is asked at once.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(gate.WaitTurnAsync(interval, time, ct).IsCompleted);
+    }
+}
