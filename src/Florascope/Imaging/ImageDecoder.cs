@@ -91,6 +91,16 @@ public static class ImageDecoder
     }
 
     /// <summary>
+    /// Width and height read from the header of an image file, no pixel decoded (null when the header
+    /// cannot be read): lets a caller apply a pixel limit to a file it has not loaded.
+    /// </summary>
+    public static (int Width, int Height)? ReadSize(string path)
+    {
+        using var codec = SKCodec.Create(path);
+        return codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0 ? null : (codec.Info.Width, codec.Info.Height);
+    }
+
+    /// <summary>
     /// Checks the bytes (format, header, pixel limits) and decodes at the largest DCT reduction
     /// (JPEG: 1/8, 1/4, 1/2) whose dimensions still satisfy <paramref name="enough"/>.
     /// </summary>
