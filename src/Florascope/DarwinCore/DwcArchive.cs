@@ -105,8 +105,15 @@ public sealed class DwcArchive : IDisposable
     /// A row whose column count differs from the header's (or, without a header, the first row's), or
     /// bytes that are not valid in the declared encoding, raise <see cref="DwcaFormatException"/> naming file and line.
     /// </summary>
-    public IEnumerable<DwcRecord> Read(ArchiveFile file)
+    public IEnumerable<DwcRecord> Read(ArchiveFile file) => Read(file, null);
+
+    /// <summary>
+    /// The records with only these terms' values (GBIF's occurrence.txt has some 250 columns; a reader that
+    /// needs ten saves the other strings); null: every term.
+    /// </summary>
+    public IEnumerable<DwcRecord> Read(ArchiveFile file, IReadOnlySet<string>? terms)
     {
+        var fields = terms is null ? file.Fields : [.. file.Fields.Where(f => terms.Contains(f.Term))];
         // Invalid bytes are an error, not U+FFFD: a name silently mangled would be worse than a clear refusal.
         var encoding = Encoding.GetEncoding(file.Encoding, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
         foreach (var location in file.Locations)
@@ -156,15 +163,15 @@ public sealed class DwcArchive : IDisposable
                 expectedColumns ??= row.ColCount;
                 if (row.ColCount != expectedColumns)
                     throw new DwcaFormatException($"{location} line {row.LineNumberFrom}: {row.ColCount} columns where the {(file.IgnoreHeaderLines > 0 ? "header" : "first row")} has {expectedColumns}.");
-                var terms = new Dictionary<string, string>(file.Fields.Count, StringComparer.Ordinal);
-                foreach (var field in file.Fields)
+                var values = new Dictionary<string, string>(fields.Count, StringComparer.Ordinal);
+                foreach (var field in fields)
                 {
                     var value = field.Index is { } i && i < row.ColCount ? row[i].ToString() : "";
                     if (value.Length == 0) value = field.Default ?? "";
-                    if (value.Length > 0) terms[field.Term] = value;
+                    if (value.Length > 0) values[field.Term] = value;
                 }
                 var id = file.IdIndex is { } idIndex && idIndex < row.ColCount ? row[idIndex].ToString() : null;
-                yield return new DwcRecord(id, terms) { Location = location, Line = row.LineNumberFrom };
+                yield return new DwcRecord(id, values) { Location = location, Line = row.LineNumberFrom };
             }
         }
     }

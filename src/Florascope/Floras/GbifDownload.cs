@@ -62,10 +62,22 @@ public static partial class GbifDownload
         "CULTIVAR_GROUP", "GREX", "STRAIN", "PATHOVAR", "BIOVAR", "CHEMOVAR", "MORPHOVAR", "PHAGOVAR", "SEROVAR", "CHEMOFORM",
     };
 
+    private static readonly HashSet<string> CoreTerms = new(StringComparer.Ordinal)
+    {
+        GbifTerms.GbifId, DwcTerms.Kingdom, DwcTerms.TaxonRank, GbifTerms.SpeciesKey, GbifTerms.Species, GbifTerms.AcceptedScientificName, DwcTerms.Genus, DwcTerms.Family,
+    };
+
+    private static readonly HashSet<string> MediaTerms = new(StringComparer.Ordinal)
+    {
+        DwcTerms.Type, DwcTerms.Format, DwcTerms.Identifier, DwcTerms.License, DwcTerms.Creator, DwcTerms.RightsHolder, GbifTerms.Publisher, DwcTerms.Created, DwcTerms.References,
+    };
+
     /// <summary>Malformed archives raise <see cref="DarwinCore.DwcaFormatException"/> with one clear line.</summary>
     public static GbifDownloadContents Read(string path, IReadOnlySet<PhotoLicence> licences, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(licences);
+        // One error type for every bad --dwca argument, so the command reports them all alike.
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new DwcaFormatException($"No such file or folder: {path}");
         using var archive = DwcArchive.Open(path);
         // Cheap checks of meta.xml before reading millions of rows.
         var core = archive.Core;
@@ -90,7 +102,7 @@ public static partial class GbifDownload
         var leftOut = new Dictionary<string, byte>(StringComparer.Ordinal);
         var species = new Dictionary<string, SpeciesInfo>(StringComparer.Ordinal);
         var occurrencesRead = 0;
-        foreach (var row in archive.Read(core))
+        foreach (var row in archive.Read(core, CoreTerms))
         {
             ct.ThrowIfCancellationRequested();
             occurrencesRead++;
@@ -119,7 +131,16 @@ public static partial class GbifDownload
 
         // Multimedia: streamed, each row joined to its occurrence.
         var photosRead = 0;
-        foreach (var row in archive.Read(media))
+        // Credits repeat across rows (one publisher, a few photographers): one string each, not one per photo.
+        var pool = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? Pooled(string? value)
+        {
+            if (Optional(value) is not { } v) return null;
+            if (pool.TryGetValue(v, out var same)) return same;
+            if (pool.Count < 1_000_000) pool[v] = v;
+            return v;
+        }
+        foreach (var row in archive.Read(media, MediaTerms))
         {
             ct.ThrowIfCancellationRequested();
             photosRead++;
@@ -139,8 +160,8 @@ public static partial class GbifDownload
                 leftPhotos[reasonIndex[reason]]++;
                 continue;
             }
-            (candidate.Photos ??= []).Add(new FloraPhoto(id, url!, licence, Optional(row[DwcTerms.Creator]), Optional(row[DwcTerms.RightsHolder]),
-                Optional(row[GbifTerms.Publisher]), Optional(row[DwcTerms.Created]), Optional(row[DwcTerms.References])));
+            (candidate.Photos ??= []).Add(new FloraPhoto(candidate.Id, url!, licence, Pooled(row[DwcTerms.Creator]), Pooled(row[DwcTerms.RightsHolder]),
+                Pooled(row[GbifTerms.Publisher]), Optional(row[DwcTerms.Created]), Optional(row[DwcTerms.References])));
         }
 
         var taxa = species.ToDictionary(s => s.Key, s => new FloraTaxon(s.Key, s.Value.Name, s.Value.Authorship ?? "", s.Value.Genus, s.Value.Family), StringComparer.Ordinal);

@@ -246,6 +246,7 @@ public sealed class GbifDownloadTests
     public static TheoryData<string, string> MalformedArchives() => new()
     {
         { "no-meta", "no 'meta.xml'" },
+        { "missing", "No such file or folder" },
         { "not-a-zip", "Not a zip archive" },
         { "taxon-core", "not an Occurrence core" },
         { "no-multimedia", "no Multimedia extension" },
@@ -269,6 +270,9 @@ public sealed class GbifDownloadTests
         string path;
         switch (kind)
         {
+            case "missing":
+                path = Path.Combine(temp.Path, "nowhere.zip");
+                break;
             case "not-a-zip":
                 path = temp.File("download.zip", "PK but not really a zip"u8.ToArray());
                 break;
