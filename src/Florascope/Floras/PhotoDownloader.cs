@@ -26,9 +26,12 @@ public sealed record DownloadSettings
 
 public enum DownloadOutcome
 {
-    /// <summary>Fetched now and stored.</summary>
+    /// <summary>
+    /// Fetched now and stored. Bytes already in the store (the same photo under another URL) are not written
+    /// twice: the result points at the stored file.
+    /// </summary>
     Downloaded,
-    /// <summary>Stored by an earlier run (or an earlier URL with the same bytes): no request made for it.</summary>
+    /// <summary>Stored by an earlier run (the record says so and the file is there): no request made for it.</summary>
     AlreadyStored,
     /// <summary>
     /// A 4xx answer (not retried); also a URL that is not absolute http/https (no request is made),

@@ -29,7 +29,6 @@ public sealed class PhotoServer : IAsyncDisposable
     private int _total;
     private int _inFlight;
     private int _maxInFlight;
-    private long _hugeBytesWritten;
 
     private PhotoServer(WebApplication app, string root)
     {
@@ -43,9 +42,6 @@ public sealed class PhotoServer : IAsyncDisposable
 
     /// <summary>The most requests this server was answering at once (from arrival until its answer starts).</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
-
-    /// <summary>Bytes the /huge/ routes managed to write, all requests together.</summary>
-    public long HugeBytesWritten => Interlocked.Read(ref _hugeBytesWritten);
 
     public static async Task<PhotoServer> StartAsync(string root)
     {
@@ -150,7 +146,6 @@ public sealed class PhotoServer : IAsyncDisposable
             for (long written = 0; written < HugeBodyBytes && !ct.IsCancellationRequested; written += chunk.Length)
             {
                 await context.Response.Body.WriteAsync(chunk, ct);
-                Interlocked.Add(ref _hugeBytesWritten, chunk.Length);
                 chunk[0] = chunk[1] = chunk[2] = 0;
             }
         }
