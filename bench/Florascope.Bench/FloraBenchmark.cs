@@ -54,6 +54,8 @@ public static class FloraBenchmark
                 StoreDirectory = store,
                 Version = label,
                 MinImages = 10,
+                // One loopback host: the per-host politeness (100 ms between starts, 2 at once) would be all that is measured.
+                Download = new DownloadSettings { PerHostInterval = TimeSpan.Zero, PerHostConcurrency = 8 },
                 Training = views.Length == 1 ? t => t with { TrainViews = views, Inference = t.Inference with { Views = views, ExtraViews = [] } } : null,
             };
             var builder = new FloraBuilder(() => new Trainer(embedder, new EmbeddingCache(cache, backbone.Sha256), TextWriter.Null), TextWriter.Null);
@@ -69,7 +71,7 @@ public static class FloraBenchmark
         var photos = first.Report.TrainPhotos + first.Report.ValidationPhotos;
         var nonPlantCount = Directory.GetFiles(nonPlants, "*", SearchOption.AllDirectories).Length;
         report.Add($"Photos served and kept ({first.Report.Taxa} taxa)", $"{photos:N0}", $"{first.Report.TrainPhotos:N0} train, {first.Report.ValidationPhotos:N0} validation, split by occurrence");
-        report.Add("Download from loopback (cold store)", $"{photos / d1:F0} photos/s", $"{d1:F1} s; concurrency 8, 2 per host (one host here, so 2 at once)");
+        report.Add("Download from loopback (cold store)", $"{photos / d1:F0} photos/s", $"{d1:F1} s; 8 at once, no per-host interval (one loopback host; the default 100 ms interval caps one host at 10 photos/s)");
         report.Add("Decode + embed, one view (cold cache)", $"{(photos + nonPlantCount) / e1:F1} photos/s", $"{e1:F1} s for {photos + nonPlantCount:N0} photos (non-plants included)");
         report.Add("End to end: download + decode + embed", $"{photos / (d1 + e1 * photos / (photos + nonPlantCount)):F1} photos/s", "the plant photos' share of the embedding time");
         report.Add("Build from nothing, one view", $"{t1:F1} s", $"validation top-1 {first.Bundle.Manifest.Validation?.Identification.Top1:P1}");

@@ -42,7 +42,7 @@ public sealed class FloraBuildTests(BackboneFixture backbone)
         MinImages = 5,
         MaxImages = 100,
         // Small limits so that a test never waits long; retries still happen.
-        Download = new DownloadSettings { Concurrency = 4, Retries = 2, BackoffBase = TimeSpan.FromMilliseconds(20), AttemptTimeout = TimeSpan.FromSeconds(10) },
+        Download = new DownloadSettings { Concurrency = 4, PerHostConcurrency = 4, PerHostInterval = TimeSpan.FromMilliseconds(5), Retries = 2, BackoffBase = TimeSpan.FromMilliseconds(20), AttemptTimeout = TimeSpan.FromSeconds(10) },
         Training = t => t with
         {
             TrainViews = [0],
