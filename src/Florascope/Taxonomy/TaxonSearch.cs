@@ -18,6 +18,7 @@ public static class TaxonSearch
     /// <summary>Whether the taxon matches a prefix already turned into a <see cref="Checklist.SearchKey"/>.</summary>
     public static bool Matches(Taxon t, string key, string lang) =>
         Checklist.SearchKey(t.ScientificNameWithoutAuthor).StartsWith(key, StringComparison.Ordinal)
+        || t.Synonyms.Any(s => Checklist.SearchKey(s).StartsWith(key, StringComparison.Ordinal))
         || t.NamesIn(lang).Concat(t.NamesIn("en")).Any(n => Checklist.SearchKey(n) is var name
             && (name.StartsWith(key, StringComparison.Ordinal) || name.Split(' ', '-').Any(w => w.StartsWith(key, StringComparison.Ordinal))));
 }
