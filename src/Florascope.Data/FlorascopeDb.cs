@@ -87,7 +87,7 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.ToTable("observations");
             e.Property(o => o.Notes).HasMaxLength(4000);
             e.Property(o => o.License).HasMaxLength(16);
-            e.Property(o => o.Project).HasMaxLength(32);
+            e.Property(o => o.Project).HasMaxLength(Florascope.Taxonomy.ProjectCode.MaxLength);
             e.Property(o => o.TaxonName).HasMaxLength(200);
             e.Property(o => o.Status).HasMaxLength(16);
             e.Property(o => o.ModelTaxonName).HasMaxLength(200);

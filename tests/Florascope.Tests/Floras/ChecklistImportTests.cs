@@ -106,11 +106,13 @@ public abstract class ChecklistImportTests(StorageFixture fixture)
         Assert.False(await db.ChecklistProjects.AnyAsync(p => p.Code == "weurope" || p.Code == "untitled", Ct));
     }
 
+    /// <summary>Also: the longest code (40 characters) fits an observation's project column.</summary>
     [Fact]
     public async Task AnIdentificationBySynonymStoresTheAcceptedName()
     {
+        const string code = "meadows-of-the-longest-code-allowed-0040";
         await using (var db = fixture.NewContext())
-            await ChecklistProjects.ImportAsync(db, ProjectCode.Parse("meadows-d"), "Meadows", null, "a.zip", Contents(), StorageFixture.Checklist, fixture.Clock, Ct);
+            await ChecklistProjects.ImportAsync(db, ProjectCode.Parse(code), "Meadows", null, "a.zip", Contents(), StorageFixture.Checklist, fixture.Clock, Ct);
         Checklist composed;
         await using (var db = fixture.NewContext())
             composed = StorageFixture.Checklist.WithProjects(await ChecklistProjects.LoadAsync(db, Ct));
@@ -121,11 +123,11 @@ public abstract class ChecklistImportTests(StorageFixture fixture)
             var valid = ObservationWriter.Validate(new NewObservation
             {
                 Photos = [new NewPhoto(TestSupport.Photos.Plant("Leucanthemum_vulgare", 0).Data, "flower")],
-                Project = "meadows-d",
+                Project = code,
                 TaxonName = "Chrysanthemum leucanthemum",
             }, composed, fixture.Clock.GetUtcNow().UtcDateTime);
             var created = await ObservationWriter.CreateAsync(db, fixture.Photos, composed, author, valid, fixture.Clock, Ct);
-            Assert.Equal(("Leucanthemum vulgare", "meadows-d"), (created.TaxonName, created.Project));
+            Assert.Equal(("Leucanthemum vulgare", code), (created.TaxonName, created.Project));
             var identification = await ObservationWriter.IdentifyAsync(db, composed, created.Id, other, "anemone_nemorosa", fixture.Clock, Ct);
             Assert.Equal("Anemonoides nemorosa", identification.TaxonName);
         }

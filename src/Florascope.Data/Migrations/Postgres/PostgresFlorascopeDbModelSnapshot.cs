@@ -489,8 +489,8 @@ namespace Florascope.Data.Migrations.Postgres
 
                     b.Property<string>("Project")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<double?>("PublicLatitude")
                         .HasColumnType("double precision");

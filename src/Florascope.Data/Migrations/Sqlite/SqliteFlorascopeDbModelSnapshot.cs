@@ -468,7 +468,7 @@ namespace Florascope.Data.Migrations.Sqlite
 
                     b.Property<string>("Project")
                         .IsRequired()
-                        .HasMaxLength(32)
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("PublicLatitude")

@@ -12,6 +12,16 @@ namespace Florascope.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterColumn<string>(
+                name: "Project",
+                table: "observations",
+                type: "character varying(40)",
+                maxLength: 40,
+                nullable: false,
+                oldClrType: typeof(string),
+                oldType: "character varying(32)",
+                oldMaxLength: 32);
+
             migrationBuilder.CreateTable(
                 name: "checklist_projects",
                 columns: table => new
@@ -109,6 +119,16 @@ namespace Florascope.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "checklist_projects");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Project",
+                table: "observations",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: false,
+                oldClrType: typeof(string),
+                oldType: "character varying(40)",
+                oldMaxLength: 40);
         }
     }
 }
