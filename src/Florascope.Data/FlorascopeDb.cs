@@ -24,6 +24,8 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
     public DbSet<Privacy.ThreatStatus> ThreatStatuses => Set<Privacy.ThreatStatus>();
     public DbSet<Security.UserSession> UserSessions => Set<Security.UserSession>();
     public DbSet<Security.RateCounter> RateCounters => Set<Security.RateCounter>();
+    public DbSet<Floras.ChecklistProject> ChecklistProjects => Set<Floras.ChecklistProject>();
+    public DbSet<Floras.ChecklistName> ChecklistNames => Set<Floras.ChecklistName>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -85,7 +87,7 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.ToTable("observations");
             e.Property(o => o.Notes).HasMaxLength(4000);
             e.Property(o => o.License).HasMaxLength(16);
-            e.Property(o => o.Project).HasMaxLength(32);
+            e.Property(o => o.Project).HasMaxLength(Florascope.Taxonomy.ProjectCode.MaxLength);
             e.Property(o => o.TaxonName).HasMaxLength(200);
             e.Property(o => o.Status).HasMaxLength(16);
             e.Property(o => o.ModelTaxonName).HasMaxLength(200);
@@ -168,6 +170,37 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.Property(c => c.WindowStart).HasColumnName("window_start");
             e.Property(c => c.Count).HasColumnName("count");
             e.HasIndex(c => c.WindowStart);
+        });
+        b.Entity<Floras.ChecklistProject>(e =>
+        {
+            e.ToTable("checklist_projects");
+            e.Property(p => p.Code).HasMaxLength(Florascope.Taxonomy.ProjectCode.MaxLength);
+            e.Property(p => p.Title).HasMaxLength(Floras.ChecklistProject.MaxTitleLength);
+            e.Property(p => p.Description).HasMaxLength(Floras.ChecklistProject.MaxDescriptionLength);
+            e.Property(p => p.SourceFile).HasMaxLength(260);
+            e.HasIndex(p => p.Code).IsUnique();
+            e.HasMany(p => p.Names).WithOne().HasForeignKey(n => n.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Floras.ChecklistName>(e =>
+        {
+            e.ToTable("checklist_names");
+            e.Property(n => n.TaxonId).HasMaxLength(200);
+            e.Property(n => n.CanonicalName).HasMaxLength(300);
+            e.Property(n => n.Authorship).HasMaxLength(300);
+            e.Property(n => n.Rank).HasMaxLength(32);
+            e.Property(n => n.TaxonomicStatus).HasMaxLength(64);
+            e.Property(n => n.AcceptedTaxonId).HasMaxLength(200);
+            e.Property(n => n.Genus).HasMaxLength(100);
+            e.Property(n => n.Family).HasMaxLength(100);
+            e.HasIndex(n => new { n.ProjectId, n.TaxonId }).IsUnique();
+            e.HasMany(n => n.VernacularNames).WithOne().HasForeignKey(v => v.NameId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Floras.ChecklistVernacularName>(e =>
+        {
+            e.ToTable("checklist_vernacular_names");
+            e.Property(v => v.Name).HasMaxLength(300);
+            e.Property(v => v.Language).HasMaxLength(8);
+            e.HasIndex(v => v.NameId);
         });
         b.Entity<Observations.Identification>(e =>
         {

@@ -1,6 +1,7 @@
 using Florascope.Bundles;
 using Florascope.Engine;
 using Florascope.Identification;
+using Florascope.Taxonomy;
 
 namespace Florascope.Web.Models;
 
@@ -13,6 +14,10 @@ namespace Florascope.Web.Models;
 public sealed class ModelHost(IdentificationEngine initial)
 {
     private volatile IdentificationEngine _current = initial;
+    // The loaded bundle as it is on disk and the imported projects composed into the running checklist.
+    private ModelBundle _bundle = initial.Bundle;
+    private IReadOnlyList<ImportedFlora> _floras = [];
+    private readonly Lock _switch = new();
 
     public IdentificationEngine Current => _current;
 
@@ -22,8 +27,35 @@ public sealed class ModelHost(IdentificationEngine initial)
     public IdentificationEngine SwitchTo(string bundleDirectory)
     {
         var bundle = ModelBundle.Load(bundleDirectory);
-        var engine = new IdentificationEngine(bundle, _current.Embedder, _current.Limits);
-        _current = engine;
-        return engine;
+        lock (_switch)
+        {
+            var engine = Compose(bundle, _floras);
+            _bundle = bundle;
+            _current = engine;
+            return engine;
+        }
     }
+
+    /// <summary>The version of the imported projects now composed in (see ChecklistProjects.VersionAsync); null before the first load.</summary>
+    public string? ProjectsVersion { get; private set; }
+
+    /// <summary>
+    /// Composes the imported projects into the running model's checklist (Checklist.WithProjects):
+    /// same heads and references, so switching costs no loading; a model switch keeps them.
+    /// </summary>
+    public IdentificationEngine UseProjects(IReadOnlyList<ImportedFlora> floras, string version)
+    {
+        lock (_switch)
+        {
+            var engine = Compose(_bundle, floras);
+            _floras = floras;
+            ProjectsVersion = version;
+            _current = engine;
+            return engine;
+        }
+    }
+
+    private IdentificationEngine Compose(ModelBundle bundle, IReadOnlyList<ImportedFlora> floras) =>
+        new(floras.Count == 0 ? bundle : new ModelBundle(bundle.Manifest, bundle.Checklist.WithProjects(floras), bundle.Heads, bundle.References),
+            _current.Embedder, _current.Limits);
 }

@@ -1,4 +1,5 @@
 using Florascope.Data;
+using Florascope.Data.Floras;
 using Florascope.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -51,6 +52,7 @@ public sealed class ModelWatcher(IServiceScopeFactory scopes, ModelHost host, IO
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
+        await CheckProjectsAsync(db, ct);
         var current = await db.ModelVersions.AsNoTracking().Where(m => m.IsCurrent).Select(m => new { m.Version, m.Path }).FirstOrDefaultAsync(ct);
         if (current is null || current.Version == host.Version || current.Version == _failedVersion) return false;
         try
@@ -66,5 +68,18 @@ public sealed class ModelWatcher(IServiceScopeFactory scopes, ModelHost host, IO
             log.LogError(e, "The promoted model {Version} at {Path} cannot be loaded; staying on {Running}", current.Version, current.Path, host.Version);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Imported checklist projects (florascope flora import-checklist, from another process) are
+    /// composed into the running checklist within one poll of their change.
+    /// </summary>
+    private async Task CheckProjectsAsync(FlorascopeDb db, CancellationToken ct)
+    {
+        var version = await ChecklistProjects.VersionAsync(db, ct);
+        if (version == host.ProjectsVersion) return;
+        var floras = await ChecklistProjects.LoadAsync(db, ct);
+        var engine = host.UseProjects(floras, version);
+        log.LogInformation("Imported projects now {Projects} ({Version})", string.Join(", ", engine.Bundle.Checklist.ImportedProjects.Keys), version);
     }
 }

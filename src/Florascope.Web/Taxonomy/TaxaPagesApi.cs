@@ -20,6 +20,7 @@ public static class TaxaPagesApi
         var g = app.MapGroup("/api/taxa").WithTags("Taxa");
         g.MapGet("", Search).WithSummary("Autocompletion: taxa whose scientific or vernacular name (in lang, or English) starts with prefix, accent- and case-insensitive.");
         g.MapGet("/{name}", Get).WithSummary("One taxon: classification, ids, names in every language, number of observations.");
+        app.MapGet("/api/projects", Projects).WithTags("Taxa").WithSummary("The floras for the pages' choices (no api-key): as /v2/projects.");
         return g;
     }
 
@@ -35,6 +36,9 @@ public static class TaxaPagesApi
             .Select(t => new TaxonSuggestion(t.ScientificNameWithoutAuthor, t.Authorship, t.Family, t.NamesIn(lang)))
             .ToList());
     }
+
+    public static Ok<List<ProjectInfo>> Projects(IdentificationEngine engine) =>
+        TypedResults.Ok(TaxonomyApi.Describe(engine.Bundle.Checklist, ProjectCatalogue.Describe(engine.Bundle.Checklist)));
 
     public static async Task<Results<Ok<TaxonPage>, JsonHttpResult<ApiError>>> Get(string name, IdentificationEngine engine, FlorascopeDb db, CancellationToken ct)
     {

@@ -5,13 +5,20 @@ using Florascope.Paging;
 using Florascope.Taxonomy;
 using Florascope.Web.Hosting;
 using Florascope.Web.Quota;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Florascope.Web.Taxonomy;
 
-public sealed record ProjectInfo(string Id, string Title, string Description);
+/// <summary>A project; the last three only for projects imported from checklists (absent otherwise, as in Pl@ntNet's API).</summary>
+public sealed record ProjectInfo(string Id, string Title, string Description,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Imported = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Identifiable = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? KnownOnly = null);
 
-public sealed record SpeciesInfo(string Id, string ScientificNameWithoutAuthor, string ScientificNameAuthorship, string? GbifId, IReadOnlyList<string> CommonNames);
+/// <summary>A taxon; <c>identifiable</c> only in an imported project's list (false: known to the checklist, not yet to the model).</summary>
+public sealed record SpeciesInfo(string Id, string ScientificNameWithoutAuthor, string ScientificNameAuthorship, string? GbifId, IReadOnlyList<string> CommonNames,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Identifiable = null);
 
 /// <summary>The floras and their taxa: /v2/projects, /v2/projects/{project}/species, /v2/species, /v2/languages.</summary>
 public static class TaxonomyApi
@@ -37,8 +44,14 @@ public static class TaxonomyApi
             return ApiErrors.BadRequest("lat (-90..90) and lon (-180..180) go together.");
         var checklist = engine.Bundle.Checklist;
         var projects = lat is { } y && lon is { } x ? ProjectCatalogue.CoveringFirst(checklist, y, x) : ProjectCatalogue.Describe(checklist);
-        return TypedResults.Ok(projects.Select(p => new ProjectInfo(p.Id, p.Title, p.Description)).ToList());
+        return TypedResults.Ok(Describe(checklist, projects));
     }
+
+    /// <summary>The projects as the API lists them: imported ones with their counts of identifiable and known-only taxa.</summary>
+    public static List<ProjectInfo> Describe(Checklist checklist, IEnumerable<FloraProject> projects) =>
+        [.. projects.Select(p => p.Imported
+            ? new ProjectInfo(p.Id, p.Title, p.Description, true, p.TaxonCount, p.KnownOnly)
+            : new ProjectInfo(p.Id, p.Title, p.Description))];
 
     public static Task<Results<Ok<List<SpeciesInfo>>, JsonHttpResult<ApiError>>> ProjectSpecies(string project, HttpRequest request, FlorascopeDb db,
         IdentificationEngine engine, string? lang, int? pageSize, int? page, string? prefix, CancellationToken ct) =>
@@ -63,8 +76,10 @@ public static class TaxonomyApi
         if (pageSize is < 1 or > MaxPageSize || page is < 1) return ApiErrors.BadRequest($"pageSize is 1..{MaxPageSize} and page starts at 1.");
         if (page is { } p0 && pageSize is { } s0 && new PageRequest(p0, s0).IsPastAnyList) return ApiErrors.BadRequest(PageRequest.PastAnyListMessage);
 
-        var taxa = TaxonSearch.Find(checklist, project, prefix, lang)
-            .Select(t => new SpeciesInfo(t.ScientificNameWithoutAuthor, t.ScientificNameWithoutAuthor, t.Authorship, t.GbifKey, t.NamesIn(lang)));
+        var imported = checklist.ImportedProjects.ContainsKey(project);
+        var taxa = TaxonSearch.FindWithKnownOnly(checklist, project, prefix, lang)
+            .Select(x => new SpeciesInfo(x.Taxon.ScientificNameWithoutAuthor, x.Taxon.ScientificNameWithoutAuthor, x.Taxon.Authorship, x.Taxon.GbifKey,
+                x.Taxon.NamesIn(lang), imported ? x.Identifiable : null));
         if (pageSize is { } size && page is { } p) taxa = new PageRequest(p, size).Of(taxa);
         return TypedResults.Ok(taxa.ToList());
     }

@@ -3,7 +3,7 @@
 // page keeps unsent observations in IndexedDB and sends them when the network is back).
 const CACHE = 'florascope-v2';
 const SHELL = ['/', '/app', '/account', '/map', '/observations', '/search', '/help', '/js/help.js', '/css/site.css', '/js/app.js', '/js/exif.js', '/js/outbox.js',
-  '/js/common.js', '/js/account.js', '/js/i18n.js', '/i18n/en.json', '/i18n/fr.json', '/manifest.webmanifest', '/icon.svg',
+  '/js/common.js', '/js/floras.js', '/js/account.js', '/js/i18n.js', '/i18n/en.json', '/i18n/fr.json', '/manifest.webmanifest', '/icon.svg',
   '/lib/leaflet/leaflet.js', '/lib/leaflet/leaflet.css'];
 
 self.addEventListener('install', e => e.waitUntil(caches.open(CACHE).then(c => c.addAll(SHELL)).then(() => self.skipWaiting())));

@@ -1,3 +1,8 @@
+using System.Text;
+using Florascope.DarwinCore;
+using Florascope.Taxonomy;
+using nietras.SeparatedValues;
+
 namespace Florascope.Floras;
 
 /// <summary>A vernacular name with its language (ISO 639-1, e.g. "fr", as GBIF writes it; 639-2 codes mapped).</summary>
@@ -14,11 +19,212 @@ public sealed record ChecklistTaxon(string TaxonId, string ScientificName, strin
 }
 
 /// <summary>A Darwin Core checklist archive: Taxon core and the optional Vernacular Names extension.</summary>
-public sealed record ChecklistArchiveContents(IReadOnlyList<ChecklistTaxon> Taxa);
+public sealed record ChecklistArchiveContents(IReadOnlyList<ChecklistTaxon> Taxa)
+{
+    /// <summary>Vernacular names left out because their language is none of <see cref="Languages.All"/> (or missing).</summary>
+    public int VernacularNamesSkipped { get; init; }
+}
 
 /// <summary>Reads a Darwin Core checklist archive (GBIF's checklist exports) through its meta.xml.</summary>
 public static class ChecklistArchive
 {
+    public const string TaxonRowType = DwcTerms.Dwc + "Taxon";
+    public const string VernacularRowType = "http://rs.gbif.org/terms/1.0/VernacularName";
+    public const string AcceptedNameUsageId = DwcTerms.Dwc + "acceptedNameUsageID";
+    public const string TaxonomicStatusTerm = DwcTerms.Dwc + "taxonomicStatus";
+    public const string GbifCanonicalName = "http://rs.gbif.org/terms/1.0/canonicalName";
+    public const string VernacularNameTerm = DwcTerms.Dwc + "vernacularName";
+    public const string LanguageTerm = DwcTerms.Dcterms + "language";
+
     /// <summary>Malformed archives (no Taxon core, duplicate taxonID, orphan vernacular rows...) raise <see cref="DarwinCore.DwcaFormatException"/>.</summary>
-    public static ChecklistArchiveContents Read(string path, CancellationToken ct = default) => throw new NotImplementedException();
+    public static ChecklistArchiveContents Read(string path, CancellationToken ct = default)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"No checklist archive at {path}.");
+        using var archive = DwcArchive.Open(path);
+        var core = archive.Core;
+        if (core.RowType != TaxonRowType)
+            throw new DwcaFormatException($"meta.xml: the core is {core.RowType}, not a Taxon core ({TaxonRowType}): this is not a checklist archive.");
+        if (!core.Fields.Any(f => f.Term == DwcTerms.ScientificName))
+            throw new DwcaFormatException($"meta.xml: the Taxon core has no {DwcTerms.ScientificName} field.");
+        if (core.IdIndex is null && !core.Fields.Any(f => f.Term == DwcTerms.TaxonId))
+            throw new DwcaFormatException("meta.xml: the Taxon core has neither an <id> column nor a taxonID field.");
+
+        var rows = new List<Row>();
+        var byId = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (record, where) in Records(archive, core, ct))
+        {
+            var id = record[DwcTerms.TaxonId] is { Length: > 0 } t ? t.Trim() : record.Id?.Trim() ?? "";
+            if (id.Length == 0) throw new DwcaFormatException($"{where}: no taxonID.");
+            var name = (record[DwcTerms.ScientificName] ?? "").Trim();
+            if (name.Length == 0) throw new DwcaFormatException($"{where}: taxon '{id}' has no scientificName.");
+            if (byId.TryGetValue(id, out var first))
+                throw new DwcaFormatException($"{where}: duplicate taxonID '{id}' (first at {rows[first].Where}).");
+            byId[id] = rows.Count;
+            var authorship = (record[DwcTerms.ScientificNameAuthorship] ?? "").Trim();
+            var canonical = (record[GbifCanonicalName] ?? "").Trim() is { Length: > 0 } c ? c : ScientificNames.Canonical(name, authorship);
+            if (authorship.Length == 0 && canonical.Length < name.Length && name.StartsWith(canonical, StringComparison.Ordinal))
+                authorship = name[canonical.Length..].Trim();
+            var accepted = (record[AcceptedNameUsageId] ?? "").Trim();
+            var status = (record[TaxonomicStatusTerm] ?? "").Trim();
+            if (accepted.Length == 0 && IsSynonymStatus(status))
+                throw new DwcaFormatException($"{where}: '{name}' is a {status} without acceptedNameUsageID.");
+            rows.Add(new Row(id, name, canonical, authorship, (record[DwcTerms.TaxonRank] ?? "").Trim().ToLowerInvariant(), status,
+                accepted.Length == 0 || accepted == id ? null : accepted, (record[DwcTerms.Genus] ?? "").Trim(), (record[DwcTerms.Family] ?? "").Trim(), where));
+        }
+
+        // A synonym's acceptedNameUsageID must name a taxon of the archive; chains are followed to the accepted name.
+        var acceptedOf = new string?[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            if (row.AcceptedId is null) continue;
+            var target = row.AcceptedId;
+            for (var hops = 0; ; hops++)
+            {
+                if (!byId.TryGetValue(target, out var j))
+                    throw new DwcaFormatException($"{row.Where}: synonym '{row.Name}' points to acceptedNameUsageID '{target}', which is not in the archive.");
+                if (rows[j].AcceptedId is not { } next) break;
+                if (hops > rows.Count || next == row.Id) throw new DwcaFormatException($"{row.Where}: the acceptedNameUsageID chain of '{row.Name}' is a cycle.");
+                target = next;
+            }
+            acceptedOf[i] = target;
+        }
+
+        var vernacular = new List<VernacularName>?[rows.Count];
+        var skipped = 0;
+        if (archive.Extension(VernacularRowType) is { } names)
+        {
+            if (names.IdIndex is null) throw new DwcaFormatException("meta.xml: the VernacularName extension has no <coreid>.");
+            foreach (var (record, where) in Records(archive, names, ct))
+            {
+                var coreId = record.Id?.Trim() ?? "";
+                if (!byId.TryGetValue(coreId, out var i))
+                    throw new DwcaFormatException($"{where}: vernacular name of taxon '{coreId}', which is not in the Taxon core (an orphan row).");
+                var name = (record[VernacularNameTerm] ?? "").Trim();
+                if (name.Length == 0) continue;
+                if (LanguageCode(record[LanguageTerm]) is not { } lang) { skipped++; continue; }
+                var list = vernacular[i] ??= [];
+                if (!list.Any(v => v.Language == lang && string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase))) list.Add(new VernacularName(name, lang));
+            }
+        }
+
+        var taxa = new ChecklistTaxon[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            taxa[i] = new ChecklistTaxon(r.Id, r.Name, r.Canonical, r.Authorship, r.Rank, r.Status, acceptedOf[i], r.Genus, r.Family,
+                (IReadOnlyList<VernacularName>?)vernacular[i] ?? []);
+        }
+        return new ChecklistArchiveContents(taxa) { VernacularNamesSkipped = skipped };
+    }
+
+    private sealed record Row(string Id, string Name, string Canonical, string Authorship, string Rank, string Status, string? AcceptedId,
+        string Genus, string Family, string Where);
+
+    /// <summary>GBIF's and the TDWG vocabulary's synonym statuses; "doubtful" and others without an accepted name stand as accepted.</summary>
+    public static bool IsSynonymStatus(string status) =>
+        status.Contains("synonym", StringComparison.OrdinalIgnoreCase) || status.Contains("misapplied", StringComparison.OrdinalIgnoreCase);
+
+    // ISO 639-2 (bibliographic and terminology) codes of the 13 languages.
+    private static readonly Dictionary<string, string> Iso6392 = new(StringComparer.Ordinal)
+    {
+        ["eng"] = "en", ["fra"] = "fr", ["fre"] = "fr", ["deu"] = "de", ["ger"] = "de", ["spa"] = "es", ["ita"] = "it",
+        ["nld"] = "nl", ["dut"] = "nl", ["por"] = "pt", ["pol"] = "pl", ["ces"] = "cs", ["cze"] = "cs", ["jpn"] = "ja",
+        ["zho"] = "zh", ["chi"] = "zh", ["ara"] = "ar", ["rus"] = "ru",
+    };
+
+    /// <summary>One of <see cref="Languages.All"/> for an ISO 639-1 or 639-2 code (a region suffix such as "en-GB" ignored); null otherwise.</summary>
+    public static string? LanguageCode(string? language)
+    {
+        var code = (language ?? "").Trim().ToLowerInvariant();
+        var cut = code.IndexOfAny(['-', '_']);
+        if (cut > 0) code = code[..cut];
+        if (code.Length == 2) return Languages.IsKnown(code) ? code : null;
+        return Iso6392.GetValueOrDefault(code);
+    }
+
+    /// <summary>
+    /// The records of one data file with where each comes from ("taxon.txt, line 7"). The columns are
+    /// counted here first (DwcArchive reads leniently): every row has as many as the first one.
+    /// </summary>
+    private static IEnumerable<(DwcRecord Record, string Where)> Records(DwcArchive archive, ArchiveFile file, CancellationToken ct)
+    {
+        var lines = new List<(string Location, int Line)>();
+        foreach (var location in file.Locations)
+        {
+            using var stream = archive.OpenEntry(location);
+            using var text = new StreamReader(stream, Encoding.GetEncoding(file.Encoding), detectEncodingFromByteOrderMarks: true);
+            using var reader = Sep.Reader(o => o with
+            {
+                Sep = new Sep(file.FieldsTerminatedBy),
+                HasHeader = false,
+                DisableColCountCheck = true,
+                DisableQuotesParsing = file.FieldsEnclosedBy is null,
+            }).From(text);
+            var expected = -1;
+            var needed = Math.Max(file.IdIndex ?? 0, file.Fields.Select(f => f.Index ?? 0).DefaultIfEmpty(0).Max()) + 1;
+            var skipped = 0;
+            foreach (var row in reader)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (row.ColCount == 1 && row[0].Span.IsEmpty && skipped >= file.IgnoreHeaderLines) continue;
+                var line = row.LineNumberFrom;
+                if (expected < 0)
+                {
+                    expected = row.ColCount;
+                    if (expected < needed) throw new DwcaFormatException($"{location}, line {line}: {expected} columns, but meta.xml uses column {needed - 1}.");
+                }
+                else if (row.ColCount != expected)
+                    throw new DwcaFormatException($"{location}, line {line}: {row.ColCount} columns, expected {expected}.");
+                if (skipped < file.IgnoreHeaderLines) { skipped++; continue; }
+                lines.Add((location, line));
+            }
+        }
+        var i = 0;
+        foreach (var record in archive.Read(file))
+        {
+            ct.ThrowIfCancellationRequested();
+            var (location, line) = i < lines.Count ? lines[i] : (file.Locations[^1], 0);
+            i++;
+            yield return (record, $"{location}, line {line}");
+        }
+    }
+}
+
+/// <summary>Scientific names: the canonical name (genus, epithets, rank markers) without the authorship.</summary>
+public static class ScientificNames
+{
+    private static readonly HashSet<string> RankMarkers = new(StringComparer.Ordinal)
+    {
+        "subsp.", "ssp.", "var.", "subvar.", "f.", "forma", "subf.", "nothosubsp.", "nothovar.", "cv.", "convar.",
+    };
+
+    // Lower-case words that begin an author's name ("de Candolle", "van Houtte"), not epithets.
+    private static readonly HashSet<string> AuthorParticles = new(StringComparer.Ordinal) { "de", "van", "von", "der", "den", "du", "da", "del", "la", "le", "ex", "in", "d'" };
+
+    /// <summary>
+    /// The name without its authorship: <paramref name="authorship"/> cut from the end when it is
+    /// there, else the genus or uninomial, "×", lower-case epithets and rank markers up to the first author word.
+    /// </summary>
+    public static string Canonical(string scientificName, string authorship)
+    {
+        var name = scientificName.Trim();
+        if (authorship.Length > 0 && name.EndsWith(authorship, StringComparison.Ordinal) && name.Length > authorship.Length)
+            return name[..^authorship.Length].Trim();
+        var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0) return "";
+        var kept = new List<string> { words[0] };
+        for (var i = 1; i < words.Length; i++)
+        {
+            var w = words[i];
+            if (w is "×" or "x") { kept.Add("×"); continue; }
+            if (RankMarkers.Contains(w) && i + 1 < words.Length && IsEpithet(words[i + 1])) { kept.Add(w); kept.Add(words[++i]); continue; }
+            if (IsEpithet(w) && !AuthorParticles.Contains(w)) { kept.Add(w); continue; }
+            break;
+        }
+        return string.Join(' ', kept);
+    }
+
+    private static bool IsEpithet(string w) =>
+        w.Length > 0 && char.IsLower(w[0]) && w.All(c => char.IsLetter(c) || c == '-' || c == '×') && !w.EndsWith('.');
 }

@@ -32,6 +32,8 @@ public sealed record Taxon
     public string DemoOrgan { get; init; } = "";
     public IReadOnlyList<string> Projects { get; init; } = [];
     public IReadOnlyDictionary<string, IReadOnlyList<string>> CommonNames { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary>Other names of this taxon (imported checklists' synonyms, canonical form): typed names resolve to it.</summary>
+    public IReadOnlyList<string> Synonyms { get; init; } = [];
 
     public string ScientificName => string.IsNullOrEmpty(Authorship) ? ScientificNameWithoutAuthor : $"{ScientificNameWithoutAuthor} {Authorship}";
 
@@ -44,7 +46,7 @@ public sealed record Taxon
 }
 
 /// <summary>The taxa a model knows, read from checklist.tsv (see data/README.md for its columns).</summary>
-public sealed class Checklist
+public sealed partial class Checklist
 {
     public const string AllProject = "all";
 

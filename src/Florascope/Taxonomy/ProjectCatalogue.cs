@@ -7,8 +7,11 @@ public sealed record GeoBox(double MinLatitude, double MaxLatitude, double MinLo
         latitude >= MinLatitude && latitude <= MaxLatitude && longitude >= MinLongitude && longitude <= MaxLongitude;
 }
 
-/// <summary>A flora as the API describes it; <c>TaxonCount</c> is counted in the model's checklist.</summary>
-public sealed record FloraProject(string Id, string Title, string Description, GeoBox? Extent, int TaxonCount);
+/// <summary>
+/// A flora as the API describes it; <c>TaxonCount</c> is counted in the model's checklist (the
+/// identifiable taxa); <c>KnownOnly</c>, the accepted names of an imported checklist the model does not know.
+/// </summary>
+public sealed record FloraProject(string Id, string Title, string Description, GeoBox? Extent, int TaxonCount, int KnownOnly = 0, bool Imported = false);
 
 /// <summary>
 /// The floras' titles, descriptions and extents. The checklist says which projects a model knows
@@ -30,14 +33,16 @@ public static class ProjectCatalogue
 
     /// <summary>The checklist's projects, in its order.</summary>
     public static IReadOnlyList<FloraProject> Describe(Checklist checklist) =>
-        [.. checklist.Projects.Select(p => Describe(p, checklist.Taxa.Count(t => t.InProject(p))))];
+        [.. checklist.Projects.Select(p => Describe(checklist, p, checklist.Taxa.Count(t => t.InProject(p))))];
 
     /// <summary>The checklist's projects, those whose extent contains the point first (a stable order otherwise).</summary>
     public static IReadOnlyList<FloraProject> CoveringFirst(Checklist checklist, double latitude, double longitude) =>
         [.. Describe(checklist).OrderByDescending(p => p.Extent?.Contains(latitude, longitude) == true)];
 
-    private static FloraProject Describe(string id, int taxa) =>
-        Entries.TryGetValue(id, out var e)
+    private static FloraProject Describe(Checklist checklist, string id, int taxa) =>
+        checklist.ImportedProjects.TryGetValue(id, out var imported)
+            ? new FloraProject(id, imported.Title, imported.Description, null, taxa, imported.KnownOnly.Count, Imported: true)
+        : Entries.TryGetValue(id, out var e)
             ? new FloraProject(id, e.Title, string.Format(System.Globalization.CultureInfo.InvariantCulture, e.Description, taxa), e.Extent, taxa)
             : new FloraProject(id, id, "", null, taxa);
 }

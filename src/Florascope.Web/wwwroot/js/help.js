@@ -115,6 +115,7 @@
       document.body.dataset.loaded = 'signed-out';
       return;
     }
+    await window.florasReady;
     const stored = localStorage.getItem(PROJECT);
     if (stored && [...$('project').options].some(o => o.value === stored)) $('project').value = stored;
     $('hide').checked = localStorage.getItem(HIDE) === '1';
