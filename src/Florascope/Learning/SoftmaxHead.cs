@@ -186,7 +186,9 @@ public sealed class SoftmaxHead
                     {
                         var w = theta.AsSpan(c * dim, dim);
                         var b = theta[wCount + c];
-                        for (var k = 0; k < count; k++) z[c * batch + k] = b + VectorMath.Dot(w, xb.AsSpan(k * dim, dim));
+                        var k = 0;
+                        for (; k + 4 <= count; k += 4) Dot4(w, xb.AsSpan(k * dim, 4 * dim), z.AsSpan(c * batch + k, 4), b);
+                        for (; k < count; k++) z[c * batch + k] = b + VectorMath.Dot(w, xb.AsSpan(k * dim, dim));
                     }
                 });
                 BatchSoftmaxGradient(z, batch, count, classes, yb, classWeight);
@@ -199,10 +201,16 @@ public sealed class SoftmaxHead
                     {
                         Array.Clear(g);
                         var gb = 0f;
-                        for (var k = 0; k < count; k++)
+                        var k = 0;
+                        for (; k + 4 <= count; k += 4)
+                        {
+                            var d = z.AsSpan(c * batch + k, 4);
+                            AddScaled4(g, xb.AsSpan(k * dim, 4 * dim), d);
+                            gb += d[0] + d[1] + d[2] + d[3];
+                        }
+                        for (; k < count; k++)
                         {
                             var d = z[c * batch + k];
-                            if (d == 0) continue;
                             VectorMath.AddScaled(g, xb.AsSpan(k * dim, dim), d);
                             gb += d;
                         }
@@ -248,6 +256,58 @@ public sealed class SoftmaxHead
                 for (var k = k0; k < k1; k++)
                     z[c * batch + k] = classWeight[y[k]] * (z[c * batch + k] / sum[k - k0] - (c == y[k] ? 1f : 0f)) / count;
         });
+    }
+
+    /// <summary>
+    /// out[j] = bias + w . x_j for four consecutive rows x_0..x_3: w is loaded once for four
+    /// independent accumulators, which keeps the multiply-add units busy instead of waiting on one sum.
+    /// </summary>
+    private static void Dot4(ReadOnlySpan<float> w, ReadOnlySpan<float> x4, Span<float> result, float bias)
+    {
+        var dim = w.Length;
+        var vw = MemoryMarshal.Cast<float, Vector<float>>(w);
+        var lanes = vw.Length;
+        if (lanes * Vector<float>.Count != dim)
+        {
+            for (var j = 0; j < 4; j++) result[j] = bias + VectorMath.Dot(w, x4.Slice(j * dim, dim));
+            return;
+        }
+        var v0 = MemoryMarshal.Cast<float, Vector<float>>(x4[..dim]);
+        var v1 = MemoryMarshal.Cast<float, Vector<float>>(x4.Slice(dim, dim));
+        var v2 = MemoryMarshal.Cast<float, Vector<float>>(x4.Slice(2 * dim, dim));
+        var v3 = MemoryMarshal.Cast<float, Vector<float>>(x4.Slice(3 * dim, dim));
+        Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (var i = 0; i < lanes; i++)
+        {
+            var wi = vw[i];
+            a0 = Vector.FusedMultiplyAdd(wi, v0[i], a0);
+            a1 = Vector.FusedMultiplyAdd(wi, v1[i], a1);
+            a2 = Vector.FusedMultiplyAdd(wi, v2[i], a2);
+            a3 = Vector.FusedMultiplyAdd(wi, v3[i], a3);
+        }
+        result[0] = bias + Vector.Sum(a0);
+        result[1] = bias + Vector.Sum(a1);
+        result[2] = bias + Vector.Sum(a2);
+        result[3] = bias + Vector.Sum(a3);
+    }
+
+    /// <summary>g += d_0 x_0 + ... + d_3 x_3: one load and store of g for four rows.</summary>
+    private static void AddScaled4(Span<float> g, ReadOnlySpan<float> x4, ReadOnlySpan<float> d)
+    {
+        var dim = g.Length;
+        var vg = MemoryMarshal.Cast<float, Vector<float>>(g);
+        if (vg.Length * Vector<float>.Count != dim)
+        {
+            for (var j = 0; j < 4; j++) VectorMath.AddScaled(g, x4.Slice(j * dim, dim), d[j]);
+            return;
+        }
+        var v0 = MemoryMarshal.Cast<float, Vector<float>>(x4[..dim]);
+        var v1 = MemoryMarshal.Cast<float, Vector<float>>(x4.Slice(dim, dim));
+        var v2 = MemoryMarshal.Cast<float, Vector<float>>(x4.Slice(2 * dim, dim));
+        var v3 = MemoryMarshal.Cast<float, Vector<float>>(x4.Slice(3 * dim, dim));
+        Vector<float> d0 = new(d[0]), d1 = new(d[1]), d2 = new(d[2]), d3 = new(d[3]);
+        for (var i = 0; i < vg.Length; i++)
+            vg[i] = Vector.FusedMultiplyAdd(d3, v3[i], Vector.FusedMultiplyAdd(d2, v2[i], Vector.FusedMultiplyAdd(d1, v1[i], Vector.FusedMultiplyAdd(d0, v0[i], vg[i]))));
     }
 
     /// <summary>One Adam update of <paramref name="theta"/> from its gradient <paramref name="g"/> (plus L2 on theta).</summary>
