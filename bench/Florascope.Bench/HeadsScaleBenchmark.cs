@@ -115,7 +115,7 @@ public static class HeadsScaleBenchmark
             clock.Restart();
             SoftmaxHead.Train(rows, y, taxa, settings, maxSteps: 3);
             var guess = Math.Max(clock.Elapsed.TotalSeconds - first, 1e-4) / 2;
-            var steps = (int)Math.Clamp(seconds / guess, 3, 2000);
+            var steps = (int)Math.Clamp(seconds / guess, 3, Math.Max(3, Math.Min(2000, batches)));
             clock.Restart();
             head = SoftmaxHead.Train(rows, y, taxa, settings, maxSteps: steps + 1);
             var perStep = Math.Max(clock.Elapsed.TotalSeconds - first, 1e-6) / steps;
