@@ -13,6 +13,7 @@ namespace Florascope.Bench;
 /// synthetic embeddings (SyntheticEmbeddings: a random centre per taxon plus noise, through
 /// FeatureTransform). Small floras train in full; large ones time a few mini-batches and multiply
 /// (marked "extrapolated"). Rows are floats where they fit, half floats (HalfRows) where not.
+/// Only a full run (no --quick, no --sizes) writes its section of docs/benchmarks.md.
 /// Usage: heads-scale [--quick] [--sizes 100,250,500,1000,5000,25000] [--photos 200] [--full 100,250,1000] [--seconds 12]
 /// </summary>
 public static class HeadsScaleBenchmark
@@ -61,6 +62,12 @@ public static class HeadsScaleBenchmark
         }
         report.Add("Whole suite", $"{suiteClock.Elapsed.TotalMinutes:F1} min", "target < 10 min");
         report.PrintTable();
+        if (quick || args.Contains("--sizes"))
+        {
+            // A partial run must not replace the full run's figures in the document.
+            Console.WriteLine("Partial run (--quick or --sizes): docs/benchmarks.md left as it was.");
+            return 0;
+        }
         report.WriteSection(Path.Combine(root, "docs", "benchmarks.md"), report.Markdown(
             $"dotnet run -c Release --project bench/Florascope.Bench -- {string.Join(' ', args)}",
             [$"Data: `SyntheticEmbeddings` — per taxon a random centre on the {Dim}-d unit sphere, per photo that centre plus Gaussian noise (sigma {Noise} per coordinate; windows of a pool of a million normal values), through `FeatureTransform` as the taxon head sees it; {photos} photos (one view each) per taxon; {NonPlantReferences} non-plant references.",
@@ -104,7 +111,7 @@ public static class HeadsScaleBenchmark
             extrapolated = false;
             report.Add($"  train the taxon head, {settings.Epochs} epochs (batched, {(useHalf ? "half" : "float")} rows)", $"{total:F1} s",
                 $"{epochSeconds:F2} s/epoch; measured in full");
-            report.Add("  held-out top-1 accuracy", $"{HeldOutAccuracy(flora, head, photos):P1}", $"{HeldOutPerClass} new rows per taxon; a sanity check of the training");
+            report.Add("  held-out top-1 accuracy", $"{HeldOutAccuracy(flora, head):P1}", $"{HeldOutPerClass} new rows per taxon; a sanity check of the training");
         }
         else
         {
@@ -138,9 +145,8 @@ public static class HeadsScaleBenchmark
 
     private static string Hours(double seconds) => seconds < 120 ? $"{seconds:F0} s" : seconds < 2 * HourSeconds ? $"{seconds / 60:F0} min" : $"{seconds / HourSeconds:F1} h";
 
-    private static double HeldOutAccuracy(SyntheticEmbeddings flora, SoftmaxHead head, int photos)
+    private static double HeldOutAccuracy(SyntheticEmbeddings flora, SoftmaxHead head)
     {
-        _ = photos;
         var held = new FloatRows(flora.Classes * HeldOutPerClass, Dim);
         var y = flora.Fill(held, HeldOutPerClass, noiseSeed: 99);
         var correct = 0;
@@ -199,7 +205,7 @@ public static class HeadsScaleBenchmark
             if (pairs > 2.5e9)
             {
                 report.Add("  ReferenceIndex constructor", "skipped", $"{pairs:E1} label tests (classes x images); see the smaller sizes for the rate");
-                ScanFloats(report, floats, n, photos, query, top5);
+                ScanFloats(report, floats, n, query);
                 return;
             }
             var clock = Stopwatch.StartNew();
@@ -223,14 +229,12 @@ public static class HeadsScaleBenchmark
         }
     }
 
-    private static void ScanFloats(Report report, float[] floats, int n, int photos, float[] query, int[] top5)
+    private static void ScanFloats(Report report, float[] floats, int n, float[] query)
     {
         var plants = Enumerable.Range(0, n).ToArray();
         var others = Enumerable.Range(n, NonPlantReferences).ToArray();
         var margin = Measure.Time(() => _ = Similarity.MeanTopK(query, floats, Dim, plants, 5) - Similarity.MeanTopK(query, floats, Dim, others, 5), 7);
         report.Add("  reference look-up: PlantMargin", $"{margin.Median:F1} ms", $"Similarity.MeanTopK as ReferenceIndex runs it, over {n + NonPlantReferences:N0} float vectors");
-        _ = photos;
-        _ = top5;
     }
 
     /// <summary>ReferenceIndex.PlantMargin's arithmetic over half-precision rows.</summary>
