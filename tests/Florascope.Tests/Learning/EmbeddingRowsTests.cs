@@ -92,6 +92,21 @@ public sealed class EmbeddingRowsTests
     }
 
     [Fact]
+    public void Batched_training_handles_odd_sizes_like_the_per_sample_training()
+    {
+        // 13 dimensions (no whole SIMD vector) and 3 x 35 rows in batches of 16 (a last batch of 9):
+        // every remainder path of the batched kernels.
+        var flora = new SyntheticEmbeddings(3, 13, 0.3f, seed: 11);
+        var rows = new FloatRows(3 * 35, 13);
+        var y = flora.Fill(rows, 35, noiseSeed: 1);
+        var settings = TaxonHead with { BatchSize = 16, Epochs = 10 };
+        var perSample = SoftmaxHead.Train([.. Enumerable.Range(0, rows.Count).Select(i => Row(rows, i))], y, 3, settings);
+        var batched = SoftmaxHead.Train(rows, y, 3, settings);
+        for (var i = 0; i < perSample.Weights.Length; i++) Assert.Equal(perSample.Weights[i], batched.Weights[i], 2e-3f);
+        for (var i = 0; i < perSample.Bias.Length; i++) Assert.Equal(perSample.Bias[i], batched.Bias[i], 2e-3f);
+    }
+
+    [Fact]
     public void Training_from_half_rows_gives_the_accuracy_of_float_rows()
     {
         var (train, y, heldOut, heldOutY) = Flora();
