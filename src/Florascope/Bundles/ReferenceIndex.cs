@@ -37,7 +37,12 @@ public sealed class ReferenceIndex
         Images = images;
         _vectors = vectors;
         _dim = dim;
-        _byLabel = Enumerable.Range(0, classes).Select(c => Enumerable.Range(0, images.Count).Where(i => images[i].Label == c).ToArray()).ToArray();
+        // One pass over the images (not one per class: 25K taxa x 5M photos would take minutes).
+        var byLabel = new List<int>[classes];
+        for (var c = 0; c < classes; c++) byLabel[c] = [];
+        for (var i = 0; i < images.Count; i++)
+            if (images[i].Label >= 0 && images[i].Label < classes) byLabel[images[i].Label].Add(i);
+        _byLabel = [.. byLabel.Select(l => l.ToArray())];
         _plants = Enumerable.Range(0, images.Count).Where(i => images[i].Label >= 0).ToArray();
         _nonPlants = Enumerable.Range(0, images.Count).Where(i => images[i].Label < 0).ToArray();
     }

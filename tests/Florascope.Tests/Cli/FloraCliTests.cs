@@ -98,9 +98,15 @@ public sealed class FloraCliTests
             foreach (var f in Directory.GetFiles(Path.Combine(RepoPaths.Data, "non-plants", side)).Order(StringComparer.Ordinal).Take(count))
                 File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
         }
+        // Vernacular names from a GBIF checklist archive: matched by GBIF key (Taraxacum officinale is 5394163
+        // in the demo checklist) or, when the key differs, by name (Zea mays under another taxonID).
+        var vernacular = Florascope.Tests.Floras.TestChecklists.Write(temp.Path, "vernacular.zip",
+            taxa: ["5394163\tTaraxacum officinale F.H.Wigg.\tF.H.Wigg.\tspecies\t\taccepted\tTaraxacum\tAsteraceae",
+                   "77\tZea mays L.\tL.\tspecies\t\taccepted\tZea\tPoaceae"],
+            vernacular: ["5394163\tdandelion\ten", "5394163\tpissenlit\tfra", "77\tmaize\ten"]);
         var output = Path.Combine(temp.Path, "models", "small");
         var r = await CliProcess.RunAsync("flora", "build", "--dwca", zip, "--out", output, "--cache", Path.Combine(temp.Path, "cache"), "--non-plants", nonPlants,
-            "--min-images", "4", "--train-views", "0", "--inference-views", "0", "--version", "small-flora");
+            "--min-images", "4", "--train-views", "0", "--inference-views", "0", "--version", "small-flora", "--vernacular", vernacular);
         CliAssert.Ok(r);
         Assert.Contains("Model small-flora written to", r.StdOut, StringComparison.Ordinal);
         Assert.Contains("flora: 3 species", r.StdOut, StringComparison.Ordinal);
@@ -111,5 +117,11 @@ public sealed class FloraCliTests
         Assert.Equal("small-flora", bundle.Manifest.Version);
         Assert.Equal(3, bundle.Checklist.Taxa.Count);
         Assert.Equal(archive.Doi, bundle.Manifest.Source?.Doi);
+        Assert.Contains("3 vernacular names", r.StdOut, StringComparison.Ordinal);
+        var dandelion = bundle.Checklist.Taxa[bundle.Checklist.IndexOf("Taraxacum officinale")];
+        Assert.Equal(["dandelion"], dandelion.NamesIn("en"));
+        Assert.Equal(["pissenlit"], dandelion.NamesIn("fr"));
+        Assert.Equal(["maize"], bundle.Checklist.Taxa[bundle.Checklist.IndexOf("Zea mays")].NamesIn("en"));
+        Assert.Equal("5394163", dandelion.GbifKey);
     }
 }
