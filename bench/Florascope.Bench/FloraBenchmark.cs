@@ -85,7 +85,7 @@ public static class FloraBenchmark
         report.WriteSection(Path.Combine(root, "docs", "benchmarks.md"), report.Markdown(
             $"dotnet run -c Release --project bench/Florascope.Bench -- {string.Join(' ', args)}",
             [$"Data: data/demo-flora/train (46 taxa) written as a GBIF occurrence download (tests' `GbifArchive`: occurrences of 1-3 photos, made-up licences), its photos served by a Kestrel server on 127.0.0.1; non-plants: data/non-plants ({nonPlantCount} photos).",
-             $"`FloraBuilder` as `florascope flora build` runs it: --min-images 10, the default split (about 20 % of each species' photos, by occurrence), {EngineBenchmark.Threads} ONNX Runtime threads."]));
+             $"`FloraBuilder` as `florascope flora build` runs it: --min-images 10, the default split (about 20 % of each species' photos, by occurrence); ONNX Runtime intra-op threads: {(EngineBenchmark.Threads == 0 ? "default (one per core)" : EngineBenchmark.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture))}; photos whose bytes another kept photo has are used once ({first.Report.DuplicatePhotos} here)."]));
         return 0;
     }
 

@@ -17,6 +17,9 @@ public static class MediaApi
 {
     private static readonly Dictionary<string, int> Sizes = new() { ["m"] = 600, ["s"] = 160 };
 
+    /// <summary>The long side of a non-JPEG original's JPEG copy: the engine's largest side, so never a reduction in practice.</summary>
+    private const int OriginalLongSide = 30_000;
+
     /// <summary>
     /// Whether an original carries metadata, by full path, valid while the file keeps its length and
     /// time (so a replaced file is read again); the keys are reference photos only, a bounded set.
@@ -46,7 +49,9 @@ public static class MediaApi
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
                 var source = await File.ReadAllBytesAsync(file, ct);
-                var bytes = size == "o" ? ImageSanitizer.Clean(source) : Resize(source, Sizes[size]);
+                var bytes = size != "o" ? Resize(source, Sizes[size])
+                    : ImageFormat.Sniff(source) == ImageKind.Jpeg ? ImageSanitizer.Clean(source)
+                    : ImageDecoder.Resize(source, [OriginalLongSide], ImageSanitizer.Quality).Jpegs[0];
                 var temp = cached + "." + Guid.NewGuid().ToString("N")[..8];
                 await File.WriteAllBytesAsync(temp, bytes, ct);
                 File.Move(temp, cached, overwrite: true);
@@ -59,7 +64,9 @@ public static class MediaApi
     {
         var info = new FileInfo(file);
         if (Metadata.TryGetValue(file, out var known) && known.Length == info.Length && known.WrittenUtc == info.LastWriteTimeUtc) return known.HasMetadata;
-        var has = JpegMetadata.HasMetadata(await ReadHeadAsync(file, ct));
+        var head = await ReadHeadAsync(file, ct);
+        // A PNG (floras from GBIF keep what was published) is served as a clean JPEG copy, like a JPEG with metadata.
+        var has = ImageFormat.Sniff(head) != ImageKind.Jpeg || JpegMetadata.HasMetadata(head);
         Metadata[file] = (info.Length, info.LastWriteTimeUtc, has);
         return has;
     }

@@ -56,6 +56,6 @@ public sealed class ModelHost(IdentificationEngine initial)
     }
 
     private IdentificationEngine Compose(ModelBundle bundle, IReadOnlyList<ImportedFlora> floras) =>
-        new(floras.Count == 0 ? bundle : new ModelBundle(bundle.Manifest, bundle.Checklist.WithProjects(floras), bundle.Heads, bundle.References),
+        new(floras.Count == 0 ? bundle : bundle.WithChecklist(bundle.Checklist.WithProjects(floras)),
             _current.Embedder, _current.Limits);
 }

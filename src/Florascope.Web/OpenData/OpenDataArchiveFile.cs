@@ -66,14 +66,22 @@ public sealed class OpenDataArchiveFile(DatabaseSettings database, IServiceScope
         }
     }
 
-    /// <summary>Temporary files a crashed build left behind.</summary>
-    public void RemoveLeftovers()
+    /// <summary>Temporary files a crashed build left behind (never the file of a build running now: it holds the lock).</summary>
+    public async Task RemoveLeftoversAsync(CancellationToken ct)
     {
         if (!System.IO.Directory.Exists(Folder)) return;
-        foreach (var f in System.IO.Directory.EnumerateFiles(Folder, "*" + TemporarySuffix))
+        await _building.WaitAsync(ct);
+        try
         {
-            try { File.Delete(f); }
-            catch (IOException e) { log.LogWarning(e, "Could not remove {File}", f); }
+            foreach (var f in System.IO.Directory.EnumerateFiles(Folder, "*" + TemporarySuffix))
+            {
+                try { File.Delete(f); }
+                catch (IOException e) { log.LogWarning(e, "Could not remove {File}", f); }
+            }
+        }
+        finally
+        {
+            _building.Release();
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed class OpenDataRebuild(OpenDataArchiveFile archive, TimeProvider cl
         }
         // Let the server finish starting before the first build; yields so StartAsync is not held.
         await Task.Yield();
-        archive.RemoveLeftovers();
+        await archive.RemoveLeftoversAsync(stoppingToken);
         if (!archive.Exists) await RunOnceAsync(stoppingToken);
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(minutes), clock);
         while (await WaitAsync(timer, stoppingToken)) await RunOnceAsync(stoppingToken);

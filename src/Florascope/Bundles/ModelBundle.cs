@@ -118,6 +118,13 @@ public sealed class ModelBundle(BundleManifest manifest, Checklist checklist, He
     /// <summary>The folder the bundle was loaded from (null for one built in memory).</summary>
     public string? Directory { get; private init; }
 
+    /// <summary>The same model with another checklist of the same taxa in the same order (imported projects composed in); it keeps its folder, where its reference photos may live.</summary>
+    public ModelBundle WithChecklist(Checklist checklist)
+    {
+        if (checklist.Taxa.Count != Checklist.Taxa.Count) throw new ArgumentException("A composed checklist keeps the model's taxa.", nameof(checklist));
+        return new ModelBundle(Manifest, checklist, Heads, References) { Directory = Directory };
+    }
+
     /// <summary>The bundle shipped in the repository's models/ folder, found from the working or the program's folder.</summary>
     public static string DefaultDirectory => FindUp("models/demo") ?? Path.Combine(AppContext.BaseDirectory, "models", "demo");
 

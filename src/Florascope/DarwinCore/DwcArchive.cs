@@ -139,6 +139,7 @@ public sealed class DwcArchive : IDisposable
             using var _ = reader;
             var skipped = 0;
             int? expectedColumns = null;
+            var widthChecked = false;
             while (true)
             {
                 bool more;
@@ -150,8 +151,21 @@ public sealed class DwcArchive : IDisposable
                 {
                     throw Undecodable(file, location);
                 }
+                catch (NotSupportedException e)
+                {
+                    // Sep's own limits (a row longer than it buffers: an unterminated quote...).
+                    throw new DwcaFormatException($"{location}: a row Sep cannot read ({e.Message.ReplaceLineEndings(" ")}); is a quote left open?", e);
+                }
                 if (!more) break;
                 var row = reader.Current;
+                if (!widthChecked)
+                {
+                    widthChecked = true;
+                    // meta.xml pointing past the file's columns would read every row as empty, silently.
+                    var widest = fields.Where(f => f.Index is not null).Select(f => (Index: f.Index!.Value, f.Term)).Append((Index: file.IdIndex ?? -1, Term: "the id")).MaxBy(f => f.Index);
+                    if (widest.Index >= row.ColCount)
+                        throw new DwcaFormatException($"{location} line {row.LineNumberFrom}: meta.xml reads {widest.Term} from column {widest.Index} but the file has {row.ColCount} columns (0 to {row.ColCount - 1}).");
+                }
                 if (skipped < file.IgnoreHeaderLines)
                 {
                     skipped++;

@@ -15,7 +15,7 @@ public sealed record FloraBuildOptions
     public required string StoreDirectory { get; init; }
     /// <summary>A GBIF checklist archive with the Vernacular Names extension.</summary>
     public string? VernacularArchive { get; init; }
-    public string Version { get; init; } = $"flora-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+    public string Version { get; init; } = string.Create(CultureInfo.InvariantCulture, $"flora-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
     public IReadOnlySet<PhotoLicence> Licences { get; init; } = PhotoLicences.Default;
     public int MinImages { get; init; } = 20;
     public int MaxImages { get; init; } = 500;
@@ -68,6 +68,9 @@ public sealed class FloraBuilder(Func<Trainer> trainer, TextWriter log)
     {
         if (o.MinImages < 2) throw new ArgumentException("--min-images must be at least 2: a species needs photos on both sides of the split.");
         if (o.MaxImages < o.MinImages) throw new ArgumentException($"--max-images ({o.MaxImages}) is below --min-images ({o.MinImages}).");
+        // Checked now, not when training starts after hours of downloads.
+        if (!Directory.Exists(Path.Combine(o.NonPlantsDir, "train")))
+            throw new DirectoryNotFoundException($"No photos without plants at {Path.Combine(o.NonPlantsDir, "train")} (--non-plants: a folder with train/ and val/).");
         // Read the optional archive first: a bad one fails the build before any download.
         var vernacular = o.VernacularArchive is null ? null : ChecklistArchive.Read(o.VernacularArchive, ct);
         var contents = GbifDownload.Read(o.Archive, o.Licences, ct);
@@ -110,7 +113,10 @@ public sealed class FloraBuilder(Func<Trainer> trainer, TextWriter log)
         var split = FloraSelection.Split(arrived, o.MinImages, o.ValidationFraction);
         foreach (var (taxon, photos) in split.TooFew)
             log.WriteLine($"  left out: {taxon.Name}: {photos} photos, fewer than {o.MinImages}");
-        var taxa = split.Train.Concat(split.Validation).Select(x => x.Taxon).DistinctBy(t => t.SpeciesKey)
+        // Two backbone keys under one name (a homonym, a key changed between backbone versions) are one
+        // taxon of the checklist, which looks names up: the smallest key names it.
+        var taxa = split.Train.Concat(split.Validation).Select(x => x.Taxon).GroupBy(t => Checklist.NameKey(t.Name))
+            .Select(g => g.OrderBy(t => t.SpeciesKey, StringComparer.Ordinal).First())
             .OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         if (taxa.Count == 0)
             throw new InvalidDataException($"No species has {o.MinImages} photos or more once downloaded: nothing to train (lower --min-images or download more).");
@@ -133,13 +139,13 @@ public sealed class FloraBuilder(Func<Trainer> trainer, TextWriter log)
             };
         })]);
 
-        var labels = taxa.Select((t, i) => (t.SpeciesKey, i)).ToDictionary(x => x.SpeciesKey, x => x.i, StringComparer.Ordinal);
+        var labels = taxa.Select((t, i) => (Key: Checklist.NameKey(t.Name), i)).ToDictionary(x => x.Key, x => x.i, StringComparer.Ordinal);
         var credits = new Dictionary<string, ReferenceCredit>(StringComparer.Ordinal);
         List<LabelledImage> Images(IReadOnlyList<FloraOccurrence> side) => [.. side.SelectMany(x => x.Photos.Select(p =>
         {
             var file = Path.GetFullPath(byUrl[p.Url].Path!);
             credits[file] = Credit(x, p);
-            return new LabelledImage(file, labels[x.Taxon.SpeciesKey]);
+            return new LabelledImage(file, labels[Checklist.NameKey(x.Taxon.Name)]);
         }))];
         var train = Images(split.Train);
         var val = Images(split.Validation);
@@ -197,9 +203,18 @@ public sealed class FloraBuilder(Func<Trainer> trainer, TextWriter log)
     {
         var author = FirstText(photo.Creator, photo.RightsHolder, photo.Publisher) ?? "unknown";
         var holder = FirstText(photo.RightsHolder, photo.Creator, photo.Publisher);
-        var licence = PhotoLicences.Code(photo.Licence);
+        var licence = LicenceName(photo.Licence, photo.LicenceText);
         var citation = string.Join(", ", new[] { holder is null ? null : $"© {holder}", licence, $"via GBIF {occurrence.OccurrenceUrl}" }.Where(s => s is not null));
         return new ReferenceCredit(author, licence, citation, CreatedDate(photo.Created), occurrence.OccurrenceUrl);
+    }
+
+    /// <summary>The licence's code with the version the archive's URL or text names ("CC-BY 2.0"): attribution states the licence actually granted.</summary>
+    public static string LicenceName(PhotoLicence licence, string? text)
+    {
+        var code = PhotoLicences.Code(licence);
+        if (licence is PhotoLicence.Unknown or PhotoLicence.PublicDomainMark || string.IsNullOrEmpty(text)) return code;
+        var version = System.Text.RegularExpressions.Regex.Match(text, @"(?<![\d.])([1-4]\.0)(?![\d.])|_([1-4])_0\b");
+        return !version.Success ? code : $"{code} {(version.Groups[1].Success ? version.Groups[1].Value : version.Groups[2].Value + ".0")}";
     }
 
     private static string? FirstText(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();

@@ -10,8 +10,9 @@ namespace Florascope.Floras;
 public sealed record FloraTaxon(string SpeciesKey, string Name, string Authorship, string Genus, string Family);
 
 /// <summary>One photo of an occurrence (a StillImage row of the Simple Multimedia extension) with its credits.</summary>
+/// <remarks><see cref="LicenceText"/> is the licence as the archive gave it (its URL names the version, which attribution must state).</remarks>
 public sealed record FloraPhoto(string OccurrenceId, string Url, PhotoLicence Licence, string? Creator, string? RightsHolder,
-    string? Publisher, string? Created, string? References);
+    string? Publisher, string? Created, string? References, string? LicenceText = null);
 
 /// <summary>An occurrence kept for the flora, its photos kept (allowed licence, image), its GBIF page.</summary>
 public sealed record FloraOccurrence(string OccurrenceId, FloraTaxon Taxon, string OccurrenceUrl, IReadOnlyList<FloraPhoto> Photos);
@@ -161,7 +162,7 @@ public static partial class GbifDownload
                 continue;
             }
             (candidate.Photos ??= []).Add(new FloraPhoto(candidate.Id, url!, licence, Pooled(row[DwcTerms.Creator]), Pooled(row[DwcTerms.RightsHolder]),
-                Pooled(row[GbifTerms.Publisher]), Optional(row[DwcTerms.Created]), Optional(row[DwcTerms.References])));
+                Pooled(row[GbifTerms.Publisher]), Optional(row[DwcTerms.Created]), Optional(row[DwcTerms.References]), Pooled(row[DwcTerms.License])));
         }
 
         var taxa = species.ToDictionary(s => s.Key, s => new FloraTaxon(s.Key, s.Value.Name, s.Value.Authorship ?? "", s.Value.Genus, s.Value.Family), StringComparer.Ordinal);

@@ -241,7 +241,7 @@ public sealed class PhotoDownloader : IDisposable
             }
             catch (TimeoutRejectedException)
             {
-                return Refused(url, DownloadOutcome.Failed, $"The last attempt got no whole answer within {_settings.AttemptTimeout.TotalSeconds:0.###} s ({_settings.Retries} retries).");
+                return Refused(url, DownloadOutcome.Failed, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The last attempt got no whole answer within {_settings.AttemptTimeout.TotalSeconds:0.###} s ({_settings.Retries} retries)."));
             }
             catch (HttpRequestException e)
             {
@@ -277,6 +277,16 @@ public sealed class PhotoDownloader : IDisposable
             return Refused(url, DownloadOutcome.NotAnImage, $"The {body.Kind.ToString().ToUpperInvariant()} is corrupt or truncated: its header cannot be read.", bytes: body.Length);
         if ((long)size.Width * size.Height > _settings.MaxPixels)
             return Refused(url, DownloadOutcome.TooLarge, $"The image is {size.Width}x{size.Height} pixels; the limit is {_settings.MaxPixels}.", bytes: body.Length);
+        // Decoded as training will decode it (scaled, within the engine's limits): a photo kept here
+        // never fails the build later, when a rerun could not get past it.
+        try
+        {
+            ImageDecoder.Prepare(File.ReadAllBytes(body.TempPath));
+        }
+        catch (ImageInputException e)
+        {
+            return Refused(url, e.Problem == ImageProblem.TooLarge ? DownloadOutcome.TooLarge : DownloadOutcome.NotAnImage, e.Message, bytes: body.Length);
+        }
         var relative = DownloadRecord.StorePath(body.Sha256, body.Kind == ImageKind.Png ? ".png" : ".jpg");
         var full = Full(relative);
         lock (_storeLock)

@@ -51,7 +51,8 @@ public sealed class SyntheticEmbeddings
         var labels = new int[rows.Count];
         Parallel.For(0, (rows.Count + Block - 1) / Block, b =>
         {
-            var rng = new Random(HashCode.Combine(noiseSeed, b));
+            // Not HashCode.Combine: it is seeded per process, and the rows must be the same on every run.
+            var rng = new Random(unchecked(noiseSeed * 1_000_003 + b));
             var x = new float[Dim];
             for (var i = b * Block; i < Math.Min(rows.Count, (b + 1) * Block); i++)
             {

@@ -11,9 +11,16 @@ public static class ChecklistWriter
         foreach (var t in checklist.Taxa)
         {
             var row = new List<string> { t.ScientificNameWithoutAuthor, t.Authorship, t.Rank, t.Genus, t.Family, t.GbifKey ?? "", t.PowoId ?? "", t.NativeRange, t.DemoOrgan, string.Join(',', t.Projects) };
-            row.AddRange(Languages.All.Select(l => t.CommonNames.TryGetValue(l, out var n) ? string.Join('|', n) : ""));
-            lines.Add(string.Join('\t', row));
+            row.AddRange(Languages.All.Select(l => t.CommonNames.TryGetValue(l, out var n) ? string.Join('|', n.Select(name => name.Replace('|', '/'))) : ""));
+            lines.Add(string.Join('\t', row.Select(Cell)));
         }
         File.WriteAllLines(path, lines, new System.Text.UTF8Encoding(false));
     }
+
+    /// <summary>
+    /// Names from other archives (a GBIF checklist's vernacular names) may hold tabs or line breaks,
+    /// which would break the file's rows and the bundle's loading: they become spaces.
+    /// </summary>
+    private static string Cell(string value) =>
+        value.AsSpan().IndexOfAny('\t', '\r', '\n') < 0 ? value : string.Join(' ', value.Split(['\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 }

@@ -26,7 +26,7 @@ public sealed record TrainOptions
     public int PlantThresholdFolds { get; init; } = 5;
     /// <summary>Use at most this many training photos per taxon (0 = all); for quick tests.</summary>
     public int MaxPerTaxon { get; init; }
-    public string Version { get; init; } = $"florascope-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+    public string Version { get; init; } = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"florascope-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
     /// <summary>
     /// More training photos (absolute paths, checklist labels): the photos of valid observations.
     /// They train the heads; the reference index keeps only the base data's published photos.

@@ -40,6 +40,7 @@ public sealed class FloraCliTests
         { "unknown-encoding", "encoding" },
         { "duplicate-ids", "1" },
         { "orphan-extension-row", "99" },
+        { "meta-past-columns", "column 4" },
     };
 
     [Theory]
@@ -60,6 +61,7 @@ public sealed class FloraCliTests
             case "wrong-columns": entries["occurrence.txt"] = Occurrences + "3\tPlantae\tSPECIES\n"; break;
             case "unknown-encoding": entries["meta.xml"] = Meta.Replace("ENCODING", "X-NO-SUCH-CHARSET", StringComparison.Ordinal); break;
             case "duplicate-ids": entries["occurrence.txt"] = Occurrences + "1\tPlantae\tSPECIES\t5394163\tTaraxacum officinale\n"; break;
+            case "meta-past-columns": entries["occurrence.txt"] = "gbifID\tkingdom\ttaxonRank\tspeciesKey\n1\tPlantae\tSPECIES\t5394163\n"; break;
             case "orphan-extension-row": entries["multimedia.txt"] = Multimedia + "99\tStillImage\thttp://127.0.0.1:9/b.jpg\thttp://creativecommons.org/licenses/by/4.0/\n"; break;
         }
         if (kind == "not-a-zip") File.WriteAllText(zip, "this is not a zip archive");

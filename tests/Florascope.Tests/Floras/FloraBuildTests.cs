@@ -1,4 +1,6 @@
 using Florascope.Bundles;
+using Florascope.Data;
+using Florascope.Data.Floras;
 using Florascope.Evaluation;
 using Florascope.Floras;
 using Florascope.Learning;
@@ -133,14 +135,29 @@ public sealed class FloraBuildTests(BackboneFixture backbone)
         });
 
         // The server serves the flora: the DOI in /v2/_status, the photos' own credits in related images.
-        await using (var host = await FlorascopeHost.StartAsync(Path.Combine(temp.Path, "server"), new FakeClock(DateTimeOffset.UtcNow),
-            new Dictionary<string, string?> { ["Florascope:ModelDirectory"] = bundleDir }))
+        // A checklist imported beside it (the flora's only own project is "all") keeps its photos served.
+        var serverDir = Path.Combine(temp.Path, "server");
+        var settings = new DatabaseSettings { DataDirectory = serverDir };
+        settings.Migrate();
+        await using (var db = settings.CreateContext())
+        {
+            var checklistZip = TestChecklists.Write(temp.Path, taxa: ["3\tTaraxacum officinale F.H.Wigg.\tF.H.Wigg.\tspecies\t\taccepted\tTaraxacum\tAsteraceae",
+                "4\tLeontodon taraxacum L.\t\tspecies\t3\thomotypicSynonym\tLeontodon\tAsteraceae"], vernacular: []);
+            await ChecklistProjects.ImportAsync(db, ProjectCode.Parse("lawns"), "Lawns", null, checklistZip, ChecklistArchive.Read(checklistZip, Ct), loaded.Checklist, TimeProvider.System, Ct);
+        }
+        await using (var host = await FlorascopeHost.StartAsync(serverDir, new FakeClock(DateTimeOffset.UtcNow),
+            new Dictionary<string, string?> { ["Florascope:ModelDirectory"] = bundleDir, ["Florascope:Models:PollSeconds"] = "0.2" }))
         {
             var status = await host.Client.GetJsonAsync("v2/_status");
             Assert.Equal("flora-test", (string?)status["model"]);
             Assert.Equal(archive.Doi, (string?)status["source"]?["doi"]);
             var key = await host.CreateKeyAsync();
-            using var response = await host.Client.IdentifyAsync(key, Photos.Form(Photos.Plant("Taraxacum_officinale"), "auto"), query: "include-related-images=true");
+            for (var tries = 0; !(await host.Client.GetStringAsync("api/projects", Ct)).Contains("\"lawns\"", StringComparison.Ordinal); tries++)
+            {
+                Assert.True(tries < 200, "the imported project never appeared");
+                await Task.Delay(50, Ct);
+            }
+            using var response = await host.Client.IdentifyAsync(key, Photos.Form(Photos.Plant("Taraxacum_officinale"), "auto"), project: "lawns", query: "include-related-images=true");
             var json = await response.JsonAsync();
             var image = json["results"]![0]!["images"]![0]!;
             Assert.Contains("https://www.gbif.org/occurrence/", (string?)image["citation"], StringComparison.Ordinal);

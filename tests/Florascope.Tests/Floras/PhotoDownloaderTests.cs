@@ -124,6 +124,23 @@ public sealed class PhotoDownloaderTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_photo_training_could_not_decode_is_refused_before_it_is_kept()
+    {
+        // Within the pixel limit, but longer than the engine's longest side: training would fail on it.
+        using var other = new TempDirectory();
+        File.WriteAllBytes(Path.Combine(other.Path, "long.png"), PngFiles.Black(40_000, 2));
+        var bytes = PngFiles.Black(300, 300);
+        bytes.AsSpan(bytes.Length - 40, 28).Fill(0x5A); // pixel data and its checksum broken, header intact
+        File.WriteAllBytes(Path.Combine(other.Path, "broken.png"), bytes);
+        await using var server = await PhotoServer.StartAsync(other.Path);
+        using var d = Downloader();
+        var results = await d.DownloadAsync([$"{server.BaseUrl}/photos/long.png", $"{server.BaseUrl}/photos/broken.png"], null, Ct);
+        Assert.Equal(DownloadOutcome.TooLarge, results[0].Outcome);
+        Assert.Equal(DownloadOutcome.NotAnImage, results[1].Outcome);
+        Assert.False(Directory.Exists(Path.Combine(_store.Path, "photos")) && StoredFiles().Length > 0);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Redirects_are_followed_up_to_five()
     {
         var photo = Photos(1)[0];
