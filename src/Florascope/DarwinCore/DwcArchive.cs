@@ -33,7 +33,7 @@ public sealed class DwcArchive : IDisposable
     {
         _zip = zip;
         _folder = folder;
-        using var meta = OpenEntry("meta.xml");
+        using var meta = OpenEntry("meta.xml", MaxDescriptorBytes);
         Descriptor = MetaXml.Parse(meta);
     }
 
@@ -72,8 +72,20 @@ public sealed class DwcArchive : IDisposable
     /// <summary>The extension of this row type, or null.</summary>
     public ArchiveFile? Extension(string rowType) => Extensions.FirstOrDefault(e => e.RowType == rowType);
 
-    /// <summary>An entry by its path inside the archive (eml.xml...).</summary>
-    public Stream OpenEntry(string location)
+    /// <summary>
+    /// The most a descriptor (meta.xml, metadata.xml, citations.txt) may hold once decompressed: they are
+    /// read whole, and a zip bomb in one must not take the machine's memory.
+    /// </summary>
+    public const long MaxDescriptorBytes = 16L * 1024 * 1024;
+
+    /// <summary>An entry by its path inside the archive (eml.xml...); reading past <paramref name="maxBytes"/> is a format error.</summary>
+    public Stream OpenEntry(string location, long? maxBytes = null)
+    {
+        var stream = OpenEntryStream(location);
+        return maxBytes is { } max ? new BoundedStream(stream, max, location) : stream;
+    }
+
+    private Stream OpenEntryStream(string location)
     {
         if (_folder is not null)
         {
@@ -88,11 +100,11 @@ public sealed class DwcArchive : IDisposable
     }
 
     /// <summary>An entry by its path, or null when the archive has none (optional files: citations.txt, metadata.xml).</summary>
-    public Stream? TryOpenEntry(string location)
+    public Stream? TryOpenEntry(string location, long? maxBytes = null)
     {
         try
         {
-            return OpenEntry(location);
+            return OpenEntry(location, maxBytes);
         }
         catch (DwcaFormatException)
         {
@@ -164,7 +176,7 @@ public sealed class DwcArchive : IDisposable
                     // meta.xml pointing past the file's columns would read every row as empty, silently.
                     var widest = fields.Where(f => f.Index is not null).Select(f => (Index: f.Index!.Value, f.Term)).Append((Index: file.IdIndex ?? -1, Term: "the id")).MaxBy(f => f.Index);
                     if (widest.Index >= row.ColCount)
-                        throw new DwcaFormatException($"{location} line {row.LineNumberFrom}: meta.xml reads {widest.Term} from column {widest.Index} but the file has {row.ColCount} columns (0 to {row.ColCount - 1}).");
+                        throw new DwcaFormatException($"{location}: meta.xml reads {widest.Term} from column {widest.Index} but the file's first row has {row.ColCount} columns (0 to {row.ColCount - 1}).");
                 }
                 if (skipped < file.IgnoreHeaderLines)
                 {
@@ -226,4 +238,37 @@ public sealed class DwcArchive : IDisposable
     }
 
     public void Dispose() => _zip?.Dispose();
+
+    /// <summary>A read-only stream that refuses to give more than a limit (whatever the zip entry declares).</summary>
+    private sealed class BoundedStream(Stream inner, long limit, string location) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+
+        private int Count(int n)
+        {
+            _read += n;
+            return _read > limit ? throw new DwcaFormatException($"{location} holds more than {limit / (1024 * 1024)} MB: too large for a descriptor.") : n;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 }

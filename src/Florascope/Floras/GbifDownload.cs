@@ -239,12 +239,12 @@ public static partial class GbifDownload
     private static DownloadCitation ReadCitation(DwcArchive archive)
     {
         string? doi = null, text = null;
-        using (var citations = archive.TryOpenEntry("citations.txt"))
+        using (var citations = archive.TryOpenEntry("citations.txt", DwcArchive.MaxDescriptorBytes))
             if (citations is not null) (doi, text) = FromCitations(citations);
         if (doi is null || text is null)
         {
             var location = archive.Descriptor.Metadata ?? "metadata.xml";
-            using var metadata = archive.TryOpenEntry(location);
+            using var metadata = archive.TryOpenEntry(location, DwcArchive.MaxDescriptorBytes);
             if (metadata is not null)
             {
                 var (emlDoi, emlText) = FromEml(metadata, location);

@@ -52,6 +52,23 @@ public sealed class DwcArchiveStrictnessTests
     }
 
     [Fact]
+    public void AMetaXmlThatPointsPastTheColumnsIsRefused()
+    {
+        using var archive = Archive(Meta("UTF-8", 1), Encoding.UTF8.GetBytes("id\tscientificName\n1\tBellis perennis\n"));
+        var e = Assert.Throws<DwcaFormatException>(() => archive.Read(archive.Core).ToList());
+        Assert.Equal("occ.txt: meta.xml reads http://rs.tdwg.org/dwc/terms/kingdom from column 2 but the file's first row has 2 columns (0 to 1).", e.Message);
+    }
+
+    [Fact]
+    public void AHugeDescriptorIsRefusedBeforeItFillsMemory()
+    {
+        // 20 MB of comment compress to a few KB: the reader stops at 16 MB whatever the entry declares.
+        var meta = Meta("UTF-8", 1).Replace("<archive ", "<!--" + new string(' ', 20 * 1024 * 1024) + "--><archive ", StringComparison.Ordinal);
+        var e = Assert.Throws<DwcaFormatException>(() => Archive(meta, Encoding.UTF8.GetBytes("id\n")));
+        Assert.Contains("meta.xml holds more than 16 MB", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BytesInvalidInTheDeclaredEncodingAreRefusedWithTheirLine()
     {
         byte[] data = [.. "id\tname\tkingdom\n1\tBellis perennis\tPlantae\n2\tRosa "u8, 0xE9, 0xFF, .. "\tPlantae\n"u8];
