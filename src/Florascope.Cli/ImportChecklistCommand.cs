@@ -31,7 +31,8 @@ public static class ImportChecklistCommand
             var bundleDirectory = parse.GetValue(model) ?? (await ModelRegistry.CurrentAsync(db, ct))?.Path ?? ModelBundle.DefaultDirectory;
             var checklist = Checklist.Load(Path.Combine(bundleDirectory, "checklist.tsv"));
             var r = await ChecklistProjects.ImportAsync(db, code, parse.GetValue(title)!, parse.GetValue(description), path, contents, checklist, TimeProvider.System, ct);
-            Console.WriteLine($"{(r.Replaced ? "Replaced" : "Imported")} project {r.Code}: {r.Accepted} accepted names, {r.Synonyms} synonyms, " +
+            Console.WriteLine($"{(r.Replaced ? "Replaced" : "Imported")} project {r.Code}: {r.Accepted} accepted names, {r.Synonyms} synonyms" +
+                $"{(r.MisappliedNamesSkipped > 0 ? $" ({r.MisappliedNamesSkipped} misapplied names left out)" : "")}, " +
                 $"{r.VernacularNames} vernacular names{(r.VernacularNamesSkipped > 0 ? $" ({r.VernacularNamesSkipped} in other languages left out)" : "")}; " +
                 $"{r.Identifiable} identifiable by the model, {r.KnownOnly} known only.");
             return ExitCodes.Ok;

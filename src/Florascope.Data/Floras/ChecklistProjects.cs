@@ -10,7 +10,11 @@ public sealed class ChecklistImportException(string message) : ArgumentException
 
 /// <summary>What an import stored, and how much of it the running model can identify.</summary>
 public sealed record ChecklistImportReport(string Code, int Accepted, int Synonyms, int VernacularNames, int VernacularNamesSkipped,
-    int Identifiable, int KnownOnly, bool Replaced);
+    int Identifiable, int KnownOnly, bool Replaced)
+{
+    /// <summary>Misapplied names the archive held, left out (<see cref="ChecklistArchiveContents.MisappliedNamesSkipped"/>).</summary>
+    public int MisappliedNamesSkipped { get; init; }
+}
 
 /// <summary>Imported checklist projects in the database: the import (one transaction), the server's reads and their version.</summary>
 public static class ChecklistProjects
@@ -75,7 +79,7 @@ public static class ChecklistProjects
         db.ChangeTracker.Clear();
         var identifiable = composed.Taxa.Count(t => t.InProject(code.Value));
         return new ChecklistImportReport(code.Value, project.AcceptedCount, project.SynonymCount, project.VernacularCount,
-            contents.VernacularNamesSkipped, identifiable, composed.KnownOnly(code.Value).Count, replaced);
+            contents.VernacularNamesSkipped, identifiable, composed.KnownOnly(code.Value).Count, replaced) { MisappliedNamesSkipped = contents.MisappliedNamesSkipped };
     }
 
     /// <summary>The imported projects, for composing the running model's checklist (<see cref="Checklist.WithProjects"/>).</summary>

@@ -1,4 +1,5 @@
 using Florascope.Paging;
+using Florascope.Taxonomy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Data.Observations;
@@ -19,13 +20,26 @@ public sealed record BoundingBox(double MinLon, double MinLat, double MaxLon, do
 /// </summary>
 public static class ObservationQueries
 {
+    /// <summary>
+    /// The stored name a typed taxon filter means: observations store the checklist's accepted
+    /// spelling, so a synonym or another case resolves to it through <paramref name="checklist"/>
+    /// (the running model's, imported projects composed in); a name it does not know stays as typed.
+    /// </summary>
+    public static string? TaxonFilter(string? typed, Checklist? checklist)
+    {
+        if (string.IsNullOrEmpty(typed) || checklist is null) return string.IsNullOrEmpty(typed) ? null : typed;
+        var i = checklist.IndexOf(typed);
+        return i >= 0 ? checklist.Taxa[i].ScientificNameWithoutAuthor : typed;
+    }
+
+    /// <param name="checklist">Resolves <paramref name="taxon"/> (<see cref="TaxonFilter"/>); null compares it as written.</param>
     public static Task<List<LatestRow>> LatestAsync(FlorascopeDb db, int page, int pageSize, string? taxon = null, int? authorId = null,
-        bool synthetic = false, CancellationToken ct = default)
+        bool synthetic = false, Checklist? checklist = null, CancellationToken ct = default)
     {
         // Past the end, not wrapped around to the first page; below this, the int offset cannot overflow.
         if (new PageRequest(page, pageSize).IsPastAnyList) return Task.FromResult(new List<LatestRow>());
         var query = db.Observations.AsNoTracking().Where(o => o.IsSynthetic == synthetic);
-        if (!string.IsNullOrEmpty(taxon)) query = query.Where(o => o.TaxonName == taxon);
+        if (TaxonFilter(taxon, checklist) is { } name) query = query.Where(o => o.TaxonName == name);
         if (authorId is { } a) query = query.Where(o => o.AuthorId == a);
         return query.OrderByDescending(o => o.CreatedUtc).ThenByDescending(o => o.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
@@ -52,9 +66,11 @@ public static class ObservationQueries
     /// rows in all, found through the position index and then sorted; a short date range is read
     /// whole through the date index.
     /// </summary>
+    /// <param name="checklist">Resolves <paramref name="taxon"/> (<see cref="TaxonFilter"/>); null compares it as written.</param>
     public static async Task<List<MapPoint>> InViewportAsync(FlorascopeDb db, BoundingBox? box, string? taxon, string? project,
-        DateTime? fromUtc, DateTime? toUtc, int limit, bool synthetic = false, CancellationToken ct = default)
+        DateTime? fromUtc, DateTime? toUtc, int limit, bool synthetic = false, Checklist? checklist = null, CancellationToken ct = default)
     {
+        taxon = TaxonFilter(taxon, checklist);
         var all = db.Observations.AsNoTracking().Where(o => o.IsSynthetic == synthetic);
         var newest = all.OrderByDescending(o => o.CreatedUtc).Take(NewestScan);
         var fast = await Filter(newest, box, taxon, project, fromUtc, toUtc, limit).ToListAsync(ct);

@@ -23,6 +23,9 @@ public sealed record ChecklistArchiveContents(IReadOnlyList<ChecklistTaxon> Taxa
 {
     /// <summary>Vernacular names left out because their language is none of <see cref="Languages.All"/> (or missing).</summary>
     public int VernacularNamesSkipped { get; init; }
+
+    /// <summary>Misapplied names left out (<see cref="ChecklistArchive.IsMisappliedStatus"/>): they are never resolved to a taxon.</summary>
+    public int MisappliedNamesSkipped { get; init; }
 }
 
 /// <summary>Reads a Darwin Core checklist archive (GBIF's checklist exports) through its meta.xml.</summary>
@@ -51,6 +54,9 @@ public static class ChecklistArchive
 
         var rows = new List<Row>();
         var byId = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Extension rows point at the core's <id> column, which need not be taxonID (the Darwin Core
+        // text guide allows any column); acceptedNameUsageID names a taxonID.
+        var byCoreId = core.IdIndex is null ? byId : new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (record, where) in Records(archive, core, ct))
         {
             var id = record[DwcTerms.TaxonId] is { Length: > 0 } t ? t.Trim() : record.Id?.Trim() ?? "";
@@ -60,35 +66,26 @@ public static class ChecklistArchive
             if (byId.TryGetValue(id, out var first))
                 throw new DwcaFormatException($"{where}: duplicate taxonID '{id}' (first at {rows[first].Where}).");
             byId[id] = rows.Count;
+            if (!ReferenceEquals(byCoreId, byId) && record.Id?.Trim() is { Length: > 0 } coreKey)
+            {
+                if (byCoreId.TryGetValue(coreKey, out var firstKey))
+                    throw new DwcaFormatException($"{where}: duplicate core id '{coreKey}' (first at {rows[firstKey].Where}).");
+                byCoreId[coreKey] = rows.Count;
+            }
             var authorship = (record[DwcTerms.ScientificNameAuthorship] ?? "").Trim();
             var canonical = (record[GbifCanonicalName] ?? "").Trim() is { Length: > 0 } c ? c : ScientificNames.Canonical(name, authorship);
             if (authorship.Length == 0 && canonical.Length < name.Length && name.StartsWith(canonical, StringComparison.Ordinal))
                 authorship = name[canonical.Length..].Trim();
             var accepted = (record[AcceptedNameUsageId] ?? "").Trim();
             var status = (record[TaxonomicStatusTerm] ?? "").Trim();
-            if (accepted.Length == 0 && IsSynonymStatus(status))
+            var misapplied = IsMisappliedStatus(status);
+            if ((accepted.Length == 0 || (misapplied && accepted == id)) && (misapplied || IsSynonymStatus(status)))
                 throw new DwcaFormatException($"{where}: '{name}' is a {status} without acceptedNameUsageID.");
             rows.Add(new Row(id, name, canonical, authorship, (record[DwcTerms.TaxonRank] ?? "").Trim().ToLowerInvariant(), status,
-                accepted.Length == 0 || accepted == id ? null : accepted, (record[DwcTerms.Genus] ?? "").Trim(), (record[DwcTerms.Family] ?? "").Trim(), where));
+                accepted.Length == 0 || accepted == id ? null : accepted, (record[DwcTerms.Genus] ?? "").Trim(), (record[DwcTerms.Family] ?? "").Trim(), where, misapplied));
         }
 
-        // A synonym's acceptedNameUsageID must name a taxon of the archive; chains are followed to the accepted name.
-        var acceptedOf = new string?[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = rows[i];
-            if (row.AcceptedId is null) continue;
-            var target = row.AcceptedId;
-            for (var hops = 0; ; hops++)
-            {
-                if (!byId.TryGetValue(target, out var j))
-                    throw new DwcaFormatException($"{row.Where}: synonym '{row.Name}' points to acceptedNameUsageID '{target}', which is not in the archive.");
-                if (rows[j].AcceptedId is not { } next) break;
-                if (hops > rows.Count || next == row.Id) throw new DwcaFormatException($"{row.Where}: the acceptedNameUsageID chain of '{row.Name}' is a cycle.");
-                target = next;
-            }
-            acceptedOf[i] = target;
-        }
+        var acceptedOf = ResolveAccepted(rows, byId);
 
         var vernacular = new List<VernacularName>?[rows.Count];
         var skipped = 0;
@@ -98,7 +95,7 @@ public static class ChecklistArchive
             foreach (var (record, where) in Records(archive, names, ct))
             {
                 var coreId = record.Id?.Trim() ?? "";
-                if (!byId.TryGetValue(coreId, out var i))
+                if (!byCoreId.TryGetValue(coreId, out var i))
                     throw new DwcaFormatException($"{where}: vernacular name of taxon '{coreId}', which is not in the Taxon core (an orphan row).");
                 var name = (record[VernacularNameTerm] ?? "").Trim();
                 if (name.Length == 0) continue;
@@ -108,22 +105,64 @@ public static class ChecklistArchive
             }
         }
 
-        var taxa = new ChecklistTaxon[rows.Count];
+        // A misapplied name is usually spelled as another accepted species ("Leucanthemum vulgare auct.
+        // non Lam."): resolving it would send that species' name to the wrong taxon, so it is left out.
+        var taxa = new List<ChecklistTaxon>(rows.Count);
+        var misappliedCount = 0;
         for (var i = 0; i < rows.Count; i++)
         {
             var r = rows[i];
-            taxa[i] = new ChecklistTaxon(r.Id, r.Name, r.Canonical, r.Authorship, r.Rank, r.Status, acceptedOf[i], r.Genus, r.Family,
-                (IReadOnlyList<VernacularName>?)vernacular[i] ?? []);
+            if (r.Misapplied) { misappliedCount++; continue; }
+            taxa.Add(new ChecklistTaxon(r.Id, r.Name, r.Canonical, r.Authorship, r.Rank, r.Status, acceptedOf[i] is { } a ? rows[a].Id : null, r.Genus, r.Family,
+                (IReadOnlyList<VernacularName>?)vernacular[i] ?? []));
         }
-        return new ChecklistArchiveContents(taxa) { VernacularNamesSkipped = skipped };
+        return new ChecklistArchiveContents(taxa) { VernacularNamesSkipped = skipped, MisappliedNamesSkipped = misappliedCount };
     }
 
     private sealed record Row(string Id, string Name, string Canonical, string Authorship, string Rank, string Status, string? AcceptedId,
-        string Genus, string Family, string Where);
+        string Genus, string Family, string Where, bool Misapplied);
+
+    /// <summary>
+    /// The accepted row at the end of each row's acceptedNameUsageID chain (null for an accepted row),
+    /// in one pass: each row is walked once and its answer kept, so long chains or many rows leading
+    /// into one chain cost linear time (an archive could otherwise make the import quadratic).
+    /// A chain that meets itself is a cycle; one that names a taxonID not in the archive, an error.
+    /// </summary>
+    private static int?[] ResolveAccepted(List<Row> rows, Dictionary<string, int> byId)
+    {
+        const int unseen = -1, onPath = -2;
+        var root = new int[rows.Count];
+        for (var i = 0; i < rows.Count; i++) root[i] = rows[i].AcceptedId is null ? i : unseen;
+        var path = new List<int>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (root[i] != unseen) continue;
+            var cur = i;
+            while (root[cur] == unseen)
+            {
+                root[cur] = onPath;
+                path.Add(cur);
+                var row = rows[cur];
+                if (!byId.TryGetValue(row.AcceptedId!, out var next))
+                    throw new DwcaFormatException($"{row.Where}: synonym '{row.Name}' points to acceptedNameUsageID '{row.AcceptedId}', which is not in the archive.");
+                cur = next;
+            }
+            if (root[cur] == onPath)
+                throw new DwcaFormatException($"{rows[cur].Where}: the acceptedNameUsageID chain of taxon '{rows[cur].Id}' ('{rows[cur].Name}') is a cycle.");
+            var end = root[cur];
+            foreach (var p in path) root[p] = end;
+            path.Clear();
+        }
+        var accepted = new int?[rows.Count];
+        for (var i = 0; i < rows.Count; i++) accepted[i] = root[i] == i ? null : root[i];
+        return accepted;
+    }
 
     /// <summary>GBIF's and the TDWG vocabulary's synonym statuses; "doubtful" and others without an accepted name stand as accepted.</summary>
-    public static bool IsSynonymStatus(string status) =>
-        status.Contains("synonym", StringComparison.OrdinalIgnoreCase) || status.Contains("misapplied", StringComparison.OrdinalIgnoreCase);
+    public static bool IsSynonymStatus(string status) => status.Contains("synonym", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"misapplied" (TDWG) or "MISAPPLIED" (GBIF): the rows are read but left out of the checklist.</summary>
+    public static bool IsMisappliedStatus(string status) => status.Contains("misapplied", StringComparison.OrdinalIgnoreCase);
 
     // ISO 639-2 (bibliographic and terminology) codes of the 13 languages.
     private static readonly Dictionary<string, string> Iso6392 = new(StringComparer.Ordinal)

@@ -73,41 +73,50 @@ public sealed partial class Checklist
     /// each accepted name matching a taxon of the model (by <see cref="NameKey"/>, its own name or one
     /// of its synonyms) adds the project to that taxon, its synonyms (they then resolve through
     /// <see cref="IndexOf"/> and <see cref="TaxonSearch"/>) and vernacular names in languages the taxon
-    /// lacks; the others are listed as known only. A project whose code the model already has is
-    /// left out (the bundle's own projects win); with several projects, the first by code wins a synonym.
+    /// lacks; the others are listed as known only. A synonym spelled as an accepted name of the same
+    /// checklist, or of another of the model's taxa, is dropped: that name belongs to that species. A
+    /// project whose code the model already has is left out (the bundle's own projects win); with
+    /// several projects, the first by code wins a synonym.
     /// </summary>
     public Checklist WithProjects(IReadOnlyList<ImportedFlora> floras)
     {
         if (floras.Count == 0) return this;
         var projects = Taxa.Select(t => t.Projects.ToList()).ToArray();
         var synonyms = Taxa.Select(t => t.Synonyms.ToList()).ToArray();
+        // Their keys, so that a name with thousands of synonyms costs linear time.
+        var synonymKeys = Taxa.Select(t => t.Synonyms.Select(NameKey).ToHashSet(StringComparer.Ordinal)).ToArray();
         var names = Taxa.Select(t => t.CommonNames.ToDictionary()).ToArray();
         var extraKeys = new List<KeyValuePair<string, int>>();
         var imported = new Dictionary<string, ImportedProject>(StringComparer.Ordinal);
+        var modelAccepted = Taxa.Select(t => NameKey(t.ScientificNameWithoutAuthor)).ToHashSet(StringComparer.Ordinal);
         foreach (var flora in floras.Where(f => !Projects.Contains(f.Code.Value)).OrderBy(f => f.Code.Value, StringComparer.Ordinal))
         {
             var code = flora.Code.Value;
             if (imported.ContainsKey(code)) continue;
             var knownOnly = new List<Taxon>();
+            // A synonym spelled as another accepted name of this checklist names that species, not this one.
+            var acceptedHere = flora.Names.Select(n => NameKey(n.CanonicalName)).ToHashSet(StringComparer.Ordinal);
             foreach (var name in flora.Names)
             {
+                IReadOnlyList<string> nameSynonyms = [.. name.Synonyms.Where(s => !acceptedHere.Contains(NameKey(s)))];
                 var i = IndexOf(name.CanonicalName);
-                for (var s = 0; i < 0 && s < name.Synonyms.Count; s++) i = IndexOf(name.Synonyms[s]);
+                // Through a synonym that is the model's accepted name: the model spells this taxon so.
+                for (var s = 0; i < 0 && s < nameSynonyms.Count; s++) i = IndexOf(nameSynonyms[s]);
                 if (i < 0)
                 {
                     knownOnly.Add(new Taxon
                     {
                         ScientificNameWithoutAuthor = name.CanonicalName, Authorship = name.Authorship, Rank = name.Rank,
-                        Genus = name.Genus, Family = name.Family, Projects = [code], Synonyms = name.Synonyms, CommonNames = name.CommonNames,
+                        Genus = name.Genus, Family = name.Family, Projects = [code], Synonyms = nameSynonyms, CommonNames = name.CommonNames,
                     });
                     continue;
                 }
                 if (!projects[i].Contains(code)) projects[i].Add(code);
-                var own = NameKey(Taxa[i].ScientificNameWithoutAuthor);
-                foreach (var other in name.Synonyms.Prepend(name.CanonicalName))
+                foreach (var other in nameSynonyms.Prepend(name.CanonicalName))
                 {
                     var key = NameKey(other);
-                    if (key.Length == 0 || key == own || synonyms[i].Any(s => NameKey(s) == key)) continue;
+                    // A model taxon's accepted name (this one's or another's) is never made a synonym: search and typed names would mix them.
+                    if (key.Length == 0 || modelAccepted.Contains(key) || !synonymKeys[i].Add(key)) continue;
                     synonyms[i].Add(other);
                     extraKeys.Add(new(key, i));
                 }

@@ -7,14 +7,17 @@ using Florascope.Tests.TestSupport;
 
 namespace Florascope.Tests.EndToEnd;
 
-/// <summary>A project imported from a checklist joins the flora choices of the pages (js/floras.js), in a real headless Chromium.</summary>
+/// <summary>
+/// The pages' flora choices come from the server's projects (js/floras.js), an imported checklist's
+/// among them, in a real headless Chromium.
+/// </summary>
 [Trait("Category", "Slow")]
 public sealed class ImportedFloraPagesTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task TheAppAndTheMapOfferAnImportedFlora()
+    public async Task ThePagesOfferTheServersFlorasAnImportedOneAmongThem()
     {
         using var dir = new TempDirectory();
         await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow),
@@ -36,10 +39,29 @@ public sealed class ImportedFloraPagesTests
             await page.GotoAsync(new Uri(host.BaseAddress, "/app").ToString());
             await page.WaitForSelectorAsync("#project option[value='meadows']", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
             Assert.Equal("Meadows of the test", await page.InnerTextAsync("#project option[value='meadows']"));
-            Assert.Equal(1, await page.Locator("#project option[value='weurope']").CountAsync());
+            Assert.Equal("Western Europe", await page.InnerTextAsync("#project option[value='weurope']"));
+            // The choices are wholly the server's projects (after the page's own "all"), in its order.
+            var ids = (await host.Client.GetJsonAsync("api/projects")).AsArray().Select(p => p!["id"]!.GetValue<string>()).ToList();
+            Assert.Equal(ids, await page.EvalOnSelectorAllAsync<string[]>("#project option", "os => os.map(o => o.value)"));
 
             await page.GotoAsync(new Uri(host.BaseAddress, "/map?project=meadows").ToString());
             await page.WaitForFunctionAsync("() => document.querySelector('select[name=project]').value === 'meadows'");
+
+            // No page names the demo's floras itself: with another model (a GBIF flora whose only
+            // project is "all") they would be choices the server answers 404 to.
+            foreach (var path in new[] { "/app", "/map", "/stats", "/help" })
+            {
+                using var html = await host.Client.GetAsync(path, Ct);
+                Assert.DoesNotContain("weurope", await html.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            }
+
+            // In French, a model's flora is named by the interface's words; an imported one by its title.
+            await page.EvaluateAsync("() => localStorage.setItem('lang', 'fr')");
+            await page.GotoAsync(new Uri(host.BaseAddress, "/stats").ToString());
+            await page.WaitForSelectorAsync("select[name=project] option[value='meadows']", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+            Assert.Equal("Europe de l'Ouest", await page.InnerTextAsync("select[name=project] option[value='weurope']"));
+            Assert.Equal("Meadows of the test", await page.InnerTextAsync("select[name=project] option[value='meadows']"));
+            Assert.Equal("Toutes les flores", await page.InnerTextAsync("select[name=project] option[value='']"));
         }
         finally
         {

@@ -55,6 +55,93 @@ public sealed class ChecklistArchiveTests
         Assert.Equal("1", contents.Taxa.Single(t => t.TaxonId == "3").AcceptedTaxonId);
     }
 
+    /// <summary>
+    /// 20,000 rows, each the synonym of the one before (or after: the first row's walk then resolves
+    /// them all): followed from scratch for each row, such a chain costs n²/2 look-ups (a hostile
+    /// archive could hang the import); each row is resolved once here.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ALongSynonymChainIsResolvedInOnePass(bool acceptedLast)
+    {
+        const int n = 20_000;
+        using var temp = new TempDirectory();
+        var rows = Enumerable.Range(0, n).Select(k =>
+        {
+            var (next, accepted) = acceptedLast ? (k + 1, k == n - 1) : (k - 1, k == 0);
+            return $"{k}\tChainus number{k} L.\tL.\tspecies\t{(accepted ? "" : next.ToString(System.Globalization.CultureInfo.InvariantCulture))}\t{(accepted ? "accepted" : "synonym")}\tChainus\tChainaceae";
+        });
+        var contents = ChecklistArchive.Read(TestChecklists.Write(temp.Path, taxa: rows, vernacular: []), TestContext.Current.CancellationToken);
+        var root = acceptedLast ? $"{n - 1}" : "0";
+        Assert.Equal(n, contents.Taxa.Count);
+        Assert.Null(contents.Taxa.Single(t => t.TaxonId == root).AcceptedTaxonId);
+        Assert.All(contents.Taxa.Where(t => t.TaxonId != root), t => Assert.Equal(root, t.AcceptedTaxonId));
+    }
+
+    [Fact]
+    public void ACycleOfSynonymsIsOneLineNamingATaxonOfIt()
+    {
+        using var temp = new TempDirectory();
+        var path = TestChecklists.Write(temp.Path, taxa:
+        [
+            "1\tLeucanthemum vulgare Lam.\tLam.\tspecies\t\taccepted\tLeucanthemum\tAsteraceae",
+            // 5 and 6 lead into the cycle 2 -> 3 -> 4 -> 2.
+            "5\tChrysanthemum pratense Salisb.\tSalisb.\tspecies\t2\tsynonym\tChrysanthemum\tAsteraceae",
+            "2\tChrysanthemum leucanthemum L.\tL.\tspecies\t3\tsynonym\tChrysanthemum\tAsteraceae",
+            "3\tLeucanthemum leucanthemum (L.) Rydb.\t(L.) Rydb.\tspecies\t4\tsynonym\tLeucanthemum\tAsteraceae",
+            "4\tTanacetum leucanthemum (L.) Sch.Bip.\t(L.) Sch.Bip.\tspecies\t2\tsynonym\tTanacetum\tAsteraceae",
+            "6\tMatricaria leucanthemum (L.) Scop.\t(L.) Scop.\tspecies\t4\tsynonym\tMatricaria\tAsteraceae",
+        ], vernacular: []);
+        var e = Assert.Throws<DwcaFormatException>(() => ChecklistArchive.Read(path, TestContext.Current.CancellationToken));
+        Assert.Equal("taxon.txt, line 4: the acceptedNameUsageID chain of taxon '2' ('Chrysanthemum leucanthemum L.') is a cycle.", e.Message);
+    }
+
+    /// <summary>A misapplied name carries the spelling of another species: it is left out (and counted), never made a synonym.</summary>
+    [Fact]
+    public void MisappliedNamesAreLeftOutAndCounted()
+    {
+        using var temp = new TempDirectory();
+        var contents = ChecklistArchive.Read(TestChecklists.Write(temp.Path, taxa:
+        [
+            "1\tLeucanthemum ircutianum DC.\tDC.\tspecies\t\taccepted\tLeucanthemum\tAsteraceae",
+            "2\tLeucanthemum vulgare auct. non Lam.\t\tspecies\t1\tmisapplied\tLeucanthemum\tAsteraceae",
+            "3\tChrysanthemum ircutianum (DC.) Turcz.\t(DC.) Turcz.\tspecies\t1\tsynonym\tChrysanthemum\tAsteraceae",
+            "4\tLeucanthemum vulgare sensu Smith\t\tspecies\t1\tMISAPPLIED\tLeucanthemum\tAsteraceae",
+        ], vernacular: ["2\tmarguerite\tfr", "1\tgrande marguerite\tfr"]), TestContext.Current.CancellationToken);
+        Assert.Equal(["1", "3"], contents.Taxa.Select(t => t.TaxonId));
+        Assert.Equal("1", contents.Taxa[1].AcceptedTaxonId);
+        Assert.Equal(2, contents.MisappliedNamesSkipped);
+        Assert.Equal([new VernacularName("grande marguerite", "fr")], contents.Taxa[0].VernacularNames);
+        Assert.False(ChecklistArchive.IsSynonymStatus("misapplied"));
+        Assert.True(ChecklistArchive.IsMisappliedStatus("MISAPPLIED"));
+    }
+
+    /// <summary>
+    /// The Darwin Core text guide lets the core's &lt;id&gt; be any column: extension rows point at it
+    /// (coreid), while acceptedNameUsageID still names a taxonID.
+    /// </summary>
+    [Fact]
+    public void VernacularRowsJoinTheCoresIdColumnEvenWhenItIsNotTaxonId()
+    {
+        using var temp = new TempDirectory();
+        var meta = TestChecklists.Meta().Replace("<id index=\"0\"/>", "<id index=\"8\"/>", StringComparison.Ordinal);
+        Assert.Contains("<id index=\"8\"/>", meta, StringComparison.Ordinal);
+        var taxa = TestChecklists.Taxa.Select(r => $"{r}\tkey-{r.Split('\t')[0]}");
+        var path = TestChecklists.Write(temp.Path, meta: meta, taxonHeader: TestChecklists.TaxonHeader + "\tid", taxa: taxa,
+            vernacular: TestChecklists.Vernacular.Select(v => "key-" + v));
+        var contents = ChecklistArchive.Read(path, TestContext.Current.CancellationToken);
+        Assert.Equal(["1", "2", "3", "4", "5", "6", "7", "8", "9"], contents.Taxa.Select(t => t.TaxonId));
+        Assert.Equal("1", contents.Taxa.Single(t => t.TaxonId == "2").AcceptedTaxonId);
+        Assert.Equal([new VernacularName("Pâquerette", "fr"), new VernacularName("daisy", "en")], contents.Taxa.Single(t => t.TaxonId == "7").VernacularNames);
+        Assert.Equal([new VernacularName("Marguerite des prés", "fr")], contents.Taxa.Single(t => t.TaxonId == "1").VernacularNames);
+
+        // A coreid naming a taxonID rather than the <id> column is an orphan.
+        var byTaxonId = TestChecklists.Write(temp.Path, "by-taxon-id.zip", meta: meta, taxonHeader: TestChecklists.TaxonHeader + "\tid", taxa: taxa, vernacular: ["7\tdaisy\ten"]);
+        var e = Assert.Throws<DwcaFormatException>(() => ChecklistArchive.Read(byTaxonId, TestContext.Current.CancellationToken));
+        Assert.Contains("vernacularname.txt, line 2: vernacular name of taxon '7'", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void GbifsCanonicalNameTermIsUsedWhenPresent()
     {
@@ -115,6 +202,7 @@ public sealed class ChecklistArchiveTests
         ("duplicate-id", "taxon.txt, line 3: duplicate taxonID '1' (first at taxon.txt, line 2)"),
         ("orphan-vernacular", "vernacularname.txt, line 3: vernacular name of taxon '42'"),
         ("missing-accepted", "taxon.txt, line 3: synonym 'Chrysanthemum leucanthemum L.' points to acceptedNameUsageID '99'"),
+        ("cycle", "taxon.txt, line 3: the acceptedNameUsageID chain of taxon '2'"),
         ("synonym-without-accepted", "taxon.txt, line 3: 'Chrysanthemum leucanthemum L.' is a synonym without acceptedNameUsageID"),
         ("no-name", "taxon.txt, line 2: taxon '1' has no scientificName"),
         ("not-zip", "Not a zip archive"),
@@ -145,6 +233,8 @@ public sealed class ChecklistArchiveTests
             "duplicate-id" => TestChecklists.Write(folder, taxa: [leucanthemum, leucanthemum], vernacular: []),
             "orphan-vernacular" => TestChecklists.Write(folder, taxa: [leucanthemum], vernacular: ["1\tmarguerite\tfr", "42\tghost\ten"]),
             "missing-accepted" => TestChecklists.Write(folder, taxa: [leucanthemum, "2\tChrysanthemum leucanthemum L.\tL.\tspecies\t99\tsynonym\tChrysanthemum\tAsteraceae"], vernacular: []),
+            "cycle" => TestChecklists.Write(folder, taxa: [leucanthemum, "2\tChrysanthemum leucanthemum L.\tL.\tspecies\t3\tsynonym\tChrysanthemum\tAsteraceae",
+                "3\tLeucanthemum leucanthemum (L.) Rydb.\t(L.) Rydb.\tspecies\t2\tsynonym\tLeucanthemum\tAsteraceae"], vernacular: []),
             "synonym-without-accepted" => TestChecklists.Write(folder, taxa: [leucanthemum, "2\tChrysanthemum leucanthemum L.\tL.\tspecies\t\tsynonym\tChrysanthemum\tAsteraceae"], vernacular: []),
             "no-name" => TestChecklists.Write(folder, taxa: ["1\t\tLam.\tspecies\t\taccepted\tLeucanthemum\tAsteraceae"], vernacular: []),
             "not-zip" => WriteText(Path.Combine(folder, "checklist.zip"), "this is not a zip"),

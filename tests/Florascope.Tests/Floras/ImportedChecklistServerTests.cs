@@ -85,8 +85,18 @@ public sealed class ImportedChecklistServerTests
         using var player = new ObservatoryClient(host.BaseAddress);
         await author.SignedUpAsync("author");
         var playerId = (await player.SignedUpAsync("player"))["id"]!.GetValue<int>();
-        var created = await author.CreatedAsync(photo, [new("taxon", "Chrysanthemum leucanthemum"), new("project", "meadows")]);
+        var created = await author.CreatedAsync(photo, [new("taxon", "Chrysanthemum leucanthemum"), new("project", "meadows"),
+            new("latitude", "48.5"), new("longitude", "2.25")]);
         Assert.Equal(("Leucanthemum vulgare", "meadows"), (created["taxonName"]!.GetValue<string>(), created["project"]!.GetValue<string>()));
+
+        // The map's and the list's taxon filters: a synonym or another spelling finds the observation stored under the accepted name.
+        var createdId = created["id"]!.GetValue<int>();
+        foreach (var typed in new[] { "Chrysanthemum%20leucanthemum", "chrysanthemum_LEUCANTHEMUM", "leucanthemum%20VULGARE" })
+        {
+            Assert.Equal([createdId], await MapIdsAsync(author.Http, typed));
+            Assert.Equal([createdId], (await author.Http.GetJsonAsync($"api/observations?taxon={typed}")).AsArray().Select(o => o!["id"]!.GetValue<int>()));
+        }
+        Assert.Empty(await MapIdsAsync(author.Http, "Bellis%20perennis"));
         // One nobody named yet (the model's vote alone does not validate it) is offered in the game.
         var id = (await author.CreatedAsync(Photos.Plant("Taraxacum_officinale", 2), [new("project", "meadows")]))["id"]!.GetValue<int>();
         var offered = await player.Http.GetJsonAsync("api/game/next?project=meadows&count=5");
@@ -100,10 +110,13 @@ public sealed class ImportedChecklistServerTests
 
         // Re-importing replaces the project; the server follows.
         var again = await CliProcess.RunAsync("flora", "import-checklist", "--dwca", TestChecklists.Write(temp.Path, "small.zip",
-            taxa: ["1\tRanunculus acris L.\tL.\tspecies\t\taccepted\tRanunculus\tRanunculaceae"], vernacular: []),
+            taxa: ["1\tRanunculus acris L.\tL.\tspecies\t\taccepted\tRanunculus\tRanunculaceae",
+                // A misapplied name is left out, and said so.
+                "2\tTaraxacum officinale auct.\t\tspecies\t1\tmisapplied\tTaraxacum\tAsteraceae"], vernacular: []),
             "--project", "meadows", "--title", "Meadows, smaller", "--data-dir", serverData);
         CliAssert.Ok(again);
-        Assert.Contains("Replaced project meadows: 1 accepted names, 0 synonyms, 0 vernacular names; 1 identifiable by the model, 0 known only.", again.StdOut, StringComparison.Ordinal);
+        Assert.Contains("Replaced project meadows: 1 accepted names, 0 synonyms (1 misapplied names left out), 0 vernacular names; 1 identifiable by the model, 0 known only.",
+            again.StdOut, StringComparison.Ordinal);
         JsonNode? smaller = null;
         for (var i = 0; i < 300 && smaller is null; i++)
         {
@@ -112,6 +125,14 @@ public sealed class ImportedChecklistServerTests
         }
         Assert.NotNull(smaller);
         Assert.Equal(["Ranunculus acris"], Names(await host.Client.GetJsonAsync($"v2/projects/meadows/species?{apiKey}")));
+    }
+
+    private static async Task<List<int>> MapIdsAsync(HttpClient http, string taxon)
+    {
+        using var response = await http.GetAsync($"api/observations.geojson?taxon={taxon}", Ct);
+        response.EnsureSuccessStatusCode();
+        var geo = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        return [.. geo["features"]!.AsArray().Select(f => f!["properties"]!["id"]!.GetValue<int>())];
     }
 
     private static IEnumerable<string> Names(JsonNode list) => list.AsArray().Select(s => s!["scientificNameWithoutAuthor"]!.GetValue<string>());

@@ -1,4 +1,5 @@
 using Florascope.Data.Floras;
+using Florascope.Data.Observations;
 using Florascope.Floras;
 using Florascope.Taxonomy;
 using Florascope.Tests.TestSupport;
@@ -87,6 +88,79 @@ public sealed class ImportedFlorasTests
         var composed = Demo.Value.WithProjects([flora]);
         Assert.Empty(composed.KnownOnly("renamed"));
         Assert.Equal("Hyacinthoides non-scripta", composed.Taxa[composed.IndexOf("Scilla non-scripta")].ScientificNameWithoutAuthor);
+    }
+
+    /// <summary>
+    /// A synonym spelled as an accepted name (of this checklist, or another taxon of the model) names
+    /// that species: it is dropped, so that name never resolves to, nor finds, this taxon.
+    /// </summary>
+    [Fact]
+    public void ASynonymSpelledAsAnAcceptedNameIsDropped()
+    {
+        var none = new Dictionary<string, IReadOnlyList<string>>();
+        var flora = new ImportedFlora(ProjectCode.Parse("sloppy"), "Sloppy", "",
+        [
+            new FloraName("Leucanthemum vulgare", "Lam.", "species", "Leucanthemum", "Asteraceae",
+                ["Bellis perennis", "Taraxacum officinale", "Chrysanthemum leucanthemum"], none),
+            new FloraName("Bellis perennis", "L.", "species", "Bellis", "Asteraceae", ["bellis_PERENNIS", "Leucanthemum vulgare"], none),
+        ]);
+        var composed = Demo.Value.WithProjects([flora]);
+        var leucanthemum = composed.Taxa[composed.IndexOf("Leucanthemum vulgare")];
+        Assert.Equal(["Chrysanthemum leucanthemum"], leucanthemum.Synonyms);
+        Assert.Equal(-1, composed.IndexOf("Bellis perennis"));
+        Assert.Equal("Taraxacum officinale", composed.Taxa[composed.IndexOf("Taraxacum officinale")].ScientificNameWithoutAuthor);
+        Assert.Equal(["Taraxacum officinale"], TaxonSearch.Find(composed, "all", "Taraxacum off", "en").Select(t => t.ScientificNameWithoutAuthor));
+        var bellis = Assert.Single(composed.KnownOnly("sloppy"));
+        Assert.Equal(("Bellis perennis", 0), (bellis.ScientificNameWithoutAuthor, bellis.Synonyms.Count));
+        Assert.Equal([("Bellis perennis", false)], TaxonSearch.FindWithKnownOnly(composed, "sloppy", "Bellis", "en").Select(x => (x.Taxon.ScientificNameWithoutAuthor, x.Identifiable)));
+    }
+
+    /// <summary>
+    /// "Leucanthemum vulgare auct." misapplied to L. ircutianum: as a synonym it would put the model's
+    /// L. vulgare in the project and send "Leucanthemum ircutianum" to it. Left out, ircutianum is known only.
+    /// </summary>
+    [Fact]
+    public void AMisappliedNameNeverAttachesTheSpeciesItIsSpelledAs()
+    {
+        using var temp = new TempDirectory();
+        var contents = ChecklistArchive.Read(TestChecklists.Write(temp.Path, taxa:
+        [
+            "1\tLeucanthemum ircutianum DC.\tDC.\tspecies\t\taccepted\tLeucanthemum\tAsteraceae",
+            "2\tLeucanthemum vulgare auct. non Lam.\t\tspecies\t1\tmisapplied\tLeucanthemum\tAsteraceae",
+        ], vernacular: []), TestContext.Current.CancellationToken);
+        var composed = Demo.Value.WithProjects([ChecklistProjects.ToFlora(ProjectCode.Parse("ircutianum"), "I", "", contents.Taxa)]);
+        Assert.DoesNotContain(composed.Taxa, t => t.InProject("ircutianum"));
+        Assert.Equal(["Leucanthemum ircutianum"], composed.KnownOnly("ircutianum").Select(t => t.ScientificNameWithoutAuthor));
+        Assert.Equal(-1, composed.IndexOf("Leucanthemum ircutianum"));
+        Assert.Empty(composed.Taxa[composed.IndexOf("Leucanthemum vulgare")].Synonyms);
+    }
+
+    /// <summary>A name with 20,000 synonyms (a long chain in the archive ends so): each is attached once, in linear time.</summary>
+    [Fact]
+    public void ThousandsOfSynonymsOfOneNameAreAttachedInOnePass()
+    {
+        var many = Enumerable.Range(0, 20_000).Select(k => $"Chainus number{(char)('a' + k % 26)}{k / 26}").ToList();
+        var flora = new ImportedFlora(ProjectCode.Parse("chain"), "Chain", "",
+            [new FloraName("Leucanthemum vulgare", "Lam.", "species", "Leucanthemum", "Asteraceae", [.. many, .. many], new Dictionary<string, IReadOnlyList<string>>())]);
+        var composed = Demo.Value.WithProjects([flora]);
+        var leucanthemum = composed.IndexOf("Leucanthemum vulgare");
+        Assert.Equal(many.Count, composed.Taxa[leucanthemum].Synonyms.Count);
+        Assert.Equal(leucanthemum, composed.IndexOf(many[^1]));
+    }
+
+    /// <summary>The map's and the observation list's taxon filter: the typed name as the checklist stores it.</summary>
+    [Theory]
+    [InlineData("Chrysanthemum leucanthemum", "Leucanthemum vulgare")]
+    [InlineData("leucanthemum_VULGARE", "Leucanthemum vulgare")]
+    [InlineData("anemone nemorosa", "Anemonoides nemorosa")]
+    [InlineData("Nonexistia fictiva", "Nonexistia fictiva")]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void TheObservationTaxonFilterResolvesSynonymsAndCase(string? typed, string? stored)
+    {
+        var composed = Demo.Value.WithProjects([TestFlora()]);
+        Assert.Equal(stored, ObservationQueries.TaxonFilter(typed, composed));
+        Assert.Equal(string.IsNullOrEmpty(typed) ? null : typed, ObservationQueries.TaxonFilter(typed, null));
     }
 
     [Theory]

@@ -1,17 +1,37 @@
-// Projects imported from checklists (florascope flora import-checklist) join the flora choices of
-// the page; their titles are data from the import, shown as text. window.florasReady resolves
-// once they are in, so a page restores a remembered choice after it.
+// The flora choices of the pages come wholly from GET /api/projects (the running model's projects
+// and those imported from checklists): a page never offers a flora the model lacks. The page's own
+// first option ("All taxa", "All floras") stays. A model's project is named in the interface
+// language where i18n has words for it (flora.<id>), else by its title; an imported one by its
+// title (data from the import, shown as text). The last list is kept on this device so that the
+// app offline still offers the floras. window.florasReady resolves once they are in, so a page
+// restores a remembered choice after it.
 (function () {
   'use strict';
-  window.florasReady = (async () => {
+  const KEPT = 'floras';
+  const load = async () => {
     try {
       const r = await fetch('/api/projects', { credentials: 'same-origin' });
-      if (!r.ok) return;
-      const projects = (await r.json()).filter(p => p.imported);
-      for (const select of document.querySelectorAll('select#project, select[name="project"]')) {
-        const have = new Set([...select.options].map(o => o.value));
-        for (const p of projects) if (!have.has(p.id)) select.append(new Option(p.title, p.id));
+      if (r.ok) {
+        const projects = await r.json();
+        try { localStorage.setItem(KEPT, JSON.stringify(projects)); } catch { /* storage full or off: not kept */ }
+        return projects;
       }
-    } catch { /* offline: the shipped floras stay */ }
+    } catch { /* offline: the list kept last time */ }
+    try { return JSON.parse(localStorage.getItem(KEPT)) || []; } catch { return []; }
+  };
+  window.florasReady = (async () => {
+    // The words of the interface first (i18n.ready never rejects).
+    const [projects] = await Promise.all([load(), window.i18n && window.i18n.ready]);
+    const t = (key, fallback) => (window.i18n ? window.i18n.t(key, fallback) : fallback);
+    for (const select of document.querySelectorAll('select#project, select[name="project"]')) {
+      const have = new Set([...select.options].map(o => o.value));
+      for (const p of Array.isArray(projects) ? projects : []) {
+        // "all" is the page's own first option.
+        if (!p || typeof p.id !== 'string' || p.id === 'all' || have.has(p.id)) continue;
+        const title = typeof p.title === 'string' && p.title ? p.title : p.id;
+        select.append(new Option(p.imported ? title : t('flora.' + p.id, title), p.id));
+        have.add(p.id);
+      }
+    }
   })();
 })();

@@ -4,8 +4,8 @@
   const params = new URLSearchParams(location.search);
   const form = document.getElementById('filters');
   for (const [k, v] of params) if (form.elements[k]) form.elements[k].value = v;
-  // An imported flora's option arrives later (js/floras.js).
-  if (params.get('project')) window.florasReady.then(() => { form.elements.project.value = params.get('project'); });
+  // The floras' options arrive later (js/floras.js): the points are loaded again with the chosen one.
+  if (params.get('project')) window.florasReady.then(() => { form.elements.project.value = params.get('project'); load(); });
 
   const map = L.map('map', { zoomControl: true }).setView([46, 2], 4);
   L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
