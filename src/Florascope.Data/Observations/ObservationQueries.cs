@@ -39,7 +39,8 @@ public static class ObservationQueries
         // Past the end, not wrapped around to the first page; below this, the int offset cannot overflow.
         if (new PageRequest(page, pageSize).IsPastAnyList) return Task.FromResult(new List<LatestRow>());
         var query = db.Observations.AsNoTracking().Where(o => o.IsSynthetic == synthetic);
-        if (TaxonFilter(taxon, checklist) is { } name) query = query.Where(o => o.TaxonName == name);
+        // Also as typed: observations saved before a checklist made their name a synonym keep it.
+        if (TaxonFilter(taxon, checklist) is { } name) query = query.Where(o => o.TaxonName == name || o.TaxonName == taxon);
         if (authorId is { } a) query = query.Where(o => o.AuthorId == a);
         return query.OrderByDescending(o => o.CreatedUtc).ThenByDescending(o => o.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
@@ -70,10 +71,11 @@ public static class ObservationQueries
     public static async Task<List<MapPoint>> InViewportAsync(FlorascopeDb db, BoundingBox? box, string? taxon, string? project,
         DateTime? fromUtc, DateTime? toUtc, int limit, bool synthetic = false, Checklist? checklist = null, CancellationToken ct = default)
     {
+        var typed = taxon;
         taxon = TaxonFilter(taxon, checklist);
         var all = db.Observations.AsNoTracking().Where(o => o.IsSynthetic == synthetic);
         var newest = all.OrderByDescending(o => o.CreatedUtc).Take(NewestScan);
-        var fast = await Filter(newest, box, taxon, project, fromUtc, toUtc, limit).ToListAsync(ct);
+        var fast = await Filter(newest, box, taxon, typed, project, fromUtc, toUtc, limit).ToListAsync(ct);
         if (fast.Count == limit) return fast;
         if (fromUtc is not null || toUtc is not null)
         {
@@ -83,19 +85,20 @@ public static class ObservationQueries
             if (toUtc is { } t) inRange = inRange.Where(o => o.ObservedUtc <= t);
             var window = inRange.OrderByDescending(o => o.ObservedUtc).Take(DateWindow + 1);
             if (await window.CountAsync(ct) <= DateWindow)
-                return await Filter(window, box, taxon, project, null, null, limit).ToListAsync(ct);
+                return await Filter(window, box, taxon, typed, project, null, null, limit).ToListAsync(ct);
         }
-        return await Filter(all, box, taxon, project, fromUtc, toUtc, limit).ToListAsync(ct);
+        return await Filter(all, box, taxon, typed, project, fromUtc, toUtc, limit).ToListAsync(ct);
     }
 
-    private static IQueryable<MapPoint> Filter(IQueryable<Observation> source, BoundingBox? box, string? taxon, string? project,
+    private static IQueryable<MapPoint> Filter(IQueryable<Observation> source, BoundingBox? box, string? taxon, string? typed, string? project,
         DateTime? fromUtc, DateTime? toUtc, int limit)
     {
         // Public positions only, in the filter too: a tiny box around a true point must find nothing.
         var query = source.Where(o => o.PublicLatitude != null && o.PublicLongitude != null);
         if (box is { } b)
             query = query.Where(o => o.PublicLatitude >= b.MinLat && o.PublicLatitude <= b.MaxLat && o.PublicLongitude >= b.MinLon && o.PublicLongitude <= b.MaxLon);
-        if (!string.IsNullOrEmpty(taxon)) query = query.Where(o => o.TaxonName == taxon);
+        // Also as typed: observations saved before a checklist made their name a synonym keep it.
+        if (!string.IsNullOrEmpty(taxon)) query = query.Where(o => o.TaxonName == taxon || o.TaxonName == typed);
         if (!string.IsNullOrEmpty(project)) query = query.Where(o => o.Project == project);
         if (fromUtc is { } f) query = query.Where(o => o.ObservedUtc >= f);
         if (toUtc is { } t) query = query.Where(o => o.ObservedUtc <= t);

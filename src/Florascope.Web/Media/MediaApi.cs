@@ -17,8 +17,11 @@ public static class MediaApi
 {
     private static readonly Dictionary<string, int> Sizes = new() { ["m"] = 600, ["s"] = 160 };
 
-    /// <summary>The long side of a non-JPEG original's JPEG copy: the engine's largest side, so never a reduction in practice.</summary>
-    private const int OriginalLongSide = 30_000;
+    /// <summary>
+    /// The long side of a non-JPEG original's JPEG copy: large enough for any screen, and small enough
+    /// that a huge PNG is reduced row by row instead of decoded whole.
+    /// </summary>
+    private const int OriginalLongSide = 4096;
 
     /// <summary>
     /// Whether an original carries metadata, by full path, valid while the file keeps its length and

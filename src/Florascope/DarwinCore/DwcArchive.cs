@@ -148,6 +148,10 @@ public sealed class DwcArchive : IDisposable
             {
                 throw Undecodable(file, location);
             }
+            catch (NotSupportedException e)
+            {
+                throw new DwcaFormatException($"{location}: a row that cannot be read ({e.Message.ReplaceLineEndings(" ")})", e);
+            }
             using var _ = reader;
             var skipped = 0;
             int? expectedColumns = null;
@@ -166,15 +170,15 @@ public sealed class DwcArchive : IDisposable
                 catch (NotSupportedException e)
                 {
                     // Sep's own limits (a row longer than it buffers: an unterminated quote...).
-                    throw new DwcaFormatException($"{location}: a row Sep cannot read ({e.Message.ReplaceLineEndings(" ")}); is a quote left open?", e);
+                    throw new DwcaFormatException($"{location}: a row that cannot be read ({e.Message.ReplaceLineEndings(" ")})", e);
                 }
                 if (!more) break;
                 var row = reader.Current;
-                if (!widthChecked)
+                if (!widthChecked && !(row.ColCount == 1 && row[0].Span.IsEmpty))
                 {
                     widthChecked = true;
                     // meta.xml pointing past the file's columns would read every row as empty, silently.
-                    var widest = fields.Where(f => f.Index is not null).Select(f => (Index: f.Index!.Value, f.Term)).Append((Index: file.IdIndex ?? -1, Term: "the id")).MaxBy(f => f.Index);
+                    var widest = fields.Where(f => f.Index is not null).Select(f => (Index: f.Index!.Value, f.Term)).Append((Index: file.IdIndex ?? -1, Term: ReferenceEquals(file, Core) ? "the id" : "the coreid")).MaxBy(f => f.Index);
                     if (widest.Index >= row.ColCount)
                         throw new DwcaFormatException($"{location}: meta.xml reads {widest.Term} from column {widest.Index} but the file's first row has {row.ColCount} columns (0 to {row.ColCount - 1}).");
                 }

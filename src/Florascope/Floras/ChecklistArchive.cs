@@ -1,7 +1,6 @@
 using System.Text;
 using Florascope.DarwinCore;
 using Florascope.Taxonomy;
-using nietras.SeparatedValues;
 
 namespace Florascope.Floras;
 
@@ -79,10 +78,11 @@ public static class ChecklistArchive
             var accepted = (record[AcceptedNameUsageId] ?? "").Trim();
             var status = (record[TaxonomicStatusTerm] ?? "").Trim();
             var misapplied = IsMisappliedStatus(status);
-            if ((accepted.Length == 0 || (misapplied && accepted == id)) && (misapplied || IsSynonymStatus(status)))
+            if (accepted.Length == 0 && !misapplied && IsSynonymStatus(status))
                 throw new DwcaFormatException($"{where}: '{name}' is a {status} without acceptedNameUsageID.");
+            // Misapplied rows are left out whatever they point at (below), so where they point is not checked.
             rows.Add(new Row(id, name, canonical, authorship, (record[DwcTerms.TaxonRank] ?? "").Trim().ToLowerInvariant(), status,
-                accepted.Length == 0 || accepted == id ? null : accepted, (record[DwcTerms.Genus] ?? "").Trim(), (record[DwcTerms.Family] ?? "").Trim(), where, misapplied));
+                misapplied || accepted.Length == 0 || accepted == id ? null : accepted, (record[DwcTerms.Genus] ?? "").Trim(), (record[DwcTerms.Family] ?? "").Trim(), where, misapplied));
         }
 
         var acceptedOf = ResolveAccepted(rows, byId);
@@ -183,49 +183,15 @@ public static class ChecklistArchive
     }
 
     /// <summary>
-    /// The records of one data file with where each comes from ("taxon.txt, line 7"). The columns are
-    /// counted here first (DwcArchive reads leniently): every row has as many as the first one.
+    /// The records of one data file with where each comes from ("taxon.txt, line 7"); DwcArchive checks
+    /// the columns (every row as many as the header, none that meta.xml reads missing).
     /// </summary>
     private static IEnumerable<(DwcRecord Record, string Where)> Records(DwcArchive archive, ArchiveFile file, CancellationToken ct)
     {
-        var lines = new List<(string Location, int Line)>();
-        foreach (var location in file.Locations)
-        {
-            using var stream = archive.OpenEntry(location);
-            using var text = new StreamReader(stream, Encoding.GetEncoding(file.Encoding), detectEncodingFromByteOrderMarks: true);
-            using var reader = Sep.Reader(o => o with
-            {
-                Sep = new Sep(file.FieldsTerminatedBy),
-                HasHeader = false,
-                DisableColCountCheck = true,
-                DisableQuotesParsing = file.FieldsEnclosedBy is null,
-            }).From(text);
-            var expected = -1;
-            var needed = Math.Max(file.IdIndex ?? 0, file.Fields.Select(f => f.Index ?? 0).DefaultIfEmpty(0).Max()) + 1;
-            var skipped = 0;
-            foreach (var row in reader)
-            {
-                ct.ThrowIfCancellationRequested();
-                if (row.ColCount == 1 && row[0].Span.IsEmpty && skipped >= file.IgnoreHeaderLines) continue;
-                var line = row.LineNumberFrom;
-                if (expected < 0)
-                {
-                    expected = row.ColCount;
-                    if (expected < needed) throw new DwcaFormatException($"{location}, line {line}: {expected} columns, but meta.xml uses column {needed - 1}.");
-                }
-                else if (row.ColCount != expected)
-                    throw new DwcaFormatException($"{location}, line {line}: {row.ColCount} columns, expected {expected}.");
-                if (skipped < file.IgnoreHeaderLines) { skipped++; continue; }
-                lines.Add((location, line));
-            }
-        }
-        var i = 0;
         foreach (var record in archive.Read(file))
         {
             ct.ThrowIfCancellationRequested();
-            var (location, line) = i < lines.Count ? lines[i] : (file.Locations[^1], 0);
-            i++;
-            yield return (record, $"{location}, line {line}");
+            yield return (record, $"{record.Location}, line {record.Line}");
         }
     }
 }

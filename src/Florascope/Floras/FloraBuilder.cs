@@ -70,7 +70,7 @@ public sealed class FloraBuilder(Func<Trainer> trainer, TextWriter log)
         if (o.MaxImages < o.MinImages) throw new ArgumentException($"--max-images ({o.MaxImages}) is below --min-images ({o.MinImages}).");
         // Checked now, not when training starts after hours of downloads.
         if (!Directory.Exists(Path.Combine(o.NonPlantsDir, "train")))
-            throw new DirectoryNotFoundException($"No photos without plants at {Path.Combine(o.NonPlantsDir, "train")} (--non-plants: a folder with train/ and val/).");
+            throw new DirectoryNotFoundException($"No photos without plants at {Path.Combine(o.NonPlantsDir, "train")} (--non-plants: a folder with train/ and, optionally, val/).");
         // Read the optional archive first: a bad one fails the build before any download.
         var vernacular = o.VernacularArchive is null ? null : ChecklistArchive.Read(o.VernacularArchive, ct);
         var contents = GbifDownload.Read(o.Archive, o.Licences, ct);
@@ -114,7 +114,7 @@ public sealed class FloraBuilder(Func<Trainer> trainer, TextWriter log)
         foreach (var (taxon, photos) in split.TooFew)
             log.WriteLine($"  left out: {taxon.Name}: {photos} photos, fewer than {o.MinImages}");
         // Two backbone keys under one name (a homonym, a key changed between backbone versions) are one
-        // taxon of the checklist, which looks names up: the smallest key names it.
+        // taxon of the checklist, which looks names up: the first key in ordinal order names it.
         var taxa = split.Train.Concat(split.Validation).Select(x => x.Taxon).GroupBy(t => Checklist.NameKey(t.Name))
             .Select(g => g.OrderBy(t => t.SpeciesKey, StringComparer.Ordinal).First())
             .OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
@@ -213,8 +213,8 @@ public sealed class FloraBuilder(Func<Trainer> trainer, TextWriter log)
     {
         var code = PhotoLicences.Code(licence);
         if (licence is PhotoLicence.Unknown or PhotoLicence.PublicDomainMark || string.IsNullOrEmpty(text)) return code;
-        var version = System.Text.RegularExpressions.Regex.Match(text, @"(?<![\d.])([1-4]\.0)(?![\d.])|_([1-4])_0\b");
-        return !version.Success ? code : $"{code} {(version.Groups[1].Success ? version.Groups[1].Value : version.Groups[2].Value + ".0")}";
+        var version = System.Text.RegularExpressions.Regex.Match(text, @"(?<![\d.])([1-4]\.[05])(?![\d.])|_([1-4])_([05])\b");
+        return !version.Success ? code : $"{code} {(version.Groups[1].Success ? version.Groups[1].Value : version.Groups[2].Value + "." + version.Groups[3].Value)}";
     }
 
     private static string? FirstText(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();

@@ -59,6 +59,15 @@ public sealed class DwcArchiveStrictnessTests
         Assert.Equal("occ.txt: meta.xml reads http://rs.tdwg.org/dwc/terms/kingdom from column 2 but the file's first row has 2 columns (0 to 1).", e.Message);
     }
 
+    [Theory]
+    [InlineData("\n", 0)]
+    [InlineData("\n1\tBellis perennis\tPlantae\n", 1)]
+    public void ABlankFirstLineIsNoRowToMeasure(string data, int records)
+    {
+        using var archive = Archive(Meta("UTF-8", 0), Encoding.UTF8.GetBytes(data));
+        Assert.Equal(records, archive.Read(archive.Core).Count());
+    }
+
     [Fact]
     public void AHugeDescriptorIsRefusedBeforeItFillsMemory()
     {

@@ -108,10 +108,13 @@ public sealed class ChecklistArchiveTests
             "2\tLeucanthemum vulgare auct. non Lam.\t\tspecies\t1\tmisapplied\tLeucanthemum\tAsteraceae",
             "3\tChrysanthemum ircutianum (DC.) Turcz.\t(DC.) Turcz.\tspecies\t1\tsynonym\tChrysanthemum\tAsteraceae",
             "4\tLeucanthemum vulgare sensu Smith\t\tspecies\t1\tMISAPPLIED\tLeucanthemum\tAsteraceae",
+            // Left out too, whatever they point at: nothing, or themselves.
+            "5\tLeucanthemum vulgare sensu Jones\t\tspecies\t\tmisapplied\tLeucanthemum\tAsteraceae",
+            "6\tLeucanthemum vulgare sensu Brown\t\tspecies\t6\tmisapplied\tLeucanthemum\tAsteraceae",
         ], vernacular: ["2\tmarguerite\tfr", "1\tgrande marguerite\tfr"]), TestContext.Current.CancellationToken);
         Assert.Equal(["1", "3"], contents.Taxa.Select(t => t.TaxonId));
         Assert.Equal("1", contents.Taxa[1].AcceptedTaxonId);
-        Assert.Equal(2, contents.MisappliedNamesSkipped);
+        Assert.Equal(4, contents.MisappliedNamesSkipped);
         Assert.Equal([new VernacularName("grande marguerite", "fr")], contents.Taxa[0].VernacularNames);
         Assert.False(ChecklistArchive.IsSynonymStatus("misapplied"));
         Assert.True(ChecklistArchive.IsMisappliedStatus("MISAPPLIED"));
@@ -196,8 +199,8 @@ public sealed class ChecklistArchiveTests
     [
         ("no-meta", "no 'meta.xml'"),
         ("occurrence-core", "not a Taxon core"),
-        ("short-row", "taxon.txt, line 4: 7 columns, expected 8"),
-        ("long-row", "taxon.txt, line 3: 9 columns, expected 8"),
+        ("short-row", "taxon.txt line 4: 7 columns where the header has 8"),
+        ("long-row", "taxon.txt line 3: 9 columns where the header has 8"),
         ("unknown-encoding", "encoding 'x-klingon'"),
         ("duplicate-id", "taxon.txt, line 3: duplicate taxonID '1' (first at taxon.txt, line 2)"),
         ("orphan-vernacular", "vernacularname.txt, line 3: vernacular name of taxon '42'"),

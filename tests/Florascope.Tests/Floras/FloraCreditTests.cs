@@ -13,6 +13,8 @@ public sealed class FloraCreditTests
     [InlineData(PhotoLicence.CcByNc, "CC_BY_NC_4_0", "CC-BY-NC 4.0")]
     [InlineData(PhotoLicence.Cc0, "http://creativecommons.org/publicdomain/zero/1.0/legalcode", "CC0 1.0")]
     [InlineData(PhotoLicence.CcBySa, "https://creativecommons.org/licenses/by-sa/3.0/fr/", "CC-BY-SA 3.0")]
+    [InlineData(PhotoLicence.CcBy, "http://creativecommons.org/licenses/by/2.5/", "CC-BY 2.5")]
+    [InlineData(PhotoLicence.CcBySa, "CC_BY_SA_2_5", "CC-BY-SA 2.5")]
     [InlineData(PhotoLicence.CcBy, null, "CC-BY")]
     [InlineData(PhotoLicence.CcBy, "CC BY", "CC-BY")]
     public void TheLicenceKeepsItsVersion(PhotoLicence licence, string? text, string expected) =>

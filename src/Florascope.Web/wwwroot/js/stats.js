@@ -10,6 +10,9 @@
     if (taxonForm.elements[k]) taxonForm.elements[k].value = v;
   }
   await fs.ready();
+  // The flora options come from /api/projects (floras.js): a linked ?project= applies once they are in.
+  await window.florasReady;
+  if (params.get('project')) filters.elements.project.value = params.get('project');
   document.title = 'Florascope · ' + fs.t('stats.title', 'Statistics');
   const status = document.getElementById('status');
   const taxonStatus = document.getElementById('taxon-status');
