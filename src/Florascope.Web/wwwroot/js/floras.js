@@ -19,6 +19,8 @@
     } catch { /* offline: the list kept last time */ }
     try { return JSON.parse(localStorage.getItem(KEPT)) || []; } catch { return []; }
   };
+  // A flora's name as the choices show it, for pages that name floras elsewhere (the statistics).
+  window.floraNames = new Map();
   window.florasReady = (async () => {
     // The words of the interface first (i18n.ready never rejects).
     const [projects] = await Promise.all([load(), window.i18n && window.i18n.ready]);
@@ -29,7 +31,8 @@
         // "all" is the page's own first option.
         if (!p || typeof p.id !== 'string' || p.id === 'all' || have.has(p.id)) continue;
         const title = typeof p.title === 'string' && p.title ? p.title : p.id;
-        select.append(new Option(p.imported ? title : t('flora.' + p.id, title), p.id));
+        window.floraNames.set(p.id, p.imported ? title : t('flora.' + p.id, title));
+        select.append(new Option(window.floraNames.get(p.id), p.id));
         have.add(p.id);
       }
     }

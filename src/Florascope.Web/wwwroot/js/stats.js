@@ -57,7 +57,7 @@
     const floras = document.getElementById('floras');
     floras.replaceChildren(...s.projects.flatMap(p => [
       // Observations made without choosing a flora are in "all".
-      fs.el('dt', p.project === 'all' ? fs.t('map.allfloras', 'All floras') : fs.t('flora.' + p.project, p.project)),
+      fs.el('dt', p.project === 'all' ? fs.t('map.allfloras', 'All floras') : (window.floraNames && window.floraNames.get(p.project)) || fs.t('flora.' + p.project, p.project)),
       fs.el('dd', fs.f('stats.floracounts', '{observations} observations, {valid} valid, {contributors} contributors',
         { observations: fs.num(p.observations), valid: fs.num(p.valid), contributors: fs.num(p.contributors) })),
     ]));
