@@ -183,7 +183,10 @@ public sealed class CompressionOverHttpsTests
         // The proxy's HTTPS was believed: the anti-forgery cookie is Secure (no HSTS for a loopback host name).
         Assert.Contains(token.Headers.GetValues("Set-Cookie"), c => c.Contains("secure", StringComparison.OrdinalIgnoreCase));
         Assert.Empty(token.Content.Headers.ContentEncoding);
-        Assert.Contains("token", await token.Content.ReadAsStringAsync(Ct), StringComparison.OrdinalIgnoreCase);
+        var first = JsonNode.Parse(await token.Content.ReadAsStringAsync(Ct))!["token"]!.GetValue<string>();
+        // The same browser (its anti-forgery cookie sent back) gets a token that differs each time: no secret repeats across answers.
+        using var again = await GetAsync("/api/account/antiforgery");
+        Assert.NotEqual(first, JsonNode.Parse(await again.Content.ReadAsStringAsync(Ct))!["token"]!.GetValue<string>());
         using var script = await GetAsync("/js/app.js");
         Assert.Equal("br", Assert.Single(script.Content.Headers.ContentEncoding));
         using var page = await GetAsync("/app");
