@@ -25,19 +25,18 @@ public sealed class WebAssets
     private readonly Dictionary<string, AssetFile> _files;
     private readonly Dictionary<string, RenderedPage> _pages;
     private readonly string _serviceWorkerTemplate;
+    private readonly Dictionary<string, string> _stylesheets;
 
     private WebAssets(Dictionary<string, AssetFile> files, Dictionary<string, RenderedPage> pages, string serviceWorkerTemplate, Dictionary<string, string> stylesheets)
     {
         _files = files;
         _pages = pages;
         _serviceWorkerTemplate = serviceWorkerTemplate;
-        Stylesheets = stylesheets;
+        _stylesheets = stylesheets;
     }
 
     /// <summary>Every file by its URL path (<c>/js/app.js</c>), pages and the service worker excepted.</summary>
     public IReadOnlyDictionary<string, AssetFile> Files => _files;
-
-    private Dictionary<string, string> Stylesheets { get; }
 
     public static WebAssets Load(string webRoot)
     {
@@ -94,7 +93,7 @@ public sealed class WebAssets
             foreach (var path in AssetFingerprints.References(Page(name).Html).Where(_files.ContainsKey))
             {
                 wanted.Add(path);
-                if (Stylesheets.TryGetValue(path, out var css))
+                if (_stylesheets.TryGetValue(path, out var css))
                     wanted.UnionWith(AssetFingerprints.StylesheetReferences(css, path).Where(_files.ContainsKey));
             }
         wanted.UnionWith(_files.Keys.Where(p => p.StartsWith("/js/", StringComparison.Ordinal) || p.StartsWith("/css/", StringComparison.Ordinal)
