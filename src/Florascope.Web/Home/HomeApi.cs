@@ -45,7 +45,7 @@ public static class HomeApi
 
     public static IEndpointRouteBuilder MapHomeApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", Home).ExcludeFromDescription();
+        app.MapGet("/", Home).ExcludeFromDescription().WithMetadata(new Assets.AppShellPage("app"));
         app.MapGet("/v2/_status", Status).WithTags("Status").WithSummary("Health of the service and the model it serves.");
         app.MapGet("/api/limits", Limits).WithTags("Status").WithSummary("The limits this server enforces, from its settings.");
         return app;
@@ -58,10 +58,11 @@ public static class HomeApi
     public static Ok<PublicLimits> Limits(IOptions<FlorascopeOptions> options) => TypedResults.Ok(PublicLimits.From(options.Value));
 
     /// <summary>The home page is the phone app, with what the service is and how to call its API at the bottom.</summary>
-    public static async Task<ContentHttpResult> Home(HttpRequest request, IdentificationEngine engine, IWebHostEnvironment env,
-        IOptions<FlorascopeOptions> options, CancellationToken ct)
+    public static ContentHttpResult Home(HttpRequest request, IdentificationEngine engine, Assets.WebAssets assets, IOptions<FlorascopeOptions> options)
     {
-        var app = await File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "app.html"), ct);
+        // Revalidated on each visit: its asset URLs carry the files' hashes, which change with a deployment.
+        request.HttpContext.Response.Headers.CacheControl = Assets.WebAssetsHosting.Revalidate;
+        var app = assets.Page("app").Html;
         return TypedResults.Content(app.Replace("<!--developers-->", Developers(request, engine, PublicLimits.From(options.Value)), StringComparison.Ordinal), "text/html; charset=utf-8");
     }
 

@@ -5,6 +5,7 @@ using Florascope.Identification;
 using Florascope.Revision;
 using Florascope.Data.Observations;
 using Florascope.Web.Accounts;
+using Florascope.Web.Assets;
 using Florascope.Web.Game;
 using Florascope.Web.Home;
 using Florascope.Web.Observations;
@@ -32,6 +33,7 @@ public static class FlorascopeServer
         var options = builder.Configuration.GetSection(FlorascopeOptions.Section).Get<FlorascopeOptions>() ?? new FlorascopeOptions();
         builder.Services.Configure<FlorascopeOptions>(builder.Configuration.GetSection(FlorascopeOptions.Section));
         builder.AddSecurityHosting(options);
+        builder.AddWebAssets(builder.Environment.WebRootPath);
 
         var database = new DatabaseSettings
         {
@@ -92,10 +94,11 @@ public static class FlorascopeServer
 
         var app = builder.Build();
         database.Migrate();
+        app.UseCompression();
         app.UseForwardedAndSecurityHeaders();
         app.UseApiErrorBodies();
         app.UseHostChecks();
-        app.UseStaticFiles();
+        app.UseFingerprintedStaticFiles();
         app.UseCors();
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -121,8 +124,8 @@ public static class FlorascopeServer
         foreach (var (route, page) in new[] { ("/map", "map"), ("/app", "app"), ("/account", "account"), ("/observations", "latest"),
             ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "latest"), ("/search", "search"),
             ("/help", "help"), ("/models", "models"), ("/stats", "stats") })
-            app.MapGet(route, (IWebHostEnvironment env) => TypedResults.PhysicalFile(Path.Combine(env.WebRootPath, page + ".html"), "text/html; charset=utf-8"))
-                .ExcludeFromDescription();
+            app.MapPage(route, page);
+        app.MapServiceWorker();
         return app;
     }
 

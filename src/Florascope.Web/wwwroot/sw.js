@@ -1,10 +1,13 @@
 // Service worker: the app shell is cached so the app opens in the field without network; pages
 // and reads go to the network first and fall back to the cache; writes are never cached (the
 // page keeps unsent observations in IndexedDB and sends them when the network is back).
-const CACHE = 'florascope-v2';
-const SHELL = ['/', '/app', '/account', '/map', '/observations', '/search', '/help', '/js/help.js', '/css/site.css', '/js/app.js', '/js/exif.js', '/js/outbox.js',
-  '/js/common.js', '/js/floras.js', '/js/account.js', '/js/i18n.js', '/i18n/en.json', '/i18n/fr.json', '/manifest.webmanifest', '/icon.svg',
-  '/lib/leaflet/leaflet.js', '/lib/leaflet/leaflet.css'];
+// The server fills the next two lines at start-up from wwwroot (Assets/WebAssets): the pages and
+// the files they need, each with its content hash (?v=), and a cache name that changes with them,
+// so a new deployment replaces the cache. Never list files here by hand.
+const SHELL = [];
+const CACHE = 'florascope-dev';
+// A shell file asked for without its hash (i18n.js fetching /i18n/fr.json) is found offline by its path.
+const SHELL_PATHS = new Set(SHELL.map(u => new URL(u, location.origin).pathname));
 
 self.addEventListener('install', e => e.waitUntil(caches.open(CACHE).then(c => c.addAll(SHELL)).then(() => self.skipWaiting())));
 self.addEventListener('activate', e => e.waitUntil(
@@ -19,5 +22,6 @@ self.addEventListener('fetch', e => {
       caches.open(CACHE).then(c => c.put(e.request, copy));
     }
     return response;
-  }).catch(() => caches.match(e.request)));
+  }).catch(() => caches.match(e.request, { cacheName: CACHE }).then(hit => hit
+    || (SHELL_PATHS.has(url.pathname) ? caches.match(e.request, { cacheName: CACHE, ignoreSearch: true }) : undefined))));
 });
