@@ -1,18 +1,26 @@
-// Interface language (English or French): chosen with the switch in the header, remembered on
-// this device, else the browser's. Vernacular names follow it (the API's lang parameter).
+// Interface language (the 13 of the checklist): chosen with the switch in the header, remembered on
+// this device, else the first of the browser's languages we speak. Vernacular names follow it (the API's lang parameter).
 (function () {
   'use strict';
-  const supported = ['en', 'fr'];
+  // The one list of languages (code, native name); each has wwwroot/i18n/<code>.json.
+  const languages = [['en', 'English'], ['fr', 'Français'], ['de', 'Deutsch'], ['es', 'Español'], ['it', 'Italiano'],
+    ['nl', 'Nederlands'], ['pt', 'Português'], ['pl', 'Polski'], ['cs', 'Čeština'], ['ja', '日本語'], ['zh', '中文'],
+    ['ar', 'العربية'], ['ru', 'Русский']];
+  const supported = languages.map(([code]) => code);
   const stored = localStorage.getItem('lang');
-  const lang = supported.includes(stored) ? stored : supported.includes((navigator.language || 'en').slice(0, 2)) ? navigator.language.slice(0, 2) : 'en';
+  // Primary subtags only ("pt-BR" -> "pt"): one file per language.
+  const browser = (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en'])
+    .map(l => String(l).split('-')[0].toLowerCase()).find(l => supported.includes(l));
+  const lang = supported.includes(stored) ? stored : browser || 'en';
   document.documentElement.lang = lang;
+  document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
   // Texts may name the server's limits ({limit:minPasswordLength}, {limit:obscuredCellDegrees}...):
   // they are filled from GET /api/limits, the settings the server enforces, never written by hand.
   // A text whose limits are unknown (offline) is not used: the page's own wording stays.
   const fill = (text, limits) => text && text.replace(/\{limit:(\w+)\}/g, (m, k) => (limits && k in limits ? (typeof limits[k] === 'number' ? limits[k].toLocaleString(lang) : String(limits[k])) : m));
   const complete = text => text && !/\{limit:\w+\}/.test(text);
   window.i18n = {
-    lang, texts: {}, limits: null,
+    lang, languages, texts: {}, limits: null,
     t: (key, fallback) => { const text = fill(window.i18n.texts[key], window.i18n.limits); return complete(text) ? text : fallback; },
   };
   const limits = fetch('/api/limits').then(r => (r.ok ? r.json() : null)).catch(() => null);
@@ -34,7 +42,7 @@
     const select = document.createElement('select');
     select.id = 'lang';
     select.setAttribute('aria-label', texts.language || 'Language');
-    for (const [code, name] of [['en', 'English'], ['fr', 'Français']]) select.add(new Option(name, code, false, code === lang));
+    for (const [code, name] of languages) select.add(new Option(name, code, false, code === lang));
     select.addEventListener('change', () => { localStorage.setItem('lang', select.value); location.reload(); });
     bar.append(select);
     document.body.dataset.i18n = lang;
