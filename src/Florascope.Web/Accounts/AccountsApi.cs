@@ -57,6 +57,7 @@ public static partial class AccountsApi
             .WithSummary("End every session of the signed-in account, this one included (form with anti-forgery token).");
         g.MapGet("/sessions", Sessions).RequireAuthorization().WithSummary("The open sessions of the signed-in account.");
         g.MapGet("/me", Me).RequireAuthorization().WithSummary("The signed-in account.");
+        g.MapGet("/session", Session).WithSummary("The signed-in account, or 204 when signed out (pages ask it on every visit: no error for anonymous visitors).");
         return g;
     }
 
@@ -177,6 +178,13 @@ public static partial class AccountsApi
         var id = UserId(principal);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
         return user is null ? ApiErrors.Error(401, "Not signed in.") : TypedResults.Ok(Info(user));
+    }
+
+    /// <summary>As <see cref="Me"/>, but a signed-out visitor is an ordinary answer (204), not an error the browser logs.</summary>
+    public static async Task<Results<Ok<AccountInfo>, NoContent>> Session(ClaimsPrincipal principal, FlorascopeDb db, CancellationToken ct)
+    {
+        var user = CurrentUserId(principal) is { } id ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) : null;
+        return user is null ? TypedResults.NoContent() : TypedResults.Ok(Info(user));
     }
 
     /// <summary>The signed-in user's id, or null (anonymous). Claims are set by SessionCookie from an open session.</summary>

@@ -47,6 +47,8 @@ public static class HomeApi
     {
         app.MapGet("/", Home).ExcludeFromDescription().WithMetadata(new Assets.AppShellPage("app"));
         app.MapGet("/v2/_status", Status).WithTags("Status").WithSummary("Health of the service and the model it serves.");
+        // Browsers ask /favicon.ico on every page load: the app's icon answers, so no page logs a 404.
+        app.MapGet("/favicon.ico", () => TypedResults.Redirect("/icon.svg", permanent: true)).ExcludeFromDescription();
         app.MapGet("/api/limits", Limits).WithTags("Status").WithSummary("The limits this server enforces, from its settings.");
         return app;
     }

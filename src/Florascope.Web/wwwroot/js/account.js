@@ -40,6 +40,8 @@
       if (!k.revoked) {
         const b = fs.el('button', fs.t('account.revoke', 'Revoke'), { type: 'button', class: 'score' });
         b.addEventListener('click', async () => {
+          // Programs using the key stop working at once: asked first.
+          if (!confirm(fs.f('account.revokeconfirm', 'Revoke the key "{name}"? Programs using it will stop working.', { name: k.name }))) return;
           const t = await fs.token();
           await fetch('/api/account/keys/' + k.id, { method: 'DELETE', headers: { [t.headerName]: t.token }, credentials: 'same-origin' });
           listKeys();
@@ -58,8 +60,17 @@
     const body = await r.json();
     const secret = $('secret');
     secret.hidden = false;
-    secret.textContent = r.ok ? fs.t('account.newsecret', 'Your new key (shown only now):') + ' ' + body.secret : body.message;
-    if (r.ok) { secret.dataset.key = body.secret; e.target.reset(); listKeys(); }
+    if (!r.ok) { secret.textContent = body.message; return; }
+    // The key in its own element (wrapped anywhere: a long key must not widen a phone's page) and a button to copy it.
+    const copy = fs.el('button', fs.t('account.copy', 'Copy'), { type: 'button', id: 'copykey' });
+    copy.addEventListener('click', async () => {
+      try {
+        await navigator.clipboard.writeText(body.secret);
+        copy.textContent = fs.t('account.copied', 'Copied');
+      } catch { copy.textContent = fs.t('account.copyfailed', 'Select the key to copy it'); }
+    });
+    secret.replaceChildren(fs.t('account.newsecret', 'Your new key (shown only now):') + ' ', fs.el('code', body.secret, { class: 'secret' }), ' ', copy);
+    secret.dataset.key = body.secret; e.target.reset(); listKeys();
   });
   for (const [id, url] of [['signin', '/api/account/signin'], ['signup', '/api/account/signup'], ['signout', '/api/account/signout'],
     ['signouteverywhere', '/api/account/signout-everywhere']]) {

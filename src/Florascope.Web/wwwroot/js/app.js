@@ -36,7 +36,11 @@
   }
 
   input.addEventListener('change', async () => {
-    const files = [...input.files].slice(0, Math.max(0, maxPhotos - photos.length));
+    const chosen = [...input.files];
+    const files = chosen.slice(0, Math.max(0, maxPhotos - photos.length));
+    // More than the server takes: the first are kept, and the person is told so rather than left to count.
+    const tooMany = files.length < chosen.length
+      ? window.i18n.t('app.toomany', 'At most ' + maxPhotos + ' photos of one plant: the first ones are kept.') : null;
     status.textContent = files.length ? 'Preparing photos…' : '';
     for (const file of files) {
       try {
@@ -48,6 +52,7 @@
     input.value = '';
     render();
     if (photos.length) status.textContent = '';
+    if (tooMany) { status.textContent = tooMany; status.dataset.toomany = '1'; } else delete status.dataset.toomany;
   });
 
   function render() {
@@ -70,8 +75,17 @@
     go.disabled = photos.length === 0;
   }
 
+  // One request at a time: a double tap would otherwise send (and count) the photos twice.
+  let identifying = false;
   document.getElementById('identify').addEventListener('submit', async e => {
     e.preventDefault();
+    if (identifying) return;
+    identifying = true;
+    go.disabled = true;
+    try { await identify(); } finally { identifying = false; go.disabled = photos.length === 0; }
+  });
+
+  async function identify() {
     const form = new FormData();
     for (const p of photos) { form.append('images', p.blob, p.name); form.append('organs', p.organ); }
     status.textContent = 'Identifying…';
@@ -105,23 +119,33 @@
     } catch {
       // No network: the plant can still be kept, unidentified, and sent later.
       status.textContent = 'No network: keep it now as an observation; it will be sent when you are back online.';
+      status.dataset.offline = '1';
       offerSave([]);
     }
-  });
+  }
 
   // Saving, for a signed-in person: time and place from the photos' EXIF first, else now and the device's position.
   const save = document.getElementById('save');
   const saved = document.getElementById('saved');
   const field = id => document.getElementById(id);
   let signedIn = false;
-  fetch('/api/account/me', { credentials: 'same-origin' }).then(r => {
-    signedIn = r.ok;
-    if (r.ok) { field('account').textContent = (window.i18n.texts['nav.account'] || 'Account'); field('account').dataset.i18n = 'nav.account'; field('account').href = '/account'; }
+  // /session answers 204 when signed out (no 401 logged on an anonymous visit).
+  fetch('/api/account/session', { credentials: 'same-origin' }).then(r => {
+    signedIn = r.status === 200;
+    if (signedIn) { field('account').textContent = (window.i18n.texts['nav.account'] || 'Account'); field('account').dataset.i18n = 'nav.account'; field('account').href = '/account'; }
   });
 
   let takenOffset = null;
   function offerSave(list) {
-    if (!signedIn) { saved.textContent = 'Sign in to keep it as an observation.'; return; }
+    if (!signedIn) {
+      // A link to sign in that comes back here.
+      const link = document.createElement('a');
+      link.href = '/account?return=/app';
+      link.id = 'signin-to-keep';
+      link.textContent = window.i18n.t('app.signintokeep', 'Sign in to keep it as an observation.');
+      saved.replaceChildren(link);
+      return;
+    }
     // Offline the form can still be offered: the page knew it was signed in before the network went.
     const taxon = field('taxon');
     taxon.replaceChildren(...list.map(r => new Option(r.species.scientificNameWithoutAuthor, r.species.scientificNameWithoutAuthor)),
@@ -179,12 +203,17 @@
       await window.outbox.add(item);
       save.hidden = true;
       saved.textContent = 'No network: the observation waits on this phone and will be sent when you are back online.';
+      saved.dataset.offline = '1';
       return;
     }
     const body = await r.json();
     if (!r.ok) { saved.textContent = body.message; return; }
     save.hidden = true;
-    saved.textContent = 'Saved as observation ' + body.id + '.';
+    const link = document.createElement('a');
+    link.href = '/observations/' + encodeURIComponent(body.id);
+    link.textContent = window.i18n.t('app.savedas', 'Saved as observation {id}.').replace('{id}', String(body.id));
+    saved.replaceChildren(link);
+    delete saved.dataset.offline;
     saved.dataset.observation = body.id;
   });
 
@@ -215,7 +244,11 @@
 
   const queue = document.getElementById('queue');
   window.outbox.onChange((n, error) => {
-    if (error) { saved.textContent = 'A waiting observation was refused: ' + error; return; }
+    if (error) { saved.textContent = 'A waiting observation was refused: ' + error; delete saved.dataset.offline; return; }
+    // Everything waiting is sent: the "No network" messages are no longer true.
+    if (n === 0) {
+      for (const e of [saved, status]) if (e.dataset.offline) { e.textContent = ''; delete e.dataset.offline; }
+    }
     queue.hidden = n === 0;
     queue.textContent = n + (n === 1 ? ' observation waits' : ' observations wait') + ' to be sent.';
     queue.dataset.count = String(n);

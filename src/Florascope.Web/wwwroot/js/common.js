@@ -39,8 +39,9 @@ window.fs = {
   },
   // The signed-in account, or null.
   async me() {
-    const r = await fetch('/api/account/me', { credentials: 'same-origin' });
-    return r.ok ? r.json() : null;
+    // /session answers 204 when signed out, so an anonymous visit logs no 401.
+    const r = await fetch('/api/account/session', { credentials: 'same-origin' });
+    return r.status === 200 ? r.json() : null;
   },
   // The anti-forgery token of this session: {formFieldName, headerName, token}.
   async token() { return (await fetch('/api/account/antiforgery', { credentials: 'same-origin' })).json(); },

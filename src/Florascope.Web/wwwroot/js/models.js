@@ -34,6 +34,8 @@
 
   await fs.ready();
   try {
+    // Signed out, the history is not asked for: its 401 would be logged on an anonymous visit.
+    if (!(await fs.me())) { $('signin').hidden = false; document.body.dataset.loaded = '401'; return; }
     const r = await fetch('/api/models', { credentials: 'same-origin' });
     const body = await r.json();
     if (r.status === 401) { $('signin').hidden = false; $('status').textContent = body.message; document.body.dataset.loaded = '401'; return; }
