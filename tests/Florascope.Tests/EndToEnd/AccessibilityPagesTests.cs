@@ -1,0 +1,141 @@
+using Deque.AxeCore.Playwright;
+using Florascope.Tests.TestSupport;
+using Microsoft.Playwright;
+
+namespace Florascope.Tests.EndToEnd;
+
+/// <summary>
+/// Every page on a 390 x 844 phone, signed out and signed in as the administrator: axe-core finds no
+/// serious or critical violation, and every visible control is at least 44 x 44 CSS px (WCAG 2.5.5),
+/// except links inside running text (WCAG 2.5.8's inline exception). Tiles are answered locally.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class AccessibilityPagesTests
+{
+    private static readonly byte[] Tile = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+
+    // Visible controls smaller than 44 px either way. Two exceptions, both from WCAG 2.5.8: a link inside
+    // running text (a paragraph, or the map's attribution line, holding other text than the link), and a
+    // map marker (drawn at its position; the same observations are listed as links on the page).
+    // A checkbox or radio counts by its label when the label wraps it (the label is the target).
+    private const string SmallTargets = """
+        () => {
+          const inRunningText = a => {
+            if (a.tagName !== 'A') return false;
+            const p = a.parentElement.closest('p, .leaflet-control-attribution');
+            return !!p && p.textContent.trim().length > a.textContent.trim().length;
+          };
+          const bad = [];
+          for (const e of document.querySelectorAll('a[href], button, select, input, textarea, summary, [role=button]')) {
+            if (e.type === 'hidden' || !e.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+            if (inRunningText(e) || e.classList.contains('leaflet-marker-icon')) continue;
+            let target = e;
+            if ((e.type === 'checkbox' || e.type === 'radio' || e.type === 'file') && e.closest('label')) target = e.closest('label');
+            const r = target.getBoundingClientRect();
+            if (r.width === 0 && r.height === 0) continue;
+            if (r.width < 43.5 || r.height < 43.5) {
+              const name = (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+              bad.push(`${e.tagName.toLowerCase()}${name} "${(e.textContent || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+            }
+          }
+          return bad;
+        }
+        """;
+
+    [Fact]
+    public async Task EveryPageHasNoSeriousAxeViolationAndTapTargetsOf44Px()
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
+        try
+        {
+            // The first account is the founder, an administrator: /models shows its history.
+            using var admin = new ObservatoryClient(host.BaseAddress);
+            Assert.True((await admin.SignUpAsync("a11yadmin", "a11yadmin@example.org")).IsSuccessStatusCode);
+            var observation = (await admin.CreatedAsync(fields: [new("taxon", "Taraxacum officinale"), new("latitude", "45.76"), new("longitude", "4.84")]))["id"]!.GetValue<int>();
+
+            var phone = new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, HasTouch = true, Locale = "en-GB" };
+            var problems = new List<string>();
+
+            // Signed out: the account page (sign-in and sign-up forms).
+            await using (var anonymous = await browser.NewContextAsync(phone))
+            {
+                await RouteTilesAsync(anonymous, host.BaseAddress);
+                var page = await anonymous.NewPageAsync();
+                await CheckAsync(page, host.BaseAddress, "account (signed out)", "/account", "body[data-i18n]", problems);
+            }
+
+            string signedIn;
+            await using (var signIn = await browser.NewContextAsync(phone))
+            {
+                var page = await signIn.NewPageAsync();
+                await page.GotoAsync(new Uri(host.BaseAddress, "/account?return=/app").ToString());
+                await page.FillAsync("#signin input[name=login]", "a11yadmin");
+                await page.FillAsync("#signin input[name=password]", ObservatoryClient.Password);
+                await page.ClickAsync("#signin button");
+                await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/app");
+                signedIn = await signIn.StorageStateAsync();
+            }
+
+            var pages = new (string Name, string Path, string Ready)[]
+            {
+                ("app", "/app", "body[data-ready]"),
+                ("account", "/account", "body[data-i18n]"),
+                ("observations", "/observations", "body[data-loaded]"),
+                ("observation", $"/observations/{observation}", "body[data-loaded]"),
+                ("taxon", "/taxa/Taraxacum%20officinale", "body[data-loaded]"),
+                ("user", $"/users/{admin.UserId}", "body[data-loaded]"),
+                ("search", "/search", "body[data-i18n]"),
+                ("map", "/map", "body[data-loaded]"),
+                ("help", "/help", "body[data-loaded]"),
+                ("stats", "/stats", "body[data-loaded]"),
+                ("models", "/models", "body[data-loaded]"),
+            };
+            await using (var context = await browser.NewContextAsync(new BrowserNewContextOptions
+            {
+                ViewportSize = phone.ViewportSize, HasTouch = true, Locale = "en-GB", StorageState = signedIn,
+            }))
+            {
+                await RouteTilesAsync(context, host.BaseAddress);
+                var page = await context.NewPageAsync();
+                foreach (var (name, path, ready) in pages) await CheckAsync(page, host.BaseAddress, name, path, ready, problems);
+            }
+
+            Assert.True(problems.Count == 0, "Accessibility problems:\n" + string.Join("\n", problems));
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+
+    private static async Task CheckAsync(IPage page, Uri baseAddress, string name, string path, string ready, List<string> problems)
+    {
+        await page.GotoAsync(new Uri(baseAddress, path).ToString());
+        await page.WaitForSelectorAsync(ready, new() { State = WaitForSelectorState.Attached });
+        await page.EvaluateAsync("() => window.i18n.ready");
+        var axe = await page.RunAxe();
+        foreach (var v in axe.Violations.Where(v => v.Impact is "serious" or "critical"))
+            foreach (var node in v.Nodes)
+                problems.Add($"{path} ({name}): axe {v.Impact} {v.Id} at {node.Target}: {v.Help}; "
+                    + string.Join(" ", (node.Any ?? []).Concat(node.All ?? []).Concat(node.None ?? []).Select(c => c.Message)));
+        foreach (var small in await page.EvaluateAsync<string[]>(SmallTargets))
+            problems.Add($"{path} ({name}): tap target under 44 px: {small}");
+    }
+
+    private static Task RouteTilesAsync(IBrowserContext context, Uri baseAddress) =>
+        context.RouteAsync("**/*", async route =>
+        {
+            var url = new Uri(route.Request.Url);
+            if (url.Host == baseAddress.Host || url.Scheme is "data" or "blob") { await route.ContinueAsync(); return; }
+            if ($"{url.Scheme}://{url.Host}" == Florascope.Web.Hosting.SecurityHosting.TileOrigin)
+            {
+                await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "image/png", BodyBytes = Tile });
+                return;
+            }
+            await route.AbortAsync();
+        });
+}
