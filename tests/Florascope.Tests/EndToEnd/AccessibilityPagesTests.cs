@@ -43,6 +43,14 @@ public sealed class AccessibilityPagesTests
         }
         """;
 
+    // Photos whose alternative text is missing, empty or a file name (map tiles and markers aside: Leaflet's own).
+    private const string BadAlts = """
+        () => [...document.querySelectorAll('img')]
+          .filter(i => !i.closest('.leaflet-pane') && i.checkVisibility())
+          .filter(i => !(i.alt || '').trim() || /\.(jpe?g|png|webp|gif)$/i.test(i.alt.trim()) || /^[\w-]+_\w+/.test(i.alt.trim()))
+          .map(i => `img ${i.src.slice(0, 60)} alt="${i.alt}"`)
+        """;
+
     [Fact]
     public async Task EveryPageHasNoSeriousAxeViolationAndTapTargetsOf44Px()
     {
@@ -101,6 +109,35 @@ public sealed class AccessibilityPagesTests
                 await RouteTilesAsync(context, host.BaseAddress);
                 var page = await context.NewPageAsync();
                 foreach (var (name, path, ready) in pages) await CheckAsync(page, host.BaseAddress, name, path, ready, problems);
+
+                // Photos say what they show: the observation's (taxon and organ), the list's thumbnails.
+                await page.GotoAsync(new Uri(host.BaseAddress, $"/observations/{observation}").ToString());
+                await page.WaitForSelectorAsync("body[data-loaded]", new() { State = WaitForSelectorState.Attached });
+                Assert.StartsWith("Photo of Taraxacum officinale", await page.GetAttributeAsync("#photos img", "alt"), StringComparison.Ordinal);
+                await page.GotoAsync(new Uri(host.BaseAddress, "/observations").ToString());
+                await page.WaitForSelectorAsync("body[data-loaded]", new() { State = WaitForSelectorState.Attached });
+                Assert.Equal("Photo of Taraxacum officinale", await page.GetAttributeAsync("#list img", "alt"));
+
+                // The app with a photo chosen and results on screen: the preview, the organ selector, the
+                // results' reference photos (taxon and organ) and their controls.
+                var photo = Path.Combine(dir.Path, "IMG_0042.jpg");
+                File.WriteAllBytes(photo, Photos.Plant("Helianthus_annuus").Data);
+                await page.GotoAsync(new Uri(host.BaseAddress, "/app").ToString());
+                await page.WaitForSelectorAsync("body[data-ready]", new() { State = WaitForSelectorState.Attached });
+                await page.SetInputFilesAsync("#photos", photo);
+                await page.WaitForSelectorAsync(".previews li");
+                await page.SelectOptionAsync(".previews select", "flower");
+                await page.ClickAsync("#go");
+                await page.WaitForSelectorAsync(".results li img");
+                Assert.Equal("Your photo 1", await page.GetAttributeAsync(".previews img", "alt"));
+                Assert.StartsWith("Reference photo of Helianthus annuus", await page.GetAttributeAsync(".results li:first-child img", "alt"), StringComparison.Ordinal);
+                await CheckCurrentAsync(page, "app (results)", "/app", problems);
+
+                // In French the same texts are French.
+                await context.AddInitScriptAsync("localStorage.setItem('lang', 'fr')");
+                await page.GotoAsync(new Uri(host.BaseAddress, $"/observations/{observation}").ToString());
+                await page.WaitForSelectorAsync("body[data-loaded]", new() { State = WaitForSelectorState.Attached });
+                Assert.StartsWith("Photo de Taraxacum officinale", await page.GetAttributeAsync("#photos img", "alt"), StringComparison.Ordinal);
             }
 
             Assert.True(problems.Count == 0, "Accessibility problems:\n" + string.Join("\n", problems));
@@ -117,6 +154,11 @@ public sealed class AccessibilityPagesTests
         await page.GotoAsync(new Uri(baseAddress, path).ToString());
         await page.WaitForSelectorAsync(ready, new() { State = WaitForSelectorState.Attached });
         await page.EvaluateAsync("() => window.i18n.ready");
+        await CheckCurrentAsync(page, name, path, problems);
+    }
+
+    private static async Task CheckCurrentAsync(IPage page, string name, string path, List<string> problems)
+    {
         var axe = await page.RunAxe();
         foreach (var v in axe.Violations.Where(v => v.Impact is "serious" or "critical"))
             foreach (var node in v.Nodes)
@@ -124,6 +166,8 @@ public sealed class AccessibilityPagesTests
                     + string.Join(" ", (node.Any ?? []).Concat(node.All ?? []).Concat(node.None ?? []).Select(c => c.Message)));
         foreach (var small in await page.EvaluateAsync<string[]>(SmallTargets))
             problems.Add($"{path} ({name}): tap target under 44 px: {small}");
+        foreach (var bad in await page.EvaluateAsync<string[]>(BadAlts))
+            problems.Add($"{path} ({name}): alternative text not saying what the photo shows: {bad}");
     }
 
     private static Task RouteTilesAsync(IBrowserContext context, Uri baseAddress) =>
