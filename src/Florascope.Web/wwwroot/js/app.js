@@ -60,7 +60,7 @@
       const li = document.createElement('li');
       const img = document.createElement('img');
       img.src = URL.createObjectURL(p.blob);
-      img.alt = p.name;
+      img.alt = window.i18n.t('alt.yours', 'Your photo {n}').replace('{n}', String(i + 1));
       const select = document.createElement('select');
       select.setAttribute('aria-label', 'Organ of photo ' + (i + 1));
       for (const o of organs) select.add(new Option(o, o, false, o === p.organ));
@@ -111,7 +111,7 @@
         if (res.images && res.images[0]) {
           const img = document.createElement('img');
           img.src = res.images[0].url.s;
-          img.alt = 'Reference photo of ' + res.species.scientificNameWithoutAuthor;
+          img.alt = window.i18n.photoAlt(res.species.scientificNameWithoutAuthor, res.images[0].organ, 'reference');
           li.prepend(img);
         }
         return li;

@@ -81,7 +81,7 @@ window.fs = {
   fail(e) { document.getElementById('status').textContent = e.message; },
   row(o) {
     const li = fs.el('li');
-    if (o.thumbnail) li.append(fs.el('img', null, { src: o.thumbnail, alt: '' }));
+    if (o.thumbnail) li.append(fs.el('img', null, { src: o.thumbnail, alt: window.i18n.photoAlt(o.taxonName, null) }));
     const a = fs.el('a', o.taxonName || fs.t('unidentified', 'Unidentified'), { href: '/observations/' + o.id });
     li.append(a, fs.el('span', fs.date(o.observedUtc)), fs.el('span', fs.person(o.authorName, o.authorUserName), { class: 'score' }));
     // The community's verdict, so lists tell validated observations from the rest.

@@ -42,7 +42,7 @@
     $('card').dataset.id = String(item.id);
     $('cardphotos').replaceChildren(...item.photos.map(p => {
       const a = fs.el('a', null, { href: p.medium });
-      a.append(fs.el('img', null, { src: item.photos.length > 1 ? p.small : p.medium, alt: fs.t('organ.' + p.organ, p.organ) }));
+      a.append(fs.el('img', null, { src: item.photos.length > 1 ? p.small : p.medium, alt: window.i18n.photoAlt(null, p.organ) }));
       return a;
     }));
     const meta = $('meta');

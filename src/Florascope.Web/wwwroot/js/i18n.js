@@ -22,6 +22,18 @@
   window.i18n = {
     lang, languages, texts: {}, limits: null,
     t: (key, fallback) => { const text = fill(window.i18n.texts[key], window.i18n.limits); return complete(text) ? text : fallback; },
+    // An image's alternative text says what the photo shows (taxon and organ), never a file name.
+    // kind: 'photo' (an observation's), 'reference' (the model's evidence). No taxon: a plant to identify.
+    photoAlt: (taxon, organ, kind) => {
+      const t = window.i18n.t;
+      const shown = organ && organ !== 'auto' ? t('organ.' + organ, organ) : null;
+      const [key, fallback] = kind === 'reference'
+        ? (shown ? ['alt.reference', 'Reference photo of {taxon}: {organ}'] : ['alt.reference.any', 'Reference photo of {taxon}'])
+        : taxon
+          ? (shown ? ['alt.photo', 'Photo of {taxon}: {organ}'] : ['alt.photo.any', 'Photo of {taxon}'])
+          : (shown ? ['alt.unknown', 'Photo of a plant to identify: {organ}'] : ['alt.unknown.any', 'Photo of a plant to identify']);
+      return t(key, fallback).replace('{taxon}', taxon || '').replace('{organ}', shown || '');
+    },
   };
   const limits = fetch('/api/limits').then(r => (r.ok ? r.json() : null)).catch(() => null);
   // Pages await this before drawing text of their own.

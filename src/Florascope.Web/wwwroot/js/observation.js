@@ -48,7 +48,7 @@
     document.getElementById('photos').replaceChildren(...o.photos.map(p => {
       const card = fs.el('figure', null, { class: 'photo-card' + (p.excludedBecause ? ' excluded' : ''), 'data-photo': String(p.id) });
       const a = fs.el('a', null, { href: p.url });
-      a.append(fs.el('img', null, { src: p.medium, alt: organText(p.votedOrgan || p.organ) }));
+      a.append(fs.el('img', null, { src: p.medium, alt: window.i18n.photoAlt(o.taxonName, p.votedOrgan || p.organ) }));
       card.append(a);
       const badges = fs.el('p', null, { class: 'badges' });
       badges.append(fs.el('span', fs.t('photo.organ', 'Organ:') + ' ' + organText(p.votedOrgan || p.organ)
