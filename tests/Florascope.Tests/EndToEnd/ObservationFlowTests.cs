@@ -26,12 +26,18 @@ public sealed class ObservationFlowTests
             File.WriteAllBytes(photo, TestImages.WithExifGps(Photos.Plant("Taraxacum_officinale").Data, 43.6109, 3.8772, taken));
 
             var page = await Browser.PhonePageAsync(browser);
+            var leafletRequests = 0;
+            page.Request += (_, r) => { if (r.Url.Contains("/lib/leaflet/leaflet.js", StringComparison.Ordinal)) Interlocked.Increment(ref leafletRequests); };
             await Browser.SignUpInAppAsync(page, host.BaseAddress, "fieldbotanist");
 
             await page.SetInputFilesAsync("#photos", photo);
             await page.WaitForSelectorAsync(".previews li");
+            // Leaflet, most of the app's weight, waits until the position map is shown.
+            Assert.Equal(0, leafletRequests);
             await page.ClickAsync("#go");
             await page.WaitForSelectorAsync("#save:not([hidden])");
+            await page.WaitForSelectorAsync("#pick .leaflet-marker-icon");
+            Assert.Equal(1, leafletRequests);
             Assert.Equal("43.610900", await page.InputValueAsync("#lat"));
             Assert.Equal("3.877200", await page.InputValueAsync("#lon"));
             Assert.StartsWith("2026-04-12T10:30", await page.InputValueAsync("#when"), StringComparison.Ordinal);
@@ -87,6 +93,7 @@ public sealed class ObservationFlowTests
             Assert.InRange(lat, 40, 52);
             Assert.InRange(lon, -5, 9);
             Assert.NotEqual("", await page.InputValueAsync("#acc"));
+            await page.WaitForSelectorAsync("#pick .leaflet-marker-icon");
             Assert.Equal(1, await page.Locator("#pick .leaflet-marker-icon").CountAsync());
         }
         finally

@@ -162,8 +162,24 @@
   }
 
   // A pick on the map sets the position too; the marker follows the fields whatever set them.
-  let pickMap = null, pickMarker = null;
-  function showPlace() {
+  let pickMap = null, pickMarker = null, leaflet = null;
+  // Leaflet (most of the page's weight) loads only when the position map is first shown.
+  function loadLeaflet() {
+    // The map is drawn once both its script and its styles are in (unstyled controls would flash).
+    const load = (element, attribute, url) => new Promise((resolve, reject) => {
+      element[attribute] = url;
+      element.onload = resolve;
+      element.onerror = () => reject(new Error(url));
+      document.head.append(element);
+    });
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    leaflet ??= Promise.all([load(css, 'href', '/lib/leaflet/leaflet.css'), load(document.createElement('script'), 'src', '/lib/leaflet/leaflet.js')])
+      .catch(e => { leaflet = null; throw e; });
+    return leaflet;
+  }
+  async function showPlace() {
+    try { await loadLeaflet(); } catch { return; /* offline and not cached: the fields still work */ }
     if (!window.L) return;
     const lat = parseFloat(field('lat').value), lon = parseFloat(field('lon').value);
     const has = Number.isFinite(lat) && Number.isFinite(lon);
