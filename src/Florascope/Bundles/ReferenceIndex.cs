@@ -1,4 +1,5 @@
 using Florascope.Learning;
+using Florascope.Taxonomy;
 
 namespace Florascope.Bundles;
 
@@ -73,8 +74,8 @@ public sealed class ReferenceIndex
 
     public void Save(string directory)
     {
-        // Credits are free text from elsewhere: tabs and line breaks would break the file's rows.
-        static string Cell(string? s) => s is null ? "" : string.Join(' ', s.Split(['\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        // Credits are free text from elsewhere: the bundle's one rule for tab-separated cells.
+        static string Cell(string? s) => ChecklistWriter.Cell(s);
         File.WriteAllLines(Path.Combine(directory, "references.tsv"),
             [string.Join('\t', Columns), .. Images.Select(i => i.Credit is not { } c ? $"{i.Path}\t{i.Label}\t\t\t\t\t"
                 : $"{i.Path}\t{i.Label}\t{Cell(c.Author)}\t{Cell(c.License)}\t{Cell(c.Citation)}\t{c.Date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}\t{Cell(c.Source)}")]);

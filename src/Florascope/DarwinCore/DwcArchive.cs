@@ -150,7 +150,7 @@ public sealed class DwcArchive : IDisposable
             }
             catch (NotSupportedException e)
             {
-                throw new DwcaFormatException($"{location}: a row that cannot be read ({e.Message.ReplaceLineEndings(" ")})", e);
+                throw Unreadable(location, e);
             }
             using var _ = reader;
             var skipped = 0;
@@ -169,8 +169,7 @@ public sealed class DwcArchive : IDisposable
                 }
                 catch (NotSupportedException e)
                 {
-                    // Sep's own limits (a row longer than it buffers: an unterminated quote...).
-                    throw new DwcaFormatException($"{location}: a row that cannot be read ({e.Message.ReplaceLineEndings(" ")})", e);
+                    throw Unreadable(location, e);
                 }
                 if (!more) break;
                 var row = reader.Current;
@@ -205,6 +204,10 @@ public sealed class DwcArchive : IDisposable
             }
         }
     }
+
+    /// <summary>Sep's own limits (a row longer than it buffers: an unterminated quote...) as an archive error.</summary>
+    private static DwcaFormatException Unreadable(string location, NotSupportedException e) =>
+        new($"{location}: a row that cannot be read ({e.Message.ReplaceLineEndings(" ")})", e);
 
     /// <summary>
     /// The error for bytes the declared encoding cannot decode. The reader reads ahead in blocks, so the

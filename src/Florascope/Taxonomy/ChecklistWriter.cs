@@ -18,9 +18,10 @@ public static class ChecklistWriter
     }
 
     /// <summary>
-    /// Names from other archives (a GBIF checklist's vernacular names) may hold tabs or line breaks,
-    /// which would break the file's rows and the bundle's loading: they become spaces.
+    /// A cell of the bundle's tab-separated files (checklist.tsv, references.tsv): names and credits from
+    /// other archives may hold tabs or line breaks, which would break the rows and the bundle's loading;
+    /// they become single spaces.
     /// </summary>
-    private static string Cell(string value) =>
-        value.AsSpan().IndexOfAny('\t', '\r', '\n') < 0 ? value : string.Join(' ', value.Split(['\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+    public static string Cell(string? value) =>
+        string.IsNullOrEmpty(value) ? "" : value.AsSpan().IndexOfAny('\t', '\r', '\n') < 0 ? value : string.Join(' ', value.Split(['\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 }
