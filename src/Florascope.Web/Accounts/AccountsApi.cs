@@ -204,7 +204,7 @@ public static partial class AccountsApi
     private static async Task SignInAsync(HttpContext context, FlorascopeDb db, User user, TimeProvider clock, CancellationToken ct)
     {
         var secret = await SessionStore.StartAsync(db, user.Id, context.Request.Headers.UserAgent.ToString(), clock.GetUtcNow().UtcDateTime, ct);
-        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SessionCookie.Principal(user.Id, secret));
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SessionCookie.Principal(user.Id, secret, user.UserName));
     }
 }
 

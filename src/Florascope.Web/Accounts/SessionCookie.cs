@@ -34,6 +34,15 @@ public static class SessionCookie
             c.SlidingExpiration = true;
             c.ExpireTimeSpan = SessionStore.Lifetime;
             c.Events.OnValidatePrincipal = ValidateAsync;
+            // The pages' readable hint of who is signed in follows the session (SessionHint).
+            c.Events.OnSigningIn = ctx =>
+            {
+                if (int.TryParse(ctx.Principal?.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                    && ctx.Principal?.FindFirstValue(ClaimTypes.Name) is { } name)
+                    SessionHint.Set(ctx.Response, id, name);
+                return Task.CompletedTask;
+            };
+            c.Events.OnSigningOut = ctx => { SessionHint.Clear(ctx.HttpContext.Response); return Task.CompletedTask; };
             // An API answers 401/403 with its error body; it does not redirect to a login page.
             c.Events.OnRedirectToLogin = ctx => WriteAsync(ctx.Response, StatusCodes.Status401Unauthorized, "Sign in first.");
             c.Events.OnRedirectToAccessDenied = ctx => WriteAsync(ctx.Response, StatusCodes.Status403Forbidden, "This is for administrators.");

@@ -64,6 +64,47 @@ public static partial class AssetFingerprints
             .Replace(CacheLine, $"const CACHE = 'florascope-{version}';", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The import map of the pages' ES modules: each <c>/js/*.js</c> to its versioned URL, so that a
+    /// module's plain <c>import ... from './shared.js'</c> loads the hashed, immutably cached file.
+    /// </summary>
+    public static string ImportMap(IEnumerable<(string Path, string Hash)> modules) =>
+        JsonSerializer.Serialize(new { imports = modules.OrderBy(m => m.Path, StringComparer.Ordinal).ToDictionary(m => m.Path, m => Versioned(m.Path, m.Hash)) });
+
+    /// <summary>The modules a module imports statically (<c>import ... from './x.js'</c>, <c>import '/js/x.js'</c>), as absolute paths.</summary>
+    public static IReadOnlyList<string> ModuleImports(string script, string modulePath)
+    {
+        var folder = modulePath[..(modulePath.LastIndexOf('/') + 1)];
+        return [.. StaticImport().Matches(script).Select(m => new Uri(new Uri("http://x" + folder), m.Groups["spec"].Value).AbsolutePath)];
+    }
+
+    /// <summary>
+    /// The page with the import map first in its head and a <c>modulepreload</c> for every module its
+    /// module scripts import (transitively), so all of them come in one round trip instead of a chain.
+    /// </summary>
+    public static string WithModules(string html, string importMap, Func<string, IReadOnlyList<string>> importsOf)
+    {
+        var entries = ModuleScript().Matches(html).Select(m => m.Groups["path"].Value).ToList();
+        if (entries.Count == 0) return html;
+        var seen = new HashSet<string>(entries, StringComparer.Ordinal);
+        var order = new List<string>();
+        var queue = new Queue<string>(entries);
+        while (queue.TryDequeue(out var module))
+            foreach (var dep in importsOf(module))
+                if (seen.Add(dep)) { order.Add(dep); queue.Enqueue(dep); }
+        var head = $"<script type=\"importmap\">{importMap}</script>\n"
+            + string.Concat(order.Select(p => $"  <link rel=\"modulepreload\" href=\"{p}\">\n"));
+        var at = html.IndexOf("<meta charset=\"utf-8\">", StringComparison.OrdinalIgnoreCase);
+        at = at < 0 ? html.IndexOf("<head>", StringComparison.OrdinalIgnoreCase) + "<head>".Length : at + "<meta charset=\"utf-8\">".Length;
+        return html.Insert(at, "\n  " + head);
+    }
+
+    [GeneratedRegex(@"^\s*import\s+(?:[^'"";]*?\sfrom\s+)?['""](?<spec>\.{1,2}/[^'""]+|/js/[^'""]+)['""]", RegexOptions.Multiline)]
+    private static partial Regex StaticImport();
+
+    [GeneratedRegex(@"<script\s+type=""module""\s+src=""(?<path>/[^""?#]+)""", RegexOptions.IgnoreCase)]
+    private static partial Regex ModuleScript();
+
     // Double-quoted absolute paths only (the pages' own style); "//host" is another origin.
     [GeneratedRegex(@"(?<attr>\b(?:src|href))\s*=\s*""(?<path>/(?!/)[^""?#]*)(?<query>[?#][^""]*)?""", RegexOptions.IgnoreCase)]
     private static partial Regex AttributeUrl();

@@ -27,13 +27,29 @@ public sealed class WebAssets
     private readonly string _serviceWorkerTemplate;
     private readonly Dictionary<string, string> _stylesheets;
 
-    private WebAssets(Dictionary<string, AssetFile> files, Dictionary<string, RenderedPage> pages, string serviceWorkerTemplate, Dictionary<string, string> stylesheets)
+    private WebAssets(Dictionary<string, AssetFile> files, Dictionary<string, RenderedPage> pages, string serviceWorkerTemplate, Dictionary<string, string> stylesheets,
+        string importMap, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> texts)
     {
         _files = files;
         _pages = pages;
         _serviceWorkerTemplate = serviceWorkerTemplate;
         _stylesheets = stylesheets;
+        ImportMap = importMap;
+        ImportMapSource = "'sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(importMap))) + "'";
+        Texts = texts;
     }
+
+    /// <summary>The shared header every page carries in place of <c>&lt;!--#header--&gt;</c>.</summary>
+    public const string HeaderPath = "partials/header.html";
+
+    /// <summary>The import map of the ES modules, the same in every page.</summary>
+    public string ImportMap { get; }
+
+    /// <summary>The CSP source allowing that inline import map (<c>'sha256-...'</c>), and no other inline script.</summary>
+    public string ImportMapSource { get; }
+
+    /// <summary>The translations, by language then key (wwwroot/i18n/{lang}.json).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Texts { get; }
 
     /// <summary>Every file by its URL path (<c>/js/app.js</c>), pages and the service worker excepted.</summary>
     public IReadOnlyDictionary<string, AssetFile> Files => _files;
@@ -60,13 +76,22 @@ public sealed class WebAssets
             if (path.EndsWith(".css", StringComparison.OrdinalIgnoreCase)) stylesheets[path] = Encoding.UTF8.GetString(bytes);
         }
         var template = File.ReadAllText(Path.Combine(root.FullName, ServiceWorkerPath.TrimStart('/')));
+        var header = File.Exists(Path.Combine(root.FullName, HeaderPath)) ? File.ReadAllText(Path.Combine(root.FullName, HeaderPath)) : "";
+        var modules = files.Keys.Where(p => p.StartsWith("/js/", StringComparison.Ordinal) && p.EndsWith(".js", StringComparison.Ordinal)).ToList();
+        var importMap = AssetFingerprints.ImportMap(modules.Select(p => (p, files[p].Hash)));
+        var imports = modules.ToDictionary(p => p, p => AssetFingerprints.ModuleImports(File.ReadAllText(Path.Combine(root.FullName, p.TrimStart('/'))), p), StringComparer.Ordinal);
+        var texts = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var file in root.GetDirectories("i18n").SelectMany(d => d.EnumerateFiles("*.json")))
+            texts[Path.GetFileNameWithoutExtension(file.Name)] = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file.FullName)) ?? [];
         var rendered = pages.ToDictionary(p => p.Key, p =>
         {
-            var html = AssetFingerprints.AddVersions(p.Value, path => files.TryGetValue(path, out var f) ? f.Hash : null);
+            var page = AssetFingerprints.WithModules(PageTranslation.WithHeader(p.Value, header), importMap,
+                path => imports.TryGetValue(path, out var list) ? list : []);
+            var html = AssetFingerprints.AddVersions(page, path => files.TryGetValue(path, out var f) ? f.Hash : null);
             var utf8 = Encoding.UTF8.GetBytes(html);
             return new RenderedPage(p.Key, html, utf8, AssetFingerprints.Of(utf8));
         }, StringComparer.Ordinal);
-        return new WebAssets(files, rendered, template, stylesheets);
+        return new WebAssets(files, rendered, template, stylesheets, importMap, texts);
     }
 
     /// <summary>The page <c>wwwroot/{name}.html</c> as served.</summary>

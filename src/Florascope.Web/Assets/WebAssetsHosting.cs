@@ -39,6 +39,7 @@ public static class WebAssetsHosting
     public static void AddWebAssets(this WebApplicationBuilder builder, string webRootPath)
     {
         builder.Services.AddSingleton(WebAssets.Load(webRootPath));
+        builder.Services.AddSingleton<PageRenderer>();
         builder.Services.AddResponseCompression(o =>
         {
             // Over HTTPS too (nginx forwards it): see docs/security.md for why this is safe here.
@@ -84,14 +85,18 @@ public static class WebAssetsHosting
     /// <summary>A page (<c>wwwroot/{page}.html</c> with versioned asset URLs); in the app shell unless its route has parameters.</summary>
     public static RouteHandlerBuilder MapPage(this IEndpointRouteBuilder app, string route, string page)
     {
-        var endpoint = app.MapGet(route, (HttpContext context, WebAssets assets) => Page(context, assets.Page(page))).ExcludeFromDescription();
+        var endpoint = app.MapGet(route, (HttpContext context, PageRenderer pages) => Page(context, pages.Page(page, Hosting.RequestLanguage.Of(context)))).ExcludeFromDescription();
         return route.Contains('{', StringComparison.Ordinal) ? endpoint : endpoint.WithMetadata(new AppShellPage(page));
     }
 
-    /// <summary>A page's bytes, revalidated on each visit (its asset URLs change with each deployment); 304 when the ETag matches.</summary>
+    /// <summary>
+    /// A page's bytes, revalidated on each visit (its asset URLs change with each deployment); 304 when
+    /// the ETag matches. Its language follows the "lang" cookie or Accept-Language, hence Vary.
+    /// </summary>
     public static FileContentHttpResult Page(HttpContext context, RenderedPage page)
     {
         context.Response.Headers.CacheControl = Revalidate;
+        context.Response.Headers.Vary = "Cookie, Accept-Language";
         return TypedResults.Bytes(page.Utf8, "text/html; charset=utf-8", entityTag: page.ETag);
     }
 

@@ -60,11 +60,12 @@ public static class HomeApi
     public static Ok<PublicLimits> Limits(IOptions<FlorascopeOptions> options) => TypedResults.Ok(PublicLimits.From(options.Value));
 
     /// <summary>The home page is the phone app, with what the service is and how to call its API at the bottom.</summary>
-    public static ContentHttpResult Home(HttpRequest request, IdentificationEngine engine, Assets.WebAssets assets, IOptions<FlorascopeOptions> options)
+    public static ContentHttpResult Home(HttpRequest request, IdentificationEngine engine, Assets.PageRenderer pages, IOptions<FlorascopeOptions> options)
     {
         // Revalidated on each visit: its asset URLs carry the files' hashes, which change with a deployment.
         request.HttpContext.Response.Headers.CacheControl = Assets.WebAssetsHosting.Revalidate;
-        var app = assets.Page("app").Html;
+        request.HttpContext.Response.Headers.Vary = "Cookie, Accept-Language";
+        var app = pages.Page("app", Hosting.RequestLanguage.Of(request.HttpContext)).Html;
         return TypedResults.Content(app.Replace("<!--developers-->", Developers(request, engine, PublicLimits.From(options.Value)), StringComparison.Ordinal), "text/html; charset=utf-8");
     }
 

@@ -71,6 +71,7 @@ public static class FlorascopeServer
         builder.Services.AddSingleton<StatsCache>();
         options.SignIn.Validate();
         builder.Services.AddFlorascopeAccounts();
+        builder.Services.AddFlorascopeLanguages();
         // Geoprivacy: one key for every process writing public positions (see docs/security.md).
         builder.Services.AddSingleton(Florascope.Data.Privacy.GeoprivacyKey.Load(database.DataDirectory, builder.Configuration[FlorascopeOptions.Section + ":GeoprivacyKey"]));
         builder.Services.AddSingleton<PrivacyStartup>();
@@ -96,12 +97,14 @@ public static class FlorascopeServer
         database.Migrate();
         app.UseCompression();
         app.UseForwardedAndSecurityHeaders();
+        app.UseRequestLocalization();
         app.UseApiErrorBodies();
         app.UseHostChecks();
         app.UseFingerprintedStaticFiles();
         app.UseCors();
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.UseSessionHint();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapOpenApi();

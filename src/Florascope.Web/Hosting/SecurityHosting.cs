@@ -21,9 +21,12 @@ public static partial class SecurityHosting
     /// <summary>The map tiles of js/map.js, js/common.js and js/app.js (OpenStreetMap).</summary>
     public const string TileOrigin = "https://tile.openstreetmap.org";
 
-    /// <summary>The pages' policy: scripts and styles only from files of this origin, never inline.</summary>
-    public static readonly string ContentSecurityPolicy = string.Join("; ",
-        "default-src 'self'", "script-src 'self'", "style-src 'self'", $"img-src 'self' data: blob: {TileOrigin}",
+    /// <summary>
+    /// The pages' policy: scripts and styles only from files of this origin, never inline, except the
+    /// import map whose exact text <paramref name="importMapSource"/> allows (<c>'sha256-...'</c>, see Assets/WebAssets).
+    /// </summary>
+    public static string ContentSecurityPolicy(string? importMapSource) => string.Join("; ",
+        "default-src 'self'", importMapSource is null ? "script-src 'self'" : $"script-src 'self' {importMapSource}", "style-src 'self'", $"img-src 'self' data: blob: {TileOrigin}",
         "connect-src 'self'", "font-src 'self'", "worker-src 'self'", "manifest-src 'self'", "object-src 'none'",
         "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'");
 
@@ -86,6 +89,7 @@ public static partial class SecurityHosting
     public static void UseForwardedAndSecurityHeaders(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        var policy = ContentSecurityPolicy(app.Services.GetService<Assets.WebAssets>()?.ImportMapSource);
         app.Use((context, next) =>
         {
             var response = context.Response;
@@ -93,7 +97,7 @@ public static partial class SecurityHosting
             response.OnStarting(() =>
             {
                 var h = response.Headers;
-                if (!h.ContainsKey(HeaderNames.ContentSecurityPolicy)) h.ContentSecurityPolicy = ContentSecurityPolicy;
+                if (!h.ContainsKey(HeaderNames.ContentSecurityPolicy)) h.ContentSecurityPolicy = policy;
                 h.XContentTypeOptions = "nosniff";
                 h["Referrer-Policy"] = "strict-origin-when-cross-origin";
                 // frame-ancestors for browsers that predate it.
