@@ -11,7 +11,14 @@
   // Primary subtags only ("pt-BR" -> "pt"): one file per language.
   const browser = (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en'])
     .map(l => String(l).split('-')[0].toLowerCase()).find(l => supported.includes(l));
-  const lang = supported.includes(stored) ? stored : browser || 'en';
+  // The server renders the page in its language (the "lang" cookie, else Accept-Language): follow it.
+  const cookie = (document.cookie.split('; ').find(c => c.startsWith('lang=')) || '').slice(5);
+  if (stored && supported.includes(stored) && stored !== cookie && stored !== document.documentElement.lang && !sessionStorage.getItem('lang-told')) {
+    sessionStorage.setItem('lang-told', '1');
+    document.cookie = 'lang=' + stored + '; path=/; max-age=31536000; samesite=lax';
+    location.reload();
+  }
+  const lang = supported.includes(document.documentElement.lang) ? document.documentElement.lang : supported.includes(stored) ? stored : browser || 'en';
   document.documentElement.lang = lang;
   document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
   // Texts may name the server's limits ({limit:minPasswordLength}, {limit:obscuredCellDegrees}...):
@@ -55,7 +62,7 @@
     select.id = 'lang';
     select.setAttribute('aria-label', texts.language || 'Language');
     for (const [code, name] of languages) select.add(new Option(name, code, false, code === lang));
-    select.addEventListener('change', () => { localStorage.setItem('lang', select.value); location.reload(); });
+    select.addEventListener('change', () => { localStorage.setItem('lang', select.value); document.cookie = 'lang=' + select.value + '; path=/; max-age=31536000; samesite=lax'; location.reload(); });
     bar.append(select);
     document.body.dataset.i18n = lang;
   }).catch(() => { /* offline and not cached: keep the English of the page */ });

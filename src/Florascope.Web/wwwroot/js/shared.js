@@ -16,6 +16,19 @@ export const languages = [['en', 'English'], ['fr', 'Français'], ['de', 'Deutsc
 
 /** The page's language, as the server chose it (the "lang" cookie set by the switch, else the browser's languages). */
 export const lang = boot.lang || document.documentElement.lang || 'en';
+
+// A language chosen on this device before the choice became a cookie (kept in localStorage): the
+// server is told once, and the page comes again in that language. Once per tab, so no loop.
+{
+  let stored = null;
+  try { stored = localStorage.getItem('lang'); } catch { /* storage off */ }
+  const cookie = (document.cookie.split('; ').find(c => c.startsWith('lang=')) || '').slice(5);
+  if (stored && stored !== lang && stored !== cookie && languages.some(([code]) => code === stored) && !sessionStorage.getItem('lang-told')) {
+    sessionStorage.setItem('lang-told', '1');
+    document.cookie = 'lang=' + stored + '; path=/; max-age=31536000; samesite=lax';
+    location.reload();
+  }
+}
 document.documentElement.lang = lang;
 document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
 
