@@ -85,7 +85,6 @@ public static partial class AssetFingerprints
     public static string WithModules(string html, string importMap, Func<string, IReadOnlyList<string>> importsOf)
     {
         var entries = ModuleScript().Matches(html).Select(m => m.Groups["path"].Value).ToList();
-        if (entries.Count == 0) return html;
         var seen = new HashSet<string>(entries, StringComparer.Ordinal);
         var order = new List<string>();
         var queue = new Queue<string>(entries);

@@ -22,6 +22,7 @@ self.addEventListener('fetch', e => {
       caches.open(CACHE).then(c => c.put(e.request, copy));
     }
     return response;
-  }).catch(() => caches.match(e.request, { cacheName: CACHE }).then(hit => hit
-    || (SHELL_PATHS.has(url.pathname) ? caches.match(e.request, { cacheName: CACHE, ignoreSearch: true }) : undefined))));
+  // Pages vary by language (cookie, Accept-Language): offline, the copy kept is the one for this device's last choice.
+  }).catch(() => caches.match(e.request, { cacheName: CACHE, ignoreVary: true }).then(hit => hit
+    || (SHELL_PATHS.has(url.pathname) ? caches.match(e.request, { cacheName: CACHE, ignoreSearch: true, ignoreVary: true }) : undefined))));
 });

@@ -59,7 +59,8 @@ public sealed class SecurityHeadersTests(SharedServerFixture fixture)
         using var response = await Host.Client.GetAsync(path, Ct);
         Assert.Equal(status, (int)response.StatusCode);
         var csp = AssertSecurityHeaders(response, path);
-        Assert.Equal("script-src 'self'", csp["script-src"]);
+        // Files of this origin, and the pages' import map by its exact hash (PagesServedTests checks it is the map's).
+        Assert.Matches("^script-src 'self' 'sha256-[A-Za-z0-9+/]{43}='$", csp["script-src"]);
         Assert.Equal("style-src 'self'", csp["style-src"]);
         // The map's tiles, and the app's photo previews (blob:).
         Assert.Equal($"img-src 'self' data: blob: {SecurityHosting.TileOrigin}", csp["img-src"]);
