@@ -296,6 +296,9 @@ function setUpHeader() {
       account.href = '/account?return=' + encodeURIComponent(location.pathname + location.search);
     }
   }
+  for (const link of bar.querySelectorAll('a.navlink')) {
+    if (new URL(link.href, location.origin).pathname === location.pathname) link.setAttribute('aria-current', 'page');
+  }
   if (!bar.querySelector('#lang')) {
     const select = el('select', null, { id: 'lang', 'aria-label': t('language', 'Language') });
     for (const [code, name] of languages) select.add(new Option(name, code, false, code === lang));
