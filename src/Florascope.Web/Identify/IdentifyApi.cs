@@ -196,16 +196,16 @@ public static class IdentifyApi
     }
 
     /// <summary>The query parameters, or what is wrong with them.</summary>
-    public static (IdentifyQuery? Query, string? Error) ParseQuery(IQueryCollection q)
+    public static (IdentifyQuery? Query, MessageText? Error) ParseQuery(IQueryCollection q)
     {
-        if (!TryBool(q, "include-related-images", out var related)) return (null, "include-related-images must be true or false.");
-        if (!TryBool(q, "no-reject", out var noReject)) return (null, "no-reject must be true or false.");
+        if (!TryBool(q, "include-related-images", out var related)) return (null, MessageText.Of("server.query.true-or-false", "{name} must be true or false.", ("name", "include-related-images")));
+        if (!TryBool(q, "no-reject", out var noReject)) return (null, MessageText.Of("server.query.true-or-false", "{name} must be true or false.", ("name", "no-reject")));
         var nb = DefaultResults;
-        if (q.TryGetValue("nb-results", out var n) && (!int.TryParse(n, out nb) || nb < 1)) return (null, "nb-results must be an integer >= 1.");
+        if (q.TryGetValue("nb-results", out var n) && (!int.TryParse(n, out nb) || nb < 1)) return (null, MessageText.Of("server.query.nb-results", "nb-results must be an integer >= 1."));
         var lang = q.TryGetValue("lang", out var l) && !string.IsNullOrEmpty(l) ? l.ToString() : "en";
-        if (!Languages.IsKnown(lang)) return (null, $"Unknown lang: use one of {string.Join(", ", Languages.All)}.");
+        if (!Languages.IsKnown(lang)) return (null, MessageText.Of("server.query.unknown-lang", "Unknown lang: use one of {languages}.", ("languages", string.Join(", ", Languages.All))));
         var type = q.TryGetValue("type", out var t) && !string.IsNullOrEmpty(t) ? t.ToString() : null;
-        if (type is not (null or "kt" or "legacy")) return (null, "type must be kt or legacy.");
+        if (type is not (null or "kt" or "legacy")) return (null, MessageText.Of("server.query.type", "type must be kt or legacy."));
         return (new IdentifyQuery(related, noReject, nb, lang, type), null);
     }
 
