@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Florascope.Messages;
 
 namespace Florascope.Data.Accounts;
 
@@ -11,8 +12,12 @@ public enum AccountError
     UnknownUser,
 }
 
-public sealed class AccountException(AccountError error, string message) : Exception(message)
+public sealed class AccountException(AccountError error, MessageText text) : Exception(text.English)
 {
+    public AccountException(AccountError error, string message) : this(error, MessageText.Untranslated(message)) { }
+
+    /// <summary>The message with its translation key and values (the observatory API answers it in the request's language).</summary>
+    public MessageText Text { get; } = text;
     public AccountError Error { get; } = error;
 }
 
@@ -43,7 +48,7 @@ public static class AccountStore
         for (var attempt = 1; ; attempt++)
         {
             if (await IsTakenAsync(db, user.UserName, user.Email, ct))
-                throw new AccountException(AccountError.Taken, "That user name or e-mail is already taken.");
+                throw new AccountException(AccountError.Taken, MessageText.Of("server.account.taken", "That user name or e-mail is already taken."));
             user.IsFounder = !await db.Users.AnyAsync(u => u.IsFounder, ct);
             user.IsAdmin = user.IsFounder;
             db.Users.Add(user);
@@ -59,7 +64,7 @@ public static class AccountStore
                 db.Entry(user).State = EntityState.Detached;
                 user.Id = 0;
                 if (attempt >= MaxSignUpAttempts)
-                    throw new AccountException(AccountError.Taken, "That user name or e-mail was taken at the same moment: try again.");
+                    throw new AccountException(AccountError.Taken, MessageText.Of("server.account.taken-race", "That user name or e-mail was taken at the same moment: try again."));
             }
         }
     }
@@ -69,7 +74,7 @@ public static class AccountStore
     {
         var who = userName.Trim().ToLowerInvariant();
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == who, ct)
-            ?? throw new AccountException(AccountError.UnknownUser, $"No account '{who}'.");
+            ?? throw new AccountException(AccountError.UnknownUser, MessageText.Of("server.account.unknown", "No account '{who}'.", ("who", who)));
         user.IsAdmin = admin;
         await db.SaveChangesAsync(ct);
         return user;

@@ -7,6 +7,7 @@ using Florascope.Evaluation;
 using Florascope.Taxonomy;
 using Florascope.Training;
 using Microsoft.EntityFrameworkCore;
+using Florascope.Messages;
 
 namespace Florascope.Data.Models;
 
@@ -34,8 +35,12 @@ public enum ModelRegistryError
     NotRegistered,
 }
 
-public sealed class ModelRegistryException(ModelRegistryError error, string message) : Exception(message)
+public sealed class ModelRegistryException(ModelRegistryError error, MessageText text) : Exception(text.English)
 {
+    public ModelRegistryException(ModelRegistryError error, string message) : this(error, MessageText.Untranslated(message)) { }
+
+    /// <summary>The message with its translation key and values (the observatory API answers it in the request's language).</summary>
+    public MessageText Text { get; } = text;
     public ModelRegistryError Error { get; } = error;
 }
 

@@ -4,6 +4,7 @@ using Florascope.Revision;
 using Florascope.Taxonomy;
 using Florascope.Time;
 using Microsoft.EntityFrameworkCore;
+using Florascope.Messages;
 
 namespace Florascope.Data.Observations;
 
@@ -50,8 +51,12 @@ public enum ObservationError
 }
 
 /// <summary>Input that cannot make or change an observation; the message is for the person who sent it.</summary>
-public sealed class ObservationException(string message, ObservationError kind = ObservationError.Invalid) : Exception(message)
+public sealed class ObservationException(MessageText text, ObservationError kind = ObservationError.Invalid) : Exception(text.English)
 {
+    public ObservationException(string message, ObservationError kind = ObservationError.Invalid) : this(MessageText.Untranslated(message), kind) { }
+
+    /// <summary>The message with its translation key and values (the observatory API answers it in the request's language).</summary>
+    public MessageText Text { get; } = text;
     public ObservationError Kind { get; } = kind;
 }
 
@@ -97,7 +102,7 @@ public static class ObservationWriter
         for (var i = 0; i < input.Photos.Count; i++)
         {
             try { stored.Add((photos.Save(input.Photos[i].Data), input.Photos[i].Organ)); }
-            catch (Imaging.ImageInputException e) { throw new ObservationException($"Photo {i + 1}: {e.Message}", KindOf(e.Problem)); }
+            catch (Imaging.ImageInputException e) { throw new ObservationException(MessageText.Of("server.observation.bad-photo", "Photo {n}: {problem}", ("n", i + 1), ("problem", e.Text)), KindOf(e.Problem)); }
         }
 
         var observation = new Observation
@@ -144,7 +149,7 @@ public static class ObservationWriter
         TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null, Privacy.GeoprivacyKey? privacy = null)
     {
         var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
-            ?? throw new ObservationException($"No observation {observationId}.", ObservationError.NotFound);
+            ?? throw new ObservationException(MessageText.Of("server.observation.not-found", "No observation {id}.", ("id", observationId)), ObservationError.NotFound);
         var name = CanonicalName(checklist, taxonName);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -160,7 +165,7 @@ public static class ObservationWriter
         catch (DbUpdateException)
         {
             // The unique index on current identifications: the same user identified it concurrently.
-            throw new ObservationException("Another identification of yours was saved at the same moment; try again.", ObservationError.Conflict);
+            throw new ObservationException(MessageText.Of("server.observation.identification-race", "Another identification of yours was saved at the same moment; try again."), ObservationError.Conflict);
         }
         var before = (observation.TaxonName, observation.IsValid);
         await CommunityRevision.ReviseObservationAsync(db, observation, checklist, revision ?? AggregationSettings.Default, now, ct);
@@ -180,13 +185,13 @@ public static class ObservationWriter
     public static async Task<PhotoVote> VotePhotoAsync(FlorascopeDb db, int photoId, int userId, string aspect, string value,
         TimeProvider clock, AggregationSettings? revision = null, CancellationToken ct = default)
     {
-        if (!PhotoAspects.All.Contains(aspect)) throw new ObservationException($"Unknown aspect '{aspect}': use one of {string.Join(", ", PhotoAspects.All)}.");
+        if (!PhotoAspects.All.Contains(aspect)) throw new ObservationException(MessageText.Of("server.photo.unknown-aspect", "Unknown aspect '{aspect}': use one of {aspects}.", ("aspect", aspect), ("aspects", string.Join(", ", PhotoAspects.All))));
         if (!PhotoAspects.IsValid(aspect, value))
             throw new ObservationException(aspect == PhotoAspects.Organ
-                ? $"Unknown organ '{value}': use one of {string.Join(", ", PhotoAspects.VotableOrgans)}."
-                : $"A vote on '{aspect}' is '{PhotoAspects.Yes}' or '{PhotoAspects.No}'.");
+                ? MessageText.Of("server.unknown-organ", "Unknown organ '{organ}': use one of {organs}.", ("organ", value), ("organs", string.Join(", ", PhotoAspects.VotableOrgans)))
+                : MessageText.Of("server.photo.yes-or-no", "A vote on '{aspect}' is '{yes}' or '{no}'.", ("aspect", aspect), ("yes", PhotoAspects.Yes), ("no", PhotoAspects.No)));
         var photo = await db.ObservationPhotos.FirstOrDefaultAsync(p => p.Id == photoId, ct)
-            ?? throw new ObservationException($"No photo {photoId}.", ObservationError.NotFound);
+            ?? throw new ObservationException(MessageText.Of("server.photo.not-found", "No photo {id}.", ("id", photoId)), ObservationError.NotFound);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var old in await db.PhotoVotes.Where(v => v.PhotoId == photoId && v.UserId == userId && v.Aspect == aspect && v.IsCurrent).ToListAsync(ct))
@@ -199,7 +204,7 @@ public static class ObservationWriter
         }
         catch (DbUpdateException)
         {
-            throw new ObservationException("Another vote of yours was saved at the same moment; try again.", ObservationError.Conflict);
+            throw new ObservationException(MessageText.Of("server.photo.vote-race", "Another vote of yours was saved at the same moment; try again."), ObservationError.Conflict);
         }
         await CommunityRevision.RevisePhotoAsync(db, photo, revision ?? AggregationSettings.Default, ct);
         await db.SaveChangesAsync(ct);
@@ -216,8 +221,8 @@ public static class ObservationWriter
         TimeProvider clock, CancellationToken ct = default, Privacy.GeoprivacyKey? privacy = null)
     {
         var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
-            ?? throw new ObservationException($"No observation {observationId}.", ObservationError.NotFound);
-        if (observation.AuthorId != userId && !isAdmin) throw new ObservationException("Only the author can change an observation.", ObservationError.Forbidden);
+            ?? throw new ObservationException(MessageText.Of("server.observation.not-found", "No observation {id}.", ("id", observationId)), ObservationError.NotFound);
+        if (observation.AuthorId != userId && !isAdmin) throw new ObservationException(MessageText.Of("server.observation.not-yours-change", "Only the author can change an observation."), ObservationError.Forbidden);
         var now = clock.GetUtcNow().UtcDateTime;
         ValidateFacts(edit.ObservedUtc, edit.Notes, edit.License, now);
         ValidateOffset(edit.ObservedOffsetMinutes);
@@ -241,8 +246,8 @@ public static class ObservationWriter
     public static async Task DeleteAsync(FlorascopeDb db, int observationId, int userId, bool isAdmin, CancellationToken ct = default)
     {
         var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
-            ?? throw new ObservationException($"No observation {observationId}.", ObservationError.NotFound);
-        if (observation.AuthorId != userId && !isAdmin) throw new ObservationException("Only the author can delete an observation.", ObservationError.Forbidden);
+            ?? throw new ObservationException(MessageText.Of("server.observation.not-found", "No observation {id}.", ("id", observationId)), ObservationError.NotFound);
+        if (observation.AuthorId != userId && !isAdmin) throw new ObservationException(MessageText.Of("server.observation.not-yours-delete", "Only the author can delete an observation."), ObservationError.Forbidden);
         db.Observations.Remove(observation);
         await db.SaveChangesAsync(ct);
     }
@@ -258,39 +263,39 @@ public static class ObservationWriter
     /// <summary>Every rule a new observation must follow; the result is what creation takes.</summary>
     public static ValidatedObservation Validate(NewObservation input, Checklist checklist, DateTime nowUtc)
     {
-        if (input.Photos.Count == 0) throw new ObservationException("An observation needs at least one photo.");
-        if (input.Photos.Count > MaxPhotos) throw new ObservationException($"At most {MaxPhotos} photos of one plant.");
+        if (input.Photos.Count == 0) throw new ObservationException(MessageText.Of("server.observation.no-photo", "An observation needs at least one photo."));
+        if (input.Photos.Count > MaxPhotos) throw new ObservationException(MessageText.Of("server.observation.too-many-photos", "At most {max} photos of one plant.", ("max", MaxPhotos)));
         foreach (var p in input.Photos)
-            if (!Organs.IsKnown(p.Organ)) throw new ObservationException($"Unknown organ '{p.Organ}': use one of {string.Join(", ", Organs.All)}.");
+            if (!Organs.IsKnown(p.Organ)) throw new ObservationException(MessageText.Of("server.unknown-organ", "Unknown organ '{organ}': use one of {organs}.", ("organ", p.Organ), ("organs", string.Join(", ", Organs.All))));
         ValidatePlace(input.Latitude, input.Longitude, input.UncertaintyMeters);
         ValidateFacts(input.ObservedUtc, input.Notes, input.License, nowUtc);
         ValidateOffset(input.ObservedOffsetMinutes);
-        if (!checklist.HasProject(input.Project)) throw new ObservationException($"Unknown project '{input.Project}'.");
+        if (!checklist.HasProject(input.Project)) throw new ObservationException(MessageText.Of("server.unknown-project", "Unknown project '{project}'.", ("project", input.Project)));
         return new ValidatedObservation(input, CanonicalName(checklist, input.TaxonName));
     }
 
     /// <summary>The facts an author gives and may edit later: date (not in the future, not before 1800), notes, licence; null is "not given".</summary>
     public static void ValidateFacts(DateTime? observedUtc, string? notes, string? license, DateTime nowUtc)
     {
-        if (observedUtc is { } when && (when > nowUtc.AddDays(1) || when.Year < 1800)) throw new ObservationException("The date is in the future or before 1800.");
-        if (notes is { Length: > MaxNotes }) throw new ObservationException($"Notes are limited to {MaxNotes} characters.");
-        if (license is { } l && !Licenses.All.Contains(l)) throw new ObservationException($"Unknown licence '{l}': use one of {string.Join(", ", Licenses.All)}.");
+        if (observedUtc is { } when && (when > nowUtc.AddDays(1) || when.Year < 1800)) throw new ObservationException(MessageText.Of("server.observation.bad-date", "The date is in the future or before 1800."));
+        if (notes is { Length: > MaxNotes }) throw new ObservationException(MessageText.Of("server.observation.long-notes", "Notes are limited to {max} characters.", ("max", MaxNotes)));
+        if (license is { } l && !Licenses.All.Contains(l)) throw new ObservationException(MessageText.Of("server.observation.unknown-licence", "Unknown licence '{licence}': use one of {licences}.", ("licence", l), ("licences", string.Join(", ", Licenses.All))));
     }
 
     /// <summary>The observer's UTC offset: whole minutes within ±14:00 (see <see cref="UtcOffsets"/>); null is "not given".</summary>
     public static void ValidateOffset(int? minutes)
     {
         if (minutes is { } m && !UtcOffsets.IsValid(m))
-            throw new ObservationException($"observedOffset is the UTC offset in whole minutes, between {UtcOffsets.MinMinutes} and {UtcOffsets.MaxMinutes}.");
+            throw new ObservationException(MessageText.Of("server.observation.offset-range", "observedOffset is the UTC offset in whole minutes, between {min} and {max}.", ("min", UtcOffsets.MinMinutes), ("max", UtcOffsets.MaxMinutes)));
     }
 
     /// <summary>Coordinates in WGS84 degrees, both or neither; uncertainty 0..100 km.</summary>
     public static void ValidatePlace(double? latitude, double? longitude, double? uncertainty)
     {
-        if (latitude.HasValue != longitude.HasValue) throw new ObservationException("Latitude and longitude go together.");
-        if (latitude is { } la && !WgsDegrees.IsLatitude(la)) throw new ObservationException("Latitude must be between -90 and 90.");
-        if (longitude is { } lo && !WgsDegrees.IsLongitude(lo)) throw new ObservationException("Longitude must be between -180 and 180.");
-        if (uncertainty is { } u && (!double.IsFinite(u) || u < 0 || u > 100_000)) throw new ObservationException("The uncertainty must be between 0 and 100000 metres.");
+        if (latitude.HasValue != longitude.HasValue) throw new ObservationException(MessageText.Of("server.observation.lat-lon", "Latitude and longitude go together."));
+        if (latitude is { } la && !WgsDegrees.IsLatitude(la)) throw new ObservationException(MessageText.Of("server.observation.bad-latitude", "Latitude must be between -90 and 90."));
+        if (longitude is { } lo && !WgsDegrees.IsLongitude(lo)) throw new ObservationException(MessageText.Of("server.observation.bad-longitude", "Longitude must be between -180 and 180."));
+        if (uncertainty is { } u && (!double.IsFinite(u) || u < 0 || u > 100_000)) throw new ObservationException(MessageText.Of("server.observation.bad-uncertainty", "The uncertainty must be between 0 and 100000 metres."));
     }
 
     /// <summary>The checklist's spelling of a taxon name (any case, '_' or spaces); null stays null ("I don't know").</summary>
@@ -298,6 +303,6 @@ public static class ObservationWriter
     {
         if (string.IsNullOrWhiteSpace(name)) return null;
         var i = checklist.IndexOf(name);
-        return i >= 0 ? checklist.Taxa[i].ScientificNameWithoutAuthor : throw new ObservationException($"Unknown taxon '{name}'.");
+        return i >= 0 ? checklist.Taxa[i].ScientificNameWithoutAuthor : throw new ObservationException(MessageText.Of("server.unknown-taxon", "Unknown taxon '{name}'.", ("name", name)));
     }
 }

@@ -1,6 +1,7 @@
 using Florascope.Data.Observations;
 using Florascope.Taxonomy;
 using Microsoft.EntityFrameworkCore;
+using Florascope.Messages;
 
 namespace Florascope.Data.Statistics;
 
@@ -31,9 +32,9 @@ public sealed record StatisticsFilter(string? Project = null, DateTime? FromUtc 
         var from = DateOf(fromDate, "from");
         var to = DateOf(toDate, "to");
         if (!string.IsNullOrEmpty(project) && !checklist.HasProject(project))
-            throw new ObservationException($"Unknown project '{project}'.", ObservationError.NotFound);
+            throw new ObservationException(MessageText.Of("server.unknown-project", "Unknown project '{project}'.", ("project", project)), ObservationError.NotFound);
         if (from is { } f && to is { } t && t < f)
-            throw new ObservationException("to is before from.");
+            throw new ObservationException(MessageText.Of("server.stats.to-before-from", "to is before from."));
         return new StatisticsFilter(project is null or Checklist.AllProject or "" ? null : project,
             from?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
             // Inclusive of the whole last day.
@@ -43,7 +44,7 @@ public sealed record StatisticsFilter(string? Project = null, DateTime? FromUtc 
     private static DateOnly? DateOf(string? text, string name) =>
         string.IsNullOrEmpty(text) ? null
         : DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? d
-        : throw new ObservationException($"{name} is a date written yyyy-MM-dd.");
+        : throw new ObservationException(MessageText.Of("server.stats.bad-date", "{name} is a date written yyyy-MM-dd.", ("name", name)));
 
     public IQueryable<Observation> Apply(IQueryable<Observation> source)
     {
@@ -105,12 +106,12 @@ public static class ObservatoryStatistics
     public static int TopTaxaLimit(string? top) =>
         top is null ? DefaultTopTaxa
         : int.TryParse(top, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxTopTaxa ? n
-        : throw new ObservationException($"top is a whole number 1..{MaxTopTaxa}.");
+        : throw new ObservationException(MessageText.Of("server.stats.bad-top", "top is a whole number 1..{max}.", ("max", MaxTopTaxa)));
 
     /// <summary>The taxa with the most valid observations, most first (ties by name).</summary>
     public static async Task<List<TaxonCount>> TopTaxaAsync(FlorascopeDb db, StatisticsFilter filter, int limit, CancellationToken ct = default)
     {
-        if (limit is < 1 or > MaxTopTaxa) throw new ObservationException($"top is a whole number 1..{MaxTopTaxa}.");
+        if (limit is < 1 or > MaxTopTaxa) throw new ObservationException(MessageText.Of("server.stats.bad-top", "top is a whole number 1..{max}.", ("max", MaxTopTaxa)));
         var rows = await filter.Apply(db.Observations.AsNoTracking())
             .Where(o => o.IsValid && o.TaxonName != null)
             .GroupBy(o => o.TaxonName!)
@@ -163,7 +164,7 @@ public static class ObservatoryStatistics
     public static string TaxonOf(Checklist checklist, string? name)
     {
         var i = string.IsNullOrWhiteSpace(name) ? -1 : checklist.IndexOf(name);
-        if (i < 0) throw new ObservationException($"Unknown taxon '{name}'.", ObservationError.NotFound);
+        if (i < 0) throw new ObservationException(MessageText.Of("server.unknown-taxon", "Unknown taxon '{name}'.", ("name", name)), ObservationError.NotFound);
         return checklist.Taxa[i].ScientificNameWithoutAuthor;
     }
 }

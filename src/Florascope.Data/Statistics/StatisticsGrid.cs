@@ -1,3 +1,5 @@
+using Florascope.Messages;
+
 namespace Florascope.Data.Statistics;
 
 /// <summary>One cell of a distribution grid: its south-west corner, size in degrees, and counts.</summary>
@@ -23,7 +25,7 @@ public readonly record struct StatisticsGrid
     {
         var s = size ?? DefaultSize;
         if (!double.IsFinite(s) || s < MinSize || s > MaxSize)
-            throw new Observations.ObservationException($"cell is a size in degrees from {MinSize} to {MaxSize}.");
+            throw new Observations.ObservationException(MessageText.Of("server.stats.bad-cell", "cell is a size in degrees from {min} to {max}.", ("min", MinSize), ("max", MaxSize)));
         return new StatisticsGrid(s);
     }
 

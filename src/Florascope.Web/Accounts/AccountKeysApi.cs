@@ -6,6 +6,7 @@ using Florascope.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Florascope.Messages;
 
 namespace Florascope.Web.Accounts;
 
@@ -20,7 +21,7 @@ public static class AccountKeysApi
 
     public static RouteGroupBuilder MapAccountKeysApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/account/keys").WithTags("Accounts").RequireAuthorization();
+        var g = app.MapGroup("/api/account/keys").WithTags("Accounts").WithDomainErrors().RequireAuthorization();
         g.MapGet("", List).WithSummary("My API keys, with today's use.");
         g.MapPost("", Create).DisableAntiforgery().WithSummary("Create an API key (form: name; anti-forgery token); the key is in this answer only.");
         g.MapDelete("/{id:int}", Revoke).WithSummary("Revoke one of my API keys (anti-forgery token in the X-CSRF-TOKEN header).");
@@ -43,9 +44,9 @@ public static class AccountKeysApi
         var userId = AccountsApi.UserId(user);
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         var name = form["name"].ToString().Trim();
-        if (name.Length is < 1 or > 200) return ApiErrors.BadRequest("A key needs a name of 1 to 200 characters.");
+        if (name.Length is < 1 or > 200) return ApiErrors.BadRequest(MessageText.Of("server.keys.bad-name", "A key needs a name of 1 to 200 characters."));
         if (await db.ApiKeys.CountAsync(k => k.UserId == userId && k.RevokedUtc == null, ct) >= MaxKeysPerUser)
-            return ApiErrors.BadRequest($"At most {MaxKeysPerUser} active keys per account: revoke one first.");
+            return ApiErrors.BadRequest(MessageText.Of("server.keys.too-many", "At most {max} active keys per account: revoke one first.", ("max", MaxKeysPerUser)));
         var (key, secret) = await ApiKeyStore.CreateAsync(db, name, ApiKeyStore.DefaultDailyQuota, clock, userId, ct);
         return TypedResults.Ok(new NewKey(Own(key, 0), secret));
     }
@@ -57,7 +58,7 @@ public static class AccountKeysApi
         if (!await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
         // Someone else's key is answered like a missing one: its existence is not revealed.
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id && k.UserId == userId, ct);
-        if (key is null) return ApiErrors.Error(404, $"No key {id} of yours.");
+        if (key is null) return ApiErrors.Error(404, MessageText.Of("server.keys.not-found", "No key {id} of yours.", ("id", id)));
         key.RevokedUtc ??= clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();

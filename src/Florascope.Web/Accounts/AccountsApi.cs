@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Florascope.Messages;
 
 namespace Florascope.Web.Accounts;
 
@@ -76,15 +77,15 @@ public static partial class AccountsApi
         var email = form["email"].ToString().Trim().ToLowerInvariant();
         var password = form["password"].ToString();
         var language = form["language"].ToString() is { Length: > 0 } l ? l : "en";
-        if (!UserNamePattern().IsMatch(userName)) return ApiErrors.BadRequest("A user name is 3 to 40 characters: lower-case letters, digits, '.', '-' or '_'.");
-        if (email.Length is < 3 or > 254 || !email.Contains('@', StringComparison.Ordinal)) return ApiErrors.BadRequest("Give a valid e-mail address.");
-        if (password.Length < MinPassword) return ApiErrors.BadRequest($"A password has at least {MinPassword} characters.");
-        if (!Languages.IsKnown(language)) return ApiErrors.BadRequest("Unknown language.");
+        if (!UserNamePattern().IsMatch(userName)) return ApiErrors.BadRequest(MessageText.Of("server.account.bad-user-name", "A user name is 3 to 40 characters: lower-case letters, digits, '.', '-' or '_'."));
+        if (email.Length is < 3 or > 254 || !email.Contains('@', StringComparison.Ordinal)) return ApiErrors.BadRequest(MessageText.Of("server.account.bad-email", "Give a valid e-mail address."));
+        if (password.Length < MinPassword) return ApiErrors.BadRequest(MessageText.Of("server.account.short-password", "A password has at least {min} characters.", ("min", MinPassword)));
+        if (!Languages.IsKnown(language)) return ApiErrors.BadRequest(MessageText.Of("server.unknown-language", "Unknown language."));
         // Counted before anything costly or stored (and before the name check, which would otherwise enumerate names freely).
         if (await SignUpThrottle.AdmitAsync(db, AddressSubject(context, salt), clock.GetUtcNow().UtcDateTime, options.Value.SignIn, ct) is { } signUpWait)
-            return TooMany(context, signUpWait, "Too many sign-ups from this address today: try again tomorrow.");
+            return TooMany(context, signUpWait, MessageText.Of("server.account.sign-ups-throttled", "Too many sign-ups from this address today: try again tomorrow."));
         // Cheap before the hash; AccountStore.SignUpAsync decides for good (races answer 409 too).
-        if (await AccountStore.IsTakenAsync(db, userName, email, ct)) throw new AccountException(AccountError.Taken, "That user name or e-mail is already taken.");
+        if (await AccountStore.IsTakenAsync(db, userName, email, ct)) throw new AccountException(AccountError.Taken, MessageText.Of("server.account.taken", "That user name or e-mail is already taken."));
 
         var user = new User
         {
@@ -108,7 +109,7 @@ public static partial class AccountsApi
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         var login = form["login"].ToString().Trim().ToLowerInvariant();
         var password = form["password"].ToString();
-        if (login.Length is 0 or > 254) return ApiErrors.Error(401, "Unknown user name or wrong password.");
+        if (login.Length is 0 or > 254) return ApiErrors.Error(401, MessageText.Of("server.account.sign-in-refused", "Unknown user name or wrong password."));
         var limits = options.Value.SignIn;
         var now = clock.GetUtcNow().UtcDateTime;
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == login || u.Email == login, ct);
@@ -118,13 +119,13 @@ public static partial class AccountsApi
         var device = user is not null && KnownDeviceCookie.DeviceOf(context, protection, user.Id, now) is { } d ? SignInThrottle.DeviceSubject(d) : null;
         // Checked before the (expensive) hash, and the same for known and unknown names.
         if (await SignInThrottle.AdmitAsync(db, account, address, now, limits, device, ct) is { } wait)
-            return TooMany(context, wait, "Too many failed sign-ins for this account or from this address: try again later.");
+            return TooMany(context, wait, MessageText.Of("server.account.sign-ins-throttled", "Too many failed sign-ins for this account or from this address: try again later."));
         // An unknown name is verified against a dummy hash: the answer and its time do not tell which names exist.
         var verdict = Hasher.VerifyHashedPassword(user ?? new User { UserName = "", Email = "", PasswordHash = "" }, user?.PasswordHash ?? DummyHash, password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
             await SignInThrottle.FailedAsync(db, address, now, limits, ct);
-            return ApiErrors.Error(401, "Unknown user name or wrong password.");
+            return ApiErrors.Error(401, MessageText.Of("server.account.sign-in-refused", "Unknown user name or wrong password."));
         }
         await SignInThrottle.SucceededAsync(db, account, device, ct);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -141,7 +142,7 @@ public static partial class AccountsApi
     private static string AddressSubject(HttpContext context, AddressSalt salt) => salt.Hash("signin:" + ClientAddress.Key(context.Connection.RemoteIpAddress));
 
     /// <summary>429 with Retry-After (whole seconds) and the API body.</summary>
-    private static JsonHttpResult<ApiError> TooMany(HttpContext context, TimeSpan wait, string message)
+    private static JsonHttpResult<ApiError> TooMany(HttpContext context, TimeSpan wait, MessageText message)
     {
         context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         return ApiErrors.Error(429, message);
@@ -177,7 +178,7 @@ public static partial class AccountsApi
     {
         var id = UserId(principal);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
-        return user is null ? ApiErrors.Error(401, "Not signed in.") : TypedResults.Ok(Info(user));
+        return user is null ? ApiErrors.Error(401, MessageText.Of("server.account.not-signed-in", "Not signed in.")) : TypedResults.Ok(Info(user));
     }
 
     /// <summary>As <see cref="Me"/>, but a signed-out visitor is an ordinary answer (204), not an error the browser logs.</summary>
@@ -227,5 +228,5 @@ public static class Forms
     }
 
     public static JsonHttpResult<ApiError> Forbidden() =>
-        ApiErrors.Error(400, "Missing or invalid anti-forgery token: get one from /api/account/antiforgery and send it with the form.");
+        ApiErrors.Error(400, MessageText.Of("server.antiforgery", "Missing or invalid anti-forgery token: get one from /api/account/antiforgery and send it with the form."));
 }

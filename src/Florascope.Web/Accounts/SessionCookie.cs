@@ -7,6 +7,7 @@ using Florascope.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.WebUtilities;
+using Florascope.Messages;
 
 namespace Florascope.Web.Accounts;
 
@@ -44,8 +45,8 @@ public static class SessionCookie
             };
             c.Events.OnSigningOut = ctx => { SessionHint.Clear(ctx.HttpContext.Response); return Task.CompletedTask; };
             // An API answers 401/403 with its error body; it does not redirect to a login page.
-            c.Events.OnRedirectToLogin = ctx => WriteAsync(ctx.Response, StatusCodes.Status401Unauthorized, "Sign in first.");
-            c.Events.OnRedirectToAccessDenied = ctx => WriteAsync(ctx.Response, StatusCodes.Status403Forbidden, "This is for administrators.");
+            c.Events.OnRedirectToLogin = ctx => ApiErrors.WriteAsync(ctx.HttpContext, StatusCodes.Status401Unauthorized, MessageText.Of("server.sign-in-first", "Sign in first."));
+            c.Events.OnRedirectToAccessDenied = ctx => ApiErrors.WriteAsync(ctx.HttpContext, StatusCodes.Status403Forbidden, MessageText.Of("server.administrators-only", "This is for administrators."));
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(AdminRole));
@@ -88,11 +89,5 @@ public static class SessionCookie
         // Ended, expired, unknown, or a cookie of the time before server-side sessions: anonymous, cookie deleted.
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-    }
-
-    private static Task WriteAsync(HttpResponse response, int status, string message)
-    {
-        response.StatusCode = status;
-        return response.WriteAsJsonAsync(new ApiError(status, ReasonPhrases.GetReasonPhrase(status), message));
     }
 }

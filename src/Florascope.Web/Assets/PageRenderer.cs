@@ -30,7 +30,9 @@ public sealed class PageRenderer(WebAssets assets, IOptions<FlorascopeOptions> o
         var (limits, byName) = _limits.Value;
         var html = PageTranslation.Translate(assets.Page(key.Page).Html, key.Lang,
             k => PageTranslation.Fill(texts.GetValueOrDefault(k), byName, key.Lang));
-        html = PageTranslation.WithBoot(html, JsonSerializer.Serialize(new { lang = key.Lang, texts, limits }, Json));
+        // The server's own messages ("server.*") arrive in its answers: the pages need not carry them.
+        var pageTexts = texts.Where(p => !p.Key.StartsWith("server.", StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        html = PageTranslation.WithBoot(html, JsonSerializer.Serialize(new { lang = key.Lang, texts = pageTexts, limits }, Json));
         var utf8 = Encoding.UTF8.GetBytes(html);
         return new RenderedPage(key.Page, html, utf8, AssetFingerprints.Of(utf8));
     });

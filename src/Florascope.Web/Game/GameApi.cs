@@ -9,6 +9,7 @@ using Florascope.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Florascope.Messages;
 
 namespace Florascope.Web.Game;
 
@@ -36,7 +37,7 @@ public static class GameApi
 
     public static RouteGroupBuilder MapGameApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/game").WithTags("Identification game");
+        var g = app.MapGroup("/api/game").WithTags("Identification game").WithDomainErrors();
         g.MapGet("/next", Next).RequireAuthorization().WithSummary("Observations that need votes, for the signed-in player (project, count, hideSuggestion).");
         g.MapPost("/skip/{id:int}", Skip).RequireAuthorization().DisableAntiforgery().WithSummary("Pass on an observation: it is not offered again (anti-forgery token in the header).");
         g.MapGet("/me", Me).RequireAuthorization().WithSummary("The player's expertise, weight and score.");
@@ -50,9 +51,9 @@ public static class GameApi
         var userId = AccountsApi.UserId(user);
         project = string.IsNullOrEmpty(project) ? Florascope.Taxonomy.Checklist.AllProject : project;
         var checklist = engine.Bundle.Checklist;
-        if (!checklist.HasProject(project)) return ApiErrors.Error(404, $"Unknown project '{project}': use one of {string.Join(", ", checklist.Projects)}.");
+        if (!checklist.HasProject(project)) return ApiErrors.Error(404, MessageText.Of("server.unknown-project-of", "Unknown project '{project}': use one of {projects}.", ("project", project), ("projects", string.Join(", ", checklist.Projects))));
         var n = count ?? 5;
-        if (n is < 1 or > MaxBatch) return ApiErrors.BadRequest($"count is 1..{MaxBatch}.");
+        if (n is < 1 or > MaxBatch) return ApiErrors.BadRequest(MessageText.Of("server.bad-count", "count is 1..{max}.", ("max", MaxBatch)));
 
         var rows = await GameEligibility.OfferedTo(db, userId, project, checklist).AsNoTracking()
             .Take(n)
@@ -75,7 +76,7 @@ public static class GameApi
     {
         var userId = AccountsApi.UserId(user);
         if (!await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
-        if (!await db.Observations.AnyAsync(o => o.Id == id, ct)) return ApiErrors.Error(404, $"No observation {id}.");
+        if (!await db.Observations.AnyAsync(o => o.Id == id, ct)) return ApiErrors.Error(404, MessageText.Of("server.observation.not-found", "No observation {id}.", ("id", id)));
         if (!await db.GameSkips.AnyAsync(s => s.UserId == userId && s.ObservationId == id, ct))
         {
             db.GameSkips.Add(new GameSkip { UserId = userId, ObservationId = id, CreatedUtc = clock.GetUtcNow().UtcDateTime });
@@ -89,7 +90,7 @@ public static class GameApi
     {
         var userId = AccountsApi.UserId(user);
         var u = await db.Users.AsNoTracking().Where(x => x.Id == userId).Select(x => new { x.Id, x.DisplayName, x.UserName, x.Expertise, x.Score }).FirstOrDefaultAsync(ct);
-        if (u is null) return ApiErrors.Error(401, "Sign in to play.");
+        if (u is null) return ApiErrors.Error(401, MessageText.Of("server.game.sign-in", "Sign in to play."));
         var proposals = await (from i in db.Identifications
                                join o in db.Observations on i.ObservationId equals o.Id
                                where i.UserId == userId && i.IsCurrent && i.TaxonName != null && o.AuthorId != userId
@@ -102,7 +103,7 @@ public static class GameApi
     public static async Task<Results<Ok<List<LeaderboardEntry>>, JsonHttpResult<ApiError>>> Leaderboard(FlorascopeDb db, AggregationSettings settings, int? count, CancellationToken ct)
     {
         var n = count ?? 20;
-        if (n is < 1 or > 100) return ApiErrors.BadRequest("count is 1..100.");
+        if (n is < 1 or > 100) return ApiErrors.BadRequest(MessageText.Of("server.bad-count", "count is 1..{max}.", ("max", 100)));
         var rows = await db.Users.AsNoTracking().Where(u => u.Score > 0 || u.Expertise > 0)
             .OrderByDescending(u => u.Score).ThenByDescending(u => u.Expertise).ThenBy(u => u.Id).Take(n)
             .Select(u => new { u.Id, u.DisplayName, u.UserName, u.Score, u.Expertise }).ToListAsync(ct);

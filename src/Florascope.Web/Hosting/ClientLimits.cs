@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
 using Microsoft.AspNetCore.WebUtilities;
+using Florascope.Messages;
 
 namespace Florascope.Web.Hosting;
 
@@ -65,9 +66,8 @@ public static class ClientLimits
             {
                 var response = rejected.HttpContext.Response;
                 response.Headers.RetryAfter = "1";
-                await ApiErrors.Error(StatusCodes.Status429TooManyRequests,
-                    $"At most {limits.ConcurrentRequestsPerAddress} requests at once from one address on this endpoint; retry when one has finished.")
-                    .ExecuteAsync(rejected.HttpContext);
+                await ApiErrors.WriteAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests,
+                    MessageText.Of("server.limits.requests-per-address", "At most {max} requests at once from one address on this endpoint; retry when one has finished.", ("max", limits.ConcurrentRequestsPerAddress)));
             };
         });
         return services;
@@ -112,13 +112,13 @@ public sealed class BodyIntake(ClientLimitOptions limits, long maxRequestBytes, 
         {
             context.Response.Headers.RetryAfter = "1";
             return ApiErrors.Error(StatusCodes.Status429TooManyRequests,
-                $"At most {limits.BodiesPerAddress} uploads at once from one address; retry when one has arrived.");
+                MessageText.Of("server.limits.uploads-per-address", "At most {max} uploads at once from one address; retry when one has arrived.", ("max", limits.BodiesPerAddress)));
         }
         if (!_bodies.Wait(0))
         {
             Leave(address);
             context.Response.Headers.RetryAfter = "2";
-            return ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, "Too many uploads are arriving at once; retry in a few seconds.");
+            return ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, MessageText.Of("server.limits.uploads", "Too many uploads are arriving at once; retry in a few seconds."));
         }
         // The framework's clock, so that the deadline follows the host's TimeProvider like every other timer.
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(limits.BodySeconds), clock);
@@ -137,21 +137,21 @@ public sealed class BodyIntake(ClientLimitOptions limits, long maxRequestBytes, 
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
         {
             return ApiErrors.Error(StatusCodes.Status408RequestTimeout,
-                $"The request body arrived slower than {limits.MinBodyBytesPerSecond / 1024:0.#} KB/s; send it faster or smaller.");
+                MessageText.Of("server.limits.slow-body", "The request body arrived slower than {rate} KB/s; send it faster or smaller.", ("rate", (limits.MinBodyBytesPerSecond / 1024).ToString("0.#", CultureInfo.InvariantCulture))));
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
             return ApiErrors.Error(StatusCodes.Status408RequestTimeout,
-                $"The request body did not arrive within {limits.BodySeconds:0} s; send it faster or smaller.");
+                MessageText.Of("server.limits.late-body", "The request body did not arrive within {seconds} s; send it faster or smaller.", ("seconds", limits.BodySeconds.ToString("0", CultureInfo.InvariantCulture))));
         }
         catch (OperationCanceledException)
         {
             // The client went away: nobody reads this answer, but it ends the request without an error log.
-            return ApiErrors.BadRequest("The request was aborted by the client.");
+            return ApiErrors.BadRequest(MessageText.Of("server.limits.aborted", "The request was aborted by the client."));
         }
         catch (Exception e) when (e is BadHttpRequestException or IOException)
         {
-            return ApiErrors.BadRequest("The request body cannot be read: the connection failed or the body is malformed.");
+            return ApiErrors.BadRequest(MessageText.Of("server.limits.unreadable-body", "The request body cannot be read: the connection failed or the body is malformed."));
         }
         finally
         {
@@ -187,5 +187,5 @@ public sealed class BodyIntake(ClientLimitOptions limits, long maxRequestBytes, 
     }
 
     private JsonHttpResult<ApiError> TooLarge() =>
-        ApiErrors.Error(StatusCodes.Status413PayloadTooLarge, $"The request body is larger than the limit ({Home.PublicLimits.Size(maxRequestBytes)}).");
+        ApiErrors.Error(StatusCodes.Status413PayloadTooLarge, MessageText.Of("server.limits.too-large", "The request body is larger than the limit ({limit}).", ("limit", Home.PublicLimits.Size(maxRequestBytes))));
 }

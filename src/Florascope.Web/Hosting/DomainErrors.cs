@@ -43,27 +43,33 @@ public static class DomainErrors
         _ => StatusCodes.Status404NotFound,
     };
 
-    /// <summary>Answers an <see cref="ObservationException"/> or <see cref="AccountException"/> thrown by a handler of the group with the documented error body.</summary>
-    public static RouteGroupBuilder WithDomainErrors(this RouteGroupBuilder group)
+    /// <summary>
+    /// Answers an <see cref="ObservationException"/>, <see cref="AccountException"/> or model-registry error thrown
+    /// by a handler of the group with the documented error body, and every error body of the group in the
+    /// request's language (<see cref="ApiErrors.InRequestLanguage(HttpContext, ApiError)"/>).
+    /// </summary>
+    public static TBuilder WithDomainErrors<TBuilder>(this TBuilder group) where TBuilder : IEndpointConventionBuilder
     {
         group.AddEndpointFilter(async (context, next) =>
         {
+            object? result;
             try
             {
-                return await next(context);
+                result = await next(context);
             }
             catch (ObservationException e)
             {
-                return ApiErrors.Error(StatusOf(e.Kind), e.Message);
+                result = ApiErrors.Error(StatusOf(e.Kind), e.Text);
             }
             catch (AccountException e)
             {
-                return ApiErrors.Error(StatusOf(e.Error), e.Message);
+                result = ApiErrors.Error(StatusOf(e.Error), e.Text);
             }
             catch (Florascope.Data.Models.ModelRegistryException e)
             {
-                return ApiErrors.Error(StatusOf(e.Error), e.Message);
+                result = ApiErrors.Error(StatusOf(e.Error), e.Text);
             }
+            return ApiErrors.InRequestLanguage(context.HttpContext, result);
         });
         return group;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Localization;
 
 namespace Florascope.Web.Hosting;
 
@@ -21,7 +22,9 @@ public static class RequestLanguage
     public static bool IsSupported(string? code) => code is not null && Supported.Contains(code, StringComparer.Ordinal);
 
     public static IServiceCollection AddFlorascopeLanguages(this IServiceCollection services) =>
-        services.Configure<RequestLocalizationOptions>(o =>
+        services.AddSingleton<IStringLocalizerFactory, TranslationFilesLocalizerFactory>()
+            .AddTransient(typeof(IStringLocalizer<>), typeof(StringLocalizer<>))
+            .Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(CultureInfo.InvariantCulture, CultureInfo.GetCultureInfo(Default));
             o.SupportedCultures = [CultureInfo.InvariantCulture];

@@ -7,6 +7,7 @@ using Florascope.Web.Hosting;
 using Florascope.Web.Quota;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using Florascope.Messages;
 
 namespace Florascope.Web.Identify;
 
@@ -88,10 +89,10 @@ public static class IdentifyApi
     {
         var request = context.Request;
         if (!engine.Bundle.Checklist.HasProject(project))
-            return ApiErrors.Error(404, $"Unknown project '{project}': see /v2/projects ({string.Join(", ", engine.Bundle.Checklist.Projects)}).");
+            return ApiErrors.Error(404, MessageText.Of("server.identify.unknown-project", "Unknown project '{project}': see /v2/projects ({projects}).", ("project", project), ("projects", string.Join(", ", engine.Bundle.Checklist.Projects))));
         if (await charge.CheckAsync() is { } usedUp) return usedUp;
         if (BoundaryOf(request) is not { } boundary)
-            return ApiErrors.BadRequest("Send the photos as multipart/form-data: one 'images' file field per photo, and optionally one 'organs' field per photo.");
+            return ApiErrors.BadRequest(MessageText.Of("server.identify.multipart", "Send the photos as multipart/form-data: one 'images' file field per photo, and optionally one 'organs' field per photo."));
         if (await intake.ReceiveAsync(context) is { } refused) return refused;
 
         using var admission = pool.TryAdmit();
@@ -116,7 +117,7 @@ public static class IdentifyApi
         }
         catch (IdentifyException e)
         {
-            return ApiErrors.Error(DomainErrors.StatusOf(e), e.Message);
+            return ApiErrors.Error(DomainErrors.StatusOf(e), e.Text);
         }
 
         var (remaining, refusal) = await charge.ConsumeAsync();
@@ -159,7 +160,7 @@ public static class IdentifyApi
                 if (name == "images" && cd.IsFileDisposition())
                 {
                     if (files.Count == IdentifyRequest.MaxImages)
-                        return (null, ApiErrors.BadRequest($"Too many images: at most {IdentifyRequest.MaxImages} photos of one plant."));
+                        return (null, ApiErrors.BadRequest(MessageText.Of("server.identify.too-many-files", "Too many images: at most {max} photos of one plant.", ("max", IdentifyRequest.MaxImages))));
                     using var buffer = new MemoryStream();
                     await section.Body.CopyToAsync(buffer, ct);
                     files.Add((buffer.ToArray(), HeaderUtilities.RemoveQuotes(cd.FileName).Value));
@@ -169,12 +170,12 @@ public static class IdentifyApi
                     // At most one organ per photo, each read only as far as a valid one can be long:
                     // a body of tiny or huge fields must not turn into memory.
                     if (organs.Count == IdentifyRequest.MaxImages)
-                        return (null, ApiErrors.BadRequest($"Too many organs: at most {IdentifyRequest.MaxImages}, one per photo."));
+                        return (null, ApiErrors.BadRequest(MessageText.Of("server.identify.too-many-organs", "Too many organs: at most {max}, one per photo.", ("max", IdentifyRequest.MaxImages))));
                     using var text = new StreamReader(section.Body);
                     var buffer = new char[64];
                     var length = await text.ReadBlockAsync(buffer, ct);
                     var value = new string(buffer, 0, length).Trim();
-                    if (length == buffer.Length || value.Length > 32) return (null, ApiErrors.BadRequest("An organ is one of leaf, flower, fruit, bark, habit, other, auto."));
+                    if (length == buffer.Length || value.Length > 32) return (null, ApiErrors.BadRequest(MessageText.Of("server.identify.bad-organ", "An organ is one of leaf, flower, fruit, bark, habit, other, auto.")));
                     organs.Add(value);
                 }
                 else
@@ -185,26 +186,26 @@ public static class IdentifyApi
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
         {
-            return (null, ApiErrors.BadRequest($"The multipart body cannot be read: {e.Message}"));
+            return (null, ApiErrors.BadRequest(MessageText.Of("server.identify.unreadable-multipart", "The multipart body cannot be read: {reason}", ("reason", e.Message))));
         }
 
-        if (files.Count == 0) return (null, ApiErrors.BadRequest("No image: send 1 to 5 photos as 'images' file fields."));
+        if (files.Count == 0) return (null, ApiErrors.BadRequest(MessageText.Of("server.identify.no-file", "No image: send 1 to 5 photos as 'images' file fields.")));
         if (organs.Count != 0 && organs.Count != files.Count)
-            return (null, ApiErrors.BadRequest($"{organs.Count} organs for {files.Count} images: send one 'organs' value per image, in the same order, or none."));
+            return (null, ApiErrors.BadRequest(MessageText.Of("server.identify.organ-count", "{organs} organs for {images} images: send one 'organs' value per image, in the same order, or none.", ("organs", organs.Count), ("images", files.Count))));
         return ([.. files.Select((f, i) => new IdentifyImage(f.Data, organs.Count == 0 ? "auto" : organs[i], f.Name))], null);
     }
 
     /// <summary>The query parameters, or what is wrong with them.</summary>
-    public static (IdentifyQuery? Query, string? Error) ParseQuery(IQueryCollection q)
+    public static (IdentifyQuery? Query, MessageText? Error) ParseQuery(IQueryCollection q)
     {
-        if (!TryBool(q, "include-related-images", out var related)) return (null, "include-related-images must be true or false.");
-        if (!TryBool(q, "no-reject", out var noReject)) return (null, "no-reject must be true or false.");
+        if (!TryBool(q, "include-related-images", out var related)) return (null, MessageText.Of("server.query.true-or-false", "{name} must be true or false.", ("name", "include-related-images")));
+        if (!TryBool(q, "no-reject", out var noReject)) return (null, MessageText.Of("server.query.true-or-false", "{name} must be true or false.", ("name", "no-reject")));
         var nb = DefaultResults;
-        if (q.TryGetValue("nb-results", out var n) && (!int.TryParse(n, out nb) || nb < 1)) return (null, "nb-results must be an integer >= 1.");
+        if (q.TryGetValue("nb-results", out var n) && (!int.TryParse(n, out nb) || nb < 1)) return (null, MessageText.Of("server.query.nb-results", "nb-results must be an integer >= 1."));
         var lang = q.TryGetValue("lang", out var l) && !string.IsNullOrEmpty(l) ? l.ToString() : "en";
-        if (!Languages.IsKnown(lang)) return (null, $"Unknown lang: use one of {string.Join(", ", Languages.All)}.");
+        if (!Languages.IsKnown(lang)) return (null, MessageText.Of("server.query.unknown-lang", "Unknown lang: use one of {languages}.", ("languages", string.Join(", ", Languages.All))));
         var type = q.TryGetValue("type", out var t) && !string.IsNullOrEmpty(t) ? t.ToString() : null;
-        if (type is not (null or "kt" or "legacy")) return (null, "type must be kt or legacy.");
+        if (type is not (null or "kt" or "legacy")) return (null, MessageText.Of("server.query.type", "type must be kt or legacy."));
         return (new IdentifyQuery(related, noReject, nb, lang, type), null);
     }
 

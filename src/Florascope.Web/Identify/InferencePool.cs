@@ -1,3 +1,4 @@
+using Florascope.Messages;
 namespace Florascope.Web.Identify;
 
 /// <summary>
@@ -18,7 +19,7 @@ public sealed class InferencePool(int workers, int queueLimit)
     public static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Florascope.Identification.ApiError> Saturated(HttpResponse response)
     {
         response.Headers.RetryAfter = "2";
-        return Hosting.ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, "The identification service is saturated; retry in a few seconds.");
+        return Hosting.ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, MessageText.Of("server.saturated", "The identification service is saturated; retry in a few seconds."));
     }
 
     /// <summary>Admits a request, or returns null when workers and queue are all taken.</summary>

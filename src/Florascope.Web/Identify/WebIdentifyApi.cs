@@ -7,6 +7,7 @@ using Florascope.Identification;
 using Florascope.Web.Accounts;
 using Florascope.Web.Hosting;
 using Microsoft.Extensions.Options;
+using Florascope.Messages;
 
 namespace Florascope.Web.Identify;
 
@@ -19,7 +20,7 @@ namespace Florascope.Web.Identify;
 public static class WebIdentifyApi
 {
     public static IEndpointConventionBuilder MapWebIdentifyApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/identify/{project}", Post).DisableAntiforgery().WithTags("Identify").RequireClientLimits()
+        app.MapPost("/api/identify/{project}", Post).DisableAntiforgery().WithTags("Identify").RequireClientLimits().WithDomainErrors()
             .WithSummary("Identify from the web app: like /v2/identify, no api-key; a daily limit per address without an account, per account when signed in.");
 
     public static async Task<IResult> Post(string project, HttpContext context, FlorascopeDb db, IdentificationEngine engine, InferencePool pool,
@@ -35,7 +36,7 @@ public static class WebIdentifyApi
 
     private static IdentifyCharge AccountCharge(HttpContext context, FlorascopeDb db, int userId, int limit, TimeProvider clock, CancellationToken ct)
     {
-        IResult UsedUp() => Refuse(context, clock, $"The {limit} identifications a day of your account are used up; come back after 00:00 UTC.");
+        IResult UsedUp() => Refuse(context, clock, MessageText.Of("server.identify.account-used-up", "The {limit} identifications a day of your account are used up; come back after 00:00 UTC.", ("limit", limit)));
         return new IdentifyCharge(
             async () => await AccountIdentifications.UsedAsync(db, userId, clock.GetUtcNow().UtcDateTime, ct) >= limit ? UsedUp() : null,
             async () => await AccountIdentifications.TryConsumeAsync(db, userId, limit, clock.GetUtcNow().UtcDateTime, ct) is { } used
@@ -44,7 +45,7 @@ public static class WebIdentifyApi
 
     private static IdentifyCharge AddressCharge(HttpContext context, FlorascopeDb db, string addressHash, int limit, TimeProvider clock, CancellationToken ct)
     {
-        IResult UsedUp() => Refuse(context, clock, $"The {limit} identifications a day without an account are used up from this address; sign in, or come back after 00:00 UTC.");
+        IResult UsedUp() => Refuse(context, clock, MessageText.Of("server.identify.address-used-up", "The {limit} identifications a day without an account are used up from this address; sign in, or come back after 00:00 UTC.", ("limit", limit)));
         return new IdentifyCharge(
             async () => await QuotaStore.CountAddressAsync(db, addressHash, QuotaStore.Today(clock), ct) >= limit ? UsedUp() : null,
             async () => await QuotaStore.TryConsumeAddressAsync(db, addressHash, limit, QuotaStore.Today(clock), ct) is { } used
@@ -52,7 +53,7 @@ public static class WebIdentifyApi
     }
 
     /// <summary>429 with Retry-After: the seconds to 00:00 UTC, when daily counts start again.</summary>
-    private static IResult Refuse(HttpContext context, TimeProvider clock, string message)
+    private static IResult Refuse(HttpContext context, TimeProvider clock, MessageText message)
     {
         context.Response.Headers.RetryAfter = QuotaStore.SecondsToReset(clock).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return ApiErrors.Error(StatusCodes.Status429TooManyRequests, message);

@@ -19,7 +19,7 @@ public static class ModelsApi
 {
     public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/models").WithTags("Models");
+        var g = app.MapGroup("/api/models").WithTags("Models").WithDomainErrors();
         g.MapGet("/", History).RequireAuthorization(SessionCookie.AdminPolicy).WithSummary("Model versions with their evaluation and promotion decision (admins).");
         return g;
     }

@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Florascope.Messages;
 
 namespace Florascope.Web.Observations;
 
@@ -86,7 +87,7 @@ public static class ObservationsApi
         var files = form.Files.GetFiles("photos");
         var organs = form["organs"];
         if (organs.Count != 0 && organs.Count != files.Count)
-            return ApiErrors.BadRequest($"{organs.Count} organs for {files.Count} photos: one per photo, in order, or none.");
+            return ApiErrors.BadRequest(MessageText.Of("server.observation.organ-count", "{organs} organs for {photos} photos: one per photo, in order, or none.", ("organs", organs.Count), ("photos", files.Count)));
         var list = new List<NewPhoto>();
         foreach (var (file, i) in files.Select((f, i) => (f, i)))
         {
@@ -153,8 +154,8 @@ public static class ObservationsApi
     {
         var size = pageSize ?? 20;
         var p = page ?? 1;
-        if (size is < 1 or > MaxPageSize || p < 1) return ApiErrors.BadRequest($"pageSize is 1..{MaxPageSize} and page starts at 1.");
-        if (new Florascope.Paging.PageRequest(p, size).IsPastAnyList) return ApiErrors.BadRequest(Florascope.Paging.PageRequest.PastAnyListMessage);
+        if (size is < 1 or > MaxPageSize || p < 1) return ApiErrors.BadRequest(MessageText.Of("server.page-size", "pageSize is 1..{max} and page starts at 1.", ("max", MaxPageSize)));
+        if (new Florascope.Paging.PageRequest(p, size).IsPastAnyList) return ApiErrors.BadRequest(MessageText.Of("server.past-any-list", "page x pageSize is beyond any list (it must stay under 2^31 rows)."));
         var rows = await ObservationQueries.LatestAsync(db, p, size, taxon, user, options.Value.ShowSyntheticData, engine.Bundle.Checklist, ct);
         return TypedResults.Ok(rows.Select(r => new ObservationSummary(r.Id, r.TaxonName, r.ObservedUtc, r.Latitude, r.Longitude, r.AuthorId,
             r.AuthorName ?? "", r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.CreatedUtc, r.Status, r.AuthorUserName ?? "")).ToList());
@@ -162,7 +163,7 @@ public static class ObservationsApi
 
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Get(int id, ClaimsPrincipal user, FlorascopeDb db, IdentificationEngine engine,
         AggregationSettings revision, CancellationToken ct) =>
-        await DetailAsync(db, id, engine, revision, ct, user) is { } detail ? TypedResults.Ok(detail) : ApiErrors.Error(404, $"No observation {id}.");
+        await DetailAsync(db, id, engine, revision, ct, user) is { } detail ? TypedResults.Ok(detail) : ApiErrors.Error(404, MessageText.Of("server.observation.not-found", "No observation {id}.", ("id", id)));
 
     public static async Task<Results<Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Identify(int id, HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, IdentificationEngine engine, AggregationSettings revision, IAntiforgery antiforgery, TimeProvider clock, GeoprivacyKey privacy, CancellationToken ct)
@@ -204,10 +205,10 @@ public static class ObservationsApi
         {
             var parts = bbox.Split(',');
             if (parts.Length != 4 || !parts.All(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)))
-                return ApiErrors.BadRequest("bbox is minLon,minLat,maxLon,maxLat in degrees.");
+                return ApiErrors.BadRequest(MessageText.Of("server.bbox.format", "bbox is minLon,minLat,maxLon,maxLat in degrees."));
             var b = parts.Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
             if (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3])
-                return ApiErrors.BadRequest("bbox is minLon,minLat,maxLon,maxLat with -180 <= lon <= 180 and -90 <= lat <= 90.");
+                return ApiErrors.BadRequest(MessageText.Of("server.bbox.range", "bbox is minLon,minLat,maxLon,maxLat with -180 <= lon <= 180 and -90 <= lat <= 90."));
             box = new BoundingBox(b[0], b[1], b[2], b[3]);
         }
         var rows = await ObservationQueries.InViewportAsync(db, box, taxon, project, from?.ToUniversalTime(), to?.ToUniversalTime(),
@@ -244,13 +245,13 @@ public static class ObservationsApi
         CancellationToken ct)
     {
         var s = size switch { null or "" or "m" => PhotoSize.Medium, "o" => PhotoSize.Original, "s" => PhotoSize.Small, _ => (PhotoSize?)null };
-        if (s is null) return ApiErrors.BadRequest("size must be o, m or s.");
-        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower)) return ApiErrors.Error(404, "No such photo.");
+        if (s is null) return ApiErrors.BadRequest(MessageText.Of("server.photo.bad-size", "size must be o, m or s."));
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower)) return ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo."));
         var path = photos.PathOf(sha256, s.Value);
-        if (!File.Exists(path)) return ApiErrors.Error(404, "No such photo.");
+        if (!File.Exists(path)) return ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo."));
         if (s != PhotoSize.Original) return TypedResults.PhysicalFile(path, "image/jpeg");
         if (!await PrivacyAccess.MaySeeOriginalAsync(db, sha256, AccountsApi.CurrentUserId(user), AccountsApi.IsAdmin(user), ct))
-            return ApiErrors.Error(403, $"The original photo is private to the authors of its observations; the largest public size is /api/photos/{sha256}?size=m.");
+            return ApiErrors.Error(403, MessageText.Of("server.photo.original-private", "The original photo is private to the authors of its observations; the largest public size is /api/photos/{sha256}?size=m.", ("sha256", sha256)));
         // Never kept by a shared cache: it is someone's private file.
         context.Response.Headers.CacheControl = "private, no-store";
         var head = new byte[16];
@@ -293,20 +294,20 @@ public static class ObservationsApi
     private static double? OptionalDouble(string? text, string name) =>
         string.IsNullOrWhiteSpace(text) ? null
         : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
-        : throw new ObservationException($"{name} must be a number.");
+        : throw new ObservationException(MessageText.Of("server.not-a-number", "{name} must be a number.", ("name", name)));
 
     private static Geoprivacy? OptionalGeoprivacy(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null
-        : GeoprivacyText.Parse(text) ?? throw new ObservationException($"geoprivacy must be one of {string.Join(", ", GeoprivacyText.All)}.");
+        : GeoprivacyText.Parse(text) ?? throw new ObservationException(MessageText.Of("server.observation.bad-geoprivacy", "geoprivacy must be one of {values}.", ("values", string.Join(", ", GeoprivacyText.All))));
 
     // Any whole number passes here; its range is the writer's rule (ObservationWriter.ValidateOffset).
     private static int? OptionalOffset(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null
         : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var m) ? m
-        : throw new ObservationException("observedOffset is the UTC offset in whole minutes, e.g. 120 for +02:00.");
+        : throw new ObservationException(MessageText.Of("server.observation.bad-offset", "observedOffset is the UTC offset in whole minutes, e.g. 120 for +02:00."));
 
     private static DateTime? OptionalDate(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null
         : DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var d) ? d
-        : throw new ObservationException("observedUtc must be an ISO 8601 date and time.");
+        : throw new ObservationException(MessageText.Of("server.observation.bad-time", "observedUtc must be an ISO 8601 date and time."));
 }

@@ -5,6 +5,7 @@ using Florascope.Identification;
 using Florascope.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Florascope.Messages;
 
 namespace Florascope.Web.Statistics;
 
@@ -56,5 +57,5 @@ public static class StatsApi
     private static double? NumberOf(string? text, string name) =>
         string.IsNullOrEmpty(text) ? null
         : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v
-        : throw new Florascope.Data.Observations.ObservationException($"{name} is a number.");
+        : throw new Florascope.Data.Observations.ObservationException(MessageText.Of("server.stats.not-a-number", "{name} is a number.", ("name", name)));
 }

@@ -4,6 +4,7 @@ using Florascope.Taxonomy;
 using Florascope.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Florascope.Messages;
 
 namespace Florascope.Web.Taxonomy;
 
@@ -17,7 +18,7 @@ public static class TaxaPagesApi
 {
     public static RouteGroupBuilder MapTaxaPagesApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/taxa").WithTags("Taxa");
+        var g = app.MapGroup("/api/taxa").WithTags("Taxa").WithDomainErrors();
         g.MapGet("", Search).WithSummary("Autocompletion: taxa whose scientific or vernacular name (in lang, or English) starts with prefix, accent- and case-insensitive.");
         g.MapGet("/{name}", Get).WithSummary("One taxon: classification, ids, names in every language, number of observations.");
         app.MapGet("/api/projects", Projects).WithTags("Taxa").WithSummary("The floras for the pages' choices (no api-key): as /v2/projects.");
@@ -27,10 +28,10 @@ public static class TaxaPagesApi
     public static Results<Ok<List<TaxonSuggestion>>, JsonHttpResult<ApiError>> Search(IdentificationEngine engine, string? prefix, string? lang, string? project, int? limit)
     {
         lang = string.IsNullOrEmpty(lang) ? "en" : lang;
-        if (!Languages.IsKnown(lang)) return ApiErrors.BadRequest("Unknown language.");
+        if (!Languages.IsKnown(lang)) return ApiErrors.BadRequest(MessageText.Of("server.unknown-language", "Unknown language."));
         var checklist = engine.Bundle.Checklist;
         project = string.IsNullOrEmpty(project) ? Checklist.AllProject : project;
-        if (!checklist.HasProject(project)) return ApiErrors.Error(404, $"Unknown project '{project}'.");
+        if (!checklist.HasProject(project)) return ApiErrors.Error(404, MessageText.Of("server.unknown-project", "Unknown project '{project}'.", ("project", project)));
         return TypedResults.Ok(TaxonSearch.Find(checklist, project, prefix, lang)
             .Take(Math.Clamp(limit ?? 10, 1, 50))
             .Select(t => new TaxonSuggestion(t.ScientificNameWithoutAuthor, t.Authorship, t.Family, t.NamesIn(lang)))
@@ -44,7 +45,7 @@ public static class TaxaPagesApi
     {
         var checklist = engine.Bundle.Checklist;
         var i = checklist.IndexOf(name);
-        if (i < 0) return ApiErrors.Error(404, $"Unknown taxon '{name}'.");
+        if (i < 0) return ApiErrors.Error(404, MessageText.Of("server.unknown-taxon", "Unknown taxon '{name}'.", ("name", name)));
         var t = checklist.Taxa[i];
         var count = await db.Observations.CountAsync(o => !o.IsSynthetic && o.TaxonName == t.ScientificNameWithoutAuthor, ct);
         return TypedResults.Ok(new TaxonPage(t.ScientificNameWithoutAuthor, t.Authorship, t.Rank, t.Genus, t.Family, t.GbifKey, t.PowoId,

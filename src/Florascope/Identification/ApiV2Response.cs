@@ -38,7 +38,12 @@ public sealed record ApiIdentifyResponse(ApiQuery Query, IReadOnlyList<ApiPredic
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RemainingIdentificationRequests);
 
 /// <summary>The error body of the API: <c>{"statusCode", "error", "message"}</c>.</summary>
-public sealed record ApiError(int StatusCode, string Error, string Message);
+public sealed record ApiError(int StatusCode, string Error, string Message)
+{
+    /// <summary>The message's key and values, kept (not written) so the observatory API can answer in the request's language.</summary>
+    [JsonIgnore]
+    public Messages.MessageText? Text { get; init; }
+}
 
 public static class ApiV2
 {

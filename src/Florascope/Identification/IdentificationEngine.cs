@@ -4,6 +4,7 @@ using Florascope.Engine;
 using Florascope.Imaging;
 using Florascope.Learning;
 using Florascope.Taxonomy;
+using Florascope.Messages;
 
 namespace Florascope.Identification;
 
@@ -40,17 +41,17 @@ public sealed class IdentificationEngine
     /// <summary>Checks everything but the pixels; throws <see cref="IdentifyException"/>.</summary>
     public void Validate(IdentifyRequest request)
     {
-        if (request.Images.Count == 0) throw new IdentifyException(IdentifyError.NoImage, "No image: send 1 to 5 photos of one plant.");
+        if (request.Images.Count == 0) throw new IdentifyException(IdentifyError.NoImage, MessageText.Of("server.identify.no-image", "No image: send 1 to 5 photos of one plant."));
         if (request.Images.Count > IdentifyRequest.MaxImages)
-            throw new IdentifyException(IdentifyError.TooManyImages, $"Too many images: {request.Images.Count}; at most {IdentifyRequest.MaxImages} photos of one plant.");
+            throw new IdentifyException(IdentifyError.TooManyImages, MessageText.Of("server.identify.too-many-images", "Too many images: {count}; at most {max} photos of one plant.", ("count", request.Images.Count), ("max", IdentifyRequest.MaxImages)));
         foreach (var image in request.Images)
             if (!Organs.IsKnown(image.Organ))
-                throw new IdentifyException(IdentifyError.UnknownOrgan, $"Unknown organ '{image.Organ}': use one of {string.Join(", ", Organs.All)}.");
+                throw new IdentifyException(IdentifyError.UnknownOrgan, MessageText.Of("server.unknown-organ", "Unknown organ '{organ}': use one of {organs}.", ("organ", image.Organ), ("organs", string.Join(", ", Organs.All))));
         if (!_projects.ContainsKey(request.Project))
-            throw new IdentifyException(IdentifyError.UnknownProject, $"Unknown project '{request.Project}': use one of {string.Join(", ", Bundle.Checklist.Projects)}.");
+            throw new IdentifyException(IdentifyError.UnknownProject, MessageText.Of("server.unknown-project-of", "Unknown project '{project}': use one of {projects}.", ("project", request.Project), ("projects", string.Join(", ", Bundle.Checklist.Projects))));
         if (!Languages.IsKnown(request.Lang))
-            throw new IdentifyException(IdentifyError.UnknownLanguage, $"Unknown language '{request.Lang}': use one of {string.Join(", ", Languages.All)}.");
-        if (request.MaxResults is < 1) throw new IdentifyException(IdentifyError.BadParameter, "The number of results must be at least 1.");
+            throw new IdentifyException(IdentifyError.UnknownLanguage, MessageText.Of("server.unknown-language-of", "Unknown language '{lang}': use one of {languages}.", ("lang", request.Lang), ("languages", string.Join(", ", Languages.All))));
+        if (request.MaxResults is < 1) throw new IdentifyException(IdentifyError.BadParameter, MessageText.Of("server.identify.bad-max-results", "The number of results must be at least 1."));
     }
 
     public IdentificationResult Identify(IdentifyRequest request) => Identify(Prepare(request));
@@ -78,7 +79,7 @@ public sealed class IdentificationEngine
         if (bad >= 0)
         {
             var name = request.Images[bad].FileName is { } f ? $" ({f})" : "";
-            throw new IdentifyException(IdentifyError.BadImage, $"Image {bad + 1}{name}: {failures[bad]!.Message}", failures[bad]);
+            throw new IdentifyException(IdentifyError.BadImage, MessageText.Of("server.identify.bad-image", "Image {n}{file}: {problem}", ("n", bad + 1), ("file", name), ("problem", failures[bad]!.Text)), failures[bad]);
         }
         return new PreparedRequest(request, prepared, hashes);
     }

@@ -1,5 +1,6 @@
 using Florascope.Bundles;
 using Florascope.Taxonomy;
+using Florascope.Messages;
 
 namespace Florascope.Identification;
 
@@ -33,8 +34,12 @@ public enum IdentifyError
 }
 
 /// <summary>A request that cannot be served as asked; <see cref="Error"/> says why (the API maps it to 400/404/413/415).</summary>
-public sealed class IdentifyException(IdentifyError error, string message, Exception? inner = null) : Exception(message, inner)
+public sealed class IdentifyException(IdentifyError error, MessageText text, Exception? inner = null) : Exception(text.English, inner)
 {
+    public IdentifyException(IdentifyError error, string message, Exception? inner = null) : this(error, MessageText.Untranslated(message), inner) { }
+
+    /// <summary>The message with its translation key and values (the observatory API answers it in the request's language).</summary>
+    public MessageText Text { get; } = text;
     public IdentifyError Error { get; } = error;
 }
 

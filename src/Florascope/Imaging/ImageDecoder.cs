@@ -1,4 +1,5 @@
 using SkiaSharp;
+using Florascope.Messages;
 
 namespace Florascope.Imaging;
 
@@ -108,28 +109,28 @@ public static class ImageDecoder
         out ImageKind kind, out SKSizeI size, out SKEncodedOrigin origin)
     {
         limits ??= DecodeLimits.Default;
-        if (data.Length == 0) throw new ImageInputException(ImageProblem.Empty, "The image file is empty.");
+        if (data.Length == 0) throw new ImageInputException(ImageProblem.Empty, MessageText.Of("server.image.empty", "The image file is empty."));
         if (data.Length > limits.MaxBytes)
-            throw new ImageInputException(ImageProblem.TooLarge, $"The image file is {data.Length} bytes; the limit is {limits.MaxBytes}.");
+            throw new ImageInputException(ImageProblem.TooLarge, MessageText.Of("server.image.too-many-bytes", "The image file is {bytes} bytes; the limit is {max}.", ("bytes", data.Length), ("max", limits.MaxBytes)));
         kind = ImageFormat.Sniff(data);
         if (kind == ImageKind.Unknown)
-            throw new ImageInputException(ImageProblem.NotAnImage, "The file is not an image (neither JPEG nor PNG bytes): send JPEG or PNG.");
+            throw new ImageInputException(ImageProblem.NotAnImage, MessageText.Of("server.image.not-an-image", "The file is not an image (neither JPEG nor PNG bytes): send JPEG or PNG."));
         if (kind is not (ImageKind.Jpeg or ImageKind.Png))
-            throw new ImageInputException(ImageProblem.UnsupportedFormat, $"Unsupported image format ({kind.ToString().ToUpperInvariant()}): send JPEG or PNG.");
+            throw new ImageInputException(ImageProblem.UnsupportedFormat, MessageText.Of("server.image.unsupported", "Unsupported image format ({format}): send JPEG or PNG.", ("format", kind.ToString().ToUpperInvariant())));
 
         using var skData = SKData.CreateCopy(data);
         using var codec = SKCodec.Create(skData)
-            ?? throw new ImageInputException(ImageProblem.Corrupt, $"The {kind.ToString().ToUpperInvariant()} file is corrupt or truncated: its header cannot be read.");
+            ?? throw new ImageInputException(ImageProblem.Corrupt, MessageText.Of("server.image.unreadable-header", "The {format} file is corrupt or truncated: its header cannot be read.", ("format", kind.ToString().ToUpperInvariant())));
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0)
-            throw new ImageInputException(ImageProblem.Corrupt, "The image has no pixels.");
+            throw new ImageInputException(ImageProblem.Corrupt, MessageText.Of("server.image.no-pixels", "The image has no pixels."));
         if (info.Width > limits.MaxSide || info.Height > limits.MaxSide || (long)info.Width * info.Height > limits.MaxPixels)
             throw new ImageInputException(ImageProblem.TooLarge,
-                $"The image is {info.Width}x{info.Height} pixels; the limit is {limits.MaxPixels} pixels and {limits.MaxSide} per side.");
+                MessageText.Of("server.image.too-many-pixels", "The image is {width}x{height} pixels; the limit is {maxPixels} pixels and {maxSide} per side.", ("width", info.Width), ("height", info.Height), ("maxPixels", limits.MaxPixels), ("maxSide", limits.MaxSide)));
 
         if (kind == ImageKind.Jpeg && (long)info.Width * info.Height > limits.MaxProgressivePixels && JpegMetadata.IsProgressive(data))
             throw new ImageInputException(ImageProblem.TooLarge,
-                $"The JPEG is progressive and {info.Width}x{info.Height} pixels; progressive JPEGs are accepted up to {limits.MaxProgressivePixels} pixels: save it as a baseline JPEG.");
+                MessageText.Of("server.image.progressive", "The JPEG is progressive and {width}x{height} pixels; progressive JPEGs are accepted up to {max} pixels: save it as a baseline JPEG.", ("width", info.Width), ("height", info.Height), ("max", limits.MaxProgressivePixels)));
 
         size = info.Size;
         origin = codec.EncodedOrigin;
@@ -148,8 +149,10 @@ public static class ImageDecoder
         if (result != SKCodecResult.Success)
         {
             decoded.Dispose();
-            var why = result == SKCodecResult.IncompleteInput ? "truncated" : "corrupt";
-            throw new ImageInputException(ImageProblem.Corrupt, $"The {kind.ToString().ToUpperInvariant()} file is {why} ({result}).");
+            var format = kind.ToString().ToUpperInvariant();
+            throw new ImageInputException(ImageProblem.Corrupt, result == SKCodecResult.IncompleteInput
+                ? MessageText.Of("server.image.truncated", "The {format} file is truncated ({result}).", ("format", format), ("result", result.ToString()))
+                : MessageText.Of("server.image.corrupt", "The {format} file is corrupt ({result}).", ("format", format), ("result", result.ToString())));
         }
         return decoded;
     }
@@ -168,7 +171,7 @@ public static class ImageDecoder
         {
             if ((long)width * height > limits.MaxInterlacedPixels)
                 throw new ImageInputException(ImageProblem.TooLarge,
-                    $"The PNG is interlaced and {width}x{height} pixels; interlaced PNGs are accepted up to {limits.MaxInterlacedPixels} pixels: save it without interlacing, or as JPEG.");
+                    MessageText.Of("server.image.interlaced", "The PNG is interlaced and {width}x{height} pixels; interlaced PNGs are accepted up to {max} pixels: save it without interlacing, or as JPEG.", ("width", width), ("height", height), ("max", limits.MaxInterlacedPixels)));
             factor = 1;
         }
         // Premultiplied, so that averaging weighs colours by their opacity.
