@@ -133,7 +133,7 @@ function showDistribution(stats) {
   const total = cells.reduce((s, c) => s + c.observations, 0);
   const summary = document.getElementById('distribution-summary');
   if (!cells.length) { summary.textContent = t('taxon.distribution.none', 'No public positions yet.'); return; }
-  summary.textContent = f('taxon.distribution.summary', 'Public positions: {observations} observations in {cells} squares of {size}°.',
+  summary.textContent = f('taxon.distribution.summary', 'Observations with a public position: {observations} (grid squares of {size}°: {cells})',
     { observations: num(total), cells: num(cells.length), size: num(stats.cell) });
   const box = document.getElementById('map');
   box.hidden = false;
