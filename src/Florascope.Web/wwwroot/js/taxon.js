@@ -167,13 +167,13 @@ function showPhenology(stats) {
   chart.hidden = most === 0;
   chart.replaceChildren(...months.map(m => {
     const li = el('li', null, { 'data-month': String(m.month), 'data-count': String(m.observations) });
-    const bar = el('span', null, { class: 'bar', 'aria-hidden': 'true' });
+    const bar = el('span', null, { class: 'phen-bar', 'aria-hidden': 'true' });
     // A share of the column's height, set through the CSSOM (the CSP forbids style attributes).
     bar.style.blockSize = (most ? Math.round(100 * m.observations / most) : 0) + '%';
     const label = f('taxon.phenology.month', '{month}: {n}', { month: monthName(m.month, 'long'), n: num(m.observations) });
-    li.append(el('span', num(m.observations), { class: 'count', 'aria-hidden': 'true' }), el('span', null, { class: 'column', 'aria-hidden': 'true' }),
-      el('span', monthName(m.month, 'narrow'), { class: 'month', 'aria-hidden': 'true' }), el('span', label, { class: 'sr-only' }));
-    li.querySelector('.column').append(bar);
+    li.append(el('span', num(m.observations), { class: 'phen-count', 'aria-hidden': 'true' }), el('span', null, { class: 'phen-column', 'aria-hidden': 'true' }),
+      el('span', monthName(m.month, 'narrow'), { class: 'phen-month', 'aria-hidden': 'true' }), el('span', label, { class: 'sr-only' }));
+    li.querySelector('.phen-column').append(bar);
     return li;
   }));
 }
@@ -185,11 +185,11 @@ function showSimilar(taxon) {
     const li = el('li');
     const a = el('a', null, { href: '/taxa/' + encodeURIComponent(s.name) });
     a.append(el('em', s.name));
-    if (s.commonNames.length) a.append(el('span', s.commonNames[0], { class: 'common' }));
+    if (s.commonNames.length) a.append(el('span', s.commonNames[0], { class: 'similar-common' }));
     const why = [];
     if (s.namedTogether > 0) why.push(f('taxon.similar.votes', 'Observations naming both: {n}', { n: num(s.namedTogether) }));
     if (s.similarity !== null) why.push(t('taxon.similar.model', 'Looks alike to the model'));
-    li.append(a, el('span', why.join(' · '), { class: 'why' }));
+    li.append(a, el('span', why.join(' · '), { class: 'similar-why' }));
     return li;
   }));
 }
