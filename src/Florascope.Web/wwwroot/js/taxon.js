@@ -5,7 +5,10 @@
 // /api/stats/taxa/{name} and /api/observations.
 import { ready, t, f, lang, languages, el, num, monthName, organName, person, photoAlt, row, fail, loadLeaflet, tileLayer } from './shared.js';
 
-const name = decodeURIComponent(location.pathname.split('/').pop());
+const name = (() => {
+  const raw = location.pathname.split('/').pop();
+  try { return decodeURIComponent(raw); } catch { return raw; /* a malformed escape: asked as written, the server answers 404 */ }
+})();
 const status = document.getElementById('status');
 await ready;
 
