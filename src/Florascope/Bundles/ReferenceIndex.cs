@@ -70,6 +70,21 @@ public sealed class ReferenceIndex
 
     public float[] Vector(int i) => _vectors.AsSpan(i * _dim, _dim).ToArray();
 
+    /// <summary>The reference photos of one class, in index order (none for an unknown label).</summary>
+    public IReadOnlyList<ReferenceImage> OfLabel(int label) =>
+        label >= 0 && label < _byLabel.Length ? [.. _byLabel[label].Select(i => Images[i])] : [];
+
+    private float[]? _centroids;
+
+    /// <summary>
+    /// The classes' centroids (Species/ClassCentroids), computed once on first use: one pass over every
+    /// vector, which only the species pages' "similar species" need.
+    /// </summary>
+    public ReadOnlySpan<float> Centroids =>
+        LazyInitializer.EnsureInitialized(ref _centroids, () => Species.ClassCentroids.Compute(_vectors, [.. Images.Select(i => i.Label)], _dim, _byLabel.Length));
+
+    public int Dimension => _dim;
+
     private static readonly string[] Columns = ["path", "label", "author", "license", "citation", "date", "source"];
 
     public void Save(string directory)

@@ -64,6 +64,9 @@ public sealed class ImportedChecklistServerTests
         // The pages' name search finds the accepted taxon by its synonym.
         Assert.Equal(["Leucanthemum vulgare"], (await host.Client.GetJsonAsync("api/taxa?prefix=chrysanth&project=meadows")).AsArray().Select(t => t!["name"]!.GetValue<string>()));
         Assert.Equal("Anemonoides nemorosa", (await host.Client.GetJsonAsync("api/taxa/Anemone%20nemorosa"))["name"]!.GetValue<string>());
+        // The species page lists the synonyms the imported checklist gives.
+        Assert.Contains((await host.Client.GetJsonAsync("api/taxa/Leucanthemum%20vulgare"))["synonyms"]!.AsArray(),
+            n => n!.GetValue<string>().StartsWith("Chrysanthemum leucanthemum", StringComparison.Ordinal));
 
         // Identification is restricted to the four taxa the model knows among the project's names.
         var photo = Photos.Plant("Leucanthemum_vulgare", 3);
