@@ -1,4 +1,6 @@
+using Florascope.Data.Revision;
 using Florascope.Revision;
+using Florascope.Tests.Web;
 
 namespace Florascope.Tests.Revision;
 
@@ -93,4 +95,23 @@ public sealed class VoteStandingTests
 
     [Fact]
     public void AVoteOfNoWeightCanSettleNothing() => Assert.Equal(-1, VoteStanding.MoreNeeded([new WeightedVote(0, 1)], 0, 0, S));
+
+    [Fact]
+    public void OnAnObservationTheWordsAgreeWithTheStatusAndNameTheTaxa()
+    {
+        var checklist = SharedServerFixture.Checklist.Value;
+        // Two newcomers disagree, the unsure model (0.5 < 0.7) does not vote: disputed, in words split.
+        var split = CommunityRevision.Decide([(1, "a", "Taraxacum officinale", 0), (2, "b", "Ranunculus acris", 0)], "Ranunculus acris", 0.5, checklist, S);
+        Assert.Equal(ObservationStatus.Disputed, split.Status);
+        Assert.Equal("split", split.Standing.Kind);
+        Assert.Equal(split.TaxonName, split.Standing.Taxon);
+        Assert.Equal(new[] { "Taraxacum officinale", "Ranunculus acris" }.Order(), new[] { split.Standing.Taxon!, split.Standing.Other! }.Order());
+        Assert.Equal((2, 1, 8), (split.Standing.MoreVotes, split.Standing.MoreExperiencedVotes, split.Standing.ExperiencedTaxa));
+        // The sure model (0.9) agreeing with one newcomer: 1.7 + 0.74 = 2.44 > 2, valid.
+        var valid = CommunityRevision.Decide([(1, "a", "Taraxacum officinale", 0)], "Taraxacum officinale", 0.9, checklist, S);
+        Assert.Equal((ObservationStatus.Valid, "valid", "Taraxacum officinale", 0), (valid.Status, valid.Standing.Kind, valid.Standing.Taxon, valid.Standing.MoreVotes));
+        // Nothing counted: needs votes, in words nobody named it yet.
+        var none = CommunityRevision.Decide([], null, null, checklist, S);
+        Assert.Equal((ObservationStatus.NeedsVotes, "no-votes", (string?)null, 3), (none.Status, none.Standing.Kind, none.Standing.Taxon, none.Standing.MoreVotes));
+    }
 }
