@@ -140,7 +140,7 @@ public sealed class ObservationPageTests
             await page.SelectOptionAsync("#edit-license", "cc0");
             await page.ClickAsync("#edit button[type=submit]");
             await page.WaitForSelectorAsync("body[data-edited='1']");
-            Assert.Equal("Saved: your changes are in.", await page.InnerTextAsync("#status"));
+            Assert.Equal("Saved: your changes are in.", await page.InnerTextAsync("#mine-status"));
             var facts = await page.InnerTextAsync("#facts");
             Assert.Contains("under the old oak", facts, StringComparison.Ordinal);
             Assert.Contains("CC0", facts, StringComparison.Ordinal);
@@ -155,7 +155,7 @@ public sealed class ObservationPageTests
             await page.ClickAsync("#editbox summary");
             await page.FillAsync("#edit-latitude", "95");
             await page.ClickAsync("#edit button[type=submit]");
-            await page.WaitForFunctionAsync("() => document.getElementById('status').textContent.includes('atitude')");
+            await page.WaitForFunctionAsync("() => document.getElementById('mine-status').textContent.includes('atitude')");
             Assert.Equal(44.5, (await author.Http.GetJsonAsync($"api/observations/{id}"))["latitude"]!.GetValue<double>());
 
             // Delete asks first: "Keep it" keeps it; "Yes, delete it" deletes it and goes to the account page.

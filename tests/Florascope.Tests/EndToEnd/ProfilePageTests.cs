@@ -45,7 +45,8 @@ public sealed class ProfilePageTests
             await page.GotoAsync(new Uri(host.BaseAddress, $"/users/{author.UserId}").ToString());
             await page.WaitForSelectorAsync("body[data-loaded='2']", new() { State = WaitForSelectorState.Attached });
             Assert.Equal("botanist", await page.InnerTextAsync("h1"));
-            Assert.StartsWith("@botanist · member since ", await page.InnerTextAsync("#handle"), StringComparison.Ordinal);
+            // The user name is a left-to-right isolate (U+2066 ... U+2069), so it reads "@botanist" in Arabic too.
+            Assert.StartsWith("\u2066@botanist\u2069 · member since ", await page.InnerTextAsync("#handle"), StringComparison.Ordinal);
             Assert.Equal("2", await page.InnerTextAsync("#stats dd[data-field=observations]"));
             Assert.Equal("1", await page.InnerTextAsync("#stats dd[data-field=species]"));
             Assert.Equal("—", await page.InnerTextAsync("#stats dd[data-field=agreementRate]"));

@@ -9,6 +9,8 @@ const ORGANS = ['leaf', 'flower', 'fruit', 'bark', 'habit', 'other'];
 const FLAGS = ['not-a-plant', 'poor-quality', 'duplicate'];
 const $ = x => document.getElementById(x);
 const status = $('status');
+// The author's panel says its own outcome beside its controls (the page's status line is screens away on a phone).
+const mineStatus = $('mine-status');
 let me = null;
 let map = null;
 let mapAt = null;
@@ -230,22 +232,22 @@ $('edit').addEventListener('submit', async e => {
     if (value(k) === initial[k]) continue;
     if (k === 'observed') {
       const when = fromWallClock(value(k), o.observedOffsetMinutes);
-      if (Number.isNaN(when.getTime())) { status.textContent = t('obsedit.baddate', 'Give the date and time the plant was seen.'); return; }
+      if (Number.isNaN(when.getTime())) { mineStatus.textContent = t('obsedit.baddate', 'Give the date and time the plant was seen.'); return; }
       fields.observedUtc = when.toISOString();
     } else if (k === 'latitude' || k === 'longitude' || k === 'uncertainty') {
       // Typed with a decimal comma or point; the server reads a point.
       fields[k] = value(k).trim().replace(',', '.');
     } else fields[k] = value(k);
   }
-  if (!Object.keys(fields).length) { status.textContent = t('obsedit.nochange', 'Nothing to save: nothing was changed.'); return; }
+  if (!Object.keys(fields).length) { mineStatus.textContent = t('obsedit.nochange', 'Nothing to save: nothing was changed.'); return; }
   const button = e.target.querySelector('button[type=submit]');
   button.disabled = true;
   try {
     const r = await post('/api/observations/' + encodeURIComponent(id) + '/edit', fields);
-    if (!r.ok) { status.textContent = message(r); return; }
+    if (!r.ok) { mineStatus.textContent = message(r); return; }
     render(r.body);
     $('editbox').open = false;
-    status.textContent = 'geoprivacy' in fields && Object.keys(fields).length === 1
+    mineStatus.textContent = 'geoprivacy' in fields && Object.keys(fields).length === 1
       ? t('geo.saved', 'Saved: who sees the place is changed.')
       : t('obsedit.saved', 'Saved: your changes are in.');
     document.body.dataset.edited = String(Number(document.body.dataset.edited || 0) + 1);
@@ -267,7 +269,7 @@ $('confirm-yes').addEventListener('click', async () => {
   $('confirm-yes').disabled = true;
   const r = await postWithHeader('/api/observations/' + encodeURIComponent(id), 'DELETE');
   $('confirm-yes').disabled = false;
-  if (!r.ok) { status.textContent = message(r); return; }
+  if (!r.ok) { mineStatus.textContent = message(r); return; }
   location.assign('/account?deleted=' + encodeURIComponent(id));
 });
 

@@ -25,7 +25,9 @@ try {
   const name = person.displayName || person.userName;
   $('name').textContent = name;
   document.title = 'Florascope · ' + name;
-  $('handle').textContent = f('profile.handle', '@{user} · member since {date}', { user: person.userName, date: day(person.memberSinceUtc) });
+  // "@name" kept left to right inside right-to-left text (an isolate), so Arabic shows "@botanist", not "botanist@".
+  $('handle').textContent = f('profile.handle', '@{user} · member since {date}', { user: person.userName, date: day(person.memberSinceUtc) })
+    .replace('@' + person.userName, '\u2066@' + person.userName + '\u2069');
   $('stats').replaceChildren(...statsFacts(person));
   $('figures').hidden = false;
   $('observations').hidden = false;
