@@ -65,7 +65,8 @@ function renderRevision(o) {
 
 // Where the vote stands, in words first (Revision/VoteStanding on the server), and the one-tap "Agree".
 function renderStanding(o) {
-  const s = o.revision.standing;
+  // An answer without it (a server before it, a cached copy) reads as nothing known: no numbers shown.
+  const s = o.revision.standing || { kind: 'no-votes', taxon: null, other: null, moreVotes: -1, moreExperiencedVotes: -1 };
   const text = {
     valid: () => f('standing.valid', 'Valid: the community agrees on {taxon}.', { taxon: s.taxon }),
     'needs-agreement': () => f('standing.needs', 'Proposed: {taxon}. It needs more agreeing votes to be valid.', { taxon: s.taxon }),
