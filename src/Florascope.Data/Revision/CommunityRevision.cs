@@ -12,8 +12,16 @@ public sealed record CountedVote(int? UserId, string Voter, string Value, int Ex
 /// <summary>A user as an explanation names and weighs them.</summary>
 public sealed record Voter(string DisplayName, string UserName, int Expertise);
 
-/// <summary>The outcome of the weighted vote on one observation, with the votes that made it.</summary>
-public sealed record Revised(string? TaxonName, double Confidence, double Accuracy, bool IsValid, string Status, IReadOnlyList<CountedVote> Votes);
+/// <summary>The outcome of the weighted vote on one observation, with the votes that made it and its standing in plain words.</summary>
+public sealed record Revised(string? TaxonName, double Confidence, double Accuracy, bool IsValid, string Status, IReadOnlyList<CountedVote> Votes,
+    PlainStanding Standing);
+
+/// <summary>
+/// <see cref="VoteStanding"/> with taxon names: <c>Kind</c> is no-votes, valid, needs-agreement or split;
+/// <c>Taxon</c> the leading name, <c>Other</c> the strongest other one; the votes still needed agreeing
+/// with <c>Taxon</c> from newcomers and from experienced identifiers (those who proved <c>ExperiencedTaxa</c> taxa).
+/// </summary>
+public sealed record PlainStanding(string Kind, string? Taxon, string? Other, int MoreVotes, int MoreExperiencedVotes, int ExperiencedTaxa);
 
 /// <summary>What a batch run changed.</summary>
 public sealed record BatchReport(int Observations, int Votes, int Users, int Rounds, bool Converged, int Valid, int ObservationsChanged,
@@ -44,12 +52,24 @@ public static class CommunityRevision
         var modelVotes = modelTaxon is not null && LabelAggregation.AiVotes(0, (float)(modelScore ?? 0), settings);
         var modelLabel = modelVotes ? labels.Of(modelTaxon!) : -1;
         if (modelVotes) votes.Add(new WeightedVote(modelLabel, settings.AiWeight));
-        var outcome = LabelAggregation.Decide(votes.ToArray(), settings);
+        var weighted = votes.ToArray();
+        var outcome = LabelAggregation.Decide(weighted, settings);
         var taxon = outcome.Label < 0 ? null : labels.Name(outcome.Label);
         var counted = identifications.Select(i => new CountedVote(i.UserId, i.Voter, i.Taxon, i.Expertise, settings.Weight(i.Expertise), i.Taxon == taxon)).ToList();
         if (modelVotes) counted.Add(new CountedVote(null, ModelVoter, modelTaxon!, 0, settings.AiWeight, modelTaxon == taxon));
-        return new Revised(taxon, outcome.Confidence, outcome.Accuracy, outcome.Valid, StatusOf(outcome.Valid, voted, modelLabel), counted);
+        var standing = VoteStanding.Explain(weighted, outcome, settings);
+        var plain = new PlainStanding(KindText(standing.Kind), standing.Leading < 0 ? null : labels.Name(standing.Leading),
+            standing.Runner < 0 ? null : labels.Name(standing.Runner), standing.MoreVotes, standing.MoreExperiencedVotes, VoteStanding.ExperiencedTaxa(settings));
+        return new Revised(taxon, outcome.Confidence, outcome.Accuracy, outcome.Valid, StatusOf(outcome.Valid, voted, modelLabel), counted, plain);
     }
+
+    private static string KindText(StandingKind kind) => kind switch
+    {
+        StandingKind.Valid => "valid",
+        StandingKind.NeedsAgreement => "needs-agreement",
+        StandingKind.Split => "split",
+        _ => "no-votes",
+    };
 
     /// <summary>
     /// The status rule, for an observation as it is decided and for the batch: valid; else disputed

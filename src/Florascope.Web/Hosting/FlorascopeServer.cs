@@ -117,6 +117,7 @@ public static class FlorascopeServer
         app.MapMediaApi();
         app.MapAccountsApi();
         app.MapAccountKeysApi();
+        app.MapProfilesApi();
         app.MapObservationsApi();
         app.MapTaxaPagesApi();
         app.MapGameApi();
@@ -125,7 +126,7 @@ public static class FlorascopeServer
         app.MapStatsApi();
         // The pages are static HTML filled by their script from the JSON API (text only, never markup).
         foreach (var (route, page) in new[] { ("/map", "map"), ("/app", "app"), ("/account", "account"), ("/observations", "latest"),
-            ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "latest"), ("/search", "search"),
+            ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "profile"), ("/search", "search"),
             ("/help", "help"), ("/models", "models"), ("/stats", "stats") })
             app.MapPage(route, page);
         app.MapServiceWorker();

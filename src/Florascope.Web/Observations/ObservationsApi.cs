@@ -27,7 +27,7 @@ public sealed record PhotoVoteTally(string Aspect, string Value, int Count, doub
 /// <summary>Why an observation has its taxon and status: every vote counted, with its weight.</summary>
 public sealed record RevisionInfo(string Status, string? TaxonName, double Confidence, double Accuracy, bool IsValid,
     double ThetaConfidence, double ThetaAccuracy, IReadOnlyList<VoteInfo> Votes, string? ModelTaxonName, double? ModelScore, string? ModelVersion,
-    double ModelMinScore, DateTime? RevisedUtc);
+    double ModelMinScore, DateTime? RevisedUtc, PlainStanding Standing);
 
 /// <summary>A counted vote; <c>Voter</c> is the text form, pages name the person from <c>DisplayName</c> and <c>UserName</c> (js/common.js fs.person).</summary>
 public sealed record VoteInfo(int? UserId, string Voter, string TaxonName, int Expertise, double Weight, bool Agrees, string? DisplayName, string? UserName);
@@ -275,7 +275,7 @@ public static class ObservationsApi
         var revisionInfo = new RevisionInfo(o.Status, o.TaxonName, o.Confidence, o.Accuracy, o.IsValid, revision.ThetaConfidence, revision.ThetaAccuracy,
             [.. why.Votes.Select(v => new VoteInfo(v.UserId, v.Voter, v.Value, v.Expertise, v.Weight, v.Agrees,
                 v.UserId is { } u ? users[u].DisplayName : null, v.UserId is { } u2 ? users[u2].UserName : null))],
-            o.ModelTaxonName, o.ModelScore, o.ModelVersion, revision.AiMinScore, o.RevisedUtc);
+            o.ModelTaxonName, o.ModelScore, o.ModelVersion, revision.AiMinScore, o.RevisedUtc, why.Standing);
         var insider = viewer is not null && PrivacyAccess.SeesTruePosition(o.AuthorId, AccountsApi.CurrentUserId(viewer), AccountsApi.IsAdmin(viewer));
         var shown = PrivacyAccess.PublicKind(o);
         var (latitude, longitude, uncertainty) = insider ? (o.Latitude, o.Longitude, o.UncertaintyMeters) : (o.PublicLatitude, o.PublicLongitude, o.PublicUncertaintyMeters);

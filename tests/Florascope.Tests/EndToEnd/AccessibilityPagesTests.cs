@@ -137,7 +137,7 @@ public sealed class AccessibilityPagesTests
                 await CheckCurrentAsync(page, "app (results)", "/app", problems);
 
                 // In French the same texts are French.
-                await context.AddInitScriptAsync("localStorage.setItem('lang', 'fr')");
+                await context.AddCookiesAsync([new Cookie { Name = "lang", Value = "fr", Url = host.BaseAddress.GetLeftPart(UriPartial.Authority) }]);
                 await page.GotoAsync(new Uri(host.BaseAddress, $"/observations/{observation}").ToString());
                 await page.WaitForSelectorAsync("body[data-loaded]", new() { State = WaitForSelectorState.Attached });
                 Assert.StartsWith("Photo de Taraxacum officinale", await page.GetAttributeAsync("#photos img", "alt"), StringComparison.Ordinal);
@@ -156,6 +156,8 @@ public sealed class AccessibilityPagesTests
     {
         await page.GotoAsync(new Uri(baseAddress, path).ToString());
         await page.WaitForSelectorAsync(ready, new() { State = WaitForSelectorState.Attached });
+        // Pages still on the classic i18n.js wait for it; module pages arrive translated (their body[data-i18n] is set once ready).
+        await page.EvaluateAsync("() => window.i18n ? window.i18n.ready : null");
         await CheckCurrentAsync(page, name, path, problems);
     }
 

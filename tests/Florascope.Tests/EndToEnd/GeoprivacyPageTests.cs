@@ -30,7 +30,7 @@ public sealed class GeoprivacyPageTests
             var facts = await visitor.InnerTextAsync("#facts");
             Assert.Contains("Obscured", facts, StringComparison.Ordinal);
             Assert.DoesNotContain("44.81234", facts, StringComparison.Ordinal);
-            Assert.False(await visitor.IsVisibleAsync("#privacy"));
+            Assert.False(await visitor.IsVisibleAsync("#mine"));
 
             // The author signs in: the true place, the choice, and the switch to private.
             var page = await Browser.PhonePageAsync(browser);
@@ -42,9 +42,11 @@ public sealed class GeoprivacyPageTests
             await page.WaitForURLAsync($"**/observations/{id}");
             await page.WaitForSelectorAsync("body[data-loaded='true']");
             Assert.Contains(44.812345.ToString("F5", CultureInfo.InvariantCulture), await page.InnerTextAsync("#facts"), StringComparison.Ordinal);
+            // The author's choice is in the edit form of their own observation.
+            await page.ClickAsync("#editbox summary");
             Assert.Equal("obscured", await page.InputValueAsync("#geoprivacy"));
             await page.SelectOptionAsync("#geoprivacy", "private");
-            await page.ClickAsync("#privacy button");
+            await page.ClickAsync("#edit button[type=submit]");
             await page.WaitForFunctionAsync("() => document.getElementById('facts').innerText.includes('others see none')");
 
             await OpenAsync(visitor, host, $"/observations/{id}");

@@ -36,6 +36,7 @@ public sealed class RevisionPagesTests
             var errors = new List<string>();
             page.PageError += (_, m) => errors.Add(m);
             await OpenAsync(page, host, $"/observations/{id}");
+            await page.ClickAsync("#details summary");
             Assert.Equal("disputed", await page.GetAttributeAsync("#badge", "data-status"));
             Assert.Equal("Disputed", await page.InnerTextAsync("#badge"));
             Assert.Equal(2, await page.Locator("#votes tbody tr").CountAsync());
@@ -58,6 +59,7 @@ public sealed class RevisionPagesTests
             await page.WaitForSelectorAsync("#empty:not([hidden])");
 
             await OpenAsync(page, host, $"/observations/{id}");
+            await page.ClickAsync("#details summary");
             Assert.Equal("valid", await page.GetAttributeAsync("#badge", "data-status"));
             Assert.Contains("Stellaria media", await page.InnerTextAsync("#current"), StringComparison.Ordinal);
             var rows = page.Locator("#votes tbody tr");
@@ -71,9 +73,10 @@ public sealed class RevisionPagesTests
             await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("observation-why"), FullPage = true });
 
             // In French: the same explanation, with French words and numbers.
-            await page.EvaluateAsync("() => localStorage.setItem('lang', 'fr')");
+            await page.Context.AddCookiesAsync([new Cookie { Name = "lang", Value = "fr", Url = host.BaseAddress.GetLeftPart(UriPartial.Authority) }]);
             await OpenAsync(page, host, $"/observations/{id}");
-            await page.WaitForSelectorAsync("body[data-i18n='fr']");
+            await page.WaitForSelectorAsync("body[data-i18n='fr']", new() { State = WaitForSelectorState.Attached });
+            await page.ClickAsync("#details summary");
             Assert.Equal("Valide", await page.InnerTextAsync("#badge"));
             Assert.Equal("Confiance 2,8 > 2 et exactitude 0,79 > 0,7 : valide", await page.InnerTextAsync("#rule"));
             Assert.Equal("Votant", await page.InnerTextAsync("#votes thead th"));
@@ -173,6 +176,7 @@ public sealed class RevisionPagesTests
             var errors = new List<string>();
             page.PageError += (_, m) => errors.Add(m);
             await OpenAsync(page, host, $"/observations/{id}");
+            await page.ClickAsync("#details summary");
             // Signed out: no controls, a way to sign in.
             Assert.Equal(0, await page.Locator(".photo-votes").CountAsync());
             Assert.True(await page.IsVisibleAsync("#signin"));
@@ -183,6 +187,7 @@ public sealed class RevisionPagesTests
 
             await Browser.SignUpInAppAsync(page, host.BaseAddress, "voter");
             await OpenAsync(page, host, $"/observations/{id}");
+            await page.ClickAsync("#details summary");
             var card = page.Locator(".photo-card").First;
             await card.Locator("select.organ-select").SelectOptionAsync("flower");
             await card.Locator("button.vote-organ").ClickAsync();
