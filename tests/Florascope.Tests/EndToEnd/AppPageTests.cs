@@ -160,6 +160,20 @@ public sealed class AppPageTests
             Assert.True(serious.Count == 0, string.Join("\n", serious));
             await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("app-cards"), FullPage = true });
             Assert.Empty(errors);
+
+            // In Arabic the page runs right to left: the organ icons start at the right.
+            await using var arabic = await PhoneAsync(browser, host.BaseAddress, "ar");
+            var ar = await arabic.NewPageAsync();
+            await ar.GotoAsync(new Uri(host.BaseAddress, "/app").ToString());
+            await ar.WaitForSelectorAsync("body[data-ready]", new() { State = WaitForSelectorState.Attached });
+            Assert.Equal("rtl", await ar.EvaluateAsync<string>("() => document.documentElement.dir"));
+            await ar.SetInputFilesAsync("#photos", four[0]);
+            await ar.WaitForSelectorAsync(".previews li");
+            var leafBox = (await ar.Locator(".previews button[data-organ=leaf]").BoundingBoxAsync())!;
+            var flowerBox = (await ar.Locator(".previews button[data-organ=flower]").BoundingBoxAsync())!;
+            Assert.True(leafBox.X > flowerBox.X, $"leaf at {leafBox.X}, flower at {flowerBox.X}");
+            Assert.Equal(390, await ar.EvaluateAsync<int>("() => document.documentElement.scrollWidth"));
+            await ar.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("app-ar"), FullPage = true });
         }
         finally
         {

@@ -6,7 +6,6 @@ import { ready, t, f, lang, el, organName, photoAlt, signedIn, loadLeaflet, tile
 import { florasReady } from './flora-choices.js';
 import { readExif } from './exif.js';
 import * as outbox from './outbox.js';
-import { card, splitResults } from './app-results.js';
 
 const MAX_SIDE = 1280;
 // Enough results for the folded "More suggestions" below the meaningful ones.
@@ -135,6 +134,9 @@ async function identify() {
   results.replaceChildren();
   more.hidden = true;
   const project = field('project').value;
+  // The cards' code (and the photo viewer's) is loaded while the photos travel: not before the page is usable.
+  const cards = import('./app-results.js');
+  cards.catch(() => { /* without network and not cached: the offline path below never needs it */ });
   let r, body;
   try {
     r = await fetch('/api/identify/' + encodeURIComponent(project) + '?include-related-images=true&nb-results=' + RESULTS + '&lang=' + lang,
@@ -150,6 +152,7 @@ async function identify() {
   if (!r.ok) { say(r.status === 404 ? t('app.notaplant', 'This does not look like a plant.') : body.message); return; }
   say('');
   offerSave(body.results);
+  const { card, splitResults } = await cards;
   const { shown, more: folded } = splitResults(body.results);
   results.replaceChildren(...shown.map(x => card(x, pick)));
   field('more-results').replaceChildren(...folded.map(x => card(x, pick)));
@@ -276,17 +279,18 @@ outbox.onChange((n, error) => {
   showQueue(n);
 });
 
+// Usable now: the texts and limits came with the page; the floras' choices follow.
+for (const picker of [camera, input]) picker.disabled = false;
 // Back from signing in: the photos chosen before are here again.
 if (who) {
   const kept = await outbox.takePending();
   if (kept.length) {
-    photos = kept;
+    photos = [...kept, ...photos].slice(0, maxPhotos);
     render();
     say(t('app.restored', 'Your photos are back: tap Identify.'));
   }
 }
 await florasReady;
-for (const picker of [camera, input]) picker.disabled = false;
 outbox.count().then(n => { if (n) showQueue(n); outbox.flush(); }).catch(() => { /* storage off */ });
 if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js');
 // Tests and scripts wait for this before using the page.
