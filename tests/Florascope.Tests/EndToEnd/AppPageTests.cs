@@ -151,6 +151,8 @@ public sealed class AppPageTests
             await page.Mouse.UpAsync();
             Assert.Equal("1", await page.GetAttributeAsync("#viewer", "data-index"));
             await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("app-viewer") });
+            var inViewer = await page.RunAxe();
+            Assert.DoesNotContain(inViewer.Violations, v => v.Impact is "serious" or "critical");
             await page.Keyboard.PressAsync("Escape");
             await page.WaitForSelectorAsync("#viewer:not([open])", new() { State = WaitForSelectorState.Attached });
 
@@ -303,13 +305,11 @@ public sealed class AppPageTests
             Assert.Equal(fr["nav.account"], await page.InnerTextAsync("#account"));
             await CheckAsync("empty");
 
-            // Not a plant, in French; the transient "Identifying…" too.
-            var identifying = new List<string>();
-            await page.RouteAsync("**/api/identify/**", async route =>
-            {
-                identifying.Add((await page.TextContentAsync("#status"))!.Trim());
-                await route.ContinueAsync();
-            });
+            // Not a plant, in French; the passing "Preparing photos…" and "Identifying…" too (every text the status line shows is kept).
+            await page.EvaluateAsync("""
+                () => { const s = document.getElementById('status'); window.statuses = [];
+                  new MutationObserver(() => window.statuses.push(s.textContent)).observe(s, { childList: true, characterData: true, subtree: true }); }
+                """);
             await page.SetInputFilesAsync("#photos", PhotoFile(dir.Path, "shark.jpg", Photos.NonPlant("hammerhead").Data));
             await page.WaitForSelectorAsync(".previews li");
             Assert.Equal("feuille", await page.GetAttributeAsync(".previews button[data-organ=leaf]", "aria-label"));
@@ -319,7 +319,9 @@ public sealed class AppPageTests
             await CheckAsync("photo");
             await page.ClickAsync("#go");
             await page.WaitForFunctionAsync("t => document.getElementById('status').textContent === t", fr["app.notaplant"]);
-            Assert.Equal([fr["app.identifying"]], identifying);
+            var statuses = await page.EvaluateAsync<string[]>("() => window.statuses");
+            Assert.Contains(fr["app.preparing"], statuses);
+            Assert.Contains(fr["app.identifying"], statuses);
             await page.ClickAsync(".previews .remove");
 
             // A plant: the cards, the folded suggestions, the form with "I don't know".
