@@ -20,7 +20,7 @@ public sealed class AccessibilityPagesTests
     // running text (a paragraph, or the map's attribution line, holding other text than the link), and a
     // map marker (drawn at its position; the same observations are listed as links on the page).
     // A checkbox or radio counts by its label when the label wraps it (the label is the target).
-    private const string SmallTargets = """
+    internal const string SmallTargets = """
         () => {
           const inRunningText = a => {
             if (a.tagName !== 'A') return false;
@@ -45,7 +45,7 @@ public sealed class AccessibilityPagesTests
         """;
 
     // Photos whose alternative text is missing, empty or a file name (map tiles and markers aside: Leaflet's own).
-    private const string BadAlts = """
+    internal const string BadAlts = """
         () => [...document.querySelectorAll('img')]
           .filter(i => !i.closest('.leaflet-pane') && i.checkVisibility())
           .filter(i => !(i.alt || '').trim() || /\.(jpe?g|png|webp|gif)$/i.test(i.alt.trim()) || /^[\w-]+_\w+/.test(i.alt.trim()))

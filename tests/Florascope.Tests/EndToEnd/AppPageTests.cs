@@ -153,6 +153,7 @@ public sealed class AppPageTests
             await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("app-viewer") });
             var inViewer = await page.RunAxe();
             Assert.DoesNotContain(inViewer.Violations, v => v.Impact is "serious" or "critical");
+            Assert.Empty(await page.EvaluateAsync<string[]>(AccessibilityPagesTests.SmallTargets));
             await page.Keyboard.PressAsync("Escape");
             await page.WaitForSelectorAsync("#viewer:not([open])", new() { State = WaitForSelectorState.Attached });
 
@@ -160,6 +161,9 @@ public sealed class AppPageTests
             var axe = await page.RunAxe();
             var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {string.Join(", ", v.Nodes.Select(n => n.Target))}").ToList();
             Assert.True(serious.Count == 0, string.Join("\n", serious));
+            // Every control at least 44 x 44 px (the sign-in link included), every photo saying what it shows.
+            Assert.Empty(await page.EvaluateAsync<string[]>(AccessibilityPagesTests.SmallTargets));
+            Assert.Empty(await page.EvaluateAsync<string[]>(AccessibilityPagesTests.BadAlts));
             await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("app-cards"), FullPage = true });
             Assert.Empty(errors);
 
