@@ -108,8 +108,8 @@ public sealed class AppPageTests
             // The card: the name large, the score in words and as a percentage, the species page.
             var name = (await first.GetAttributeAsync("data-taxon"))!;
             Assert.Equal("Helianthus annuus", name);
-            Assert.Equal(name, await first.Locator("h3.sci").InnerTextAsync());
-            Assert.True(await first.Locator("h3.sci").EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)") >= 22);
+            Assert.Equal(name, await first.Locator("h2.sci").InnerTextAsync());
+            Assert.True(await first.Locator("h2.sci").EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)") >= 22);
             var score = double.Parse((await first.Locator(".id-score").GetAttributeAsync("data-score"))!, System.Globalization.CultureInfo.InvariantCulture);
             Assert.Equal(Math.Round(score * 100).ToString(System.Globalization.CultureInfo.InvariantCulture) + "%", await first.Locator(".id-score .pct").InnerTextAsync());
             Assert.Contains(await first.Locator(".id-score .words").InnerTextAsync(), new[] { "very likely", "likely", "possible", "unlikely" });

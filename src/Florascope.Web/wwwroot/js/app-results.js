@@ -35,7 +35,7 @@ export function card(result, onPick) {
   const name = result.species.scientificNameWithoutAuthor;
   const li = el('li', null, { class: 'id-card', 'data-taxon': name });
   const head = el('div', null, { class: 'id-head' });
-  head.append(el('h3', name, { class: 'sci', lang: 'la' }));
+  head.append(el('h2', name, { class: 'sci', lang: 'la' }));
   if (result.species.commonNames && result.species.commonNames.length) head.append(el('p', result.species.commonNames.slice(0, 3).join(', '), { class: 'common' }));
   const words = scoreWords(result.score);
   const score = el('p', null, { class: 'id-score ' + words.slice('app.score.'.length), 'data-score': String(result.score) });
