@@ -108,6 +108,8 @@ public sealed class AppPageTests
             // The card: the name large, the score in words and as a percentage, the species page.
             var name = (await first.GetAttributeAsync("data-taxon"))!;
             Assert.Equal("Helianthus annuus", name);
+            // The status line (a live region) says the answer is in.
+            Assert.Matches(@"^Suggestions: \d+\. The first: Helianthus annuus\.$", await page.InnerTextAsync("#status"));
             Assert.Equal(name, await first.Locator("h2.sci").InnerTextAsync());
             Assert.True(await first.Locator("h2.sci").EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)") >= 22);
             var score = double.Parse((await first.Locator(".id-score").GetAttributeAsync("data-score"))!, System.Globalization.CultureInfo.InvariantCulture);

@@ -2,7 +2,7 @@
 // 1280 px on the long side (as the reference service does), each tagged with an organ by tapping its
 // icon, sent to /api/identify; the answer as cards (app-results.js); then kept as an observation, or in
 // the outbox (outbox.js) without network.
-import { ready, t, f, lang, el, organName, photoAlt, signedIn, loadLeaflet, tileLayer, serverLimits, autocomplete } from './shared.js';
+import { ready, t, f, lang, el, organName, signedIn, loadLeaflet, tileLayer, serverLimits, autocomplete } from './shared.js';
 import { florasReady } from './flora-choices.js';
 import { readExif } from './exif.js';
 import * as outbox from './outbox.js';
@@ -150,7 +150,8 @@ async function identify() {
   }
   // 404 is the engine's "not a plant" (the project comes from the server's own list).
   if (!r.ok) { say(r.status === 404 ? t('app.notaplant', 'This does not look like a plant.') : body.message); return; }
-  say('');
+  // Said in the status line (a live region), so a screen reader hears that the answer is in.
+  say(f('app.found', 'Suggestions: {n}. The first: {taxon}.', { n: body.results.length.toLocaleString(lang), taxon: body.results[0].species.scientificNameWithoutAuthor }));
   offerSave(body.results);
   const { card, splitResults } = await cards;
   const { shown, more: folded } = splitResults(body.results);
