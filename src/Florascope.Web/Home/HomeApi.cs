@@ -60,13 +60,16 @@ public static class HomeApi
     public static Ok<PublicLimits> Limits(IOptions<FlorascopeOptions> options) => TypedResults.Ok(PublicLimits.From(options.Value));
 
     /// <summary>The home page is the phone app, with what the service is and how to call its API at the bottom.</summary>
-    public static ContentHttpResult Home(HttpRequest request, IdentificationEngine engine, Assets.PageRenderer pages, IOptions<FlorascopeOptions> options)
+    public static ContentHttpResult Home(HttpRequest request, IdentificationEngine engine, Assets.PageRenderer pages, Assets.WebAssets assets, IOptions<FlorascopeOptions> options)
     {
         // Revalidated on each visit: its asset URLs carry the files' hashes, which change with a deployment.
         request.HttpContext.Response.Headers.CacheControl = Assets.WebAssetsHosting.Revalidate;
         request.HttpContext.Response.Headers.Vary = "Cookie, Accept-Language";
-        var app = pages.Page("app", Hosting.RequestLanguage.Of(request.HttpContext)).Html;
-        return TypedResults.Content(app.Replace("<!--developers-->", Developers(request, engine, PublicLimits.From(options.Value)), StringComparison.Ordinal), "text/html; charset=utf-8");
+        var lang = Hosting.RequestLanguage.Of(request.HttpContext);
+        var app = pages.Page("app", lang).Html;
+        // The section's title in the page's language; its technical text stays English, and says so (lang="en").
+        var summary = assets.Texts.TryGetValue(lang, out var texts) && texts.TryGetValue("app.developers", out var text) ? text : "For developers: the identification API";
+        return TypedResults.Content(app.Replace("<!--developers-->", Developers(request, engine, PublicLimits.From(options.Value), summary), StringComparison.Ordinal), "text/html; charset=utf-8");
     }
 
     /// <summary>What the model was trained on: the cited data set (a GBIF download's DOI) or the demo data.</summary>
@@ -75,13 +78,13 @@ public static class HomeApi
           + (s.Doi is { } doi && Uri.TryCreate(doi, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps ? $", <a href=\"{WebUtility.HtmlEncode(doi)}\">{WebUtility.HtmlEncode(doi)}</a>)" : ")")
         : "(demo flora of research data sets, not a general-purpose identifier)";
 
-    private static string Developers(HttpRequest request, IdentificationEngine engine, PublicLimits limits)
+    private static string Developers(HttpRequest request, IdentificationEngine engine, PublicLimits limits, string summary)
     {
         var m = engine.Bundle.Manifest;
         var baseUrl = WebUtility.HtmlEncode(Hosting.PublicUrls.BaseUrl(request));
         var v = m.Validation?.Identification;
         return $$"""
-            <details class="developers"><summary>For developers: the identification API</summary>
+            <details class="developers"><summary>{{WebUtility.HtmlEncode(summary)}}</summary><div lang="en">
             <p>Florascope is an open citizen observatory of plant biodiversity. This server names the plant in 1-5 photos with a
             ResNet18 network and calibrated heads, through an API compatible with the public Pl@ntNet API v2:
             existing clients work by changing only their base URL.</p>
@@ -93,7 +96,7 @@ public static class HomeApi
             A key: <code>florascope apikey create --name my-app</code> ({{limits.DefaultApiKeyDailyQuota}} identifications a day by default).</p>
             <p><a href="/scalar/v1">Interactive API reference</a> &middot; <a href="/openapi/v1.json">OpenAPI document</a> &middot;
             <code>/v2/projects</code>, <code>/v2/species</code>, <code>/v2/languages</code>, <code>/v2/quota/daily</code>, <a href="/v2/_status">/v2/_status</a>, <a href="/api/limits">/api/limits</a></p>
-            </details>
+            </div></details>
             """;
     }
 }

@@ -24,13 +24,14 @@ public sealed class IdentifyPageTests
             await page.WaitForSelectorAsync("body[data-ready]");
             await page.SetInputFilesAsync("#photos", big);
             await page.WaitForSelectorAsync(".previews li");
-            await page.SelectOptionAsync(".previews select", "flower");
+            // The organ by its icon.
+            await page.ClickAsync(".previews button[data-organ=flower]");
             // What is sent is the in-page copy, 1280 px on the long side, not the 4000 px original.
             var width = await page.EvalOnSelectorAsync<int>(".previews img", "img => img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth))");
             Assert.Equal(1280, width);
             await page.ClickAsync("#go");
-            await page.WaitForSelectorAsync(".results li");
-            Assert.Contains("Helianthus annuus", await page.InnerTextAsync(".results li:first-child"), StringComparison.Ordinal);
+            await page.WaitForSelectorAsync(".results > li.id-card");
+            Assert.Contains("Helianthus annuus", await page.InnerTextAsync(".results > li:first-child"), StringComparison.Ordinal);
             await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("identify-phone"), FullPage = true });
         }
         finally
@@ -68,8 +69,8 @@ public sealed class LanguageTests
             await page.SetInputFilesAsync("#photos", photo);
             await page.WaitForSelectorAsync(".previews li");
             await page.ClickAsync("#go");
-            await page.WaitForSelectorAsync(".results li");
-            Assert.Contains("tournesol", (await page.InnerTextAsync(".results li:first-child")).ToLowerInvariant(), StringComparison.Ordinal);
+            await page.WaitForSelectorAsync(".results > li.id-card");
+            Assert.Contains("tournesol", (await page.InnerTextAsync(".results > li:first-child")).ToLowerInvariant(), StringComparison.Ordinal);
             await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("identify-phone-fr"), FullPage = true });
         }
         finally

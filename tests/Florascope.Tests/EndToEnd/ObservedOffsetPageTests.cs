@@ -33,11 +33,11 @@ public sealed class ObservedOffsetPageTests
 
             // The parser alone: the offset beside the wall-clock time; none for a photo without the tag.
             var parsed = await page.EvaluateAsync<string>(
-                "async b64 => { const r = await window.readExif(new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))])); return r.offset + ' ' + r.taken.getHours() + ':' + r.taken.getMinutes(); }",
+                "async b64 => { const r = await (await import('/js/exif.js')).readExif(new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))])); return r.offset + ' ' + r.taken.getHours() + ':' + r.taken.getMinutes(); }",
                 Convert.ToBase64String(File.ReadAllBytes(withOffset)));
             Assert.Equal("330 10:30", parsed);
             Assert.Null(await page.EvaluateAsync<int?>(
-                "async b64 => (await window.readExif(new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))]))).offset",
+                "async b64 => (await (await import('/js/exif.js')).readExif(new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))]))).offset",
                 Convert.ToBase64String(File.ReadAllBytes(withoutOffset))));
 
             var first = await SaveAsync(page, withOffset);

@@ -1,7 +1,7 @@
-// Reads the capture time and GPS position from a JPEG's EXIF before the photo is downscaled
+// An ES module. Reads the capture time and GPS position from a JPEG's EXIF before the photo is downscaled
 // (a canvas drops EXIF). Returns { taken: Date|null, offset: number|null, lat: number|null, lon: number|null };
 // offset is the camera's UTC offset in minutes (OffsetTimeOriginal, "+02:00"), null when the photo has none.
-window.readExif = async function (file) {
+export async function readExif(file) {
   const none = { taken: null, offset: null, lat: null, lon: null };
   try {
     const view = new DataView(await file.slice(0, 256 * 1024).arrayBuffer());
@@ -47,4 +47,4 @@ window.readExif = async function (file) {
     }
     return { taken, offset, lat, lon };
   }
-};
+}
