@@ -22,14 +22,15 @@ public static class ObservationQueries
 {
     /// <summary>
     /// The stored name a typed taxon filter means: observations store the checklist's accepted
-    /// spelling, so a synonym or another case resolves to it through <paramref name="checklist"/>
-    /// (the running model's, imported projects composed in); a name it does not know stays as typed.
+    /// spelling, so a synonym, a common name (any language) or another case resolves to it through
+    /// <paramref name="checklist"/> (the running model's, imported projects composed in;
+    /// <see cref="ObservationWriter.AcceptedName"/>); a name it does not know stays as typed, and a
+    /// common name of several taxa is refused (400) with them.
     /// </summary>
     public static string? TaxonFilter(string? typed, Checklist? checklist)
     {
         if (string.IsNullOrEmpty(typed) || checklist is null) return string.IsNullOrEmpty(typed) ? null : typed;
-        var i = checklist.IndexOf(typed);
-        return i >= 0 ? checklist.Taxa[i].ScientificNameWithoutAuthor : typed;
+        return ObservationWriter.AcceptedName(checklist, typed) ?? typed;
     }
 
     /// <param name="checklist">Resolves <paramref name="taxon"/> (<see cref="TaxonFilter"/>); null compares it as written.</param>

@@ -22,8 +22,11 @@ public sealed record GameSuggestion(string? ModelTaxonName, double? ModelScore, 
 
 public sealed record PlayerInfo(int UserId, string Name, int Expertise, double Weight, int Score, int Proposals, int Pending, bool CanValidateAlone, string UserName);
 
-/// <summary>A player of the leaderboard; the unique <c>UserName</c> is shown beside the chosen <c>Name</c>.</summary>
-public sealed record LeaderboardEntry(int Rank, int UserId, string Name, int Score, int Expertise, double Weight, string UserName);
+/// <summary>
+/// A player of the leaderboard; the unique <c>UserName</c> is shown beside the chosen <c>Name</c>.
+/// <c>Proposals</c>: their current names for others' observations, scored or still waiting.
+/// </summary>
+public sealed record LeaderboardEntry(int Rank, int UserId, string Name, int Score, int Expertise, double Weight, string UserName, int Proposals);
 
 /// <summary>
 /// "Help identify": a stream of observations that need votes, in a chosen flora; the player names
@@ -99,14 +102,27 @@ public static class GameApi
             proposals.Count, proposals.Count(v => !v), weight > settings.ThetaConfidence, u.UserName));
     }
 
+    /// <summary>
+    /// Everyone who has taken part: a score or expertise, or at least one name proposed for someone
+    /// else's observation. Scores only come once the community validates, and expertise with the
+    /// batch: listing scorers alone left the board empty while people were playing.
+    /// </summary>
     public static async Task<Results<Ok<List<LeaderboardEntry>>, JsonHttpResult<ApiError>>> Leaderboard(FlorascopeDb db, AggregationSettings settings, int? count, CancellationToken ct)
     {
         var n = count ?? 20;
         if (n is < 1 or > 100) return ApiErrors.BadRequest("count is 1..100.");
-        var rows = await db.Users.AsNoTracking().Where(u => u.Score > 0 || u.Expertise > 0)
-            .OrderByDescending(u => u.Score).ThenByDescending(u => u.Expertise).ThenBy(u => u.Id).Take(n)
-            .Select(u => new { u.Id, u.DisplayName, u.UserName, u.Score, u.Expertise }).ToListAsync(ct);
+        var rows = await db.Users.AsNoTracking()
+            .Select(u => new
+            {
+                u.Id, u.DisplayName, u.UserName, u.Score, u.Expertise,
+                // Current names for real observations of others: what can score (CountsForScore).
+                Proposals = db.Identifications.Count(i => i.UserId == u.Id && i.IsCurrent && i.TaxonName != null
+                    && db.Observations.Any(o => o.Id == i.ObservationId && !o.IsSynthetic && o.AuthorId != u.Id)),
+            })
+            .Where(u => u.Score > 0 || u.Expertise > 0 || u.Proposals > 0)
+            .OrderByDescending(u => u.Score).ThenByDescending(u => u.Expertise).ThenByDescending(u => u.Proposals).ThenBy(u => u.Id).Take(n)
+            .ToListAsync(ct);
         return TypedResults.Ok(rows.Select((u, i) => new LeaderboardEntry(i + 1, u.Id, u.DisplayName.Length > 0 ? u.DisplayName : u.UserName, u.Score, u.Expertise,
-            settings.Weight(u.Expertise), u.UserName)).ToList());
+            settings.Weight(u.Expertise), u.UserName, u.Proposals)).ToList());
     }
 }
