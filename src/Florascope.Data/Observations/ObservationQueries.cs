@@ -55,6 +55,20 @@ public static class ObservationQueries
             .ToListAsync(ct);
     }
 
+    /// <summary>
+    /// The first photo (by position) of each observation, leaving out those the community voted out,
+    /// as in the lists: the map's popups show it. Read apart from the viewport query, for the rows it
+    /// returned only, so that query's plans stay as measured.
+    /// </summary>
+    public static async Task<Dictionary<int, string>> FirstPhotosAsync(FlorascopeDb db, IReadOnlyCollection<int> observationIds, CancellationToken ct = default)
+    {
+        if (observationIds.Count == 0) return [];
+        var photos = await db.ObservationPhotos.AsNoTracking()
+            .Where(p => observationIds.Contains(p.ObservationId) && p.ExcludedBecause == null)
+            .Select(p => new { p.ObservationId, p.Position, p.Sha256 }).ToListAsync(ct);
+        return photos.GroupBy(p => p.ObservationId).ToDictionary(g => g.Key, g => g.MinBy(p => p.Position)!.Sha256);
+    }
+
     /// <summary>Rows scanned newest-first before the viewport query falls back to the position index.</summary>
     public const int NewestScan = 20_000;
 

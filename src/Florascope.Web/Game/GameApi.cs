@@ -18,6 +18,7 @@ public sealed record GamePhoto(int Id, string Organ, string Small, string Medium
 public sealed record GameItem(int Id, string Status, string Project, DateTime ObservedUtc, double? Latitude, double? Longitude, IReadOnlyList<GamePhoto> Photos,
     int Votes, GameSuggestion? Suggestion);
 
+/// <summary>The model's guess, and the community's current taxon (null until someone names the plant).</summary>
 public sealed record GameSuggestion(string? ModelTaxonName, double? ModelScore, string? CommunityTaxonName);
 
 public sealed record PlayerInfo(int UserId, string Name, int Expertise, double Weight, int Score, int Proposals, int Pending, bool CanValidateAlone, string UserName);
@@ -70,7 +71,8 @@ public static class GameApi
             // A rough place (about 1 km) is enough to play; the observation page has the exact one.
             o.Latitude is { } la ? Math.Round(la, 2) : null, o.Longitude is { } lo ? Math.Round(lo, 2) : null,
             [.. o.Photos.Select(p => new GamePhoto(p.Id, p.VotedOrgan ?? p.Organ, $"/api/photos/{p.Sha256}?size=s", $"/api/photos/{p.Sha256}?size=m"))],
-            o.Votes, hideSuggestion == true ? null : new GameSuggestion(o.ModelTaxonName, o.ModelScore, o.TaxonName))).ToList());
+            // With no person's name (none, or only "I don't know"), the decided taxon is the model's alone: no community to lean.
+            o.Votes, hideSuggestion == true ? null : new GameSuggestion(o.ModelTaxonName, o.ModelScore, o.Votes > 0 ? o.TaxonName : null))).ToList());
     }
 
     public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Skip(int id, HttpContext context, ClaimsPrincipal user, FlorascopeDb db,
