@@ -104,27 +104,13 @@ public static class GameApi
             proposals.Count, proposals.Count(v => !v), weight > settings.ThetaConfidence, u.UserName));
     }
 
-    /// <summary>
-    /// Everyone who has taken part: a score or expertise, or at least one name proposed for someone
-    /// else's observation. Scores only come once the community validates, and expertise with the
-    /// batch: listing scorers alone left the board empty while people were playing.
-    /// </summary>
+    /// <summary>The players who took part (<see cref="Florascope.Data.Game.Leaderboard.TopAsync"/>), ranked.</summary>
     public static async Task<Results<Ok<List<LeaderboardEntry>>, JsonHttpResult<ApiError>>> Leaderboard(FlorascopeDb db, AggregationSettings settings, int? count, CancellationToken ct)
     {
         var n = count ?? 20;
         if (n is < 1 or > 100) return ApiErrors.BadRequest("count is 1..100.");
-        var rows = await db.Users.AsNoTracking()
-            .Select(u => new
-            {
-                u.Id, u.DisplayName, u.UserName, u.Score, u.Expertise,
-                // Current names for real observations of others: what can score (CountsForScore).
-                Proposals = db.Identifications.Count(i => i.UserId == u.Id && i.IsCurrent && i.TaxonName != null
-                    && db.Observations.Any(o => o.Id == i.ObservationId && !o.IsSynthetic && o.AuthorId != u.Id)),
-            })
-            .Where(u => u.Score > 0 || u.Expertise > 0 || u.Proposals > 0)
-            .OrderByDescending(u => u.Score).ThenByDescending(u => u.Expertise).ThenByDescending(u => u.Proposals).ThenBy(u => u.Id).Take(n)
-            .ToListAsync(ct);
-        return TypedResults.Ok(rows.Select((u, i) => new LeaderboardEntry(i + 1, u.Id, u.DisplayName.Length > 0 ? u.DisplayName : u.UserName, u.Score, u.Expertise,
+        var rows = await Florascope.Data.Game.Leaderboard.TopAsync(db, n, ct);
+        return TypedResults.Ok(rows.Select((u, i) => new LeaderboardEntry(i + 1, u.UserId, u.DisplayName.Length > 0 ? u.DisplayName : u.UserName, u.Score, u.Expertise,
             settings.Weight(u.Expertise), u.UserName, u.Proposals)).ToList());
     }
 }

@@ -61,4 +61,23 @@ public abstract class MapAndScoreStorageTests(StorageFixture fixture)
         await using (var db = fixture.NewContext())
             Assert.Equal([0, 0], await db.Users.Where(u => u.Id == first || u.Id == second).OrderBy(u => u.Id).Select(u => u.Score).ToListAsync(Ct));
     }
+
+    [Fact]
+    public async Task TheLeaderboardListsWhoProposedANameForAnothersObservation()
+    {
+        var author = await fixture.NewUserAsync();
+        var player = await fixture.NewUserAsync();
+        var idle = await fixture.NewUserAsync();
+        await using var db = fixture.NewContext();
+        var id = (await ObservationWriter.CreateAsync(db, fixture.Photos, StorageFixture.Checklist, author,
+            new NewObservation { Photos = [Photo("Galium_aparine")], TaxonName = "cleavers" }, fixture.Clock, Ct)).Id;
+        await ObservationWriter.IdentifyAsync(db, StorageFixture.Checklist, id, player, "sticky willy", fixture.Clock, Ct);
+        // "I don't know" is no proposal.
+        await ObservationWriter.IdentifyAsync(db, StorageFixture.Checklist, id, idle, null, fixture.Clock, Ct);
+
+        var board = await Florascope.Data.Game.Leaderboard.TopAsync(db, 100, Ct);
+        var row = Assert.Single(board, r => r.UserId == player);
+        Assert.Equal((0, 0, 1), (row.Score, row.Expertise, row.Proposals));
+        Assert.DoesNotContain(board, r => r.UserId == author || r.UserId == idle);
+    }
 }
