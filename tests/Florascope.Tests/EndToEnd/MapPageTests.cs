@@ -149,4 +149,46 @@ public sealed class MapPageTests
             playwright.Dispose();
         }
     }
+
+    [Theory]
+    [InlineData("fr", "Filtres", "Me localiser", "ltr")]
+    [InlineData("ar", "عوامل التصفية", "حدِّد موقعي", "rtl")]
+    public async Task TheMapAndHelpPagesSpeakThePagesLanguage(string lang, string filters, string locate, string dir)
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var temp = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(temp.Path, new FakeClock(DateTimeOffset.UtcNow));
+        try
+        {
+            using var author = new ObservatoryClient(host.BaseAddress);
+            await author.SignedUpAsync("mapper");
+            // "I don't know": the model names it, so it waits for names in "Help identify".
+            await SaveAsync(author, 48.85, 2.35, taxon: "");
+            using var player = new ObservatoryClient(host.BaseAddress);
+            await player.SignedUpAsync("player");
+            var page = await PhoneSessions.PageAsync(browser, player, host.BaseAddress);
+            await page.Context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "lang", Value = lang, Domain = host.BaseAddress.Host, Path = "/" }]);
+
+            await page.GotoAsync(new Uri(host.BaseAddress, "/map").ToString());
+            await page.WaitForSelectorAsync("body[data-loaded='1']");
+            Assert.Equal(dir, await page.GetAttributeAsync("html", "dir"));
+            Assert.Equal(filters, await page.InnerTextAsync("#filterbox summary"));
+            Assert.Equal(locate, await page.InnerTextAsync("#locate"));
+            Assert.DoesNotContain("observations in view", await page.InnerTextAsync("#count"), StringComparison.Ordinal);
+            await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath($"map-{lang}") });
+
+            await page.GotoAsync(new Uri(host.BaseAddress, "/help").ToString());
+            await page.WaitForSelectorAsync("body[data-loaded='true']");
+            var suggestion = await page.InnerTextAsync("#suggestion");
+            Assert.Contains("Taraxacum officinale", suggestion, StringComparison.Ordinal);
+            Assert.DoesNotContain("The model suggests", suggestion, StringComparison.Ordinal);
+            Assert.DoesNotContain("Nobody", suggestion, StringComparison.Ordinal);
+            await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath($"help-{lang}"), FullPage = true });
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
 }
