@@ -22,14 +22,15 @@ public static class ObservationQueries
 {
     /// <summary>
     /// The stored name a typed taxon filter means: observations store the checklist's accepted
-    /// spelling, so a synonym or another case resolves to it through <paramref name="checklist"/>
-    /// (the running model's, imported projects composed in); a name it does not know stays as typed.
+    /// spelling, so a synonym, a common name (any language) or another case resolves to it through
+    /// <paramref name="checklist"/> (the running model's, imported projects composed in;
+    /// <see cref="ObservationWriter.AcceptedName"/>); a name it does not know stays as typed, and a
+    /// common name of several taxa is refused (400) with them.
     /// </summary>
     public static string? TaxonFilter(string? typed, Checklist? checklist)
     {
         if (string.IsNullOrEmpty(typed) || checklist is null) return string.IsNullOrEmpty(typed) ? null : typed;
-        var i = checklist.IndexOf(typed);
-        return i >= 0 ? checklist.Taxa[i].ScientificNameWithoutAuthor : typed;
+        return ObservationWriter.AcceptedName(checklist, typed) ?? typed;
     }
 
     /// <param name="checklist">Resolves <paramref name="taxon"/> (<see cref="TaxonFilter"/>); null compares it as written.</param>
@@ -52,6 +53,20 @@ public static class ObservationQueries
                 // Shown beside the display name, which anyone can choose (impersonation).
                 db.Users.Where(x => x.Id == o.AuthorId).Select(x => x.UserName).FirstOrDefault()))
             .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The first photo (by position) of each observation, leaving out those the community voted out,
+    /// as in the lists: the map's popups show it. Read apart from the viewport query, for the rows it
+    /// returned only, so that query's plans stay as measured.
+    /// </summary>
+    public static async Task<Dictionary<int, string>> FirstPhotosAsync(FlorascopeDb db, IReadOnlyCollection<int> observationIds, CancellationToken ct = default)
+    {
+        if (observationIds.Count == 0) return [];
+        var photos = await db.ObservationPhotos.AsNoTracking()
+            .Where(p => observationIds.Contains(p.ObservationId) && p.ExcludedBecause == null)
+            .Select(p => new { p.ObservationId, p.Position, p.Sha256 }).ToListAsync(ct);
+        return photos.GroupBy(p => p.ObservationId).ToDictionary(g => g.Key, g => g.MinBy(p => p.Position)!.Sha256);
     }
 
     /// <summary>Rows scanned newest-first before the viewport query falls back to the position index.</summary>

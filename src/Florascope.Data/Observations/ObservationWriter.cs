@@ -248,8 +248,11 @@ public static class ObservationWriter
         var observation = await db.Observations.FirstOrDefaultAsync(o => o.Id == observationId, ct)
             ?? throw new ObservationException(MessageText.Of("server.observation.not-found", "No observation {id}.", ("id", observationId)), ObservationError.NotFound);
         if (observation.AuthorId != userId && !isAdmin) throw new ObservationException(MessageText.Of("server.observation.not-yours-delete", "Only the author can delete an observation."), ObservationError.Forbidden);
+        // Users.Score keeps a count that included this observation: its voters are recounted without it.
+        var voters = await db.Identifications.Where(i => i.ObservationId == observationId && i.IsCurrent).Select(i => i.UserId).Distinct().ToListAsync(ct);
         db.Observations.Remove(observation);
         await db.SaveChangesAsync(ct);
+        await CommunityRevision.RecountScoresAsync(db, voters, ct);
     }
 
     /// <summary>The kind of error of a refused photo: too large and unsupported formats apart, like the identification API; anything else is invalid.</summary>
@@ -298,11 +301,25 @@ public static class ObservationWriter
         if (uncertainty is { } u && (!double.IsFinite(u) || u < 0 || u > 100_000)) throw new ObservationException(MessageText.Of("server.observation.bad-uncertainty", "The uncertainty must be between 0 and 100000 metres."));
     }
 
-    /// <summary>The checklist's spelling of a taxon name (any case, '_' or spaces); null stays null ("I don't know").</summary>
+    /// <summary>
+    /// The accepted scientific name a typed name means (<see cref="TaxonNames.Resolve"/>: scientific, synonym or
+    /// vernacular in any language); null stays null ("I don't know"). Unknown or shared common names are refused.
+    /// </summary>
     public static string? CanonicalName(Checklist checklist, string? name)
     {
         if (string.IsNullOrWhiteSpace(name)) return null;
-        var i = checklist.IndexOf(name);
-        return i >= 0 ? checklist.Taxa[i].ScientificNameWithoutAuthor : throw new ObservationException(MessageText.Of("server.unknown-taxon", "Unknown taxon '{name}'.", ("name", name)));
+        return AcceptedName(checklist, name) ?? throw new ObservationException(MessageText.Of("server.unknown-taxon", "Unknown taxon '{name}'.", ("name", name)));
     }
+
+    /// <summary>
+    /// The accepted scientific name of a typed name, or null when the checklist has none; a common name of
+    /// several taxa is an <see cref="ObservationException"/> (400) naming them, so the person can choose.
+    /// </summary>
+    public static string? AcceptedName(Checklist checklist, string name) => TaxonNames.Resolve(checklist, name) switch
+    {
+        NameResolution.Found f => f.Taxon.ScientificNameWithoutAuthor,
+        NameResolution.Ambiguous a => throw new ObservationException(MessageText.Of("server.ambiguous-name", "'{name}' is a common name of several taxa: {candidates}. Choose one of them.",
+            ("name", name.Trim()), ("candidates", string.Join(", ", a.Candidates.Select(t => t.ScientificNameWithoutAuthor))))),
+        _ => null,
+    };
 }

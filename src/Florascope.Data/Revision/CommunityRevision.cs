@@ -137,7 +137,13 @@ public static class CommunityRevision
     public static async Task UpdateScoresAsync(FlorascopeDb db, int observationId, CancellationToken ct)
     {
         var voters = await db.Identifications.Where(i => i.ObservationId == observationId && i.IsCurrent).Select(i => i.UserId).Distinct().ToListAsync(ct);
-        foreach (var user in voters)
+        await RecountScoresAsync(db, voters, ct);
+    }
+
+    /// <summary>Recounts these users' game scores (<see cref="ScoreAsync"/>), e.g. after an observation they identified is gone.</summary>
+    public static async Task RecountScoresAsync(FlorascopeDb db, IEnumerable<int> users, CancellationToken ct)
+    {
+        foreach (var user in users)
         {
             var score = await ScoreAsync(db, user, ct);
             await db.Users.Where(u => u.Id == user && u.Score != score).ExecuteUpdateAsync(s => s.SetProperty(u => u.Score, score), ct);

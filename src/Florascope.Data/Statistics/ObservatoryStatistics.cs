@@ -160,11 +160,8 @@ public static class ObservatoryStatistics
             ? new PhenologyMonth(m, r.Observations, r.Valid) : new PhenologyMonth(m, 0, 0))];
     }
 
-    /// <summary>The checklist's name of a taxon, or an <see cref="ObservationException"/> (404) when it has none.</summary>
-    public static string TaxonOf(Checklist checklist, string? name)
-    {
-        var i = string.IsNullOrWhiteSpace(name) ? -1 : checklist.IndexOf(name);
-        if (i < 0) throw new ObservationException(MessageText.Of("server.unknown-taxon", "Unknown taxon '{name}'.", ("name", name)), ObservationError.NotFound);
-        return checklist.Taxa[i].ScientificNameWithoutAuthor;
-    }
+    /// <summary>The checklist's name of a taxon (any typed name: <see cref="ObservationWriter.AcceptedName"/>), or an <see cref="ObservationException"/> (404) when it has none.</summary>
+    public static string TaxonOf(Checklist checklist, string? name) =>
+        (string.IsNullOrWhiteSpace(name) ? null : ObservationWriter.AcceptedName(checklist, name))
+        ?? throw new ObservationException(MessageText.Of("server.unknown-taxon", "Unknown taxon '{name}'.", ("name", name)), ObservationError.NotFound);
 }

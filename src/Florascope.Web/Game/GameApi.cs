@@ -19,12 +19,16 @@ public sealed record GamePhoto(int Id, string Organ, string Small, string Medium
 public sealed record GameItem(int Id, string Status, string Project, DateTime ObservedUtc, double? Latitude, double? Longitude, IReadOnlyList<GamePhoto> Photos,
     int Votes, GameSuggestion? Suggestion);
 
+/// <summary>The model's guess, and the community's current taxon (null until someone names the plant).</summary>
 public sealed record GameSuggestion(string? ModelTaxonName, double? ModelScore, string? CommunityTaxonName);
 
 public sealed record PlayerInfo(int UserId, string Name, int Expertise, double Weight, int Score, int Proposals, int Pending, bool CanValidateAlone, string UserName);
 
-/// <summary>A player of the leaderboard; the unique <c>UserName</c> is shown beside the chosen <c>Name</c>.</summary>
-public sealed record LeaderboardEntry(int Rank, int UserId, string Name, int Score, int Expertise, double Weight, string UserName);
+/// <summary>
+/// A player of the leaderboard; the unique <c>UserName</c> is shown beside the chosen <c>Name</c>.
+/// <c>Proposals</c>: their current names for others' observations, scored or still waiting.
+/// </summary>
+public sealed record LeaderboardEntry(int Rank, int UserId, string Name, int Score, int Expertise, double Weight, string UserName, int Proposals);
 
 /// <summary>
 /// "Help identify": a stream of observations that need votes, in a chosen flora; the player names
@@ -68,7 +72,8 @@ public static class GameApi
             // A rough place (about 1 km) is enough to play; the observation page has the exact one.
             o.Latitude is { } la ? Math.Round(la, 2) : null, o.Longitude is { } lo ? Math.Round(lo, 2) : null,
             [.. o.Photos.Select(p => new GamePhoto(p.Id, p.VotedOrgan ?? p.Organ, $"/api/photos/{p.Sha256}?size=s", $"/api/photos/{p.Sha256}?size=m"))],
-            o.Votes, hideSuggestion == true ? null : new GameSuggestion(o.ModelTaxonName, o.ModelScore, o.TaxonName))).ToList());
+            // With no person's name (none, or only "I don't know"), the decided taxon is the model's alone: no community to lean.
+            o.Votes, hideSuggestion == true ? null : new GameSuggestion(o.ModelTaxonName, o.ModelScore, o.Votes > 0 ? o.TaxonName : null))).ToList());
     }
 
     public static async Task<Results<NoContent, JsonHttpResult<ApiError>>> Skip(int id, HttpContext context, ClaimsPrincipal user, FlorascopeDb db,
@@ -100,14 +105,13 @@ public static class GameApi
             proposals.Count, proposals.Count(v => !v), weight > settings.ThetaConfidence, u.UserName));
     }
 
+    /// <summary>The players who took part (<see cref="Florascope.Data.Game.Leaderboard.TopAsync"/>), ranked.</summary>
     public static async Task<Results<Ok<List<LeaderboardEntry>>, JsonHttpResult<ApiError>>> Leaderboard(FlorascopeDb db, AggregationSettings settings, int? count, CancellationToken ct)
     {
         var n = count ?? 20;
         if (n is < 1 or > 100) return ApiErrors.BadRequest(MessageText.Of("server.bad-count", "count is 1..{max}.", ("max", 100)));
-        var rows = await db.Users.AsNoTracking().Where(u => u.Score > 0 || u.Expertise > 0)
-            .OrderByDescending(u => u.Score).ThenByDescending(u => u.Expertise).ThenBy(u => u.Id).Take(n)
-            .Select(u => new { u.Id, u.DisplayName, u.UserName, u.Score, u.Expertise }).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select((u, i) => new LeaderboardEntry(i + 1, u.Id, u.DisplayName.Length > 0 ? u.DisplayName : u.UserName, u.Score, u.Expertise,
-            settings.Weight(u.Expertise), u.UserName)).ToList());
+        var rows = await Florascope.Data.Game.Leaderboard.TopAsync(db, n, ct);
+        return TypedResults.Ok(rows.Select((u, i) => new LeaderboardEntry(i + 1, u.UserId, u.DisplayName.Length > 0 ? u.DisplayName : u.UserName, u.Score, u.Expertise,
+            settings.Weight(u.Expertise), u.UserName, u.Proposals)).ToList());
     }
 }

@@ -213,6 +213,7 @@ public static class ObservationsApi
         }
         var rows = await ObservationQueries.InViewportAsync(db, box, taxon, project, from?.ToUniversalTime(), to?.ToUniversalTime(),
             Math.Clamp(limit ?? 1000, 1, MaxGeoFeatures), options.Value.ShowSyntheticData, engine.Bundle.Checklist, ct);
+        var photos = await ObservationQueries.FirstPhotosAsync(db, [.. rows.Select(r => r.Id)], ct);
         return TypedResults.Json(new
         {
             type = "FeatureCollection",
@@ -221,7 +222,8 @@ public static class ObservationsApi
                 type = "Feature",
                 id = r.Id,
                 geometry = new { type = "Point", coordinates = new[] { r.Longitude, r.Latitude } },
-                properties = new { id = r.Id, taxon = r.TaxonName, observed = r.ObservedUtc },
+                properties = new { id = r.Id, taxon = r.TaxonName, observed = r.ObservedUtc,
+                    thumbnail = photos.TryGetValue(r.Id, out var sha) ? $"/api/photos/{sha}?size=s" : null },
             }),
         }, contentType: "application/geo+json");
     }

@@ -12,7 +12,9 @@ using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.Taxonomy;
 
-public sealed record TaxonSuggestion(string Name, string Authorship, string Family, IReadOnlyList<string> CommonNames);
+/// <summary>An autocompletion: the accepted taxon, and the name the prefix matched (<c>matchedKind</c>: scientific, vernacular or synonym).</summary>
+public sealed record TaxonSuggestion(string Name, string Authorship, string Family, IReadOnlyList<string> CommonNames, string Matched, string MatchedKind,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? MatchedLanguage);
 
 public sealed record TaxonPage(string Name, string Authorship, string Rank, string Genus, string Family, string? GbifKey, string? PowoId,
     string NativeRange, IReadOnlyList<string> Projects, IReadOnlyDictionary<string, IReadOnlyList<string>> CommonNames, int Observations,
@@ -38,7 +40,7 @@ public static class TaxaPagesApi
     public static RouteGroupBuilder MapTaxaPagesApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/taxa").WithTags("Taxa").WithDomainErrors();
-        g.MapGet("", Search).WithSummary("Autocompletion: taxa whose scientific or vernacular name (in lang, or English) starts with prefix, accent- and case-insensitive.");
+        g.MapGet("", Search).WithSummary("Autocompletion: taxa one of whose names (scientific, synonym, vernacular in any of the 13 languages, lang's first) or of their words starts with prefix, accent- and case-insensitive; with the name that matched.");
         g.MapGet("/{name}", Get).WithSummary("One taxon: classification, ids, names in every language, synonyms, number of observations, links (GBIF, POWO), photos by organ (valid observations' then the model's references, with credits) and similar species (by the votes and the model; their names in lang).");
         app.MapGet("/api/projects", Projects).WithTags("Taxa").WithSummary("The floras for the pages' choices (no api-key): as /v2/projects.");
         return g;
@@ -51,11 +53,20 @@ public static class TaxaPagesApi
         var checklist = engine.Bundle.Checklist;
         project = string.IsNullOrEmpty(project) ? Checklist.AllProject : project;
         if (!checklist.HasProject(project)) return ApiErrors.Error(404, MessageText.Of("server.unknown-project", "Unknown project '{project}'.", ("project", project)));
-        return TypedResults.Ok(TaxonSearch.Find(checklist, project, prefix, lang)
+        return TypedResults.Ok(TaxonSearch.Suggest(checklist, project, prefix, lang)
             .Take(Math.Clamp(limit ?? 10, 1, 50))
-            .Select(t => new TaxonSuggestion(t.ScientificNameWithoutAuthor, t.Authorship, t.Family, t.NamesIn(lang)))
+            .Select(m => new TaxonSuggestion(m.Taxon.ScientificNameWithoutAuthor, m.Taxon.Authorship, m.Taxon.Family, m.Taxon.NamesIn(lang),
+                m.Matched, KindName(m.Kind), m.Language))
             .ToList());
     }
+
+    /// <summary>The kind of a matched name as the API writes it.</summary>
+    public static string KindName(NameKind kind) => kind switch
+    {
+        NameKind.Vernacular => "vernacular",
+        NameKind.Synonym => "synonym",
+        _ => "scientific",
+    };
 
     public static Ok<List<ProjectInfo>> Projects(IdentificationEngine engine) =>
         TypedResults.Ok(TaxonomyApi.Describe(engine.Bundle.Checklist, ProjectCatalogue.Describe(engine.Bundle.Checklist)));

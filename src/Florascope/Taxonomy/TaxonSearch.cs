@@ -33,4 +33,45 @@ public static class TaxonSearch
         return Find(checklist, project, prefix, lang).Select(t => (t, true)).Concat(knownOnly)
             .OrderBy(x => x.Item1.ScientificNameWithoutAuthor, StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// The pages' autocompletion: the taxa of <paramref name="project"/> one of whose names (scientific,
+    /// synonym, or vernacular in ANY of the 13 languages) starts with <paramref name="prefix"/>, or has a
+    /// word that does, accent- and case-insensitive; each with the name that matched. Ranked: exact
+    /// names first, then scientific names, vernacular names in the page's language, synonyms, other
+    /// languages (English first); a whole name before a word inside one; then by scientific name.
+    /// </summary>
+    public static IEnumerable<NameMatch> Suggest(Checklist checklist, string project, string? prefix, string lang)
+    {
+        var key = TaxonNames.Key((prefix ?? "").Trim());
+        var found = new List<(NameMatch Match, (int, int, int) Rank)>();
+        for (var i = 0; i < checklist.Taxa.Count; i++)
+        {
+            var taxon = checklist.Taxa[i];
+            if (!taxon.InProject(project)) continue;
+            if (key.Length == 0)
+            {
+                found.Add((new NameMatch(taxon, taxon.ScientificNameWithoutAuthor, NameKind.Scientific, null), (1, 0, 0)));
+                continue;
+            }
+            (TaxonNameEntry Entry, (int, int, int) Rank)? best = null;
+            foreach (var n in checklist.NamesOf(i))
+            {
+                var whole = n.Key.StartsWith(key, StringComparison.Ordinal);
+                if (!whole && !n.Key.Split(' ', '-').Any(w => w.StartsWith(key, StringComparison.Ordinal))) continue;
+                var rank = (n.Key == key ? 0 : 1, Tier(n, lang), whole ? 0 : 1);
+                if (best is null || rank.CompareTo(best.Value.Rank) < 0) best = (n, rank);
+            }
+            if (best is { } b) found.Add((new NameMatch(taxon, b.Entry.Name, b.Entry.Kind, b.Entry.Language), b.Rank));
+        }
+        return found.OrderBy(x => x.Rank).ThenBy(x => x.Match.Taxon.ScientificNameWithoutAuthor, StringComparer.Ordinal).Select(x => x.Match);
+    }
+
+    private static int Tier(TaxonNameEntry name, string lang) => name.Kind switch
+    {
+        NameKind.Scientific => 0,
+        NameKind.Vernacular when name.Language == lang => 1,
+        NameKind.Synonym => 2,
+        _ => name.Language == "en" ? 3 : 4,
+    };
 }

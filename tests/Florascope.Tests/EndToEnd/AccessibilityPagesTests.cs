@@ -156,8 +156,7 @@ public sealed class AccessibilityPagesTests
     {
         await page.GotoAsync(new Uri(baseAddress, path).ToString());
         await page.WaitForSelectorAsync(ready, new() { State = WaitForSelectorState.Attached });
-        // Pages still on the classic i18n.js wait for it; module pages arrive translated (their body[data-i18n] is set once ready).
-        await page.EvaluateAsync("() => window.i18n ? window.i18n.ready : null");
+        await page.EvaluateAsync("() => window.i18n && window.i18n.ready");
         await CheckCurrentAsync(page, name, path, problems);
     }
 

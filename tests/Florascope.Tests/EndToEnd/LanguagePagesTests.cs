@@ -112,8 +112,7 @@ public sealed class LanguagePagesTests
                     {
                         await page.WaitForSelectorAsync($"body[data-i18n='{code}']", new() { State = WaitForSelectorState.Attached });
                         await page.WaitForSelectorAsync(ready, new() { State = WaitForSelectorState.Attached });
-                        // Pages still on the classic i18n.js wait for it; module pages arrive translated (body[data-i18n] is set once ready).
-                        await page.EvaluateAsync("() => window.i18n ? window.i18n.ready : null");
+                        await page.EvaluateAsync("() => window.i18n && window.i18n.ready");
                     }
                     catch (TimeoutException)
                     {

@@ -243,11 +243,14 @@ public sealed class PhoneDefectsTests
             {
                 await page.GotoAsync(new Uri(host.BaseAddress, path).ToString());
                 await page.WaitForSelectorAsync("body[data-i18n='en']", new() { State = WaitForSelectorState.Attached });
+                // On a phone the map's filters are folded under "Filters": one tap shows them.
+                if (await page.Locator("#filterbox summary").CountAsync() > 0) await page.ClickAsync("#filterbox summary");
                 Assert.Equal("from", await page.GetByLabel("From", new() { Exact = true }).GetAttributeAsync("name"));
                 Assert.Equal("to", await page.GetByLabel("To", new() { Exact = true }).GetAttributeAsync("name"));
                 Assert.True(await page.GetByText("From", new() { Exact = true }).IsVisibleAsync(), path);
             }
-            await page.EvaluateAsync("() => localStorage.setItem('lang', 'fr')");
+            // The language switch's choice: the cookie the server renders pages by.
+            await page.EvaluateAsync("() => { localStorage.setItem('lang', 'fr'); document.cookie = 'lang=fr; path=/'; }");
             await page.GotoAsync(new Uri(host.BaseAddress, "/map").ToString());
             await page.WaitForSelectorAsync("body[data-i18n='fr']", new() { State = WaitForSelectorState.Attached });
             Assert.Equal("from", await page.GetByLabel("Du", new() { Exact = true }).GetAttributeAsync("name"));
