@@ -18,7 +18,7 @@ namespace Florascope.Web.Hosting;
 /// </summary>
 public static partial class SecurityHosting
 {
-    /// <summary>The map tiles of js/map.js, js/common.js and js/app.js (OpenStreetMap).</summary>
+    /// <summary>The map tiles of maps (js/shared.js tileLayer: OpenStreetMap).</summary>
     public const string TileOrigin = "https://tile.openstreetmap.org";
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed record RevisionInfo(string Status, string? TaxonName, double Confi
     double ThetaConfidence, double ThetaAccuracy, IReadOnlyList<VoteInfo> Votes, string? ModelTaxonName, double? ModelScore, string? ModelVersion,
     double ModelMinScore, DateTime? RevisedUtc, PlainStanding Standing);
 
-/// <summary>A counted vote; <c>Voter</c> is the text form, pages name the person from <c>DisplayName</c> and <c>UserName</c> (js/common.js fs.person).</summary>
+/// <summary>A counted vote; <c>Voter</c> is the text form, pages name the person from <c>DisplayName</c> and <c>UserName</c> (js/shared.js person).</summary>
 public sealed record VoteInfo(int? UserId, string Voter, string TaxonName, int Expertise, double Weight, bool Agrees, string? DisplayName, string? UserName);
 
 /// <summary>One identification; <c>UserName</c> is the unique user name, always shown beside the display name.</summary>

@@ -6,7 +6,7 @@
 // so a new deployment replaces the cache. Never list files here by hand.
 const SHELL = [];
 const CACHE = 'florascope-dev';
-// A shell file asked for without its hash (i18n.js fetching /i18n/fr.json) is found offline by its path.
+// A shell file asked for without its hash (a script fetching /i18n/fr.json) is found offline by its path.
 const SHELL_PATHS = new Set(SHELL.map(u => new URL(u, location.origin).pathname));
 
 self.addEventListener('install', e => e.waitUntil(caches.open(CACHE).then(c => c.addAll(SHELL)).then(() => self.skipWaiting())));

@@ -156,7 +156,6 @@ public sealed class AccessibilityPagesTests
     {
         await page.GotoAsync(new Uri(baseAddress, path).ToString());
         await page.WaitForSelectorAsync(ready, new() { State = WaitForSelectorState.Attached });
-        await page.EvaluateAsync("() => window.i18n && window.i18n.ready");
         await CheckCurrentAsync(page, name, path, problems);
     }
 

@@ -8,7 +8,7 @@ using Florascope.Tests.TestSupport;
 namespace Florascope.Tests.EndToEnd;
 
 /// <summary>
-/// The pages' flora choices come from the server's projects (js/floras.js), an imported checklist's
+/// The pages' flora choices come from the server's projects (js/flora-choices.js), an imported checklist's
 /// among them, in a real headless Chromium.
 /// </summary>
 [Trait("Category", "Slow")]

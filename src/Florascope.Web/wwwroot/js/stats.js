@@ -11,7 +11,7 @@ for (const [k, v] of params) {
   if (taxonForm.elements[k]) taxonForm.elements[k].value = v;
 }
 await fs.ready;
-// The flora options come from /api/projects (floras.js): a linked ?project= applies once they are in.
+// The flora options come from /api/projects (flora-choices.js): a linked ?project= applies once they are in.
 await florasReady;
 if (params.get('project')) filters.elements.project.value = params.get('project');
 const status = document.getElementById('status');

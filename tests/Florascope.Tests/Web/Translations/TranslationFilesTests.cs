@@ -8,7 +8,7 @@ namespace Florascope.Tests.Web.Translations;
 /// <summary>
 /// The pages' translation files (wwwroot/i18n/&lt;code&gt;.json), one per language of the checklist:
 /// each has exactly the keys of en.json, no empty text, and per key the same placeholders
-/// ({limit:...}, {taxon}...), since i18n.js and the pages fill them by name.
+/// ({limit:...}, {taxon}...), since shared.js and the pages fill them by name.
 /// </summary>
 public sealed partial class TranslationFilesTests
 {
