@@ -114,7 +114,7 @@ public static class PhoneBenchmark
                 $"target <= 80 KB; {Median(cold.Select(c => (double)c.RequestsBeforeUsable)):F0} requests");
             report.Add("  of which", $"{first.Cold.Before.Count} responses", "KB each, first run: " + string.Join(", ", first.Cold.Before.Select(b => $"{b.Path} {b.Bytes / 1024.0:F1}")));
             report.Add("  whole page load (all page requests)", $"{Median(cold.Select(c => (double)c.AllBytes)) / 1024:F1} KB",
-                $"{Median(cold.Select(c => (double)c.AllRequests)):F0} requests, after usable: {string.Join(", ", first.Cold.After.Select(b => b.Path))}");
+                $"{Median(cold.Select(c => (double)c.AllRequests)):F0} requests; after usable (first run): {(first.Cold.After.Count == 0 ? "none" : string.Join(", ", first.Cold.After.Select(b => b.Path)))}");
             report.Add("  service worker precache, later", results.Any(x => x.PrecacheRequests > 0) ? $"{Median(results.Select(x => (double)x.PrecacheBytes)) / 1024:F1} KB" : "not seen",
                 $"{Median(results.Select(x => (double)x.PrecacheRequests)):F0} files fetched by the worker (headers and encoded bodies, as Playwright reports them)");
             report.Add("12 MP photo (4000x3000 JPEG q90) chosen -> Identify enabled", $"{Median(results.Select(x => x.PrepareMs)):F0} ms",
@@ -124,9 +124,11 @@ public static class PhoneBenchmark
             report.Add("  choose photo -> results", $"{Median(results.Select(x => x.PrepareMs + x.TapToResultsMs)):F0} ms", "both steps above, added run by run");
             report.Add("  request body sent", $"{Median(results.Select(x => (double)x.SentBytes)) / 1024:F1} KB",
                 $"multipart of the downscaled JPEG; the camera file is {photo.Jpeg.Length / 1e6:F2} MB");
+            report.Add("  that body's upload alone at 675 kbps, plus one latency", $"{Median(results.Select(x => x.SentBytes * 8 / UpBitsPerSecond * 1000 + LatencyMs)):F0} ms",
+                "the rest of tap -> results is the server and the page");
             report.Add("  answer received", $"{Median(results.Select(x => (double)x.AnswerBytes)) / 1024:F1} KB", "JSON, on the wire");
             report.Add("Home page (/) usable, warm second visit", $"{Median(warm.Select(c => c.UsableMs)):F0} ms",
-                $"service worker and HTTP cache; {Median(warm.Select(c => (double)c.BytesBeforeUsable)) / 1024:F1} KB on the page's side in {Median(warm.Select(c => (double)c.RequestsBeforeUsable)):F0} requests, {Median(warm.Select(c => (double)c.FromServiceWorker)):F0} answered by the worker, which fetched {Median(warm.Select(c => (double)c.WorkerBytes)) / 1024:F1} KB itself; worker throttled in {warm.Count(c => c.WorkerThrottled)} of {warm.Count} runs");
+                $"service worker and HTTP cache: {Median(warm.Select(c => (double)c.RequestsBeforeUsable)):F0} responses before usable ({Median(warm.Select(c => (double)c.BytesBeforeUsable)) / 1024:F1} KB from the network on the page's side), {Median(warm.Select(c => (double)c.FromServiceWorker)):F0} through the worker, which fetched {Median(warm.Select(c => (double)c.WorkerBytes)) / 1024:F1} KB itself; worker throttled in {warm.Count(c => c.WorkerThrottled)} of {warm.Count} runs");
 
             report.PrintTable();
             var command = $"dotnet run -c Release --project bench/Florascope.Bench -- {string.Join(' ', args)}";
