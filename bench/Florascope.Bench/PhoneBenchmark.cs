@@ -206,7 +206,7 @@ public static class PhoneBenchmark
                     _finished.Add((s.Url, e.GetProperty("timestamp").GetDouble(), (long)e.GetProperty("encodedDataLength").GetDouble()));
         }
 
-        /// <summary>Requests finished within <paramref name="ms"/> of the document's request, and the rest.</summary>
+        /// <summary>Requests finished within <paramref name="usableMs"/> of the document's request, and the rest.</summary>
         public Visit Split(double usableMs)
         {
             lock (_gate)
