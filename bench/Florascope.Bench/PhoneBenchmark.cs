@@ -112,7 +112,7 @@ public static class PhoneBenchmark
                 $"target <= 1500 ms; runs {string.Join(", ", cold.Select(c => c.UsableMs.ToString("F0", CultureInfo.InvariantCulture)))}");
             report.Add("  bytes on the wire before usable", $"{Median(cold.Select(c => (double)c.BytesBeforeUsable)) / 1024:F1} KB",
                 $"target <= 80 KB; {Median(cold.Select(c => (double)c.RequestsBeforeUsable)):F0} requests");
-            report.Add("  of which", $"{first.Cold.Before.Count} responses", "KB each, first run: " + string.Join(", ", first.Cold.Before.Select(b => $"{b.Path} {b.Bytes / 1024.0:F1}")));
+            report.Add("  of which", $"{first.Cold.Before.Count} responses", "first run, each in KB and when it was asked-ended (ms after the page's request): " + string.Join(", ", first.Cold.Before.OrderBy(b => b.EndMs).Select(b => $"{b.Path} {b.Bytes / 1024.0:F1} @{b.StartMs:F0}-{b.EndMs:F0}")));
             report.Add("  whole page load (all page requests)", $"{Median(cold.Select(c => (double)c.AllBytes)) / 1024:F1} KB",
                 $"{Median(cold.Select(c => (double)c.AllRequests)):F0} requests; after usable (first run): {(first.Cold.After.Count == 0 ? "none" : string.Join(", ", first.Cold.After.Select(b => b.Path)))}");
             report.Add("  service worker precache, later", results.Any(x => x.PrecacheRequests > 0) ? $"{Median(results.Select(x => (double)x.PrecacheBytes)) / 1024:F1} KB" : "not seen",
@@ -135,7 +135,7 @@ public static class PhoneBenchmark
             var markdown = report.Markdown(command,
             [
                 $"Server in this process on 127.0.0.1 (SQLite in a temp folder, models/demo); Chromium {browser.Version} ({chromium}) headless, driven by Microsoft.Playwright, 390 x 844, touch, mobile viewport.",
-                $"Network: Chromium's emulation through a CDP session on the page (`Network.emulateNetworkConditions`: {DownBitsPerSecond / 1e6:F2} Mbps down, {UpBitsPerSecond / 1e3:F0} kbps up, {LatencyMs:F0} ms latency added to each request). No CPU slow-down: this machine's cores are faster than a phone's.",
+                $"Network: Chromium's emulation through a CDP session on the page (`Network.emulateNetworkConditions`: {DownBitsPerSecond / 1e6:F2} Mbps down, {UpBitsPerSecond / 1e3:F0} kbps up, {LatencyMs:F0} ms latency added to each request). No CPU slow-down: this machine's cores are faster than a phone's. Plain HTTP/1.1 on loopback (no TLS, so no HTTP/2): Chromium opens at most 6 connections to one host, so a 7th request asked at the same time waits for a free one (a whole extra latency); the emulation adds its latency per request, not per connection (no TCP or TLS handshake is counted).",
                 $"Cold: a fresh browser context per run (empty cache, no cookie, no service worker), signed out; median of {runs} runs after one run not counted (the server's first requests).",
                 "Usable: from the navigation's start (performance.now()) to the first moment the page's texts are translated (`document.body.dataset.i18n` set, by js/shared.js or js/i18n.js) and the photo input (the first `input[type=file]`) is present and enabled; stamped in the page by a MutationObserver added before the page's scripts.",
                 "Bytes: sum of `encodedDataLength` of CDP `Network.loadingFinished` (headers and compressed body) of the page's requests finished by then; the service worker's precache (its install, fetched by the worker, which the page's emulation does not slow down) is summed apart (Playwright reports the worker's own requests on the context, without a frame).",
@@ -159,7 +159,7 @@ public static class PhoneBenchmark
         return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 
-    private sealed record Transfer(string Path, long Bytes);
+    private sealed record Transfer(string Path, long Bytes, double StartMs, double EndMs);
 
     private sealed record Visit(double UsableMs, long BytesBeforeUsable, int RequestsBeforeUsable, long AllBytes, int AllRequests, int FromServiceWorker,
         IReadOnlyList<Transfer> Before, IReadOnlyList<Transfer> After, long WorkerBytes = 0, bool WorkerThrottled = false);
@@ -171,7 +171,7 @@ public static class PhoneBenchmark
     {
         private readonly Lock _gate = new();
         private readonly Dictionary<string, (string Url, double Start)> _sent = [];
-        private readonly List<(string Url, double End, long Bytes)> _finished = [];
+        private readonly List<(string Url, double Start, double End, long Bytes)> _finished = [];
         private readonly HashSet<string> _fromWorker = [];
         private double? _document;
 
@@ -203,7 +203,7 @@ public static class PhoneBenchmark
             var id = e.GetProperty("requestId").GetString()!;
             lock (_gate)
                 if (_sent.TryGetValue(id, out var s))
-                    _finished.Add((s.Url, e.GetProperty("timestamp").GetDouble(), (long)e.GetProperty("encodedDataLength").GetDouble()));
+                    _finished.Add((s.Url, s.Start, e.GetProperty("timestamp").GetDouble(), (long)e.GetProperty("encodedDataLength").GetDouble()));
         }
 
         /// <summary>Requests finished within <paramref name="usableMs"/> of the document's request, and the rest.</summary>
@@ -212,7 +212,8 @@ public static class PhoneBenchmark
             lock (_gate)
             {
                 var start = _document ?? _finished.Select(f => f.End).DefaultIfEmpty(0).Min();
-                static Transfer T((string Url, double End, long Bytes) f) => new(new Uri(f.Url).PathAndQuery.Split('?')[0], f.Bytes);
+                Transfer T((string Url, double Start, double End, long Bytes) f) =>
+                    new(new Uri(f.Url).PathAndQuery.Split('?')[0], f.Bytes, (f.Start - start) * 1000, (f.End - start) * 1000);
                 var before = _finished.Where(f => (f.End - start) * 1000 <= usableMs).Select(T).ToList();
                 var after = _finished.Where(f => (f.End - start) * 1000 > usableMs).Select(T).ToList();
                 return new Visit(usableMs, before.Sum(b => b.Bytes), before.Count, _finished.Sum(f => f.Bytes), _finished.Count,
