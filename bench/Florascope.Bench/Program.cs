@@ -18,6 +18,8 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["dwca"] = DwcaBenchmark.Run,
     ["flora"] = FloraBenchmark.Run,
     ["heads-scale"] = HeadsScaleBenchmark.Run,
+    ["phone"] = PhoneBenchmark.Run,
+    ["photo-size"] = PhotoSizeBenchmark.Run,
 };
 
 // Not a suite: the child process whose peak memory the engine suite reads when the CLI cannot run.

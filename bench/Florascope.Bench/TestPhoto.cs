@@ -47,7 +47,7 @@ public sealed record TestPhoto(string Source, string JpegPath, byte[] Jpeg, stri
     }
 
     /// <summary>Mostly luminance noise (up to +-12 levels) with a little colour noise, like a phone sensor.</summary>
-    private static void AddNoise(Span<byte> rgba, Random random)
+    internal static void AddNoise(Span<byte> rgba, Random random)
     {
         var noise = new byte[rgba.Length];
         random.NextBytes(noise);
