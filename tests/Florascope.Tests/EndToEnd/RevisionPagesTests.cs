@@ -200,6 +200,12 @@ public sealed class RevisionPagesTests
             await page.WaitForSelectorAsync(".photo-card .badge.excluded[data-excluded='duplicate']");
             Assert.Equal("Excluded: Duplicate", await page.InnerTextAsync(".badge.excluded"));
             Assert.Contains("Thank you", await page.InnerTextAsync("#status"), StringComparison.Ordinal);
+            // The controls keep this person's choices after the page is drawn again, and the thanks shows beside them, in view.
+            var voted = page.Locator(".photo-card").First;
+            Assert.Equal("flower", await voted.Locator("select.organ-select").InputValueAsync());
+            Assert.Equal("true", await voted.Locator(".vote-row[data-flag='duplicate'] button[data-value='yes']").GetAttributeAsync("aria-pressed"));
+            Assert.Contains("Thank you", await voted.Locator(".vote-thanks").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.True(await voted.Locator(".vote-thanks").EvaluateAsync<bool>("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"));
             await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("observation-photo-votes"), FullPage = true });
 
             // Identify form: anyone signed in may propose a name.

@@ -126,12 +126,17 @@ function renderPhotos(o) {
   }));
 }
 
+// This person's votes in this visit ("photoId:aspect" -> value): the controls keep showing them after
+// the page is drawn again from the answer, instead of falling back to the community's choice.
+const myVotes = new Map();
+
 // Small controls: the organ shown, and yes / no on each flag.
 function voteControls(p) {
   const box = el('div', null, { class: 'photo-votes' });
   const organRow = el('div', null, { class: 'vote-row' });
   const select = el('select', null, { 'aria-label': t('photo.whichorgan', 'Organ shown'), class: 'organ-select' });
-  const known = ORGANS.includes(p.votedOrgan || p.organ) ? p.votedOrgan || p.organ : '';
+  const mineOrgan = myVotes.get(p.id + ':organ');
+  const known = mineOrgan || (ORGANS.includes(p.votedOrgan || p.organ) ? p.votedOrgan || p.organ : '');
   const placeholder = new Option(t('photo.whichorgan', 'Organ shown') + '…', '', false, known === '');
   placeholder.disabled = true;
   select.add(placeholder);
@@ -145,21 +150,30 @@ function voteControls(p) {
     row.append(el('span', f('photo.flag', '{flag}?', { flag: aspectText(flag) }), { class: 'flag-name' }));
     for (const value of ['yes', 'no']) {
       const b = el('button', t('vote.' + value, value), { type: 'button', class: 'vote-flag', 'data-value': value,
-        'aria-label': aspectText(flag) + ': ' + t('vote.' + value, value) });
+        'aria-label': aspectText(flag) + ': ' + t('vote.' + value, value), 'aria-pressed': String(myVotes.get(p.id + ':' + flag) === value) });
       b.addEventListener('click', () => vote(p.id, flag, value));
       row.append(b);
     }
     box.append(row);
   }
+  // The thanks (or the refusal) appears by the controls that were used, not elsewhere on the page.
+  box.append(el('p', null, { class: 'vote-thanks', 'data-photo': String(p.id) }));
   return box;
 }
 
 async function vote(photoId, aspect, value) {
   status.textContent = '';
   const r = await post('/api/photos/' + photoId + '/votes', { aspect, value });
-  if (!r.ok) { status.textContent = message(r); return; }
+  const near = () => document.querySelector('.vote-thanks[data-photo="' + photoId + '"]');
+  if (!r.ok) {
+    status.textContent = message(r);
+    if (near()) { near().textContent = message(r); near().scrollIntoView({ block: 'nearest' }); }
+    return;
+  }
+  myVotes.set(photoId + ':' + aspect, value);
   render(r.body);
   status.textContent = t('photo.thanks', 'Thank you: your vote is counted.');
+  if (near()) { near().textContent = status.textContent; near().scrollIntoView({ block: 'nearest' }); }
   document.body.dataset.voted = String(Number(document.body.dataset.voted || 0) + 1);
 }
 
