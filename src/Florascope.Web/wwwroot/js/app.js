@@ -3,9 +3,11 @@
 // icon, sent to /api/identify; the answer as cards (app-results.js); then kept as an observation, or in
 // the outbox (outbox.js) without network.
 import { ready, t, f, lang, el, organName, signedIn, loadLeaflet, tileLayer, serverLimits, autocomplete } from './shared.js';
-import { florasReady } from './flora-choices.js';
-import { readExif } from './exif.js';
-import * as outbox from './outbox.js';
+// Not needed before the page is usable (on a phone network every file waits its turn): the outbox
+// (IndexedDB), EXIF reading and the flora choices load beside it; the import map gives their hashed URLs.
+const outboxReady = import('./outbox.js');
+const exifReady = import('./exif.js');
+const florasReady = import('./flora-choices.js').then(m => m.florasReady);
 
 const MAX_SIDE = 1280;
 // Enough results for the folded "More suggestions" below the meaningful ones.
@@ -57,7 +59,7 @@ async function add(chosen) {
   let unreadable = null;
   for (const file of files) {
     try {
-      photos.push({ name: file.name, blob: await downscale(file), organ: 'auto', exif: await readExif(file) });
+      photos.push({ name: file.name, blob: await downscale(file), organ: 'auto', exif: await (await exifReady).readExif(file) });
     } catch {
       unreadable = f('app.unreadable', '{name} is not a photo this app can read.', { name: file.name });
     }
@@ -114,7 +116,8 @@ function render() {
 // Signed out, the photos wait on this device, so that signing in to keep them does not lose them.
 function keep() {
   if (who) return;
-  outbox.keepPending(photos.map(({ name, blob, organ, exif }) => ({ name, blob, organ, exif }))).catch(() => { /* storage off: not kept */ });
+  outboxReady.then(outbox => outbox.keepPending(photos.map(({ name, blob, organ, exif }) => ({ name, blob, organ, exif }))))
+    .catch(() => { /* storage off: not kept */ });
 }
 
 // One request at a time: a double tap would otherwise send (and count) the photos twice.
@@ -231,6 +234,7 @@ field('locate').addEventListener('click', () => navigator.geolocation.getCurrent
 save.addEventListener('submit', async e => {
   e.preventDefault();
   const item = { photos: photos.map(p => ({ blob: p.blob, name: p.name, organ: p.organ })), fields: fields() };
+  const outbox = await outboxReady;
   let r = null;
   try { r = await outbox.send(item); } catch { r = null; }
   if (r === null) {
@@ -271,6 +275,10 @@ function showQueue(n) {
   queue.textContent = n === 1 ? t('app.queue.one', '1 observation waits to be sent.') : f('app.queue.many', '{n} observations wait to be sent.', { n: n.toLocaleString(lang) });
   queue.dataset.count = String(n);
 }
+
+// Usable now: the texts and limits came with the page; the floras' choices follow.
+for (const picker of [camera, input]) picker.disabled = false;
+const outbox = await outboxReady;
 outbox.onChange((n, error) => {
   if (error) { saved.textContent = f('app.refused', 'A waiting observation was refused: {message}', { message: error }); delete saved.dataset.offline; return; }
   // Everything waiting is sent: the "No network" messages are no longer true.
@@ -279,9 +287,6 @@ outbox.onChange((n, error) => {
   }
   showQueue(n);
 });
-
-// Usable now: the texts and limits came with the page; the floras' choices follow.
-for (const picker of [camera, input]) picker.disabled = false;
 // Back from signing in: the photos chosen before are here again.
 if (who) {
   const kept = await outbox.takePending();
