@@ -10,15 +10,20 @@ import json
 import sys
 
 
-def load(path):
+def load(path, may_be_missing):
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
-    except (OSError, ValueError):
-        return {}
+    except (OSError, ValueError) as e:
+        if may_be_missing:
+            return {}
+        # A side that does not parse would read as "every key deleted": stop, keep ours as it is.
+        sys.stderr.write(f"{path}: not a JSON object of texts ({e}); merge it by hand\n")
+        sys.exit(2)
 
 
-base, ours, theirs = (load(p) for p in sys.argv[1:4])
+base = load(sys.argv[1], True)
+ours, theirs = load(sys.argv[2], False), load(sys.argv[3], False)
 merged, conflicts = {}, []
 for key in list(ours) + [k for k in theirs if k not in ours]:
     b, o, t = base.get(key), ours.get(key), theirs.get(key)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Florascope.Data;
+using Florascope.Messages;
 using Florascope.Data.Accounts;
 using Florascope.Identification;
 using Florascope.Paging;
@@ -31,15 +32,15 @@ public static class ProfilesApi
 
     public static async Task<Results<Ok<PersonStatistics>, JsonHttpResult<ApiError>>> Profile(int id, FlorascopeDb db, IOptions<FlorascopeOptions> options,
         CancellationToken ct) =>
-        await PersonQueries.StatisticsAsync(db, id, options.Value.ShowSyntheticData, ct) is { } stats ? TypedResults.Ok(stats) : ApiErrors.Error(404, $"No user {id}.");
+        await PersonQueries.StatisticsAsync(db, id, options.Value.ShowSyntheticData, ct) is { } stats ? TypedResults.Ok(stats) : ApiErrors.Error(404, MessageText.Of("server.user.not-found", "No user {id}.", ("id", id)));
 
     public static async Task<Results<Ok<List<IdentifiedInfo>>, JsonHttpResult<ApiError>>> Identifications(ClaimsPrincipal user, FlorascopeDb db, int? page,
         int? pageSize, IOptions<FlorascopeOptions> options, CancellationToken ct)
     {
         var size = pageSize ?? 20;
         var p = page ?? 1;
-        if (size is < 1 or > ObservationsApi.MaxPageSize || p < 1) return ApiErrors.BadRequest($"pageSize is 1..{ObservationsApi.MaxPageSize} and page starts at 1.");
-        if (new PageRequest(p, size).IsPastAnyList) return ApiErrors.BadRequest(PageRequest.PastAnyListMessage);
+        if (size is < 1 or > ObservationsApi.MaxPageSize || p < 1) return ApiErrors.BadRequest(MessageText.Of("server.page-size", "pageSize is 1..{max} and page starts at 1.", ("max", ObservationsApi.MaxPageSize)));
+        if (new PageRequest(p, size).IsPastAnyList) return ApiErrors.BadRequest(MessageText.Of("server.past-any-list", "page x pageSize is beyond any list (it must stay under 2^31 rows)."));
         var rows = await PersonQueries.IdentifiedAsync(db, AccountsApi.UserId(user), p, size, options.Value.ShowSyntheticData, ct);
         return TypedResults.Ok(rows.Select(r => new IdentifiedInfo(r.ObservationId, r.MyTaxonName, r.TaxonName, r.Status, r.Agrees, r.IdentifiedUtc,
             r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.AuthorId, r.AuthorName ?? "", r.AuthorUserName ?? "")).ToList());

@@ -22,7 +22,8 @@ public static class SessionHint
             Secure = response.HttpContext.Request.IsHttps,
             SameSite = SameSiteMode.Strict,
             Path = "/",
-            MaxAge = Data.Security.SessionStore.Lifetime,
+            // No expiry of its own: it ends with the browser session, as the sign-in cookie does
+            // (not persistent), and the middleware sets it again on the next request while the session lasts.
             IsEssential = true,
         });
 

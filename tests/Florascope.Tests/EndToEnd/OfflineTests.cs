@@ -68,4 +68,46 @@ public sealed class OfflineTests
             playwright.Dispose();
         }
     }
+    [Fact]
+    public async Task OnASharedPhoneOnePersonsWaitingObservationIsNeverSentUnderAnothersSession()
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
+        try
+        {
+            var photo = Path.Combine(dir.Path, "field.jpg");
+            File.WriteAllBytes(photo, Photos.Plant("Ranunculus_acris").Data);
+            await using var context = await browser.NewContextAsync(new Microsoft.Playwright.BrowserNewContextOptions
+            {
+                ViewportSize = new Microsoft.Playwright.ViewportSize { Width = 390, Height = 844 }, HasTouch = true, IsMobile = true,
+            });
+            var page = await context.NewPageAsync();
+            await Browser.SignUpInAppAsync(page, host.BaseAddress, "first");
+            await page.EvaluateAsync("() => navigator.serviceWorker.ready");
+            await context.SetOfflineAsync(true);
+            await page.ReloadAsync();
+            await page.WaitForSelectorAsync("body[data-ready]", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+            await page.SetInputFilesAsync("#photos", photo);
+            await page.WaitForSelectorAsync(".previews li");
+            await page.ClickAsync("#go");
+            await page.WaitForSelectorAsync("#save:not([hidden])");
+            await page.ClickAsync("#save button[type=submit]");
+            await page.WaitForSelectorAsync("#queue[data-count='1']");
+
+            // Someone else takes the phone: the first person's session is gone, another signs in.
+            await context.ClearCookiesAsync();
+            await context.SetOfflineAsync(false);
+            await Browser.SignUpInAppAsync(page, host.BaseAddress, "second");
+            // The outbox tries every 5 s: after two tries the first person's observation still waits, unsent.
+            await page.WaitForTimeoutAsync(11_000);
+            Assert.Empty(JsonNode.Parse(await host.Client.GetStringAsync("/api/observations", Ct))!.AsArray());
+            Assert.Equal("1", await page.GetAttributeAsync("#queue", "data-count"));
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
 }

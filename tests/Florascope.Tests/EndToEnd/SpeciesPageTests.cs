@@ -146,7 +146,7 @@ public sealed class SpeciesPageTests
             await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("species-en"), FullPage = true });
 
             await similar.First.Locator("a").TapAsync();
-            await page.WaitForURLAsync("**/taxa/Ilex%20opaca");
+            await page.WaitForURLAsync("**/taxa/Ilex%20opaca", new() { WaitUntil = WaitUntilState.Commit });
             await page.WaitForSelectorAsync("body[data-loaded]", new() { State = WaitForSelectorState.Attached });
             Assert.Contains("Ginkgo biloba", await page.InnerTextAsync("#similar"), StringComparison.Ordinal);
         }
@@ -177,6 +177,10 @@ public sealed class SpeciesPageTests
                 Assert.Equal("mai : 1", await page.InnerTextAsync("#phenology li[data-month='5'] .sr-only"));
                 Assert.Equal("Photo de Ginkgo biloba : feuille", await page.GetAttributeAsync("#gallery figure:first-child img", "alt"));
                 Assert.Equal("ginkgo, arbre aux quarante écus", await page.InnerTextAsync("#vernacular"));
+                // Floras by their French names, never their codes.
+                var facts = await page.InnerTextAsync("#facts");
+                Assert.Contains("Amérique du Nord", facts, StringComparison.Ordinal);
+                Assert.DoesNotContain("namerica", facts, StringComparison.Ordinal);
                 await CheckAsync(page, "species fr");
                 await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("species-fr"), FullPage = true });
 

@@ -88,6 +88,8 @@ public sealed partial class PagesServedTests(SharedServerFixture fixture)
         Assert.NotNull(hint);
         Assert.Equal($"{person.UserId}:{name}", Uri.UnescapeDataString(hint.Value));
         Assert.False(hint.HttpOnly);
+        // No expiry of its own: it ends with the browser session, as the (not persistent) sign-in cookie does.
+        Assert.Equal(DateTime.MinValue, hint.Expires);
         Assert.True(person.Cookies.GetCookies(Host.BaseAddress)["florascope"]!.HttpOnly);
 
         // A forged or stale hint never signs anyone in, and is taken back.

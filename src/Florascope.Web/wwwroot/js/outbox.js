@@ -1,7 +1,7 @@
 // Observations made without network wait in IndexedDB ("outbox") and are sent, oldest first,
 // when the network comes back; the page shows how many are waiting. The same database keeps the
 // photos chosen before signing in ("pending"), so the sign-in round trip does not lose them.
-import { token } from './shared.js';
+import { token, signedIn } from './shared.js';
 
 const DB = 'florascope', STORE = 'outbox', PENDING = 'pending';
 function open() {
@@ -28,8 +28,15 @@ const listeners = [];
 async function changed() { const n = await count(); listeners.forEach(f => f(n)); }
 /** How many observations wait. */
 export async function count() { return tx(STORE, 'readonly', s => s.count()); }
-/** Keeps one observation ({photos: [{blob, name, organ}], fields}) until it can be sent. */
-export async function add(item) { await tx(STORE, 'readwrite', s => s.add(item)); await changed(); }
+/**
+ * Keeps one observation ({photos: [{blob, name, organ}], fields}) until it can be sent, with the account
+ * that made it: on a shared phone, one person's waiting observations are never sent under another's session.
+ */
+export async function add(item) {
+  const who = signedIn();
+  await tx(STORE, 'readwrite', s => s.add({ ...item, owner: who ? who.id : null }));
+  await changed();
+}
 async function all() { return tx(STORE, 'readonly', s => s.getAll()); }
 async function remove(id) { await tx(STORE, 'readwrite', s => s.delete(id)); await changed(); }
 /** Calls f(count) when the number waiting changes, f(null, message) when a waiting one is refused. */
@@ -51,7 +58,10 @@ export async function flush() {
   if (flushing || !navigator.onLine) return;
   flushing = true;
   try {
+    const who = signedIn();
     for (const item of await all()) {
+      // Only the signed-in person's own observations (items from before owners were kept have none).
+      if (!who || (item.owner !== undefined && item.owner !== who.id)) continue;
       const r = await send(item);
       // A refused observation (4xx) would be refused again: drop it and say so; keep it on a network or server failure,
       // and when the server only said "not now" (408 too slow, 429 too many at once).

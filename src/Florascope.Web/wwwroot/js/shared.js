@@ -30,7 +30,8 @@ export const lang = boot.lang || document.documentElement.lang || 'en';
   }
 }
 document.documentElement.lang = lang;
-document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
+// The server sets dir (PageTranslation.IsRightToLeft); only a page without boot data is set here.
+if (!boot.lang) document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
 
 let texts = boot.texts || null;
 let limits = boot.limits || null;
@@ -147,7 +148,8 @@ export function sameOriginUrl(value) {
 export function signedIn() {
   const raw = document.cookie.split('; ').find(c => c.startsWith('fs-user='));
   if (!raw) return null;
-  const value = decodeURIComponent(raw.slice('fs-user='.length));
+  let value;
+  try { value = decodeURIComponent(raw.slice('fs-user='.length)); } catch { return null; /* a malformed cookie: nobody */ }
   const at = value.indexOf(':');
   const id = Number(value.slice(0, at));
   return at > 0 && Number.isInteger(id) ? { id, userName: value.slice(at + 1) } : null;
@@ -310,3 +312,7 @@ function setUpHeader() {
     bar.append(select);
   }
 }
+
+/** A month of a year in the page's language ("nov. 2026", "2026年11月"); month 1-12. */
+export const monthYear = (year, month) =>
+  new Intl.DateTimeFormat(lang, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(year, month - 1, 1)));

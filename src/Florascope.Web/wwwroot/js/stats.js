@@ -45,7 +45,7 @@ async function overview() {
   draw('monthly', {
     type: 'line',
     data: {
-      labels: s.monthly.map(m => monthName(m.month) + ' ' + m.year),
+      labels: s.monthly.map(m => fs.monthYear(m.year, m.month)),
       datasets: [
         { label: fs.t('stats.observations', 'Observations'), data: s.monthly.map(m => m.observations) },
         { label: fs.t('stats.valid', 'Valid observations'), data: s.monthly.map(m => m.valid) },

@@ -4,6 +4,7 @@
 // species, recent observations and links to GBIF and POWO. Everything from GET /api/taxa/{name},
 // /api/stats/taxa/{name} and /api/observations.
 import { ready, t, f, lang, languages, el, num, monthName, organName, person, photoAlt, row, fail, loadLeaflet, tileLayer } from './shared.js';
+import { florasReady, floraName } from './flora-choices.js';
 
 const name = (() => {
   const raw = location.pathname.split('/').pop();
@@ -33,7 +34,8 @@ function showFacts(taxon) {
   add(facts, t('taxon.genus', 'Genus'), taxon.genus);
   add(facts, t('taxon.synonyms', 'Synonyms'), taxon.synonyms.join(', '));
   add(facts, t('taxon.range', 'Native range'), taxon.nativeRange);
-  add(facts, t('taxon.floras', 'Floras'), taxon.projects.join(', '));
+  // Floras by their names in the page's language (an imported one by its title), never their codes.
+  add(facts, t('taxon.floras', 'Floras'), taxon.projects.map(floraName).join(', '));
   add(facts, t('taxon.count', 'Observations'), num(taxon.observations));
   // The page's language first, each labelled by the language's own name and marked with its code.
   const names = document.getElementById('names');
@@ -59,13 +61,15 @@ function open(i) {
   viewerImg.alt = p.alt;
   document.getElementById('viewer-credit').textContent = credit(p);
   const link = document.getElementById('viewer-link');
-  link.hidden = !(p.observationId || p.source);
+  // A source record from the bundle's credits is a link only when it is a web address.
+  const source = typeof p.source === 'string' && /^https?:\/\//i.test(p.source) ? p.source : null;
+  link.hidden = !(p.observationId || source);
   if (p.observationId) {
     link.href = '/observations/' + p.observationId;
     link.textContent = t('taxon.seeobservation', 'See the observation');
     link.removeAttribute('target');
-  } else if (p.source) {
-    link.href = p.source;
+  } else if (source) {
+    link.href = source;
     link.textContent = t('taxon.source', 'Source record');
     link.target = '_blank';
     link.rel = 'noopener';
@@ -206,6 +210,7 @@ try {
   } else {
     const taxon = await r.json();
     if (!r.ok) throw new Error(taxon.message || r.statusText);
+    await florasReady;
     showFacts(taxon);
     showPhotos(taxon);
     showSimilar(taxon);
