@@ -93,4 +93,36 @@ public sealed class NameFieldsTests
             playwright.Dispose();
         }
     }
+    [Fact]
+    public async Task TheAppsTypedNameTakesACommonNameWithSuggestions()
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
+        try
+        {
+            var photo = Path.Combine(dir.Path, "daisy.jpg");
+            File.WriteAllBytes(photo, Photos.Plant("Leucanthemum_vulgare").Data);
+            var page = await Browser.PhonePageAsync(browser);
+            await Browser.SignUpInAppAsync(page, host.BaseAddress, "typist");
+            await page.SetInputFilesAsync("#photos", photo);
+            await page.WaitForSelectorAsync(".previews li");
+            await page.ClickAsync("#go");
+            await page.WaitForSelectorAsync("#save:not([hidden])");
+            // Typing a common name suggests the taxon it names, whatever the model proposed.
+            await page.FillAsync("#typed", "oxeye");
+            await page.WaitForSelectorAsync("#names option[value='Leucanthemum vulgare']", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+            await page.FillAsync("#typed", "oxeye daisy");
+            await page.ClickAsync("#save button[type=submit]");
+            await page.WaitForSelectorAsync("#saved[data-observation]");
+            var id = await page.GetAttributeAsync("#saved", "data-observation");
+            var observation = JsonNode.Parse(await host.Client.GetStringAsync($"/api/observations/{id}", Ct))!;
+            Assert.Equal("Leucanthemum vulgare", observation["taxonName"]!.GetValue<string>());
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
 }
