@@ -72,6 +72,7 @@ public static class FlorascopeServer
         options.SignIn.Validate();
         builder.Services.AddFlorascopeAccounts();
         builder.Services.AddFlorascopeLanguages();
+        builder.Services.AddFlorascopeHealth();
         // Geoprivacy: one key for every process writing public positions (see docs/security.md).
         builder.Services.AddSingleton(Florascope.Data.Privacy.GeoprivacyKey.Load(database.DataDirectory, builder.Configuration[FlorascopeOptions.Section + ":GeoprivacyKey"]));
         builder.Services.AddSingleton<PrivacyStartup>();
@@ -130,6 +131,7 @@ public static class FlorascopeServer
             ("/help", "help"), ("/models", "models"), ("/stats", "stats") })
             app.MapPage(route, page);
         app.MapServiceWorker();
+        app.MapFlorascopeHealth();
         return app;
     }
 
