@@ -1,6 +1,7 @@
 using Florascope.Data.Accounts;
 using Florascope.Data.ApiKeys;
 using Florascope.Data.Observations;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Data;
@@ -9,7 +10,7 @@ namespace Florascope.Data;
 /// The one EF Core model of Florascope. Each database provider derives its own context type
 /// only so that it can carry its own migration set (Migrations/Sqlite, Migrations/Postgres).
 /// </summary>
-public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options)
+public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<QuotaUsage> QuotaUsage => Set<QuotaUsage>();
@@ -27,6 +28,9 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
     public DbSet<Floras.ChecklistProject> ChecklistProjects => Set<Floras.ChecklistProject>();
     public DbSet<Floras.ChecklistName> ChecklistNames => Set<Floras.ChecklistName>();
 
+    /// <summary>ASP.NET Core's data-protection key ring (cookies, anti-forgery): one for every node of a deployment.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every DateTime is UTC; SQLite forgets the kind, so it is restored on read.
@@ -38,6 +42,7 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        b.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         // Explicit snake_case names: the quota counter is updated with hand-written SQL.
         b.Entity<ApiKey>(e =>
         {

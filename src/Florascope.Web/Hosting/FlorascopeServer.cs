@@ -17,6 +17,7 @@ using Florascope.Web.Revision;
 using Florascope.Web.Statistics;
 using Florascope.Web.Quota;
 using Florascope.Web.Taxonomy;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
@@ -73,6 +74,9 @@ public static class FlorascopeServer
         builder.Services.AddFlorascopeAccounts();
         builder.Services.AddFlorascopeLanguages();
         builder.Services.AddFlorascopeHealth();
+        // The key ring that signs cookies and anti-forgery tokens lives in the database, so every node
+        // of a deployment (and a restarted container) reads the same keys.
+        builder.Services.AddDataProtection().SetApplicationName("Florascope").PersistKeysToDbContext<FlorascopeDb>();
         // Geoprivacy: one key for every process writing public positions (see docs/security.md).
         builder.Services.AddSingleton(Florascope.Data.Privacy.GeoprivacyKey.Load(database.DataDirectory, builder.Configuration[FlorascopeOptions.Section + ":GeoprivacyKey"]));
         builder.Services.AddSingleton<PrivacyStartup>();

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Florascope.Tests.TestSupport;
 
 namespace Florascope.Tests.Web;
@@ -50,5 +52,19 @@ public sealed class TwoServersTests(TwoSqliteServersFixture fixture) : IClassFix
         await a.RevokeAsync(key);
         using var response = await b.Client.GetAsync($"v2/quota/daily?api-key={Uri.EscapeDataString(key.Secret)}", TestContext.Current.CancellationToken);
         await response.ErrorAsync(401);
+    }
+    [Fact]
+    public async Task ASignInOnOneServerIsKnownToTheOtherThroughTheKeyRingInTheDatabase()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (a, b) = (fixture.Hosts[0], fixture.Hosts[1]);
+        using var person = new ObservatoryClient(a.BaseAddress);
+        Assert.True((await person.SignUpAsync("twonodes", "twonodes@example.org")).IsSuccessStatusCode);
+        // The same cookies sent to the other server: its data protection reads the same keys.
+        using (var session = await person.Http.GetAsync(new Uri(b.BaseAddress, "/api/account/session"), ct))
+            Assert.Equal(System.Net.HttpStatusCode.OK, session.StatusCode);
+        await using var scope = b.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Florascope.Data.FlorascopeDb>();
+        Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync(ct));
     }
 }
