@@ -107,6 +107,7 @@ public static class FlorascopeServer
         app.UseHostChecks();
         app.UseFingerprintedStaticFiles();
         app.UseCors();
+        app.UseServerMetrics();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseSessionHint();
@@ -136,6 +137,7 @@ public static class FlorascopeServer
             app.MapPage(route, page);
         app.MapServiceWorker();
         app.MapFlorascopeHealth();
+        app.MapServerMetrics();
         return app;
     }
 
