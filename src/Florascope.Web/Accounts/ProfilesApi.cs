@@ -3,7 +3,6 @@ using Florascope.Data;
 using Florascope.Messages;
 using Florascope.Data.Accounts;
 using Florascope.Identification;
-using Florascope.Paging;
 using Florascope.Web.Hosting;
 using Florascope.Web.Observations;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -39,8 +38,7 @@ public static class ProfilesApi
     {
         var size = pageSize ?? 20;
         var p = page ?? 1;
-        if (size is < 1 or > ObservationsApi.MaxPageSize || p < 1) return ApiErrors.BadRequest(MessageText.Of("server.page-size", "pageSize is 1..{max} and page starts at 1.", ("max", ObservationsApi.MaxPageSize)));
-        if (new PageRequest(p, size).IsPastAnyList) return ApiErrors.BadRequest(MessageText.Of("server.past-any-list", "page x pageSize is beyond any list (it must stay under 2^31 rows)."));
+        if (ObservationsApi.PageError(p, size) is { } refused) return refused;
         var rows = await PersonQueries.IdentifiedAsync(db, AccountsApi.UserId(user), p, size, options.Value.ShowSyntheticData, ct);
         return TypedResults.Ok(rows.Select(r => new IdentifiedInfo(r.ObservationId, r.MyTaxonName, r.TaxonName, r.Status, r.Agrees, r.IdentifiedUtc,
             r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.AuthorId, r.AuthorName ?? "", r.AuthorUserName ?? "")).ToList());

@@ -149,13 +149,20 @@ public static class ObservationsApi
             : new ModelSuggestion(result.Results[0].Taxon.ScientificNameWithoutAuthor, result.Results[0].Score, result.ModelVersion);
     }
 
+    /// <summary>The refusal of a page below 1, a size outside 1..<see cref="MaxPageSize"/>, or a page beyond any list; null when the page can be read.</summary>
+    public static JsonHttpResult<ApiError>? PageError(int page, int size) =>
+        size is < 1 or > MaxPageSize || page < 1
+            ? ApiErrors.BadRequest(MessageText.Of("server.page-size", "pageSize is 1..{max} and page starts at 1.", ("max", MaxPageSize)))
+            : new Florascope.Paging.PageRequest(page, size).IsPastAnyList
+                ? ApiErrors.BadRequest(MessageText.Of("server.past-any-list", "page x pageSize is beyond any list (it must stay under 2^31 rows)."))
+                : null;
+
     public static async Task<Results<Ok<List<ObservationSummary>>, JsonHttpResult<ApiError>>> Latest(FlorascopeDb db, int? page, int? pageSize,
         string? taxon, int? user, IdentificationEngine engine, IOptions<FlorascopeOptions> options, CancellationToken ct)
     {
         var size = pageSize ?? 20;
         var p = page ?? 1;
-        if (size is < 1 or > MaxPageSize || p < 1) return ApiErrors.BadRequest(MessageText.Of("server.page-size", "pageSize is 1..{max} and page starts at 1.", ("max", MaxPageSize)));
-        if (new Florascope.Paging.PageRequest(p, size).IsPastAnyList) return ApiErrors.BadRequest(MessageText.Of("server.past-any-list", "page x pageSize is beyond any list (it must stay under 2^31 rows)."));
+        if (PageError(p, size) is { } refused) return refused;
         var rows = await ObservationQueries.LatestAsync(db, p, size, taxon, user, options.Value.ShowSyntheticData, engine.Bundle.Checklist, ct);
         return TypedResults.Ok(rows.Select(r => new ObservationSummary(r.Id, r.TaxonName, r.ObservedUtc, r.Latitude, r.Longitude, r.AuthorId,
             r.AuthorName ?? "", r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.CreatedUtc, r.Status, r.AuthorUserName ?? "")).ToList());

@@ -13,9 +13,6 @@ namespace Florascope.Tests.EndToEnd;
 [Trait("Category", "Slow")]
 public sealed class AccessibilityPagesTests
 {
-    private static readonly byte[] Tile = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-
     // Visible controls smaller than 44 px either way. Two exceptions, both from WCAG 2.5.8: a link inside
     // running text (a paragraph, or the map's attribution line, holding other text than the link), and a
     // map marker (drawn at its position; the same observations are listed as links on the page).
@@ -71,7 +68,7 @@ public sealed class AccessibilityPagesTests
             // Signed out: the account page (sign-in and sign-up forms).
             await using (var anonymous = await browser.NewContextAsync(phone))
             {
-                await RouteTilesAsync(anonymous, host.BaseAddress);
+                await Browser.KeepRequestsLocalAsync(anonymous, host.BaseAddress);
                 var page = await anonymous.NewPageAsync();
                 await CheckAsync(page, host.BaseAddress, "account (signed out)", "/account", "body[data-i18n]", problems);
                 await CheckAsync(page, host.BaseAddress, "app (signed out)", "/app", "body[data-ready]", problems);
@@ -109,7 +106,7 @@ public sealed class AccessibilityPagesTests
                 ViewportSize = phone.ViewportSize, HasTouch = true, Locale = "en-GB", StorageState = signedIn,
             }))
             {
-                await RouteTilesAsync(context, host.BaseAddress);
+                await Browser.KeepRequestsLocalAsync(context, host.BaseAddress);
                 var page = await context.NewPageAsync();
                 foreach (var (name, path, ready) in pages) await CheckAsync(page, host.BaseAddress, name, path, ready, problems);
 
@@ -171,17 +168,4 @@ public sealed class AccessibilityPagesTests
         foreach (var bad in await page.EvaluateAsync<string[]>(BadAlts))
             problems.Add($"{path} ({name}): alternative text not saying what the photo shows: {bad}");
     }
-
-    private static Task RouteTilesAsync(IBrowserContext context, Uri baseAddress) =>
-        context.RouteAsync("**/*", async route =>
-        {
-            var url = new Uri(route.Request.Url);
-            if (url.Host == baseAddress.Host || url.Scheme is "data" or "blob") { await route.ContinueAsync(); return; }
-            if ($"{url.Scheme}://{url.Host}" == Florascope.Web.Hosting.SecurityHosting.TileOrigin)
-            {
-                await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "image/png", BodyBytes = Tile });
-                return;
-            }
-            await route.AbortAsync();
-        });
 }

@@ -16,30 +16,6 @@ public sealed class AppPageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly byte[] Tile = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-
-    /// <summary>A 390 x 844 touch phone in a language whose requests stay on loopback (map tiles answered here).</summary>
-    private static async Task<IBrowserContext> PhoneAsync(IBrowser browser, Uri baseAddress, string locale = "en-GB")
-    {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 }, HasTouch = true, IsMobile = true, Locale = locale,
-        });
-        await context.RouteAsync("**/*", async route =>
-        {
-            var url = new Uri(route.Request.Url);
-            if (url.Host == baseAddress.Host || url.Scheme is "data" or "blob") { await route.ContinueAsync(); return; }
-            if ($"{url.Scheme}://{url.Host}" == Florascope.Web.Hosting.SecurityHosting.TileOrigin)
-            {
-                await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "image/png", BodyBytes = Tile });
-                return;
-            }
-            await route.AbortAsync();
-        });
-        return context;
-    }
-
     private static string PhotoFile(string dir, string name, byte[] data)
     {
         var path = Path.Combine(dir, name);
@@ -55,7 +31,7 @@ public sealed class AppPageTests
         await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
         try
         {
-            await using var context = await PhoneAsync(browser, host.BaseAddress);
+            await using var context = await Browser.PhoneContextAsync(browser, host.BaseAddress, "en-GB");
             var page = await context.NewPageAsync();
             var errors = new List<string>();
             page.PageError += (_, e) => errors.Add(e);
@@ -170,7 +146,7 @@ public sealed class AppPageTests
             Assert.Empty(errors);
 
             // In Arabic the page runs right to left: the organ icons start at the right.
-            await using var arabic = await PhoneAsync(browser, host.BaseAddress, "ar");
+            await using var arabic = await Browser.PhoneContextAsync(browser, host.BaseAddress, "ar");
             var ar = await arabic.NewPageAsync();
             await ar.GotoAsync(new Uri(host.BaseAddress, "/app").ToString());
             await ar.WaitForSelectorAsync("body[data-ready]", new() { State = WaitForSelectorState.Attached });
@@ -198,7 +174,7 @@ public sealed class AppPageTests
         await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
         try
         {
-            await using var context = await PhoneAsync(browser, host.BaseAddress);
+            await using var context = await Browser.PhoneContextAsync(browser, host.BaseAddress, "en-GB");
             var page = await context.NewPageAsync();
             await page.GotoAsync(new Uri(host.BaseAddress, "/app").ToString());
             await page.WaitForSelectorAsync("body[data-ready]", new() { State = WaitForSelectorState.Attached });
@@ -297,7 +273,7 @@ public sealed class AppPageTests
         await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
         try
         {
-            await using var context = await PhoneAsync(browser, host.BaseAddress, "fr-FR");
+            await using var context = await Browser.PhoneContextAsync(browser, host.BaseAddress, "fr-FR");
             var page = await context.NewPageAsync();
             var problems = new List<string>();
             async Task CheckAsync(string when)

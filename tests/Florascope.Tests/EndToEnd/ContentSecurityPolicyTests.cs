@@ -14,10 +14,6 @@ public sealed class ContentSecurityPolicyTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    // A 1x1 transparent PNG standing in for every OpenStreetMap tile.
-    private static readonly byte[] Tile = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-
     [Fact]
     public async Task EveryPageRunsWithoutAPolicyViolation()
     {
@@ -36,19 +32,7 @@ public sealed class ContentSecurityPolicyTests
             var tiles = 0;
             await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 } });
             // Loopback only: tiles are answered here, anything else off the machine is refused and reported.
-            await context.RouteAsync("**/*", async route =>
-            {
-                var url = new Uri(route.Request.Url);
-                if (url.Host == host.BaseAddress.Host || url.Scheme is "data" or "blob") { await route.ContinueAsync(); return; }
-                if ($"{url.Scheme}://{url.Host}" == Florascope.Web.Hosting.SecurityHosting.TileOrigin)
-                {
-                    Interlocked.Increment(ref tiles);
-                    await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "image/png", BodyBytes = Tile });
-                    return;
-                }
-                elsewhere.Enqueue(route.Request.Url);
-                await route.AbortAsync();
-            });
+            await Browser.KeepRequestsLocalAsync(context, host.BaseAddress, onElsewhere: elsewhere.Enqueue, onTile: () => Interlocked.Increment(ref tiles));
             await context.AddInitScriptAsync("document.addEventListener('securitypolicyviolation', e => " +
                 "(window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI));");
             var page = await context.NewPageAsync();

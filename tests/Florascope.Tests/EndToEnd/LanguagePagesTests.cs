@@ -15,9 +15,6 @@ namespace Florascope.Tests.EndToEnd;
 [Trait("Category", "Slow")]
 public sealed class LanguagePagesTests
 {
-    private static readonly byte[] Tile = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-
     // The browser's locale per language: regional ones too, since only the primary subtag chooses the file.
     private static string BrowserLocale(string code) => code switch { "pt" => "pt-BR", "zh" => "zh-CN", "en" => "en-GB", _ => code };
 
@@ -92,18 +89,7 @@ public sealed class LanguagePagesTests
                 {
                     ViewportSize = phone.ViewportSize, HasTouch = true, Locale = BrowserLocale(code), StorageState = signedIn,
                 });
-                await context.RouteAsync("**/*", async route =>
-                {
-                    var url = new Uri(route.Request.Url);
-                    if (url.Host == host.BaseAddress.Host || url.Scheme is "data" or "blob") { await route.ContinueAsync(); return; }
-                    if ($"{url.Scheme}://{url.Host}" == Florascope.Web.Hosting.SecurityHosting.TileOrigin)
-                    {
-                        await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "image/png", BodyBytes = Tile });
-                        return;
-                    }
-                    problems.Enqueue($"{code}: request off the machine {route.Request.Url}");
-                    await route.AbortAsync();
-                });
+                await Browser.KeepRequestsLocalAsync(context, host.BaseAddress, onElsewhere: url => problems.Enqueue($"{code}: request off the machine {url}"));
                 var page = await context.NewPageAsync();
                 foreach (var (name, path, ready) in pages)
                 {

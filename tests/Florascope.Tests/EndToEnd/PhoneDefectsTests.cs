@@ -16,30 +16,6 @@ public sealed class PhoneDefectsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly byte[] Tile = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-
-    /// <summary>A 390 x 844 touch phone whose requests stay on loopback (map tiles answered here, anything else refused).</summary>
-    private static async Task<IBrowserContext> PhoneAsync(IBrowser browser, Uri baseAddress)
-    {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 }, HasTouch = true, IsMobile = true,
-        });
-        await context.RouteAsync("**/*", async route =>
-        {
-            var url = new Uri(route.Request.Url);
-            if (url.Host == baseAddress.Host || url.Scheme is "data" or "blob") { await route.ContinueAsync(); return; }
-            if ($"{url.Scheme}://{url.Host}" == Florascope.Web.Hosting.SecurityHosting.TileOrigin)
-            {
-                await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "image/png", BodyBytes = Tile });
-                return;
-            }
-            await route.AbortAsync();
-        });
-        return context;
-    }
-
     private static string PhotoFile(string dir, string name, string taxon)
     {
         var path = Path.Combine(dir, name);
@@ -55,7 +31,7 @@ public sealed class PhoneDefectsTests
         await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
         try
         {
-            await using var context = await PhoneAsync(browser, host.BaseAddress);
+            await using var context = await Browser.PhoneContextAsync(browser, host.BaseAddress);
             var page = await context.NewPageAsync();
             var identifications = 0;
             page.Request += (_, r) => { if (r.Method == "POST" && r.Url.Contains("/api/identify/", StringComparison.Ordinal)) Interlocked.Increment(ref identifications); };
@@ -120,7 +96,7 @@ public sealed class PhoneDefectsTests
         await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
         try
         {
-            await using var context = await PhoneAsync(browser, host.BaseAddress);
+            await using var context = await Browser.PhoneContextAsync(browser, host.BaseAddress);
             var page = await context.NewPageAsync();
             await Browser.SignUpInAppAsync(page, host.BaseAddress, "outboxer");
             await page.WaitForSelectorAsync("#account:text('Account')");
@@ -155,7 +131,7 @@ public sealed class PhoneDefectsTests
         await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
         try
         {
-            await using var context = await PhoneAsync(browser, host.BaseAddress);
+            await using var context = await Browser.PhoneContextAsync(browser, host.BaseAddress);
             await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = host.BaseAddress.GetLeftPart(UriPartial.Authority) });
             var page = await context.NewPageAsync();
             await Browser.SignUpInAppAsync(page, host.BaseAddress, "keyholder");
@@ -209,7 +185,7 @@ public sealed class PhoneDefectsTests
             Assert.True((await author.SignUpAsync("anonauthor", "anon@example.org")).IsSuccessStatusCode);
             var observation = (await author.CreatedAsync(fields: [new("taxon", "Taraxacum officinale"), new("latitude", "45.76"), new("longitude", "4.84")]))["id"]!.GetValue<int>();
 
-            await using var context = await PhoneAsync(browser, host.BaseAddress);
+            await using var context = await Browser.PhoneContextAsync(browser, host.BaseAddress);
             var page = await context.NewPageAsync();
             var problems = new ConcurrentQueue<string>();
             page.Console += (_, m) => { if (m.Type == "error") problems.Enqueue($"{page.Url}: console: {m.Text}"); };

@@ -16,9 +16,6 @@ namespace Florascope.Tests.EndToEnd;
 [Trait("Category", "Slow")]
 public sealed class ScreenshotTests
 {
-    private static readonly byte[] Tile = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-
     private static readonly string[] Codes = ["en", "fr", "ar"];
 
     // Visible texts (own text nodes, placeholders, labels, titles, alternative texts, the document's title)
@@ -88,7 +85,7 @@ public sealed class ScreenshotTests
                     ViewportSize = new ViewportSize { Width = 390, Height = 844 }, HasTouch = true, IsMobile = true, Locale = code,
                 });
                 await context.AddCookiesAsync([.. session, new Microsoft.Playwright.Cookie { Name = "lang", Value = code, Url = host.BaseAddress.ToString() }]);
-                await RouteTilesAsync(context, host.BaseAddress);
+                await Browser.KeepRequestsLocalAsync(context, host.BaseAddress);
                 var page = await context.NewPageAsync();
                 var current = "";
                 page.Console += (_, m) => { if (m.Type == "error") problems.Enqueue($"{code} {current}: console: {m.Text}"); };
@@ -126,17 +123,4 @@ public sealed class ScreenshotTests
             playwright.Dispose();
         }
     }
-
-    private static Task RouteTilesAsync(IBrowserContext context, Uri baseAddress) =>
-        context.RouteAsync("**/*", async route =>
-        {
-            var url = new Uri(route.Request.Url);
-            if (url.Host == baseAddress.Host || url.Scheme is "data" or "blob") { await route.ContinueAsync(); return; }
-            if ($"{url.Scheme}://{url.Host}" == Florascope.Web.Hosting.SecurityHosting.TileOrigin)
-            {
-                await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "image/png", BodyBytes = Tile });
-                return;
-            }
-            await route.AbortAsync();
-        });
 }

@@ -20,29 +20,6 @@ public sealed class SpeciesPageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly byte[] Tile = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-
-    private static async Task<IBrowserContext> PhoneAsync(IBrowser browser, Uri baseAddress, string locale)
-    {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 }, HasTouch = true, IsMobile = true, Locale = locale,
-        });
-        await context.RouteAsync("**/*", async route =>
-        {
-            var url = new Uri(route.Request.Url);
-            if (url.Host == baseAddress.Host || url.Scheme is "data" or "blob") { await route.ContinueAsync(); return; }
-            if ($"{url.Scheme}://{url.Host}" == Florascope.Web.Hosting.SecurityHosting.TileOrigin)
-            {
-                await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "image/png", BodyBytes = Tile });
-                return;
-            }
-            await route.AbortAsync();
-        });
-        return context;
-    }
-
     /// <summary>A valid observation of Ginkgo (a leaf photo and one of no stated organ) at Lyon in May, which a second person took for Ilex opaca.</summary>
     private static async Task<int> ValidGinkgoAsync(FlorascopeHost host)
     {
@@ -71,7 +48,7 @@ public sealed class SpeciesPageTests
         try
         {
             var id = await ValidGinkgoAsync(host);
-            await using var context = await PhoneAsync(browser, host.BaseAddress, "en-GB");
+            await using var context = await Browser.PhoneContextAsync(browser, host.BaseAddress, "en-GB");
             var page = await context.NewPageAsync();
             var leaflet = 0;
             page.Request += (_, r) => { if (r.Url.Contains("/lib/leaflet/leaflet.js", StringComparison.Ordinal)) Interlocked.Increment(ref leaflet); };
@@ -166,7 +143,7 @@ public sealed class SpeciesPageTests
         try
         {
             await ValidGinkgoAsync(host);
-            await using (var context = await PhoneAsync(browser, host.BaseAddress, "fr-FR"))
+            await using (var context = await Browser.PhoneContextAsync(browser, host.BaseAddress, "fr-FR"))
             {
                 var page = await context.NewPageAsync();
                 await page.GotoAsync(new Uri(host.BaseAddress, "/taxa/Ginkgo%20biloba").ToString());
@@ -191,7 +168,7 @@ public sealed class SpeciesPageTests
                 Assert.False(await page.IsVisibleAsync("#content"));
                 await CheckAsync(page, "species fr unknown");
             }
-            await using (var context = await PhoneAsync(browser, host.BaseAddress, "ar"))
+            await using (var context = await Browser.PhoneContextAsync(browser, host.BaseAddress, "ar"))
             {
                 var page = await context.NewPageAsync();
                 await page.GotoAsync(new Uri(host.BaseAddress, "/taxa/Ginkgo%20biloba").ToString());

@@ -17,9 +17,6 @@ public sealed class StatsPageTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly byte[] Tile = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-
     [Fact]
     public async Task TheChartsAndTheDistributionAreDrawnOnAPhone()
     {
@@ -51,18 +48,7 @@ public sealed class StatsPageTests
             var console = new ConcurrentQueue<string>();
             var elsewhere = new ConcurrentQueue<string>();
             await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 740 } });
-            await context.RouteAsync("**/*", async route =>
-            {
-                var url = new Uri(route.Request.Url);
-                if (url.Host == host.BaseAddress.Host || url.Scheme is "data" or "blob") { await route.ContinueAsync(); return; }
-                if ($"{url.Scheme}://{url.Host}" == Florascope.Web.Hosting.SecurityHosting.TileOrigin)
-                {
-                    await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "image/png", BodyBytes = Tile });
-                    return;
-                }
-                elsewhere.Enqueue(route.Request.Url);
-                await route.AbortAsync();
-            });
+            await Browser.KeepRequestsLocalAsync(context, host.BaseAddress, onElsewhere: elsewhere.Enqueue);
             await context.AddInitScriptAsync("document.addEventListener('securitypolicyviolation', e => " +
                 "(window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI));");
             var page = await context.NewPageAsync();

@@ -9,6 +9,41 @@ namespace Florascope.Tests.TestSupport;
 /// </summary>
 public static class Browser
 {
+    /// <summary>A 1 x 1 PNG: every map tile the pages ask for, answered here.</summary>
+    public static readonly byte[] Tile = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+
+    /// <summary>A 390 x 844 touch phone (in <paramref name="locale"/>, else the browser's) whose requests stay on this machine.</summary>
+    public static async Task<IBrowserContext> PhoneContextAsync(IBrowser browser, Uri baseAddress, string? locale = null)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 }, HasTouch = true, IsMobile = true, Locale = locale,
+        });
+        await KeepRequestsLocalAsync(context, baseAddress);
+        return context;
+    }
+
+    /// <summary>
+    /// Keeps a browser context's requests on this machine: the server's, data: and blob: go through, map
+    /// tiles are answered with <see cref="Tile"/> (<paramref name="onTile"/> told), anything else is aborted
+    /// (<paramref name="onElsewhere"/> told its URL).
+    /// </summary>
+    public static Task KeepRequestsLocalAsync(IBrowserContext context, Uri baseAddress, Action<string>? onElsewhere = null, Action? onTile = null) =>
+        context.RouteAsync("**/*", async route =>
+        {
+            var url = new Uri(route.Request.Url);
+            if (url.Host == baseAddress.Host || url.Scheme is "data" or "blob") { await route.ContinueAsync(); return; }
+            if ($"{url.Scheme}://{url.Host}" == Florascope.Web.Hosting.SecurityHosting.TileOrigin)
+            {
+                onTile?.Invoke();
+                await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "image/png", BodyBytes = Tile });
+                return;
+            }
+            onElsewhere?.Invoke(route.Request.Url);
+            await route.AbortAsync();
+        });
+
     public static string? ExecutablePath =>
         Environment.GetEnvironmentVariable("FLORASCOPE_CHROMIUM") is { Length: > 0 } p ? p
         : File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : null;
