@@ -111,6 +111,8 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.HasIndex(o => o.AuthorId);
             // The identification game: observations that need votes, in a flora.
             e.HasIndex(o => new { o.Status, o.Project, o.CreatedUtc });
+            // Idempotent saving: one observation per author and client id, whoever wins a concurrent retry (NULLs are distinct).
+            e.HasIndex(o => new { o.AuthorId, o.ClientId }).IsUnique();
         });
         b.Entity<ObservationPhoto>(e =>
         {

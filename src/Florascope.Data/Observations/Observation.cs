@@ -15,6 +15,11 @@ public sealed class Observation
 {
     public int Id { get; set; }
     public int AuthorId { get; set; }
+    /// <summary>
+    /// The id the author's app made for this observation (a UUID), so that a retry of the same save finds
+    /// this row instead of adding a second one; unique per author, null for rows saved without one.
+    /// </summary>
+    public Guid? ClientId { get; set; }
     /// <summary>When the plant was seen, UTC (from the photo's EXIF, else the time of upload, editable).</summary>
     public DateTime ObservedUtc { get; set; }
     /// <summary>

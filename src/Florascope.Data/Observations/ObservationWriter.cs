@@ -28,7 +28,12 @@ public sealed record NewObservation
     public ModelSuggestion? Model { get; init; }
     /// <summary>The observer's UTC offset in minutes (EXIF OffsetTimeOriginal, else the browser's); null when unknown.</summary>
     public int? ObservedOffsetMinutes { get; init; }
+    /// <summary>The id the author's app made for this observation (<see cref="ObservationWriter.ParseClientId"/>); a retry with it finds the saved one. Null: none sent.</summary>
+    public Guid? ClientId { get; init; }
 }
+
+/// <summary>An observation just saved, or the one saved earlier under the same client id (<paramref name="Replayed"/>): nothing new was stored then.</summary>
+public sealed record SavedObservation(Observation Observation, bool Replayed);
 
 /// <summary>The model's top taxon within the project, its calibrated score and the model's version.</summary>
 public sealed record ModelSuggestion(string TaxonName, double Score, string Version);
@@ -91,10 +96,28 @@ public static class ObservationWriter
         NewObservation input, TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null, Privacy.GeoprivacyKey? privacy = null) =>
         CreateAsync(db, photos, checklist, authorId, Validate(input, checklist, clock.GetUtcNow().UtcDateTime), clock, ct, revision, privacy);
 
-    /// <summary>Creates an observation already validated (see <see cref="Validate"/>).</summary>
+    /// <summary>Creates an observation already validated (see <see cref="Validate"/>); with a client id, the one saved earlier under it when there is one.</summary>
     public static async Task<Observation> CreateAsync(FlorascopeDb db, PhotoStore photos, Checklist checklist, int authorId,
+        ValidatedObservation validated, TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null, Privacy.GeoprivacyKey? privacy = null) =>
+        (await SaveAsync(db, photos, checklist, authorId, validated, clock, ct, revision, privacy)).Observation;
+
+    /// <summary>
+    /// The author's observation saved earlier under this client id, or null: the same save sent again
+    /// (an app's retry) is answered with it, whatever its content, and nothing new is stored.
+    /// </summary>
+    public static Task<Observation?> FindByClientIdAsync(FlorascopeDb db, int authorId, Guid clientId, CancellationToken ct = default) =>
+        db.Observations.AsNoTracking().FirstOrDefaultAsync(o => o.AuthorId == authorId && o.ClientId == clientId, ct);
+
+    /// <summary>
+    /// Saves an observation already validated (see <see cref="Validate"/>), once per author and client id:
+    /// a client id the author already used gives back that observation (<see cref="SavedObservation.Replayed"/>),
+    /// also when a concurrent twin wins the race to the unique index (AuthorId, ClientId).
+    /// </summary>
+    public static async Task<SavedObservation> SaveAsync(FlorascopeDb db, PhotoStore photos, Checklist checklist, int authorId,
         ValidatedObservation validated, TimeProvider clock, CancellationToken ct = default, AggregationSettings? revision = null, Privacy.GeoprivacyKey? privacy = null)
     {
+        var clientId = validated.Input.ClientId;
+        if (clientId is { } known && await FindByClientIdAsync(db, authorId, known, ct) is { } earlier) return new SavedObservation(earlier, Replayed: true);
         revision ??= AggregationSettings.Default;
         var now = clock.GetUtcNow().UtcDateTime;
         var input = validated.Input;
@@ -108,6 +131,7 @@ public static class ObservationWriter
         var observation = new Observation
         {
             AuthorId = authorId,
+            ClientId = clientId,
             ObservedUtc = input.ObservedUtc ?? now,
             ObservedOffsetMinutes = input.ObservedOffsetMinutes,
             Latitude = input.Latitude,
@@ -137,9 +161,39 @@ public static class ObservationWriter
             [observation.TaxonName, observation.ModelTaxonName, .. observation.Identifications.Select(i => i.TaxonName)], ct), privacy);
         // One SaveChanges is one transaction: the observation, its photos and the author's identification.
         db.Observations.Add(observation);
-        await db.SaveChangesAsync(ct);
-        return observation;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (clientId is { } id)
+        {
+            // A concurrent save with the same client id inserted first and the unique index refused this
+            // one (SQLite and PostgreSQL alike; the failed transaction left nothing): answer with the winner.
+            // Any other failure finds no twin and is thrown on.
+            Forget(db, observation);
+            if (await FindByClientIdAsync(db, authorId, id, ct) is { } winner) return new SavedObservation(winner, Replayed: true);
+            throw;
+        }
+        return new SavedObservation(observation, Replayed: false);
     }
+
+    /// <summary>Stops tracking an observation whose insert failed, so the context can be used again.</summary>
+    private static void Forget(FlorascopeDb db, Observation observation)
+    {
+        foreach (var photo in observation.Photos.ToList()) db.Entry(photo).State = EntityState.Detached;
+        foreach (var identification in observation.Identifications.ToList()) db.Entry(identification).State = EntityState.Detached;
+        db.Entry(observation).State = EntityState.Detached;
+    }
+
+    /// <summary>
+    /// The client id of a save: a UUID in its usual 8-4-4-4-12 hexadecimal form (as crypto.randomUUID()
+    /// writes it); empty means none. Anything else is refused, so that a typo never silently turns
+    /// retries into duplicates.
+    /// </summary>
+    public static Guid? ParseClientId(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : Guid.TryParseExact(text.Trim(), "D", out var id) ? id
+        : throw new ObservationException(MessageText.Of("server.observation.bad-client-id", "clientId must be a UUID such as 0b8f3c52-7d1e-4a8e-9d55-3f2a1c6e9b10."));
 
     /// <summary>
     /// A user's identification: retires their current one (kept as history), adds the new one, and

@@ -64,6 +64,7 @@ public static class ClientLimits
                 _ => new ConcurrencyLimiterOptions { PermitLimit = limits.ConcurrentRequestsPerAddress, QueueLimit = 0 }));
             r.OnRejected = async (rejected, ct) =>
             {
+                ServerMetrics.Refused(LimitKind.RequestsPerAddress);
                 var response = rejected.HttpContext.Response;
                 response.Headers.RetryAfter = "1";
                 await ApiErrors.WriteAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests,
@@ -110,6 +111,7 @@ public sealed class BodyIntake(ClientLimitOptions limits, long maxRequestBytes, 
         var address = ClientLimits.AddressOf(context);
         if (!TryEnter(address))
         {
+            ServerMetrics.Refused(LimitKind.UploadsPerAddress);
             context.Response.Headers.RetryAfter = "1";
             return ApiErrors.Error(StatusCodes.Status429TooManyRequests,
                 MessageText.Of("server.limits.uploads-per-address", "At most {max} uploads at once from one address; retry when one has arrived.", ("max", limits.BodiesPerAddress)));
@@ -117,6 +119,7 @@ public sealed class BodyIntake(ClientLimitOptions limits, long maxRequestBytes, 
         if (!_bodies.Wait(0))
         {
             Leave(address);
+            ServerMetrics.Refused(LimitKind.UploadsInFlight);
             context.Response.Headers.RetryAfter = "2";
             return ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, MessageText.Of("server.limits.uploads", "Too many uploads are arriving at once; retry in a few seconds."));
         }

@@ -63,6 +63,7 @@ public static class IdentifyApi
         IResult UsedUp(int used)
         {
             ApiKeyAccess.AddQuotaHeaders(context.Response, key, used, clock);
+            ServerMetrics.Refused(LimitKind.ApiKeyDaily);
             return ApiErrors.Error(429, $"The daily quota of {key.DailyQuota} identifications of this api-key is used up; it resets at 00:00 UTC.");
         }
         var charge = new IdentifyCharge(

@@ -11,13 +11,18 @@ public sealed class InferencePool(int workers, int queueLimit)
 {
     private readonly SemaphoreSlim _slots = new(workers, workers);
     private int _admitted;
+    private int _waiting;
 
     public int Workers { get; } = workers;
     public int Admitted => Volatile.Read(ref _admitted);
 
+    /// <summary>Admitted requests waiting for a worker slot now (the queue length).</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
     /// <summary>The answer when <see cref="TryAdmit"/> refuses: 503 with Retry-After.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Florascope.Identification.ApiError> Saturated(HttpResponse response)
     {
+        Hosting.ServerMetrics.Refused(Hosting.LimitKind.InferenceSaturated);
         response.Headers.RetryAfter = "2";
         return Hosting.ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, MessageText.Of("server.saturated", "The identification service is saturated; retry in a few seconds."));
     }
@@ -43,7 +48,17 @@ public sealed class InferencePool(int workers, int queueLimit)
         /// </summary>
         public async Task<IDisposable> WorkerAsync(CancellationToken ct)
         {
-            await pool._slots.WaitAsync(ct);
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            Interlocked.Increment(ref pool._waiting);
+            try
+            {
+                await pool._slots.WaitAsync(ct);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref pool._waiting);
+            }
+            Hosting.ServerMetrics.InferenceWaited(start);
             return new Slot(pool._slots);
         }
 

@@ -36,7 +36,7 @@ public static class WebIdentifyApi
 
     private static IdentifyCharge AccountCharge(HttpContext context, FlorascopeDb db, int userId, int limit, TimeProvider clock, CancellationToken ct)
     {
-        IResult UsedUp() => Refuse(context, clock, MessageText.Of("server.identify.account-used-up", "The {limit} identifications a day of your account are used up; come back after 00:00 UTC.", ("limit", limit)));
+        IResult UsedUp() => Refuse(context, clock, LimitKind.SignedInDaily, MessageText.Of("server.identify.account-used-up", "The {limit} identifications a day of your account are used up; come back after 00:00 UTC.", ("limit", limit)));
         return new IdentifyCharge(
             async () => await AccountIdentifications.UsedAsync(db, userId, clock.GetUtcNow().UtcDateTime, ct) >= limit ? UsedUp() : null,
             async () => await AccountIdentifications.TryConsumeAsync(db, userId, limit, clock.GetUtcNow().UtcDateTime, ct) is { } used
@@ -45,7 +45,7 @@ public static class WebIdentifyApi
 
     private static IdentifyCharge AddressCharge(HttpContext context, FlorascopeDb db, string addressHash, int limit, TimeProvider clock, CancellationToken ct)
     {
-        IResult UsedUp() => Refuse(context, clock, MessageText.Of("server.identify.address-used-up", "The {limit} identifications a day without an account are used up from this address; sign in, or come back after 00:00 UTC.", ("limit", limit)));
+        IResult UsedUp() => Refuse(context, clock, LimitKind.AnonymousDaily, MessageText.Of("server.identify.address-used-up", "The {limit} identifications a day without an account are used up from this address; sign in, or come back after 00:00 UTC.", ("limit", limit)));
         return new IdentifyCharge(
             async () => await QuotaStore.CountAddressAsync(db, addressHash, QuotaStore.Today(clock), ct) >= limit ? UsedUp() : null,
             async () => await QuotaStore.TryConsumeAddressAsync(db, addressHash, limit, QuotaStore.Today(clock), ct) is { } used
@@ -53,8 +53,9 @@ public static class WebIdentifyApi
     }
 
     /// <summary>429 with Retry-After: the seconds to 00:00 UTC, when daily counts start again.</summary>
-    private static IResult Refuse(HttpContext context, TimeProvider clock, MessageText message)
+    private static IResult Refuse(HttpContext context, TimeProvider clock, LimitKind kind, MessageText message)
     {
+        ServerMetrics.Refused(kind);
         context.Response.Headers.RetryAfter = QuotaStore.SecondsToReset(clock).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return ApiErrors.Error(StatusCodes.Status429TooManyRequests, message);
     }

@@ -68,7 +68,13 @@ public static class ObservationsApi
         return g;
     }
 
-    public static async Task<Results<Created<ObservationDetail>, JsonHttpResult<ApiError>>> Create(HttpContext context, ClaimsPrincipal user,
+    /// <summary>The header of an answer that is an observation saved earlier under the same client id ("true"): nothing new was stored.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    /// <summary>The header that may carry the client id instead of the form field (the field wins when both are sent).</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static async Task<Results<Created<ObservationDetail>, Ok<ObservationDetail>, JsonHttpResult<ApiError>>> Create(HttpContext context, ClaimsPrincipal user,
         FlorascopeDb db, PhotoStore photos, IdentificationEngine engine, InferencePool pool, AggregationSettings revision, IAntiforgery antiforgery,
         TimeProvider clock, GeoprivacyKey privacy, BodyIntake intake, IOptions<FlorascopeOptions> options, CancellationToken ct)
     {
@@ -79,6 +85,10 @@ public static class ObservationsApi
         var mayVote = await AccountIdentifications.UsedAsync(db, userId, clock.GetUtcNow().UtcDateTime, ct) < limit;
         if (await intake.ReceiveAsync(context) is { } refused) return refused;
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
+        var clientId = ObservationWriter.ParseClientId(form.ContainsKey("clientId") ? form["clientId"].ToString() : context.Request.Headers[IdempotencyKeyHeader].ToString());
+        // A retry of a save that is already stored costs no inference place and no identification.
+        if (clientId is { } known && await ObservationWriter.FindByClientIdAsync(db, userId, known, ct) is { } earlier)
+            return await ReplayAsync(context, db, earlier.Id, engine, revision, user, ct);
         // Reading the photos, the model's vote and saving the photos (decoding, resizing) all run on
         // one worker slot of the inference pool, so image memory is bounded by the workers.
         using var admission = pool.TryAdmit();
@@ -108,15 +118,26 @@ public static class ObservationsApi
             Project = form["project"].ToString() is { Length: > 0 } p ? p : "all",
             TaxonName = form["taxon"].ToString(),
             ObservedOffsetMinutes = OptionalOffset(form["observedOffset"]),
+            ClientId = clientId,
         };
         // Validated once, before the model runs: bad input costs no inference.
         var valid = ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
         if (mayVote)
             valid = valid.WithModel(await SuggestAsync(engine, valid.Input,
                 async () => await AccountIdentifications.TryConsumeAsync(db, userId, limit, clock.GetUtcNow().UtcDateTime, ct) is not null));
-        var observation = await ObservationWriter.CreateAsync(db, photos, engine.Bundle.Checklist, userId, valid, clock, ct, revision, privacy);
-        var detail = await DetailAsync(db, observation.Id, engine, revision, ct, user);
-        return TypedResults.Created($"/api/observations/{observation.Id}", detail!);
+        var saved = await ObservationWriter.SaveAsync(db, photos, engine.Bundle.Checklist, userId, valid, clock, ct, revision, privacy);
+        if (saved.Replayed) return await ReplayAsync(context, db, saved.Observation.Id, engine, revision, user, ct);
+        var detail = await DetailAsync(db, saved.Observation.Id, engine, revision, ct, user);
+        return TypedResults.Created($"/api/observations/{saved.Observation.Id}", detail!);
+    }
+
+    /// <summary>The answer to a save already stored: 200 with the stored observation (not what this request sent) and <see cref="ReplayedHeader"/>.</summary>
+    private static async Task<Ok<ObservationDetail>> ReplayAsync(HttpContext context, FlorascopeDb db, int id, IdentificationEngine engine,
+        AggregationSettings revision, ClaimsPrincipal user, CancellationToken ct)
+    {
+        context.Response.Headers[ReplayedHeader] = "true";
+        context.Response.Headers.Location = $"/api/observations/{id}";
+        return TypedResults.Ok((await DetailAsync(db, id, engine, revision, ct, user))!);
     }
 
     /// <summary>

@@ -438,6 +438,9 @@ namespace Florascope.Data.Migrations.Postgres
                     b.Property<int>("AuthorId")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("uuid");
+
                     b.Property<double>("Confidence")
                         .HasColumnType("double precision");
 
@@ -522,6 +525,9 @@ namespace Florascope.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorId");
+
+                    b.HasIndex("AuthorId", "ClientId")
+                        .IsUnique();
 
                     b.HasIndex("IsSynthetic", "CreatedUtc");
 

@@ -417,6 +417,9 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.Property<int>("AuthorId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("Confidence")
                         .HasColumnType("REAL");
 
@@ -501,6 +504,9 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorId");
+
+                    b.HasIndex("AuthorId", "ClientId")
+                        .IsUnique();
 
                     b.HasIndex("IsSynthetic", "CreatedUtc");
 

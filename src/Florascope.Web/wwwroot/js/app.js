@@ -197,6 +197,7 @@ function offerSave(list) {
   takenOffset = exif.taken && exif.offset !== null && exif.offset !== undefined ? exif.offset : null;
   field('when').value = new Date(when.getTime() - when.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
   if (place.lat != null) { field('lat').value = place.lat.toFixed(6); field('lon').value = place.lon.toFixed(6); field('acc').value = '30'; }
+  clientId = null; // a new identification offers a new observation to save
   save.hidden = false;
   showPlace();
 }
@@ -231,14 +232,19 @@ field('locate').addEventListener('click', () => navigator.geolocation.getCurrent
   showPlace();
 }, () => { saved.textContent = t('app.noposition', 'The position is not available: pick it by hand.'); }, { enableHighAccuracy: true, timeout: 15000 }));
 
+// The client id of the observation being saved: the same for every try of this save (a lost answer,
+// a second tap after an error, the outbox), a new one once it is saved.
+let clientId = null;
 save.addEventListener('submit', async e => {
   e.preventDefault();
-  const item = { photos: photos.map(p => ({ blob: p.blob, name: p.name, organ: p.organ })), fields: fields() };
   const outbox = await outboxReady;
+  clientId = clientId || outbox.newClientId();
+  const item = { photos: photos.map(p => ({ blob: p.blob, name: p.name, organ: p.organ })), fields: fields(), clientId };
   let r = null;
   try { r = await outbox.send(item); } catch { r = null; }
   if (r === null) {
     await outbox.add(item);
+    clientId = null;
     save.hidden = true;
     saved.textContent = t('app.offline.saved', 'No network: the observation waits on this phone and will be sent when you are back online.');
     saved.dataset.offline = '1';
@@ -246,6 +252,7 @@ save.addEventListener('submit', async e => {
   }
   const body = await r.json();
   if (!r.ok) { saved.textContent = body.message; return; }
+  clientId = null;
   save.hidden = true;
   const link = el('a', f('app.savedas', 'Saved as observation {id}.', { id: body.id }), { href: '/observations/' + encodeURIComponent(body.id) });
   saved.replaceChildren(link);

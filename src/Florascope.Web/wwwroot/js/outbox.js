@@ -38,16 +38,34 @@ export async function add(item) {
   await changed();
 }
 async function all() { return tx(STORE, 'readonly', s => s.getAll()); }
+async function put(item) { await tx(STORE, 'readwrite', s => s.put(item)); }
+
+/**
+ * A new client id for one observation: the server saves an observation once per author and id, so every
+ * retry of it (lost answer, outbox) sends the same one. crypto.randomUUID needs a secure context (HTTPS,
+ * localhost); elsewhere the same version 4 UUID is made from crypto.getRandomValues.
+ */
+export function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map(x => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
 async function remove(id) { await tx(STORE, 'readwrite', s => s.delete(id)); await changed(); }
 /** Calls f(count) when the number waiting changes, f(null, message) when a waiting one is refused. */
 export function onChange(f) { listeners.push(f); }
 
-/** Posts one observation ({photos: [{blob, name, organ}], fields}) with a fresh anti-forgery token; throws without network. */
+/**
+ * Posts one observation ({photos: [{blob, name, organ}], fields, clientId}) with a fresh anti-forgery token;
+ * throws without network. The answer is 201, or 200 when the server already had this clientId.
+ */
 export async function send(item) {
   const t = await token();
   const form = new FormData();
   for (const p of item.photos) { form.append('photos', p.blob, p.name); form.append('organs', p.organ); }
   for (const [k, v] of Object.entries(item.fields)) if (v !== '' && v !== null && v !== undefined) form.append(k, v);
+  if (item.clientId) form.append('clientId', item.clientId);
   form.append(t.formFieldName, t.token);
   return fetch('/api/observations', { method: 'POST', body: form, credentials: 'same-origin' });
 }
@@ -62,6 +80,8 @@ export async function flush() {
     for (const item of await all()) {
       // Only the signed-in person's own observations (items from before owners were kept have none).
       if (!who || (item.owner !== undefined && item.owner !== who.id)) continue;
+      // Kept before client ids were sent: given one now, kept with it, so the next retries send the same.
+      if (!item.clientId) { item.clientId = newClientId(); await put(item); }
       const r = await send(item);
       // A refused observation (4xx) would be refused again: drop it and say so; keep it on a network or server failure,
       // and when the server only said "not now" (408 too slow, 429 too many at once).
