@@ -53,7 +53,7 @@ public static class ObservationsApi
     {
         var g = app.MapGroup("/api").WithTags("Observations").WithDomainErrors();
         g.MapPost("/observations", Create).RequireAuthorization().DisableAntiforgery().RequireClientLimits()
-            .WithSummary("Create an observation (multipart: photos + organs, observedUtc, observedOffset (minutes), latitude, longitude, uncertainty, geoprivacy, notes, license, project, taxon; anti-forgery token).");
+            .WithSummary("Create an observation (multipart: photos + organs, observedUtc, observedOffset (minutes), latitude, longitude, uncertainty, geoprivacy, notes, license, project, taxon, clientId (a UUID, or the Idempotency-Key header: sent again, it answers 200 with the observation saved under it); anti-forgery token).");
         g.MapGet("/observations", Latest).WithSummary("The latest observations, newest first (page from 1).");
         g.MapGet("/observations/{id:int}", Get).WithSummary("One observation with its photos and identifications.");
         g.MapPost("/observations/{id:int}/identifications", Identify).RequireAuthorization().DisableAntiforgery()

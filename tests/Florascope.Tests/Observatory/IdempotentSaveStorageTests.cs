@@ -140,3 +140,25 @@ public abstract class IdempotentSaveStorageTests(StorageFixture fixture)
         }
     }
 }
+
+/// <summary>The client id's one written form: what crypto.randomUUID() makes, nothing looser.</summary>
+public sealed class ClientIdTests
+{
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void NoneIsNone(string? text) => Assert.Null(ObservationWriter.ParseClientId(text));
+
+    [Fact]
+    public void AUuidIsRead() =>
+        Assert.Equal(Guid.Parse("0b8f3c52-7d1e-4a8e-9d55-3f2a1c6e9b10"), ObservationWriter.ParseClientId("0B8F3C52-7d1e-4a8e-9d55-3f2a1c6e9b10"));
+
+    [Theory]
+    [InlineData("0b8f3c527d1e4a8e9d553f2a1c6e9b10")]
+    [InlineData("(0b8f3c52-7d1e-4a8e-9d55-3f2a1c6e9b10)")]
+    [InlineData("0b8f3c52-7d1e-4a8e-9d55-3f2a1c6e9b1g")]
+    [InlineData("42")]
+    public void AnythingElseIsInvalid(string text) =>
+        Assert.Equal(ObservationError.Invalid, Assert.Throws<ObservationException>(() => ObservationWriter.ParseClientId(text)).Kind);
+}
