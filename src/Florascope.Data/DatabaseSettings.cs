@@ -85,7 +85,16 @@ public sealed record DatabaseSettings
     {
         using var db = CreateContext();
         var pending = db.Database.GetPendingMigrations().Any();
-        db.Database.Migrate();
+        try
+        {
+            db.Database.Migrate();
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Several nodes started at once on a new server: another one created the database first. EF Core's
+            // migration lock then lets one node at a time apply the migrations.
+            db.Database.Migrate();
+        }
         if (Provider == DatabaseProvider.Sqlite)
         {
             // WAL lets readers go on while one process writes.

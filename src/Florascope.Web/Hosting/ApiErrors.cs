@@ -59,7 +59,16 @@ public static class ApiErrors
     {
         app.UseExceptionHandler(error => error.Run(async context =>
         {
-            var status = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error switch
+            var exception = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+            if (Florascope.Data.DatabaseFaults.IsUnavailable(exception))
+            {
+                // The database is restarting or unreachable: a quick, retryable answer, not a 500 (the node recovers by itself).
+                context.Response.Headers.RetryAfter = "5";
+                await WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+                    MessageText.Of("server.database-unavailable", "The database is unavailable for a moment; try again in a few seconds."));
+                return;
+            }
+            var status = exception switch
             {
                 BadHttpRequestException b => b.StatusCode,
                 _ => StatusCodes.Status500InternalServerError,

@@ -52,6 +52,7 @@ public static class ApiCalls
         413 => "Payload Too Large",
         415 => "Unsupported Media Type",
         429 => "Too Many Requests",
+        503 => "Service Unavailable",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
