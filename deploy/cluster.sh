@@ -82,7 +82,6 @@ node_start() {
     export Florascope__Storage__AccessKey=S3RVER Florascope__Storage__SecretKey=S3RVER
     export Florascope__GeoprivacyKey="$(secret)" Florascope__Proxies__KnownProxies__0=127.0.0.1
     export Florascope__Models__PollSeconds="${CLUSTER_MODEL_POLL_SECONDS:-2}"
-    export FLORASCOPE_THREADS="${FLORASCOPE_THREADS:-1}"
     nohup dotnet "$(web_dll)" --urls "http://127.0.0.1:$p" >>"$d/log" 2>&1 &
     echo $! > "$d/pid"
   )

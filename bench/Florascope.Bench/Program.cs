@@ -20,6 +20,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["heads-scale"] = HeadsScaleBenchmark.Run,
     ["phone"] = PhoneBenchmark.Run,
     ["photo-size"] = PhotoSizeBenchmark.Run,
+    ["cluster"] = ClusterBenchmark.Run,
 };
 
 // Not a suite: the child process whose peak memory the engine suite reads when the CLI cannot run.
