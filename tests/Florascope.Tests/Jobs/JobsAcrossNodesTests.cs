@@ -205,6 +205,11 @@ public sealed class JobsAcrossNodesTests(TwoNodesFixture fixture) : IClassFixtur
             Assert.Equal(host == a ? "node-a" : "node-b", body["node"]!.GetValue<string>());
         }
 
+        // Each node's Prometheus metrics count its own runs (a scraper adds the nodes up).
+        var metrics = await a.Client.GetStringAsync("metrics", Ct);
+        Assert.Contains("florascope_job_runs_total{job=\"housekeeping\",outcome=\"succeeded\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("florascope_job_duration_seconds_count{job=\"housekeeping\"}", metrics, StringComparison.Ordinal);
+
         using var person = new ObservatoryClient(b.BaseAddress);
         await person.SignedUpAsync("notadmin");
         using (var r = await person.Http.GetAsync("api/admin/jobs", Ct)) await r.ErrorAsync(403, "Forbidden");
