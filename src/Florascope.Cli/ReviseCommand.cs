@@ -69,7 +69,7 @@ public static class ReviseCommand
             await using var db = store.Open(parse);
             var report = await CommunityRevision.RunBatchAsync(db, checklist, settings, TimeProvider.System, new Progress(Console.Error), ct);
             // Taxa may have changed: public positions follow (geoprivacy of threatened taxa).
-            await Florascope.Data.Privacy.PublicPositions.RefreshAsync(db, Florascope.Data.Privacy.GeoprivacyKey.FromEnvironment(store.Settings(parse).DataDirectory), ct);
+            await Florascope.Data.Privacy.PublicPositions.RefreshAsync(db, Florascope.Data.Privacy.GeoprivacyKey.FromEnvironment(db, store.Settings(parse).DataDirectory), ct);
             Console.WriteLine(string.Create(inv,
                 $"Revised {report.Observations} observations ({report.Votes} votes, {report.Users} users): {report.Valid} valid; " +
                 $"{report.ObservationsChanged} observations, {report.UsersChanged} users and {report.PhotosChanged} photos changed; " +

@@ -101,7 +101,7 @@ public static class ThreatsCommand
     {
         await using var db = store.Open(parse);
         await change(db);
-        var key = GeoprivacyKey.FromEnvironment(store.Settings(parse).DataDirectory);
+        var key = GeoprivacyKey.FromEnvironment(db, store.Settings(parse).DataDirectory);
         var refreshed = await PublicPositions.RefreshAsync(db, key, ct);
         Console.WriteLine($"{done} Public positions updated: {refreshed} observations.");
         return ExitCodes.Ok;

@@ -31,6 +31,12 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
     /// <summary>ASP.NET Core's data-protection key ring (cookies, anti-forgery): one for every node of a deployment.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>Runs of the periodic jobs: every node reads them to decide whether a job is due.</summary>
+    public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
+
+    /// <summary>Secrets every node shares (address-hash salt, geoprivacy key).</summary>
+    public DbSet<Security.ServerSecret> ServerSecrets => Set<Security.ServerSecret>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every DateTime is UTC; SQLite forgets the kind, so it is restored on read.
@@ -43,6 +49,28 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
     protected override void OnModelCreating(ModelBuilder b)
     {
         b.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+        b.Entity<Jobs.JobRun>(e =>
+        {
+            e.ToTable("job_runs");
+            e.Property(r => r.Id).HasColumnName("id");
+            e.Property(r => r.Job).HasColumnName("job").HasMaxLength(32).HasConversion(v => Jobs.JobText.Of(v), v => Jobs.JobText.FromText(v));
+            e.Property(r => r.Node).HasColumnName("node").HasMaxLength(Jobs.JobRunStore.MaxNodeLength);
+            e.Property(r => r.StartedUtc).HasColumnName("started_utc");
+            e.Property(r => r.FinishedUtc).HasColumnName("finished_utc");
+            e.Property(r => r.Outcome).HasColumnName("outcome").HasMaxLength(32).HasConversion(v => Jobs.JobText.Of(v), v => Jobs.JobText.ParseOutcome(v));
+            e.Property(r => r.Error).HasColumnName("error").HasMaxLength(Jobs.JobRunStore.MaxErrorLength);
+            e.Property(r => r.Attempt).HasColumnName("attempt");
+            e.HasIndex(r => new { r.Job, r.StartedUtc });
+        });
+        b.Entity<Security.ServerSecret>(e =>
+        {
+            // snake_case: inserted with hand-written insert-if-absent SQL.
+            e.ToTable("server_secrets");
+            e.HasKey(s => s.Name);
+            e.Property(s => s.Name).HasColumnName("name").HasMaxLength(64);
+            e.Property(s => s.Value).HasColumnName("value");
+            e.Property(s => s.CreatedUtc).HasColumnName("created_utc");
+        });
         // Explicit snake_case names: the quota counter is updated with hand-written SQL.
         b.Entity<ApiKey>(e =>
         {

@@ -54,7 +54,7 @@ public static class SyntheticSeeder
 
         // Seeded rows follow the geoprivacy rule like real ones: open, obscured when the taxon is threatened.
         var threatened = (await Privacy.ThreatStatusStore.ObscuringNamesAsync(db, ct)).ToHashSet();
-        var key = Privacy.GeoprivacyKey.FromEnvironment(settings.DataDirectory);
+        var key = Privacy.GeoprivacyKey.FromEnvironment(db, settings.DataDirectory);
         var rows = new List<Row>(count);
         for (var i = 0; i < count; i++)
         {

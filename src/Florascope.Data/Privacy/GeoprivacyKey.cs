@@ -8,7 +8,8 @@ namespace Florascope.Data.Privacy;
 /// The server secret that places obscured positions: HMAC-SHA256 of a cell's indices, so the point
 /// is fixed for that cell and cannot be predicted or averaged away without the secret. Every process
 /// writing public positions (servers, CLI) must use the same key: the <c>Florascope:GeoprivacyKey</c>
-/// setting when given, else the file <c>geoprivacy-key</c> of the data directory (made on first use).
+/// setting when given, else the database's (table <c>server_secrets</c>, made on first use; the legacy
+/// file <c>geoprivacy-key</c> of the data directory is adopted when there is one).
 /// Changing it moves every obscured point, which reveals more about each: never change it.
 /// </summary>
 public sealed class GeoprivacyKey
@@ -23,25 +24,22 @@ public sealed class GeoprivacyKey
         _key = key;
     }
 
-    /// <summary>The configured key (any text of 16+ characters) or the data directory's key file.</summary>
-    public static GeoprivacyKey Load(string dataDirectory, string? configured = null)
+    /// <summary>
+    /// The configured key (any text of 16+ characters), else the one stored in the database for every
+    /// node (<see cref="Security.ServerSecrets"/>): made on first use, adopting the data directory's
+    /// legacy key file when there is one, so that a deployment that had it keeps its obscured points.
+    /// </summary>
+    public static GeoprivacyKey Load(FlorascopeDb db, string dataDirectory, string? configured, DateTime nowUtc)
     {
         if (!string.IsNullOrEmpty(configured)) return new GeoprivacyKey(Encoding.UTF8.GetBytes(configured));
         var path = Path.Combine(dataDirectory, FileName);
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(dataDirectory);
-            var temp = path + "." + Guid.NewGuid().ToString("N")[..8];
-            File.WriteAllBytes(temp, RandomNumberGenerator.GetBytes(32));
-            // First writer wins; a concurrent second start reads the same file.
-            try { File.Move(temp, path, overwrite: false); } catch (IOException) { File.Delete(temp); }
-        }
-        return new GeoprivacyKey(File.ReadAllBytes(path));
+        return new GeoprivacyKey(Security.ServerSecrets.GetOrAdd(db, Security.ServerSecrets.GeoprivacyKey,
+            () => File.Exists(path) ? File.ReadAllBytes(path) : RandomNumberGenerator.GetBytes(32), nowUtc));
     }
 
-    /// <summary>The key as the CLI finds it: <c>$Florascope__GeoprivacyKey</c>, else the data directory's file (like the server's settings).</summary>
-    public static GeoprivacyKey FromEnvironment(string dataDirectory) =>
-        Load(dataDirectory, Environment.GetEnvironmentVariable("Florascope__GeoprivacyKey"));
+    /// <summary>The key as the CLI finds it: <c>$Florascope__GeoprivacyKey</c>, else the database's (like the server).</summary>
+    public static GeoprivacyKey FromEnvironment(FlorascopeDb db, string dataDirectory) =>
+        Load(db, dataDirectory, Environment.GetEnvironmentVariable("Florascope__GeoprivacyKey"), DateTime.UtcNow);
 
     /// <summary>Where in a cell its obscured point lies: two fractions in [0, 1).</summary>
     public (double U, double V) CellOffset((int Row, int Column) cell)

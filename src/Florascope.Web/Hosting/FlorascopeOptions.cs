@@ -57,6 +57,12 @@ public sealed class FlorascopeOptions
 
     /// <summary>The public Darwin Core Archive: rebuild period and dataset metadata.</summary>
     public OpenData.OpenDataOptions OpenData { get; set; } = new();
+
+    /// <summary>This node's name in the jobs' record (job_runs). Empty: the machine's name and the process id.</summary>
+    public string NodeName { get; set; } = "";
+
+    /// <summary>The periodic jobs run once per period across nodes (Jobs/JobRunner).</summary>
+    public Jobs.JobsOptions Jobs { get; set; } = new();
 }
 
 /// <summary>

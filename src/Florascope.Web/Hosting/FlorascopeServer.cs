@@ -11,6 +11,7 @@ using Florascope.Web.Home;
 using Florascope.Web.Observations;
 using Florascope.Web.OpenData;
 using Florascope.Web.Identify;
+using Florascope.Web.Jobs;
 using Florascope.Web.Media;
 using Florascope.Web.Models;
 using Florascope.Web.Revision;
@@ -62,13 +63,15 @@ public static class FlorascopeServer
         revision.Validate();
         builder.Services.AddSingleton(revision);
         builder.Services.AddSingleton<RevisionScheduler>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RevisionScheduler>());
+        builder.Services.AddSingleton<Jobs.IJob>(sp => sp.GetRequiredService<RevisionScheduler>());
         builder.Services.AddSingleton(new InferencePool(inference.EffectiveWorkers, inference.QueueLimit));
         builder.Services.AddSingleton(sp => new ServerPaths(database.DataDirectory, imageDirectory, sp.GetRequiredService<ModelHost>()));
         builder.Services.AddSingleton(new PhotoStore(Path.Combine(database.DataDirectory, "photos")));
-        builder.Services.AddSingleton(new AddressSalt(database.DataDirectory));
-        builder.Services.AddHostedService<PhotoGarbageCollector>();
-        builder.Services.AddHostedService<Housekeeping>();
+        // Shared secrets come from the database: resolved at first use, after the migrations below.
+        builder.Services.AddSingleton(sp => WithDb(sp, db => AddressSalt.Load(db, database.DataDirectory, sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime)));
+        builder.Services.AddSingleton<Jobs.IJob, PhotoGarbageCollector>();
+        builder.Services.AddSingleton<Jobs.IJob, Housekeeping>();
+        builder.Services.AddFlorascopeJobs(options);
         builder.Services.AddSingleton<StatsCache>();
         options.SignIn.Validate();
         builder.Services.AddFlorascopeAccounts();
@@ -78,7 +81,8 @@ public static class FlorascopeServer
         // of a deployment (and a restarted container) reads the same keys.
         builder.Services.AddDataProtection().SetApplicationName("Florascope").PersistKeysToDbContext<FlorascopeDb>();
         // Geoprivacy: one key for every process writing public positions (see docs/security.md).
-        builder.Services.AddSingleton(Florascope.Data.Privacy.GeoprivacyKey.Load(database.DataDirectory, builder.Configuration[FlorascopeOptions.Section + ":GeoprivacyKey"]));
+        builder.Services.AddSingleton(sp => WithDb(sp, db => Florascope.Data.Privacy.GeoprivacyKey.Load(db, database.DataDirectory,
+            builder.Configuration[FlorascopeOptions.Section + ":GeoprivacyKey"], sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime)));
         builder.Services.AddSingleton<PrivacyStartup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacyStartup>());
         builder.Services.AddAntiforgery(a => a.HeaderName = "X-CSRF-TOKEN");
@@ -130,10 +134,11 @@ public static class FlorascopeServer
         app.MapModelsApi();
         app.MapOpenDataApi();
         app.MapStatsApi();
+        app.MapJobsApi();
         // The pages are static HTML filled by their script from the JSON API (text only, never markup).
         foreach (var (route, page) in new[] { ("/map", "map"), ("/app", "app"), ("/account", "account"), ("/observations", "latest"),
             ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "profile"), ("/search", "search"),
-            ("/help", "help"), ("/models", "models"), ("/stats", "stats") })
+            ("/help", "help"), ("/models", "models"), ("/stats", "stats"), ("/admin/jobs", "jobs") })
             app.MapPage(route, page);
         app.MapServiceWorker();
         app.MapFlorascopeHealth();
@@ -144,6 +149,12 @@ public static class FlorascopeServer
     /// <summary>wwwroot of the project when run from it, else the copy next to the binaries.</summary>
     private static string? WebRoot() =>
         Directory.Exists(Path.Combine(Directory.GetCurrentDirectory(), "wwwroot")) ? null : Path.Combine(AppContext.BaseDirectory, "wwwroot");
+
+    private static T WithDb<T>(IServiceProvider services, Func<FlorascopeDb, T> read)
+    {
+        using var scope = services.CreateScope();
+        return read(scope.ServiceProvider.GetRequiredService<FlorascopeDb>());
+    }
 
     private static void TryAddTimeProvider(this IServiceCollection services)
     {

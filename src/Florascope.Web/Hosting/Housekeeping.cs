@@ -1,41 +1,41 @@
 using Florascope.Data;
 using Florascope.Data.ApiKeys;
+using Florascope.Data.Jobs;
 using Florascope.Data.Security;
+using Florascope.Web.Jobs;
+using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.Hosting;
 
 /// <summary>
-/// Hourly clean-up of rows that can no longer limit or admit anyone: counter windows older than
-/// two days (the longest window is a day), the anonymous daily counts per address older than two
-/// days (salted address hashes are not kept for ever) and sessions ended or expired more than a day
-/// ago. Deleting them keeps these tables at the size of a day's traffic.
+/// The housekeeping job (hourly, <c>Florascope:Jobs:HousekeepingMinutes</c>): removes rows that can no
+/// longer limit or admit anyone: counter windows older than two days (the longest window is a day), the
+/// anonymous daily counts per address older than two days (salted address hashes are not kept for ever),
+/// sessions ended or expired more than a day ago, and job runs older than 30 days that a later success
+/// supersedes. Deleting them keeps these tables at the size of a day's traffic.
 /// </summary>
-public sealed class Housekeeping(IServiceScopeFactory scopes, TimeProvider clock, ILogger<Housekeeping> log) : BackgroundService
+public sealed class Housekeeping(IServiceScopeFactory scopes, TimeProvider clock, IOptions<FlorascopeOptions> options, ILogger<Housekeeping> log) : IJob
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    public static readonly TimeSpan JobHistory = TimeSpan.FromDays(30);
+
+    public JobName Name => JobName.Housekeeping;
+
+    public TimeSpan? Period => JobsOptions.Period(options.Value.Jobs.HousekeepingMinutes);
 
     /// <summary>One pass; returns (counter windows, sessions, address days) removed.</summary>
     public static async Task<(int Counters, int Sessions, int Addresses)> RunOnceAsync(FlorascopeDb db, DateTime nowUtc, CancellationToken ct = default) =>
         (await RateCounterStore.PurgeAsync(db, nowUtc.AddDays(-2), ct), await SessionStore.PurgeAsync(db, nowUtc.AddDays(-1), ct),
             await QuotaStore.PurgeAddressesAsync(db, DateOnly.FromDateTime(nowUtc.AddDays(-2)), ct));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task RunAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var (counters, sessions, addresses) = await RunOnceAsync(scope.ServiceProvider.GetRequiredService<FlorascopeDb>(), clock.GetUtcNow().UtcDateTime, stoppingToken);
-                if (counters + sessions + addresses > 0)
-                    log.LogInformation("Removed {Counters} old counter windows, {Sessions} old sessions and {Addresses} old address counts.", counters, sessions, addresses);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Housekeeping failed; it will run again in an hour.");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (counters, sessions, addresses) = await RunOnceAsync(db, now, ct);
+        var runs = await JobRunStore.PurgeAsync(db, now - JobHistory, ct);
+        if (counters + sessions + addresses + runs > 0)
+            log.LogInformation("Removed {Counters} old counter windows, {Sessions} old sessions, {Addresses} old address counts and {Runs} old job runs.",
+                counters, sessions, addresses, runs);
     }
 }

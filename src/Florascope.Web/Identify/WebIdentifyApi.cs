@@ -61,23 +61,22 @@ public static class WebIdentifyApi
     }
 }
 
-/// <summary>A random salt kept in the data directory, so that stored address hashes cannot be reversed by enumeration.</summary>
-public sealed class AddressSalt
+/// <summary>
+/// A random salt, so that stored address hashes cannot be reversed by enumeration. Kept in the database
+/// (<see cref="ServerSecrets"/>), so that every node hashes an address alike and a daily limit per
+/// address holds across nodes; a legacy <c>address-salt</c> file of the data directory is adopted first,
+/// so that a running single-node deployment keeps its counts.
+/// </summary>
+public sealed class AddressSalt(byte[] salt)
 {
-    private readonly byte[] _salt;
+    public const string FileName = "address-salt";
 
-    public AddressSalt(string dataDirectory)
+    public static AddressSalt Load(FlorascopeDb db, string dataDirectory, DateTime nowUtc)
     {
-        var path = Path.Combine(dataDirectory, "address-salt");
-        if (!File.Exists(path))
-        {
-            var temp = path + "." + Guid.NewGuid().ToString("N")[..8];
-            File.WriteAllBytes(temp, RandomNumberGenerator.GetBytes(32));
-            // First writer wins; a concurrent second start reads the same file.
-            try { File.Move(temp, path, overwrite: false); } catch (IOException) { File.Delete(temp); }
-        }
-        _salt = File.ReadAllBytes(path);
+        var path = Path.Combine(dataDirectory, FileName);
+        return new AddressSalt(ServerSecrets.GetOrAdd(db, ServerSecrets.AddressSalt,
+            () => File.Exists(path) ? File.ReadAllBytes(path) : RandomNumberGenerator.GetBytes(32), nowUtc));
     }
 
-    public string Hash(string address) => Convert.ToHexStringLower(HMACSHA256.HashData(_salt, Encoding.UTF8.GetBytes(address)));
+    public string Hash(string address) => Convert.ToHexStringLower(HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes(address)));
 }

@@ -24,7 +24,8 @@ public static class OpenDataApi
         // The archive the server publishes; a test may register its own builder first.
         services.TryAddSingleton(new OpenDataArchive(DarwinCoreArchiveAsync));
         services.AddSingleton<OpenDataArchiveFile>();
-        services.AddHostedService<OpenDataRebuild>();
+        services.AddSingleton<Jobs.IJob, OpenDataRebuild>();
+        services.AddHostedService<OpenDataStartup>();
         return services;
     }
 

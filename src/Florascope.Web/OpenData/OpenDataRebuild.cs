@@ -1,51 +1,53 @@
+using Florascope.Data.Jobs;
 using Florascope.Web.Hosting;
+using Florascope.Web.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.OpenData;
 
 /// <summary>
-/// Rebuilds the public archive every <see cref="OpenDataOptions.RebuildMinutes"/> (at start too when
-/// there is none yet), off the request path: requests keep getting the previous file meanwhile.
+/// The open-data export job: rebuilds the public archive every <see cref="OpenDataOptions.RebuildMinutes"/>
+/// (0: off), off the request path: requests keep getting the previous file meanwhile.
 /// </summary>
-public sealed class OpenDataRebuild(OpenDataArchiveFile archive, TimeProvider clock, IOptions<FlorascopeOptions> options, ILogger<OpenDataRebuild> log)
-    : BackgroundService
+public sealed class OpenDataRebuild(OpenDataArchiveFile archive, IOptions<FlorascopeOptions> options) : IJob
+{
+    public JobName Name => JobName.OpenDataExport;
+
+    /// <summary>Off when no archive writer is registered, or when RebuildMinutes is 0.</summary>
+    public TimeSpan? Period => archive.CanBuild ? JobsOptions.Period(options.Value.OpenData.RebuildMinutes) : null;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        if (!await archive.RebuildAsync(ct)) throw new InvalidOperationException("No open-data archive writer is registered.");
+    }
+}
+
+/// <summary>
+/// At start, on every node: removes temporary files a crashed build left and, when this node has no
+/// archive yet, builds one (the archive is a file of the node's data directory: a node that never ran
+/// the job must not answer 503 for ever). The periodic rebuild is the job above, once across nodes.
+/// </summary>
+public sealed class OpenDataStartup(OpenDataArchiveFile archive, IOptions<FlorascopeOptions> options, ILogger<OpenDataStartup> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var minutes = options.Value.OpenData.RebuildMinutes;
-        if (minutes <= 0) return;
+        if (options.Value.OpenData.RebuildMinutes <= 0) return;
         if (!archive.CanBuild)
         {
             log.LogInformation("No open-data archive writer is registered: /open-data/dwca.zip is not built");
             return;
         }
-        // Let the server finish starting before the first build; yields so StartAsync is not held.
+        // Yields so StartAsync is not held.
         await Task.Yield();
-        await archive.RemoveLeftoversAsync(stoppingToken);
-        if (!archive.Exists) await RunOnceAsync(stoppingToken);
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(minutes), clock);
-        while (await WaitAsync(timer, stoppingToken)) await RunOnceAsync(stoppingToken);
-    }
-
-    private async Task RunOnceAsync(CancellationToken ct)
-    {
-        var started = clock.GetTimestamp();
         try
         {
-            await archive.RebuildAsync(ct);
-            log.LogInformation("Open-data archive rebuilt in {Seconds:0.0} s", clock.GetElapsedTime(started).TotalSeconds);
+            await archive.RemoveLeftoversAsync(stoppingToken);
+            if (!archive.Exists) await archive.RebuildAsync(stoppingToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        catch (Exception e)
         {
-            // The previous archive stays in place and is served; the next tick tries again.
-            log.LogWarning(e, "The open-data archive could not be rebuilt; the previous one is still served");
+            log.LogWarning(e, "The open-data archive could not be built at start; the job builds it at its next run");
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try { return await timer.WaitForNextTickAsync(ct); }
-        catch (OperationCanceledException) { return false; }
     }
 }

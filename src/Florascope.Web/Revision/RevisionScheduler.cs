@@ -1,48 +1,30 @@
 using Florascope.Data;
+using Florascope.Data.Jobs;
 using Florascope.Data.Revision;
 using Florascope.Revision;
 using Florascope.Web.Hosting;
+using Florascope.Web.Jobs;
 using Florascope.Web.Models;
 using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.Revision;
 
 /// <summary>
-/// Reruns the whole weighted-vote iteration (<see cref="CommunityRevision.RunBatchAsync"/>) on a
-/// schedule, so users' expertise follows what the community validated; between runs, each new
-/// identification is decided at once with the current weights.
+/// The revision batch job: reruns the whole weighted-vote iteration (<see cref="CommunityRevision.RunBatchAsync"/>)
+/// every <c>Florascope:Revision:BatchIntervalMinutes</c> (0: off), on one node at a time (<see cref="JobRunner"/>),
+/// so users' expertise follows what the community validated; between runs, each new identification is
+/// decided at once with the current weights.
 /// </summary>
 public sealed class RevisionScheduler(IServiceScopeFactory scopes, ModelHost models, AggregationSettings settings, TimeProvider clock,
-    IOptions<FlorascopeOptions> options, ILogger<RevisionScheduler> log) : BackgroundService
+    IOptions<FlorascopeOptions> options, ILogger<RevisionScheduler> log) : IJob
 {
     private readonly SemaphoreSlim _running = new(1, 1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var minutes = options.Value.Revision.BatchIntervalMinutes;
-        if (minutes <= 0) return;
-        try { await Task.Delay(TimeSpan.FromSeconds(Math.Min(60, minutes * 60)), stoppingToken); }
-        catch (OperationCanceledException) { return; }
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(minutes));
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "The revision batch failed; it will run again");
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    public JobName Name => JobName.RevisionBatch;
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try { return await timer.WaitForNextTickAsync(ct); }
-        catch (OperationCanceledException) { return false; }
-    }
+    public TimeSpan? Period => JobsOptions.Period(options.Value.Revision.BatchIntervalMinutes);
+
+    Task IJob.RunAsync(CancellationToken ct) => RunOnceAsync(ct);
 
     /// <summary>One batch run (one at a time in this process).</summary>
     public async Task<BatchReport> RunOnceAsync(CancellationToken ct)

@@ -96,15 +96,6 @@ public sealed class PublicPositionTests
         Assert.Throws<ArgumentException>(() => new GeoprivacyKey(new byte[8]));
     }
 
-    [Fact]
-    public void TheKeyFileIsMadeOnceAndReadBack()
-    {
-        using var dir = new TestSupport.TempDirectory();
-        var first = GeoprivacyKey.Load(dir.Path).CellOffset((1, 2));
-        Assert.Equal(first, GeoprivacyKey.Load(dir.Path).CellOffset((1, 2)));
-        Assert.NotEqual(first, GeoprivacyKey.Load(dir.Path, "a configured key of enough length").CellOffset((1, 2)));
-    }
-
     [Theory]
     [InlineData("CR", true)]
     [InlineData("en", true)]

@@ -34,7 +34,8 @@ public sealed class RevisionSchedulerTests
         using var temp = new TempDirectory();
         await using var host = await FlorascopeHost.StartAsync(temp.Path, new FakeClock(DateTimeOffset.UtcNow), new Dictionary<string, string?>
         {
-            ["Florascope:Revision:BatchIntervalMinutes"] = "0.005",   // 0.3 s
+            ["Florascope:Revision:BatchIntervalMinutes"] = "1",
+            ["Florascope:Jobs:PollSeconds"] = "0.1",
         });
         using var author = new ObservatoryClient(host.BaseAddress);
         var authorId = (await author.SignedUpAsync("author"))["id"]!.GetValue<int>();
@@ -48,6 +49,8 @@ public sealed class RevisionSchedulerTests
         int expertise;
         do
         {
+            // The batch is due a period after its last run, on the clock the jobs read.
+            host.Clock.Set(host.Clock.GetUtcNow().AddMinutes(1));
             await Task.Delay(200, TestContext.Current.CancellationToken);
             await using var scope = host.App.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();

@@ -313,6 +313,57 @@ namespace Florascope.Data.Migrations.Postgres
                     b.ToTable("checklist_vernacular_names", (string)null);
                 });
 
+            modelBuilder.Entity("Florascope.Data.Jobs.JobRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime>("FinishedUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_utc");
+
+                    b.Property<string>("Job")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("job");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("node");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTime>("StartedUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_utc");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Job", "StartedUtc");
+
+                    b.ToTable("job_runs", (string)null);
+                });
+
             modelBuilder.Entity("Florascope.Data.Models.ModelVersion", b =>
                 {
                     b.Property<int>("Id")
@@ -680,6 +731,27 @@ namespace Florascope.Data.Migrations.Postgres
                     b.HasIndex("WindowStart");
 
                     b.ToTable("rate_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Security.ServerSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_utc");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("server_secrets", (string)null);
                 });
 
             modelBuilder.Entity("Florascope.Data.Security.UserSession", b =>

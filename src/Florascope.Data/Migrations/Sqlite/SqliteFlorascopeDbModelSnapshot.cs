@@ -298,6 +298,55 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.ToTable("checklist_vernacular_names", (string)null);
                 });
 
+            modelBuilder.Entity("Florascope.Data.Jobs.JobRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempt");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime>("FinishedUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_utc");
+
+                    b.Property<string>("Job")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTime>("StartedUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_utc");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Job", "StartedUtc");
+
+                    b.ToTable("job_runs", (string)null);
+                });
+
             modelBuilder.Entity("Florascope.Data.Models.ModelVersion", b =>
                 {
                     b.Property<int>("Id")
@@ -655,6 +704,27 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.HasIndex("WindowStart");
 
                     b.ToTable("rate_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Security.ServerSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_utc");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("server_secrets", (string)null);
                 });
 
             modelBuilder.Entity("Florascope.Data.Security.UserSession", b =>
