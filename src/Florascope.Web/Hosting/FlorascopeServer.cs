@@ -65,7 +65,10 @@ public static class FlorascopeServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RevisionScheduler>());
         builder.Services.AddSingleton(new InferencePool(inference.EffectiveWorkers, inference.QueueLimit));
         builder.Services.AddSingleton(sp => new ServerPaths(database.DataDirectory, imageDirectory, sp.GetRequiredService<ModelHost>()));
-        builder.Services.AddSingleton(new PhotoStore(Path.Combine(database.DataDirectory, "photos")));
+        // Photos and model bundles: folders under the data directory, or an S3 bucket every node shares (docs/storage.md).
+        var storage = builder.Configuration.GetSection(Florascope.Data.Storage.StorageSettings.Section).Get<Florascope.Data.Storage.StorageSettings>() ?? new();
+        builder.Services.AddSingleton(new PhotoStore(storage.CreatePhotoStore(database.DataDirectory)));
+        builder.Services.AddSingleton(new Florascope.Data.Models.BundleStore(storage.CreateModelStore(), Path.Combine(database.DataDirectory, Florascope.Data.Models.BundleStore.CacheFolder)));
         builder.Services.AddSingleton(new AddressSalt(database.DataDirectory));
         builder.Services.AddHostedService<PhotoGarbageCollector>();
         builder.Services.AddHostedService<Housekeeping>();

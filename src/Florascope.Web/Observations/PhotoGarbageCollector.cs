@@ -22,7 +22,7 @@ public sealed class PhotoGarbageCollector(IServiceScopeFactory scopes, PhotoStor
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
                 var referenced = (await db.ObservationPhotos.Select(p => p.Sha256).Distinct().ToListAsync(stoppingToken)).ToHashSet();
-                var removed = photos.CollectGarbage(referenced, MinAge);
+                var removed = await photos.CollectGarbageAsync(referenced, MinAge, stoppingToken);
                 if (removed > 0) log.LogInformation("Removed {Count} unreferenced photo files.", removed);
             }
             catch (Exception e) when (e is not OperationCanceledException)
