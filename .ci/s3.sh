@@ -26,7 +26,8 @@ if ! cmp -s "$here/s3rver/package-lock.json" "$install/package-lock.json" || [ !
 fi
 
 mkdir -p "$dir/data"
-nohup "$install/node_modules/.bin/s3rver" -d "$dir/data" -a 127.0.0.1 -p "$port" --silent --no-vhost-buckets \
+# s3rver signs its list continuation tokens with DES, which OpenSSL 3 keeps in its legacy provider.
+NODE_OPTIONS=--openssl-legacy-provider nohup "$install/node_modules/.bin/s3rver" -d "$dir/data" -a 127.0.0.1 -p "$port" --silent --no-vhost-buckets \
   >"$dir/log" 2>&1 </dev/null &
 echo $! >"$dir/pid"
 for _ in $(seq 1 100); do
