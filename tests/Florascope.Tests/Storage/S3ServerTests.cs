@@ -95,9 +95,11 @@ public sealed class S3ServerTests
             await ModelRegistry.RecordAsync(scope.ServiceProvider.GetRequiredService<FlorascopeDb>(),
                 new ModelVersion { Version = version, Path = bundle, Promoted = false, Decision = "Registered by the test.", CreatedUtc = Now.UtcDateTime }, Ct);
 
-        using (var refused = await user.PostFormAsync($"api/models/{version}/promote", [])) Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        using (var anonymous = await a.Client.PostAsync($"api/models/{version}/promote", new FormUrlEncodedContent([]), Ct)) await anonymous.ErrorAsync(401);
+        using (var refused = await user.PostFormAsync($"api/models/{version}/promote", [])) await refused.ErrorAsync(403, "Forbidden");
         using (var noToken = await admin.PostFormAsync($"api/models/{version}/promote", [], withToken: false)) await noToken.ErrorAsync(400);
-        using (var unknown = await admin.PostFormAsync("api/models/no-such-model/promote", [])) await unknown.ErrorAsync(404);
+        using (var unknown = await admin.PostFormAsync("api/models/no-such-model/promote", []))
+            Assert.Equal("No registered model no-such-model.", await unknown.ErrorAsync(404));
 
         using (var promoted = await admin.PostFormAsync($"api/models/{version}/promote", []))
         {
