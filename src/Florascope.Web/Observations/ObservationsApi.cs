@@ -259,7 +259,7 @@ public static class ObservationsApi
         // Streamed from the store (a file, or the S3 response as it arrives): never buffered whole.
         var content = await photos.OpenAsync(sha256, s.Value, ct);
         if (content is null) return ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo."));
-        var local = content.Content is FileStream file ? file.Name : null;
+        var local = photos.Objects.LocalPath(PhotoStore.KeyOf(sha256, s.Value));
         if (s != PhotoSize.Original) return PhotoResult(content, local, "image/jpeg");
         if (!await PrivacyAccess.MaySeeOriginalAsync(db, sha256, AccountsApi.CurrentUserId(user), AccountsApi.IsAdmin(user), ct))
         {
@@ -268,14 +268,19 @@ public static class ObservationsApi
         }
         // Never kept by a shared cache: it is someone's private file.
         context.Response.Headers.CacheControl = "private, no-store";
+        // S3 keeps the type given at saving; a file (or an object copied in by hand) is sniffed, then opened again.
         if (content.ContentType is "image/png" or "image/jpeg") return PhotoResult(content, local, content.ContentType);
         var head = new byte[16];
-        await using (var f = File.OpenRead(local ?? throw new InvalidOperationException("An S3 photo without its content type.")))
-            await f.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
-        return PhotoResult(content, local, Imaging.ImageFormat.Sniff(head) == Imaging.ImageKind.Png ? "image/png" : "image/jpeg");
+        await using (content.Content) await content.Content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        var type = Imaging.ImageFormat.Sniff(head) == Imaging.ImageKind.Png ? "image/png" : "image/jpeg";
+        content = await photos.OpenAsync(sha256, s.Value, ct);
+        return content is null ? ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo.")) : PhotoResult(content, local, type);
     }
 
-    /// <summary>A file of this machine as a physical file (ranges, Last-Modified); an object of a remote store streamed with its Last-Modified.</summary>
+    /// <summary>
+    /// A file of this machine as a physical file, as before there were object stores (ranges,
+    /// Last-Modified); an object of a remote store streamed with its Last-Modified.
+    /// </summary>
     private static IResult PhotoResult(Florascope.Data.Storage.ObjectContent content, string? local, string contentType)
     {
         if (local is null) return TypedResults.Stream(content.Content, contentType, lastModified: content.LastModifiedUtc);
