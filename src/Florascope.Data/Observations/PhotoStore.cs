@@ -99,9 +99,11 @@ public sealed class PhotoStore(IObjectStore store)
             if ((!isTemp && referenced.Contains(hash)) || o.LastModifiedUtc > cutoff) continue;
             garbage.Add(o.Key);
         }
-        // Deleted after the listing, which a deletion could otherwise disturb.
+        // Deleted after the listing, which a deletion could otherwise disturb; each one looked at again
+        // first, since a listing of a large store takes a while and an upload may have refreshed it since.
         foreach (var key in garbage)
         {
+            if (await Objects.InfoAsync(key, ct) is not { } now || now.LastModifiedUtc > cutoff) continue;
             await Objects.DeleteAsync(key, ct);
             removed++;
         }

@@ -66,6 +66,12 @@ public sealed class FileObjectStore(string root) : IObjectStore
         }
     }
 
+    public Task<ObjectInfo?> InfoAsync(string key, CancellationToken ct = default)
+    {
+        var info = new FileInfo(PathOf(key));
+        return Task.FromResult(info.Exists ? new ObjectInfo(key, info.Length, info.LastWriteTimeUtc) : null);
+    }
+
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix = "", [EnumeratorCancellation] CancellationToken ct = default)
     {
         if (!Directory.Exists(Root)) yield break;

@@ -28,6 +28,9 @@ public interface IObjectStore
     /// <summary>The object, or null when there is none.</summary>
     Task<ObjectContent?> OpenReadAsync(string key, CancellationToken ct = default);
 
+    /// <summary>The object's size and last write, or null when there is none.</summary>
+    Task<ObjectInfo?> InfoAsync(string key, CancellationToken ct = default);
+
     /// <summary>Every object whose key starts with <paramref name="prefix"/>.</summary>
     IAsyncEnumerable<ObjectInfo> ListAsync(string prefix = "", CancellationToken ct = default);
 

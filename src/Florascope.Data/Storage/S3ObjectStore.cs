@@ -72,6 +72,20 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             }
         }, ct);
 
+    public Task<ObjectInfo?> InfoAsync(string key, CancellationToken ct = default) =>
+        CallAsync<ObjectInfo?>(async () =>
+        {
+            try
+            {
+                var head = await _client.GetObjectMetadataAsync(_bucket, _prefix + ObjectKeys.Check(key), ct);
+                return new ObjectInfo(key, head.ContentLength, head.LastModified?.ToUniversalTime() ?? DateTime.UnixEpoch);
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }, ct);
+
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix = "", [EnumeratorCancellation] CancellationToken ct = default)
     {
         string? token = null;

@@ -60,8 +60,10 @@ public abstract class ObjectStoreContract
         await foreach (var o in store.ListAsync("a/", Ct)) listed.Add(o);
         Assert.Equal("a/one", Assert.Single(listed).Key);
         Assert.Equal(2, listed[0].Length);
+        Assert.Equal(2, (await store.InfoAsync("a/one", Ct))?.Length);
         await store.DeleteAsync("a/one", Ct);
         Assert.Null(await store.OpenReadAsync("a/one", Ct));
+        Assert.Null(await store.InfoAsync("a/one", Ct));
         Assert.Equal(["b/two"], await KeysAsync(store));
         Assert.True(await store.IsAvailableAsync(Ct));
         await Assert.ThrowsAsync<ArgumentException>(() => store.OpenReadAsync("../escape", Ct));
