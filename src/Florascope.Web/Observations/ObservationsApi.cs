@@ -261,11 +261,17 @@ public static class ObservationsApi
         if (content is null) return ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo."));
         var local = photos.Objects.LocalPath(PhotoStore.KeyOf(sha256, s.Value));
         if (s != PhotoSize.Original) return PhotoResult(content, local, "image/jpeg");
-        if (!await PrivacyAccess.MaySeeOriginalAsync(db, sha256, AccountsApi.CurrentUserId(user), AccountsApi.IsAdmin(user), ct))
+        var maySee = false;
+        try
         {
-            await content.Content.DisposeAsync();
-            return ApiErrors.Error(403, MessageText.Of("server.photo.original-private", "The original photo is private to the authors of its observations; the largest public size is /api/photos/{sha256}?size=m.", ("sha256", sha256)));
+            maySee = await PrivacyAccess.MaySeeOriginalAsync(db, sha256, AccountsApi.CurrentUserId(user), AccountsApi.IsAdmin(user), ct);
         }
+        finally
+        {
+            if (!maySee) await content.Content.DisposeAsync();
+        }
+        if (!maySee)
+            return ApiErrors.Error(403, MessageText.Of("server.photo.original-private", "The original photo is private to the authors of its observations; the largest public size is /api/photos/{sha256}?size=m.", ("sha256", sha256)));
         // Never kept by a shared cache: it is someone's private file.
         context.Response.Headers.CacheControl = "private, no-store";
         // S3 keeps the type given at saving; a file (or an object copied in by hand) is sniffed, then opened again.
