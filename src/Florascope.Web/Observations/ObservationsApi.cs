@@ -260,7 +260,7 @@ public static class ObservationsApi
         var content = await photos.OpenAsync(sha256, s.Value, ct);
         if (content is null) return ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo."));
         var local = photos.Objects.LocalPath(PhotoStore.KeyOf(sha256, s.Value));
-        if (s != PhotoSize.Original) return PhotoResult(content, local, "image/jpeg");
+        if (s != PhotoSize.Original) return PhotoResult(context, content, local, "image/jpeg");
         var maySee = false;
         try
         {
@@ -275,21 +275,26 @@ public static class ObservationsApi
         // Never kept by a shared cache: it is someone's private file.
         context.Response.Headers.CacheControl = "private, no-store";
         // S3 keeps the type given at saving; a file (or an object copied in by hand) is sniffed, then opened again.
-        if (content.ContentType is "image/png" or "image/jpeg") return PhotoResult(content, local, content.ContentType);
+        if (content.ContentType is "image/png" or "image/jpeg") return PhotoResult(context, content, local, content.ContentType);
         var head = new byte[16];
         await using (content.Content) await content.Content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
         var type = Imaging.ImageFormat.Sniff(head) == Imaging.ImageKind.Png ? "image/png" : "image/jpeg";
         content = await photos.OpenAsync(sha256, s.Value, ct);
-        return content is null ? ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo.")) : PhotoResult(content, local, type);
+        return content is null ? ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo.")) : PhotoResult(context, content, local, type);
     }
 
     /// <summary>
     /// A file of this machine as a physical file, as before there were object stores (ranges,
     /// Last-Modified); an object of a remote store streamed with its Last-Modified.
     /// </summary>
-    private static IResult PhotoResult(Florascope.Data.Storage.ObjectContent content, string? local, string contentType)
+    private static IResult PhotoResult(HttpContext context, Florascope.Data.Storage.ObjectContent content, string? local, string contentType)
     {
-        if (local is null) return TypedResults.Stream(content.Content, contentType, lastModified: content.LastModifiedUtc);
+        if (local is null)
+        {
+            // The S3 response stream cannot seek, so its length is told here (not chunked, as a file is not).
+            context.Response.ContentLength = content.Length;
+            return TypedResults.Stream(content.Content, contentType, lastModified: content.LastModifiedUtc);
+        }
         content.Content.Dispose();
         return TypedResults.PhysicalFile(local, contentType);
     }

@@ -42,7 +42,9 @@ public sealed class S3ServerTests
         Assert.Equal(HttpStatusCode.OK, fromB.StatusCode);
         Assert.Equal("image/jpeg", fromB.Content.Headers.ContentType?.MediaType);
         Assert.NotNull(fromB.Content.Headers.LastModified);
-        Assert.Equal(await fromA.Content.ReadAsByteArrayAsync(Ct), await fromB.Content.ReadAsByteArrayAsync(Ct));
+        var medium = await fromB.Content.ReadAsByteArrayAsync(Ct);
+        Assert.Equal(medium.Length, fromB.Content.Headers.ContentLength);
+        Assert.Equal(await fromA.Content.ReadAsByteArrayAsync(Ct), medium);
         using (var small = await b.Client.GetAsync($"api/photos/{sha256}?size=s", Ct)) Assert.Equal(HttpStatusCode.OK, small.StatusCode);
         // The original stays private on every node.
         using (var original = await b.Client.GetAsync($"api/photos/{sha256}?size=o", Ct)) await original.ErrorAsync(403, "Forbidden");
