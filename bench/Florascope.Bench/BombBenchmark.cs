@@ -17,7 +17,7 @@ namespace Florascope.Bench;
 /// <summary>
 /// Issue 9's decompression bomb: an all-zero 10950 x 10950 PNG (~350 KB, just under the pixel
 /// limit). Peak RSS of the server (in this process, Kestrel on 127.0.0.1) with 8 of them in flight
-/// at once: 8 concurrent POST /v2/identify, then 8 concurrent photo saves (PhotoStore.Save, the
+/// at once: 8 concurrent POST /v2/identify, then 8 concurrent photo saves (PhotoStore.SaveAsync, the
 /// 1280/320 px copies of POST /api/observations). Eight workers, so all eight decode together.
 /// </summary>
 public static class BombBenchmark
@@ -62,7 +62,7 @@ public static class BombBenchmark
 
             // Warm-up: the network, the decoder and the JIT, one bomb through each path.
             var warm = Post(http, url, bomb).GetAwaiter().GetResult();
-            photos.Save(bomb);
+            photos.SaveAsync(bomb).GetAwaiter().GetResult();
             report.Add("Warm-up identification of one bomb", $"{warm.Status}, {warm.Ms / 1000:F1} s", "sequential, before the measurement");
 
             var decode = Measure.Time(() => Florascope.Imaging.ImageDecoder.Prepare(bomb), reps: 5, warmup: 1);
@@ -89,10 +89,10 @@ public static class BombBenchmark
             before = ProcessMemory.Rss();
             ProcessMemory.ResetPeakRss();
             clock.Restart();
-            Task.WhenAll(Enumerable.Range(0, InFlight).Select(i => Task.Run(() => photos.Save([.. bomb, .. BitConverter.GetBytes(i)])))).GetAwaiter().GetResult();
+            Task.WhenAll(Enumerable.Range(0, InFlight).Select(i => Task.Run(() => photos.SaveAsync([.. bomb, .. BitConverter.GetBytes(i)])))).GetAwaiter().GetResult();
             var saveWall = clock.Elapsed.TotalSeconds;
             var savePeak = ProcessMemory.PeakRss();
-            report.Add($"{InFlight} concurrent photo saves (PhotoStore.Save), one bomb each", $"{saveWall:F1} s", "distinct bytes, so each is decoded and stored");
+            report.Add($"{InFlight} concurrent photo saves (PhotoStore.SaveAsync), one bomb each", $"{saveWall:F1} s", "distinct bytes, so each is decoded and stored");
             report.Add("  RSS before", $"{before / 1e6:F0} MB", "");
             report.Add("  peak RSS during", $"{savePeak / 1e6:F0} MB", $"VmHWM; {Verdict(savePeak)}");
 

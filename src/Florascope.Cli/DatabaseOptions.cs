@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Florascope.Data;
+using Florascope.Data.Models;
+using Florascope.Data.Observations;
+using Florascope.Data.Storage;
 
 namespace Florascope.Cli;
 
@@ -22,6 +25,12 @@ public sealed class DatabaseOptions(bool recursive = true)
 
     public DatabaseSettings Settings(ParseResult parse) =>
         DatabaseSettings.FromEnvironment(parse.GetValue(DataDirectory), parse.GetValue(Database), parse.GetValue(Connection));
+
+    /// <summary>The server's photo store (Florascope__Storage__Kind... from the environment, like the server's settings).</summary>
+    public PhotoStore Photos(ParseResult parse) => new(StorageSettings.FromEnvironment().CreatePhotoStore(Settings(parse).DataDirectory));
+
+    /// <summary>The server's model bundle store; its cache is the one the servers on this machine use.</summary>
+    public BundleStore Bundles(ParseResult parse) => new(StorageSettings.FromEnvironment().CreateModelStore(), Path.Combine(Settings(parse).DataDirectory, BundleStore.CacheFolder));
 
     /// <summary>The database, migrated to the current schema.</summary>
     public FlorascopeDb Open(ParseResult parse)

@@ -24,7 +24,7 @@ public static class ModelsCommand
         {
             await using var db = store.Open(parse);
             var v = parse.GetValue(version)!;
-            await ModelRegistry.PromoteAsync(db, v, $"Promoted by hand on {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z.", ct);
+            await ModelRegistry.PromoteAsync(db, v, $"Promoted by hand on {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z.", ct, store.Bundles(parse));
             Console.WriteLine($"{v} is now the current model.");
             return ExitCodes.Ok;
         }, ct));

@@ -58,8 +58,8 @@ public static class TrainCommand
             await using var db = usesDatabase ? store.Open(parse) : null;
             if (parse.GetValue(includeObservations))
             {
-                var photoStore = new PhotoStore(Path.Combine(store.Settings(parse).DataDirectory, "photos"));
-                var extra = await ModelRegistry.ValidatedPhotosAsync(db!, photoStore, Checklist.Load(options.ChecklistPath), ct);
+                var extra = await ModelRegistry.ValidatedPhotosAsync(db!, store.Photos(parse), Checklist.Load(options.ChecklistPath), ct,
+                    Path.Combine(store.Settings(parse).DataDirectory, "photo-cache"));
                 Console.Error.WriteLine($"Adding {extra.Count} photos of valid observations to the training photos.");
                 options = options with { ExtraTrain = extra };
             }
@@ -84,7 +84,7 @@ public static class TrainCommand
                 var evalPlants = parse.GetValue(evalData) ?? options.ValDir ?? throw new ArgumentException("--register needs a fixed evaluation set: --eval-data (or --val).");
                 var evalOthers = parse.GetValue(evalNonPlants) ?? Path.Combine(options.NonPlantsDir, "val");
                 await RegisterAsync(db!, bundle, outDir, options.ExtraTrain.Count, evalPlants, Directory.Exists(evalOthers) ? evalOthers : null,
-                    parse.GetValue(baseline), parse.GetValue(maxDrop), embedder, embeddingCache, ct);
+                    parse.GetValue(baseline), parse.GetValue(maxDrop), embedder, embeddingCache, store.Bundles(parse), ct);
             }
             return ExitCodes.Ok;
         }, ct));
@@ -93,10 +93,10 @@ public static class TrainCommand
 
     /// <summary>Registers the candidate (<see cref="ModelRegistry.RegisterAsync"/>) and prints both evaluations and the decision.</summary>
     private static async Task RegisterAsync(FlorascopeDb db, ModelBundle candidate, string candidateDir, int observationPhotos, string evalPlants, string? evalOthers,
-        string? baselineDir, double maxDrop, Embedder embedder, EmbeddingCache cache, CancellationToken ct)
+        string? baselineDir, double maxDrop, Embedder embedder, EmbeddingCache cache, BundleStore bundles, CancellationToken ct)
     {
         var registration = await ModelRegistry.RegisterAsync(db, new CandidateModel(candidate, candidateDir, observationPhotos), new EvaluationSet(evalPlants, evalOthers),
-            baselineDir, maxDrop, embedder, cache, TimeProvider.System, ct);
+            baselineDir, maxDrop, embedder, cache, TimeProvider.System, ct, bundles);
         Console.WriteLine($"evaluation ({evalPlants}): candidate {registration.Candidate.Version} {registration.Candidate.Summary}");
         Console.WriteLine($"evaluation ({evalPlants}): current   {registration.Current.Version} {registration.Current.Summary}");
         Console.WriteLine($"{(registration.Decision.Promote ? "Promoted" : "Not promoted")}: {registration.Decision.Reason}");

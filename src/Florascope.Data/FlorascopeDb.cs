@@ -174,6 +174,7 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.ToTable("model_versions");
             e.Property(m => m.Version).HasMaxLength(100);
             e.Property(m => m.Path).HasMaxLength(1000);
+            e.Property(m => m.BundleKey).HasMaxLength(400);
             e.Property(m => m.Decision).HasMaxLength(1000);
             e.HasIndex(m => m.Version).IsUnique();
             e.HasIndex(m => m.IsCurrent);

@@ -33,6 +33,8 @@ public enum ModelRegistryError
 {
     AlreadyRegistered,
     NotRegistered,
+    /// <summary>The bundle is neither in the shared object store nor on this node's disk.</summary>
+    BundleMissing,
 }
 
 public sealed class ModelRegistryException(ModelRegistryError error, MessageText text) : Exception(text.English)
@@ -53,22 +55,25 @@ public static class ModelRegistry
     /// Registration of a trained candidate, for the CLI and any server job: evaluates it and the
     /// current model (else <paramref name="fallbackBaseline"/>, else the shipped demo model) on the same
     /// photos, decides by <see cref="Promotion.Decide"/>, and records both in model_versions.
-    /// </summary>
+    /// With a shared <paramref name="bundles"/> store the bundle is uploaded first, so that every node can load it.
     public static async Task<Registration> RegisterAsync(FlorascopeDb db, CandidateModel candidate, EvaluationSet evaluation, string? fallbackBaseline,
-        double maxDrop, Embedder embedder, EmbeddingCache cache, TimeProvider clock, CancellationToken ct = default)
+        double maxDrop, Embedder embedder, EmbeddingCache cache, TimeProvider clock, CancellationToken ct = default, BundleStore? bundles = null)
     {
         // Refused before the evaluations, which take minutes.
         if (await db.ModelVersions.AnyAsync(m => m.Version == candidate.Bundle.Manifest.Version, ct))
             throw new ModelRegistryException(ModelRegistryError.AlreadyRegistered, $"A model {candidate.Bundle.Manifest.Version} is already registered; give the new one another --version.");
         var current = await CurrentAsync(db, ct);
-        var baseline = ModelBundle.Load(current?.Path ?? fallbackBaseline ?? ModelBundle.DefaultDirectory);
+        var baseline = ModelBundle.Load(current is null ? fallbackBaseline ?? ModelBundle.DefaultDirectory
+            : current.BundleKey is { } key && bundles is { IsShared: true } ? await bundles.FetchAsync(key, ct) : current.Path);
         var candidateResult = Evaluate(candidate.Bundle, evaluation, embedder, cache);
         var baselineResult = Evaluate(baseline, evaluation, embedder, cache);
         var decision = Promotion.Decide(candidateResult.MacroMrr, baselineResult.MacroMrr, maxDrop);
+        var bundleKey = bundles is { IsShared: true } ? await bundles.UploadAsync(candidate.Bundle.Manifest.Version, candidate.Directory, ct) : null;
         var row = await RecordAsync(db, new ModelVersion
         {
             Version = candidate.Bundle.Manifest.Version,
             Path = candidate.Directory,
+            BundleKey = bundleKey,
             CreatedUtc = clock.GetUtcNow().UtcDateTime,
             MetricsJson = candidateResult.MetricsJson,
             BaselineVersion = baseline.Manifest.Version,
@@ -128,16 +133,32 @@ public static class ModelRegistry
         return candidate;
     }
 
-    /// <summary>Makes a registered version current (a rollback, or a manual promotion).</summary>
-    public static async Task PromoteAsync(FlorascopeDb db, string version, string reason, CancellationToken ct = default)
+    /// <summary>
+    /// Makes a registered version current (a rollback, or a manual promotion), for the CLI and the
+    /// administrators' API alike. With a shared <paramref name="bundles"/> store a bundle not uploaded
+    /// yet is uploaded first (from its folder, which must then be on this node), so every node follows.
+    /// </summary>
+    public static async Task PromoteAsync(FlorascopeDb db, string version, string reason, CancellationToken ct = default, BundleStore? bundles = null)
     {
+        var found = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Version == version, ct)
+            ?? throw new ModelRegistryException(ModelRegistryError.NotRegistered, MessageText.Of("server.models.not-registered", "No registered model {version}.", ("version", version)));
+        string? uploaded = null;
+        if (bundles is { IsShared: true } && found.BundleKey is null)
+        {
+            // Uploaded before the transaction (it takes a while); recorded in it.
+            if (!Directory.Exists(found.Path))
+                throw new ModelRegistryException(ModelRegistryError.BundleMissing, MessageText.Of("server.models.bundle-missing",
+                    "Model {version} is not in the shared object store and its folder is not on this node: promote it where it was trained.", ("version", version)));
+            uploaded = await bundles.UploadAsync(version, found.Path, ct);
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var row = await db.ModelVersions.FirstOrDefaultAsync(m => m.Version == version, ct)
-            ?? throw new ModelRegistryException(ModelRegistryError.NotRegistered, $"No registered model {version}.");
+            ?? throw new ModelRegistryException(ModelRegistryError.NotRegistered, MessageText.Of("server.models.not-registered", "No registered model {version}.", ("version", version)));
         await db.ModelVersions.Where(m => m.IsCurrent).ExecuteUpdateAsync(s => s.SetProperty(m => m.IsCurrent, false), ct);
         row.IsCurrent = true;
         row.Promoted = true;
         row.Decision = reason;
+        row.BundleKey ??= uploaded;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -146,7 +167,8 @@ public static class ModelRegistry
     /// The photos of valid observations whose taxon is in the checklist, without the photos the
     /// community voted out (not a plant, poor quality, duplicate); each photo file once.
     /// </summary>
-    public static async Task<List<LabelledImage>> ValidatedPhotosAsync(FlorascopeDb db, PhotoStore photos, Checklist checklist, CancellationToken ct = default)
+    /// <param name="cacheDirectory">Where photos of a remote object store are fetched to, since training reads files (default: a folder under the temporary directory).</param>
+    public static async Task<List<LabelledImage>> ValidatedPhotosAsync(FlorascopeDb db, PhotoStore photos, Checklist checklist, CancellationToken ct = default, string? cacheDirectory = null)
     {
         var rows = await (from o in db.Observations.AsNoTracking()
                           join p in db.ObservationPhotos.AsNoTracking() on o.Id equals p.ObservationId
@@ -158,8 +180,7 @@ public static class ModelRegistry
         foreach (var r in rows)
         {
             var label = checklist.IndexOf(r.TaxonName!);
-            var path = photos.PathOf(r.Sha256, PhotoSize.Original);
-            if (label < 0 || !seen.Add(r.Sha256) || !File.Exists(path)) continue;
+            if (label < 0 || !seen.Add(r.Sha256) || await photos.LocalOriginalAsync(r.Sha256, cacheDirectory ?? Path.Combine(Path.GetTempPath(), "florascope-photo-cache"), ct) is not { } path) continue;
             result.Add(new LabelledImage(path, label));
         }
         return result;

@@ -11,6 +11,11 @@ public sealed class ModelVersion
     public required string Version { get; set; }
     /// <summary>The bundle's folder.</summary>
     public required string Path { get; set; }
+    /// <summary>
+    /// The bundle's key folder in the shared object store (<c>&lt;version&gt;/</c> under <c>models/</c>, see
+    /// <see cref="BundleStore"/>) once uploaded; null when it is only at <see cref="Path"/> on the node that trained it.
+    /// </summary>
+    public string? BundleKey { get; set; }
     public DateTime CreatedUtc { get; set; }
     /// <summary>Metrics of this model on the evaluation set (JSON of Florascope.Evaluation's report).</summary>
     public string MetricsJson { get; set; } = "{}";

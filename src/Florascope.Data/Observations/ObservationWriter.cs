@@ -84,7 +84,7 @@ public sealed class ValidatedObservation
 /// <summary>
 /// Creating and changing observations. Creation writes the photos first (content-addressed, so a
 /// retry rewrites nothing) and then every row in one transaction: an observation exists whole or
-/// not at all, and photo files left by a failure are collected by <see cref="PhotoStore.CollectGarbage"/>.
+/// not at all, and photo files left by a failure are collected by <see cref="PhotoStore.CollectGarbageAsync"/>.
 /// </summary>
 public static class ObservationWriter
 {
@@ -124,7 +124,7 @@ public static class ObservationWriter
         var stored = new List<(StoredPhoto Photo, string Organ)>();
         for (var i = 0; i < input.Photos.Count; i++)
         {
-            try { stored.Add((photos.Save(input.Photos[i].Data), input.Photos[i].Organ)); }
+            try { stored.Add((await photos.SaveAsync(input.Photos[i].Data, ct: ct), input.Photos[i].Organ)); }
             catch (Imaging.ImageInputException e) { throw new ObservationException(MessageText.Of("server.observation.bad-photo", "Photo {n}: {problem}", ("n", i + 1), ("problem", e.Text)), KindOf(e.Problem)); }
         }
 

@@ -40,11 +40,12 @@ public static class DomainErrors
     public static int StatusOf(Florascope.Data.Models.ModelRegistryError error) => error switch
     {
         Florascope.Data.Models.ModelRegistryError.AlreadyRegistered => StatusCodes.Status409Conflict,
+        Florascope.Data.Models.ModelRegistryError.BundleMissing => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status404NotFound,
     };
 
     /// <summary>
-    /// Answers an <see cref="ObservationException"/>, <see cref="AccountException"/> or model-registry error thrown
+    /// Answers an <see cref="ObservationException"/>, <see cref="AccountException"/>, model-registry error or unreachable object store (503) thrown
     /// by a handler of the group with the documented error body, and every error body of the group in the
     /// request's language (<see cref="ApiErrors.InRequestLanguage(HttpContext, ApiError)"/>).
     /// </summary>
@@ -68,6 +69,12 @@ public static class DomainErrors
             catch (Florascope.Data.Models.ModelRegistryException e)
             {
                 result = ApiErrors.Error(StatusOf(e.Error), e.Text);
+            }
+            catch (Florascope.Data.Storage.ObjectStoreUnavailableException e)
+            {
+                // Nothing was stored (photos are written before any row); the client may retry.
+                context.HttpContext.Response.Headers.RetryAfter = "30";
+                result = ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, e.Text);
             }
             return ApiErrors.InRequestLanguage(context.HttpContext, result);
         });

@@ -66,7 +66,10 @@ public static class FlorascopeServer
         builder.Services.AddSingleton<Jobs.IJob>(sp => sp.GetRequiredService<RevisionScheduler>());
         builder.Services.AddSingleton(new InferencePool(inference.EffectiveWorkers, inference.QueueLimit));
         builder.Services.AddSingleton(sp => new ServerPaths(database.DataDirectory, imageDirectory, sp.GetRequiredService<ModelHost>()));
-        builder.Services.AddSingleton(new PhotoStore(Path.Combine(database.DataDirectory, "photos")));
+        // Photos and model bundles: folders under the data directory, or an S3 bucket every node shares (docs/storage.md).
+        var storage = builder.Configuration.GetSection(Florascope.Data.Storage.StorageSettings.Section).Get<Florascope.Data.Storage.StorageSettings>() ?? new();
+        builder.Services.AddSingleton(new PhotoStore(storage.CreatePhotoStore(database.DataDirectory)));
+        builder.Services.AddSingleton(new Florascope.Data.Models.BundleStore(storage.CreateModelStore(), Path.Combine(database.DataDirectory, Florascope.Data.Models.BundleStore.CacheFolder)));
         // Shared secrets come from the database: resolved at first use, after the migrations below.
         builder.Services.AddSingleton(sp => WithDb(sp, db => AddressSalt.Load(db, database.DataDirectory, sp.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime)));
         builder.Services.AddSingleton<Jobs.IJob, PhotoGarbageCollector>();

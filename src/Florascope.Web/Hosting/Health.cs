@@ -10,7 +10,7 @@ namespace Florascope.Web.Hosting;
 /// <summary>
 /// ASP.NET Core health checks for a load balancer or an orchestrator: <c>/health/live</c> (the
 /// process answers; no dependency is asked, so a slow database never gets a node restarted) and
-/// <c>/health/ready</c> (the database answers, a model is loaded, the photo store is there), 200 or 503
+/// <c>/health/ready</c> (the database answers, a model is loaded, the photo store answers), 200 or 503
 /// with a small JSON body naming each check.
 /// </summary>
 public static class Health
@@ -50,10 +50,10 @@ public static class Health
             Task.FromResult(string.IsNullOrEmpty(models.Version) ? HealthCheckResult.Unhealthy() : HealthCheckResult.Healthy(models.Version));
     }
 
+    /// <summary>The photo store answers: its folder (or the data directory before the first photo), or the S3 bucket.</summary>
     private sealed class PhotoStoreCheck(PhotoStore photos) : IHealthCheck
     {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            // The folder appears with the first photo: until then its data directory must be there.
-            Task.FromResult(Directory.Exists(photos.Root) || Directory.Exists(Path.GetDirectoryName(photos.Root)) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy());
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            await photos.Objects.IsAvailableAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy();
     }
 }

@@ -1,5 +1,6 @@
 using Florascope.Data;
 using Florascope.Data.Floras;
+using Florascope.Data.Models;
 using Florascope.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,9 +10,10 @@ namespace Florascope.Web.Models;
 /// <summary>
 /// Follows the promoted model: every few seconds it reads which version is current in the database
 /// (`florascope train --register` promotes there) and switches the <see cref="ModelHost"/> when it
-/// changed. Several servers on one database all follow.
+/// changed. Several servers on one database all follow: with a shared object store each fetches the
+/// promoted bundle into its own cache first (<see cref="BundleStore"/>).
 /// </summary>
-public sealed class ModelWatcher(IServiceScopeFactory scopes, ModelHost host, IOptions<FlorascopeOptions> options, ILogger<ModelWatcher> log) : BackgroundService
+public sealed class ModelWatcher(IServiceScopeFactory scopes, ModelHost host, BundleStore bundles, IOptions<FlorascopeOptions> options, ILogger<ModelWatcher> log) : BackgroundService
 {
     private string? _failedVersion;
 
@@ -53,19 +55,21 @@ public sealed class ModelWatcher(IServiceScopeFactory scopes, ModelHost host, IO
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
         await CheckProjectsAsync(db, ct);
-        var current = await db.ModelVersions.AsNoTracking().Where(m => m.IsCurrent).Select(m => new { m.Version, m.Path }).FirstOrDefaultAsync(ct);
+        var current = await db.ModelVersions.AsNoTracking().Where(m => m.IsCurrent).Select(m => new { m.Version, m.Path, m.BundleKey }).FirstOrDefaultAsync(ct);
         if (current is null || current.Version == host.Version || current.Version == _failedVersion) return false;
+        // A store that cannot be reached fails this poll only (the next one retries); a bundle that cannot be loaded is given up.
+        var directory = current.BundleKey is { } key && bundles.IsShared ? await bundles.FetchAsync(key, ct) : current.Path;
         try
         {
             // Loading reads a few MB of heads and references: off the request path, then one reference swap.
-            var engine = await Task.Run(() => host.SwitchTo(current.Path), ct);
+            var engine = await Task.Run(() => host.SwitchTo(directory), ct);
             log.LogInformation("Switched to model {Version} ({Taxa} taxa)", engine.Bundle.Manifest.Version, engine.Bundle.Checklist.Taxa.Count);
             return true;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
         {
             _failedVersion = current.Version;
-            log.LogError(e, "The promoted model {Version} at {Path} cannot be loaded; staying on {Running}", current.Version, current.Path, host.Version);
+            log.LogError(e, "The promoted model {Version} at {Path} cannot be loaded; staying on {Running}", current.Version, directory, host.Version);
             return false;
         }
     }

@@ -276,17 +276,48 @@ public static class ObservationsApi
     {
         var s = size switch { null or "" or "m" => PhotoSize.Medium, "o" => PhotoSize.Original, "s" => PhotoSize.Small, _ => (PhotoSize?)null };
         if (s is null) return ApiErrors.BadRequest(MessageText.Of("server.photo.bad-size", "size must be o, m or s."));
-        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower)) return ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo."));
-        var path = photos.PathOf(sha256, s.Value);
-        if (!File.Exists(path)) return ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo."));
-        if (s != PhotoSize.Original) return TypedResults.PhysicalFile(path, "image/jpeg");
-        if (!await PrivacyAccess.MaySeeOriginalAsync(db, sha256, AccountsApi.CurrentUserId(user), AccountsApi.IsAdmin(user), ct))
+        if (!PhotoStore.IsHash(sha256)) return ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo."));
+        // Streamed from the store (a file, or the S3 response as it arrives): never buffered whole.
+        var content = await photos.OpenAsync(sha256, s.Value, ct);
+        if (content is null) return ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo."));
+        var local = photos.Objects.LocalPath(PhotoStore.KeyOf(sha256, s.Value));
+        if (s != PhotoSize.Original) return PhotoResult(context, content, local, "image/jpeg");
+        var maySee = false;
+        try
+        {
+            maySee = await PrivacyAccess.MaySeeOriginalAsync(db, sha256, AccountsApi.CurrentUserId(user), AccountsApi.IsAdmin(user), ct);
+        }
+        finally
+        {
+            if (!maySee) await content.Content.DisposeAsync();
+        }
+        if (!maySee)
             return ApiErrors.Error(403, MessageText.Of("server.photo.original-private", "The original photo is private to the authors of its observations; the largest public size is /api/photos/{sha256}?size=m.", ("sha256", sha256)));
         // Never kept by a shared cache: it is someone's private file.
         context.Response.Headers.CacheControl = "private, no-store";
+        // S3 keeps the type given at saving; a file (or an object copied in by hand) is sniffed, then opened again.
+        if (content.ContentType is "image/png" or "image/jpeg") return PhotoResult(context, content, local, content.ContentType);
         var head = new byte[16];
-        await using (var f = File.OpenRead(path)) await f.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
-        return TypedResults.PhysicalFile(path, Imaging.ImageFormat.Sniff(head) == Imaging.ImageKind.Png ? "image/png" : "image/jpeg");
+        await using (content.Content) await content.Content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        var type = Imaging.ImageFormat.Sniff(head) == Imaging.ImageKind.Png ? "image/png" : "image/jpeg";
+        content = await photos.OpenAsync(sha256, s.Value, ct);
+        return content is null ? ApiErrors.Error(404, MessageText.Of("server.photo.no-such", "No such photo.")) : PhotoResult(context, content, local, type);
+    }
+
+    /// <summary>
+    /// A file of this machine as a physical file, as before there were object stores (ranges,
+    /// Last-Modified); an object of a remote store streamed with its Last-Modified.
+    /// </summary>
+    private static IResult PhotoResult(HttpContext context, Florascope.Data.Storage.ObjectContent content, string? local, string contentType)
+    {
+        if (local is null)
+        {
+            // The S3 response stream cannot seek, so its length is told here (not chunked, as a file is not).
+            context.Response.ContentLength = content.Length;
+            return TypedResults.Stream(content.Content, contentType, lastModified: content.LastModifiedUtc);
+        }
+        content.Content.Dispose();
+        return TypedResults.PhysicalFile(local, contentType);
     }
 
     /// <param name="viewer">The author and administrators see the true position and the originals; anyone else (null: the public) the public ones.</param>

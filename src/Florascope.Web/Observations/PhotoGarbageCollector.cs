@@ -27,7 +27,7 @@ public sealed class PhotoGarbageCollector(IServiceScopeFactory scopes, PhotoStor
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
         var referenced = (await db.ObservationPhotos.Select(p => p.Sha256).Distinct().ToListAsync(ct)).ToHashSet();
-        var removed = photos.CollectGarbage(referenced, MinAge);
+        var removed = await photos.CollectGarbageAsync(referenced, MinAge, ct);
         if (removed > 0) log.LogInformation("Removed {Count} unreferenced photo files.", removed);
     }
 }

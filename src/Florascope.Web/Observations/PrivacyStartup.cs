@@ -38,11 +38,11 @@ public sealed class PrivacyStartup(IServiceScopeFactory scopes, PhotoStore photo
                 if (changed > 0) log.LogInformation("Updated the public position of {Count} observations.", changed);
             }
         }
-        _cleaning = Task.Run(() =>
+        _cleaning = Task.Run(async () =>
         {
             try
             {
-                var cleaned = photos.CleanPublicFiles(_stopping.Token);
+                var cleaned = await photos.CleanPublicFilesAsync(_stopping.Token);
                 if (cleaned > 0) log.LogInformation("Removed metadata from {Count} stored public photo files.", cleaned);
             }
             catch (Exception e) when (e is not OperationCanceledException)

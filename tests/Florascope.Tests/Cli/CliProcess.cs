@@ -19,7 +19,10 @@ public static class CliProcess
 
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "florascope.dll");
 
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    /// <param name="environment">Variables set for the child only (e.g. Florascope__Storage__Kind).</param>
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         if (!File.Exists(Dll)) throw new FileNotFoundException($"The CLI is not in the test output: {Dll}");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
@@ -35,6 +38,7 @@ public static class CliProcess
         foreach (var a in args) start.ArgumentList.Add(a);
         // The tests run two at a time on small machines: one network thread per child avoids thrashing.
         start.Environment["FLORASCOPE_THREADS"] = "1";
+        foreach (var (k, v) in environment) start.Environment[k] = v;
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start dotnet.");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);

@@ -242,10 +242,10 @@ public abstract class ObservationStorageTests(StorageFixture fixture)
         var hash = Sha256(good);
         Assert.True(File.Exists(fixture.Photos.PathOf(hash, PhotoSize.Original)));
         // Young files belong to an upload in progress; once old enough, unreferenced ones go.
-        fixture.Photos.CollectGarbage(await ReferencedAsync(), TimeSpan.FromHours(1));
+        await fixture.Photos.CollectGarbageAsync(await ReferencedAsync(), TimeSpan.FromHours(1), Ct);
         Assert.True(File.Exists(fixture.Photos.PathOf(hash, PhotoSize.Original)));
         // Other tests of the class may have left garbage too (deleted observations): at least these three files go.
-        Assert.True(fixture.Photos.CollectGarbage(await ReferencedAsync(), TimeSpan.Zero) >= 3);
+        Assert.True(await fixture.Photos.CollectGarbageAsync(await ReferencedAsync(), TimeSpan.Zero, Ct) >= 3);
         foreach (var size in Enum.GetValues<PhotoSize>()) Assert.False(File.Exists(fixture.Photos.PathOf(hash, size)));
     }
 
@@ -270,12 +270,12 @@ public abstract class ObservationStorageTests(StorageFixture fixture)
             Assert.Equal(2, await db.ObservationPhotos.CountAsync(p => p.Sha256 == hash, Ct));
 
         // Other tests of the class may leave garbage of their own: only this photo's files are checked.
-        fixture.Photos.CollectGarbage(await ReferencedAsync(), TimeSpan.Zero);
+        await fixture.Photos.CollectGarbageAsync(await ReferencedAsync(), TimeSpan.Zero, Ct);
         foreach (var size in Enum.GetValues<PhotoSize>()) Assert.True(File.Exists(fixture.Photos.PathOf(hash, size)));
 
         // Deleting one observation leaves the photo referenced by the other.
         await using (var db = fixture.NewContext()) await ObservationWriter.DeleteAsync(db, second, author, isAdmin: false, Ct);
-        fixture.Photos.CollectGarbage(await ReferencedAsync(), TimeSpan.Zero);
+        await fixture.Photos.CollectGarbageAsync(await ReferencedAsync(), TimeSpan.Zero, Ct);
         foreach (var size in Enum.GetValues<PhotoSize>()) Assert.True(File.Exists(fixture.Photos.PathOf(hash, size)));
     }
 

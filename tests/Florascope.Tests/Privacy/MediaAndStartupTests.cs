@@ -34,7 +34,7 @@ public sealed class MediaAndStartupTests
         File.WriteAllBytes(Path.Combine(images.Path, reference), tagged);
         // A stored photo whose public medium size carries EXIF, as an older version could have left it.
         var store = new PhotoStore(Path.Combine(data.Path, "photos"));
-        var saved = store.Save(TestImages.RedBlueJpeg(1600, 1200));
+        var saved = await store.SaveAsync(TestImages.RedBlueJpeg(1600, 1200), ct: TestContext.Current.CancellationToken);
         var medium = store.PathOf(saved.Sha256, PhotoSize.Medium);
         File.WriteAllBytes(medium, TestImages.WithExifGps(File.ReadAllBytes(medium), 43.617283, 3.876541, DateTime.UnixEpoch));
 

@@ -52,22 +52,22 @@ public sealed class PhotoMetadataTests
     }
 
     [Fact]
-    public void PublicSizesOfAStoredPhotoHaveNoMetadata()
+    public async Task PublicSizesOfAStoredPhotoHaveNoMetadata()
     {
         using var dir = new TempDirectory();
         var store = new PhotoStore(dir.Path);
-        var saved = store.Save(GpsJpeg());
+        var saved = await store.SaveAsync(GpsJpeg(), ct: TestContext.Current.CancellationToken);
         Assert.True(JpegMetadata.HasMetadata(File.ReadAllBytes(store.PathOf(saved.Sha256, PhotoSize.Original))));
         Assert.False(JpegMetadata.HasMetadata(File.ReadAllBytes(store.PathOf(saved.Sha256, PhotoSize.Medium))));
         Assert.False(JpegMetadata.HasMetadata(File.ReadAllBytes(store.PathOf(saved.Sha256, PhotoSize.Small))));
     }
 
     [Fact]
-    public void StoredPublicFilesCarryingExifAreRewritten()
+    public async Task StoredPublicFilesCarryingExifAreRewritten()
     {
         using var dir = new TempDirectory();
         var store = new PhotoStore(dir.Path);
-        var saved = store.Save(TestImages.RedBlueJpeg(1600, 1200));
+        var saved = await store.SaveAsync(TestImages.RedBlueJpeg(1600, 1200), ct: TestContext.Current.CancellationToken);
         var medium = store.PathOf(saved.Sha256, PhotoSize.Medium);
         var small = store.PathOf(saved.Sha256, PhotoSize.Small);
         // Planted as an older version (or a hand copy) could have left them: EXIF with GPS.
@@ -78,7 +78,7 @@ public sealed class PhotoMetadataTests
         File.WriteAllBytes(orphan, GpsJpeg());
         var smallBefore = File.ReadAllBytes(small);
 
-        Assert.Equal(2, store.CleanPublicFiles(TestContext.Current.CancellationToken));
+        Assert.Equal(2, await store.CleanPublicFilesAsync(TestContext.Current.CancellationToken));
 
         Assert.False(JpegMetadata.HasMetadata(File.ReadAllBytes(medium)));
         using (var m = SKBitmap.Decode(File.ReadAllBytes(medium))) Assert.Equal((1280, 960), (m.Width, m.Height));
@@ -87,8 +87,8 @@ public sealed class PhotoMetadataTests
         Assert.True(File.Exists(store.PathOf(saved.Sha256, PhotoSize.Original)));
         // A completed pass is not repeated at the next start, and its marker is never collected.
         File.WriteAllBytes(medium, TestImages.WithExifGps(File.ReadAllBytes(medium), 45.123456, 6.654321, DateTime.UnixEpoch));
-        Assert.Equal(0, store.CleanPublicFiles(TestContext.Current.CancellationToken));
-        Assert.Equal(0, store.CollectGarbage(new HashSet<string> { saved.Sha256, "ab" + new string('c', 62) }, TimeSpan.Zero));
+        Assert.Equal(0, await store.CleanPublicFilesAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await store.CollectGarbageAsync(new HashSet<string> { saved.Sha256, "ab" + new string('c', 62) }, TimeSpan.Zero, TestContext.Current.CancellationToken));
         Assert.True(File.Exists(Path.Combine(dir.Path, PhotoStore.CleanMarker)));
     }
 }

@@ -378,6 +378,10 @@ namespace Florascope.Data.Migrations.Postgres
                     b.Property<string>("BaselineVersion")
                         .HasColumnType("text");
 
+                    b.Property<string>("BundleKey")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
 

@@ -359,6 +359,10 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.Property<string>("BaselineVersion")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BundleKey")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 

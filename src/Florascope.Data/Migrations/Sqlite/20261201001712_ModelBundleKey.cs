@@ -1,0 +1,29 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Florascope.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class ModelBundleKey : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "BundleKey",
+                table: "model_versions",
+                type: "TEXT",
+                maxLength: 400,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "BundleKey",
+                table: "model_versions");
+        }
+    }
+}
