@@ -48,10 +48,14 @@ pg_restart_only() {
 }
 
 s3_start() {
-  alive "$dir/s3.pid" && return 0
-  S3_PORT="$s3_port" S3_DIR="$dir/s3" S3_PID="$dir/s3.pid" bash "$root/.ci/s3.sh" >/dev/null
+  # .ci/s3.sh installs s3rver (npm, pinned in .ci/s3rver/) once and starts it; its data stays in $dir/s3.
+  S3TEST_PORT="$s3_port" S3TEST_DIR="$dir/s3" bash "$root/.ci/s3.sh" >/dev/null
 }
-s3_stop() { if alive "$dir/s3.pid"; then kill "$(cat "$dir/s3.pid")"; sleep 0.5; fi; rm -f "$dir/s3.pid"; }
+s3_stop() {
+  alive "$dir/s3/pid" || return 0
+  kill "$(cat "$dir/s3/pid")"
+  for _ in $(seq 1 50); do alive "$dir/s3/pid" || break; sleep 0.1; done
+}
 
 web_dll() {
   if [ -n "${FLORASCOPE_WEB_DLL:-}" ]; then echo "$FLORASCOPE_WEB_DLL"; return; fi
@@ -166,7 +170,7 @@ case "${1:-}" in
       echo "node $i 127.0.0.1:$p $(alive "$(node_dir "$i")/pid" && echo running || echo stopped) ready=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/health/ready" || true)"
     done
     echo "nginx 127.0.0.1:$port $(alive "$dir/nginx/nginx.pid" && echo running || echo stopped)"
-    echo "s3 127.0.0.1:$s3_port $(alive "$dir/s3.pid" && echo running || echo stopped)"
+    echo "s3 127.0.0.1:$s3_port $(alive "$dir/s3/pid" && echo running || echo stopped)"
     echo "postgres 127.0.0.1:$pg_port $(as_postgres "$(pg_bin)/pg_isready" -h 127.0.0.1 -p "$pg_port" -q 2>/dev/null && echo running || echo stopped)"
     ;;
   node-stop) node_stop "$2" "${3:-}" ;;
