@@ -137,12 +137,33 @@ public sealed class ClusterTests(LocalCluster cluster) : IClassFixture<LocalClus
         }
 
         var load = new[] { Reader(), Reader(), Saver(), Saver(), Identifier() };
-        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
-        await cluster.RunAsync("node-stop", "1", "--kill");
-        await Task.Delay(TimeSpan.FromSeconds(6), Ct);
-        await stop.CancelAsync();
-        await Task.WhenAll(load);
+        try
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+                await cluster.RunAsync("node-stop", "1", "--kill");
+                await Task.Delay(TimeSpan.FromSeconds(6), Ct);
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await Task.WhenAll(load);
+            }
+            await AssertNothingLostAsync(person, failures, clientIds, counts);
+        }
+        finally
+        {
+            // Leaves the cluster whole for the other tests (a no-op when the node runs).
+            await cluster.ScriptAsync("node-start", "1");
+        }
 
+        // The killed node rejoins when it starts again: the balancer sends it requests once more.
+        Assert.True(await ServedByAsync(person, cluster.NodeEndpoint(1)), "node 1 was not served any request after its restart\n" + cluster.Logs());
+    }
+
+    private async Task AssertNothingLostAsync(ObservatoryClient person, ConcurrentQueue<string> failures, ConcurrentBag<Guid> clientIds, ConcurrentDictionary<string, int> counts)
+    {
         Assert.True(failures.IsEmpty, string.Join("\n", failures) + "\n" + string.Join(", ", counts.Select(c => $"{c.Key}: {c.Value}")));
         Assert.True(counts.GetValueOrDefault("save") >= 2, string.Join(", ", counts.Select(c => $"{c.Key}: {c.Value}")));
 
@@ -155,10 +176,6 @@ public sealed class ClusterTests(LocalCluster cluster) : IClassFixture<LocalClus
             using var r = await person.Http.GetAsync($"api/photos/{photo}?size=s", Ct);
             Assert.True(r.StatusCode == HttpStatusCode.OK, $"photo {photo} of a saved observation -> {(int)r.StatusCode}");
         }
-
-        // The killed node rejoins when it starts again: the balancer sends it requests once more.
-        await cluster.RunAsync("node-start", "1");
-        Assert.True(await ServedByAsync(person, cluster.NodeEndpoint(1)), "node 1 was not served any request after its restart\n" + cluster.Logs());
     }
 
     [Fact]

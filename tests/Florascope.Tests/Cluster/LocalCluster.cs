@@ -29,7 +29,8 @@ public sealed class LocalCluster : IAsyncLifetime
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
     public Uri NodeAddress(int node) => new($"http://127.0.0.1:{FirstNodePort + node - 1}/");
     public string NodeEndpoint(int node) => $"127.0.0.1:{FirstNodePort + node - 1}";
-    public string ConnectionString => $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Database=florascope";
+    // No pooling: the tests restart this PostgreSQL, which would leave broken connections in a pool.
+    public string ConnectionString => $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Database=florascope;Pooling=false";
 
     public async ValueTask InitializeAsync()
     {
