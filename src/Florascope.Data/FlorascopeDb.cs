@@ -103,11 +103,11 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.HasMany(o => o.Photos).WithOne().HasForeignKey(p => p.ObservationId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(o => o.Identifications).WithOne().HasForeignKey(i => i.ObservationId).OnDelete(DeleteBehavior.Cascade);
             // The latest list, the map's viewport query and the taxon pages.
-            e.HasIndex(o => new { o.IsSynthetic, o.CreatedUtc });
+            e.HasIndex(o => o.CreatedUtc);
             // Public outputs and their filters use the public position only (geoprivacy).
             e.HasIndex(o => new { o.PublicLatitude, o.PublicLongitude });
             e.HasIndex(o => new { o.TaxonName, o.CreatedUtc });
-            e.HasIndex(o => new { o.IsSynthetic, o.ObservedUtc });
+            e.HasIndex(o => o.ObservedUtc);
             e.HasIndex(o => o.AuthorId);
             // The identification game: observations that need votes, in a flora.
             e.HasIndex(o => new { o.Status, o.Project, o.CreatedUtc });

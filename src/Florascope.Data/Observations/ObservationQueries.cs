@@ -16,7 +16,6 @@ public sealed record BoundingBox(double MinLon, double MinLat, double MaxLon, do
 
 /// <summary>
 /// The read queries behind the pages and the map, shared by the API and the scale benchmark.
-/// <paramref name="synthetic"/> selects seeded benchmark rows or real ones: the two never mix.
 /// </summary>
 public static class ObservationQueries
 {
@@ -35,11 +34,11 @@ public static class ObservationQueries
 
     /// <param name="checklist">Resolves <paramref name="taxon"/> (<see cref="TaxonFilter"/>); null compares it as written.</param>
     public static Task<List<LatestRow>> LatestAsync(FlorascopeDb db, int page, int pageSize, string? taxon = null, int? authorId = null,
-        bool synthetic = false, Checklist? checklist = null, CancellationToken ct = default)
+        Checklist? checklist = null, CancellationToken ct = default)
     {
         // Past the end, not wrapped around to the first page; below this, the int offset cannot overflow.
         if (new PageRequest(page, pageSize).IsPastAnyList) return Task.FromResult(new List<LatestRow>());
-        var query = db.Observations.AsNoTracking().Where(o => o.IsSynthetic == synthetic);
+        var query = db.Observations.AsNoTracking();
         // Also as typed: observations saved before a checklist made their name a synonym keep it.
         if (TaxonFilter(taxon, checklist) is { } name) query = query.Where(o => o.TaxonName == name || o.TaxonName == taxon);
         if (authorId is { } a) query = query.Where(o => o.AuthorId == a);
@@ -84,11 +83,11 @@ public static class ObservationQueries
     /// </summary>
     /// <param name="checklist">Resolves <paramref name="taxon"/> (<see cref="TaxonFilter"/>); null compares it as written.</param>
     public static async Task<List<MapPoint>> InViewportAsync(FlorascopeDb db, BoundingBox? box, string? taxon, string? project,
-        DateTime? fromUtc, DateTime? toUtc, int limit, bool synthetic = false, Checklist? checklist = null, CancellationToken ct = default)
+        DateTime? fromUtc, DateTime? toUtc, int limit, Checklist? checklist = null, CancellationToken ct = default)
     {
         var typed = taxon;
         taxon = TaxonFilter(taxon, checklist);
-        var all = db.Observations.AsNoTracking().Where(o => o.IsSynthetic == synthetic);
+        var all = db.Observations.AsNoTracking();
         var newest = all.OrderByDescending(o => o.CreatedUtc).Take(NewestScan);
         var fast = await Filter(newest, box, taxon, typed, project, fromUtc, toUtc, limit).ToListAsync(ct);
         if (fast.Count == limit) return fast;
@@ -102,7 +101,46 @@ public static class ObservationQueries
             if (await window.CountAsync(ct) <= DateWindow)
                 return await Filter(window, box, taxon, typed, project, null, null, limit).ToListAsync(ct);
         }
-        return await Filter(all, box, taxon, typed, project, fromUtc, toUtc, limit).ToListAsync(ct);
+        return await ByPosition(db, box, taxon, typed, project, fromUtc, toUtc, limit).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The last plan, for a viewport that neither the newest rows nor a short date range filled: the
+    /// rows found through the position index (the geography's GiST index on PostgreSQL, see
+    /// <see cref="NearBox"/>; the B-tree on the degrees elsewhere), then sorted.
+    /// </summary>
+    internal static IQueryable<MapPoint> ByPosition(FlorascopeDb db, BoundingBox? box, string? taxon, string? typed, string? project,
+        DateTime? fromUtc, DateTime? toUtc, int limit) =>
+        NearBox(db, box) is { } near
+            ? Filter(near.AsNoTracking(), null, taxon, typed, project, fromUtc, toUtc, limit)
+            : Filter(db.Observations.AsNoTracking(), box, taxon, typed, project, fromUtc, toUtc, limit);
+
+    /// <summary>Widest viewport, in degrees of longitude, read through the PostGIS index; wider ones are served by the newest rows.</summary>
+    public const double GeographyMaxSpan = 90;
+
+    /// <summary>
+    /// On PostgreSQL, the observations inside <paramref name="box"/> through the GiST index of the
+    /// geography column "PublicPosition" (PostgreSQL migrations only; derived from the public
+    /// position, so geoprivacy holds). The index finds a superset (geodesic edges, so the box is
+    /// widened and its edges cut into 1-degree pieces), then the exact degree test on the point's own
+    /// coordinates keeps the rows inside, and no B-tree predicate competes with the GiST index.
+    /// Null elsewhere, and for boxes too large for one geography polygon (over
+    /// <see cref="GeographyMaxSpan"/> or near a pole): the caller filters on the degrees (SQLite, B-tree).
+    /// </summary>
+    private static IQueryable<Observation>? NearBox(FlorascopeDb db, BoundingBox? box)
+    {
+        const double margin = 0.01;
+        if (box is not { } b || !db.Database.IsNpgsql() || b.MaxLon - b.MinLon > GeographyMaxSpan || b.MaxLat - b.MinLat > GeographyMaxSpan
+            || b.MinLat - margin <= -85 || b.MaxLat + margin >= 85) return null;
+        var (minLon, minLat, maxLon, maxLat) = (b.MinLon, b.MinLat, b.MaxLon, b.MaxLat);
+        var (west, east) = (Math.Max(-180, minLon - margin), Math.Min(180, maxLon + margin));
+        var (south, north) = (minLat - margin, maxLat + margin);
+        return db.Observations.FromSql($"""
+            SELECT * FROM observations
+            WHERE "PublicPosition" && ST_Segmentize(ST_MakeEnvelope({west}, {south}, {east}, {north}, 4326), 1.0)::geography
+              AND ST_Y("PublicPosition"::geometry) BETWEEN {minLat} AND {maxLat}
+              AND ST_X("PublicPosition"::geometry) BETWEEN {minLon} AND {maxLon}
+            """);
     }
 
     private static IQueryable<MapPoint> Filter(IQueryable<Observation> source, BoundingBox? box, string? taxon, string? typed, string? project,

@@ -449,9 +449,6 @@ namespace Florascope.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
-                    b.Property<bool>("IsSynthetic")
-                        .HasColumnType("boolean");
-
                     b.Property<bool>("IsValid")
                         .HasColumnType("boolean");
 
@@ -523,9 +520,9 @@ namespace Florascope.Data.Migrations.Postgres
 
                     b.HasIndex("AuthorId");
 
-                    b.HasIndex("IsSynthetic", "CreatedUtc");
+                    b.HasIndex("CreatedUtc");
 
-                    b.HasIndex("IsSynthetic", "ObservedUtc");
+                    b.HasIndex("ObservedUtc");
 
                     b.HasIndex("PublicLatitude", "PublicLongitude");
 

@@ -428,9 +428,6 @@ namespace Florascope.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("IsSynthetic")
-                        .HasColumnType("INTEGER");
-
                     b.Property<bool>("IsValid")
                         .HasColumnType("INTEGER");
 
@@ -502,9 +499,9 @@ namespace Florascope.Data.Migrations.Sqlite
 
                     b.HasIndex("AuthorId");
 
-                    b.HasIndex("IsSynthetic", "CreatedUtc");
+                    b.HasIndex("CreatedUtc");
 
-                    b.HasIndex("IsSynthetic", "ObservedUtc");
+                    b.HasIndex("ObservedUtc");
 
                     b.HasIndex("PublicLatitude", "PublicLongitude");
 
