@@ -74,7 +74,7 @@ public sealed class PostGisStorageTests(PostgresStorageFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task TheMapQueryReadsASmallViewportThroughTheGistIndex()
+    public async Task TheMapQueryReadsASparseViewportThroughTheGistIndex()
     {
         var author = await fixture.NewUserAsync();
         await using var db = fixture.NewContext();
@@ -87,7 +87,7 @@ public sealed class PostGisStorageTests(PostgresStorageFixture fixture) : IClass
             """, Ct);
         await db.Database.ExecuteSqlRawAsync("ANALYZE observations", Ct);
         var city = new BoundingBox(2.15, 48.66, 2.55, 49.06);
-        var query = ObservationQueries.ByPosition(db, city, null, null, null, null, null, 1000);
+        var query = ObservationQueries.ByPosition(db, city, null, null, null, null, null, 1000, throughGeography: true);
         var plan = string.Join('\n', await ReadAsync(db, "", command =>
         {
             using var composed = query.CreateDbCommand();

@@ -524,7 +524,11 @@ namespace Florascope.Data.Migrations.Postgres
 
                     b.HasIndex("ObservedUtc");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ObservedUtc"), new[] { "CreatedUtc", "Id", "TaxonName", "PublicLatitude", "PublicLongitude", "Project" });
+
                     b.HasIndex("PublicLatitude", "PublicLongitude");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PublicLatitude", "PublicLongitude"), new[] { "CreatedUtc", "Id", "TaxonName", "ObservedUtc", "Project" });
 
                     b.HasIndex("TaxonName", "CreatedUtc");
 

@@ -501,9 +501,11 @@ namespace Florascope.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedUtc");
 
-                    b.HasIndex("ObservedUtc");
+                    b.HasIndex("ObservedUtc")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "CreatedUtc", "Id", "TaxonName", "PublicLatitude", "PublicLongitude", "Project" });
 
-                    b.HasIndex("PublicLatitude", "PublicLongitude");
+                    b.HasIndex("PublicLatitude", "PublicLongitude")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "CreatedUtc", "Id", "TaxonName", "ObservedUtc", "Project" });
 
                     b.HasIndex("TaxonName", "CreatedUtc");
 
