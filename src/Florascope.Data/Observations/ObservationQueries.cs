@@ -75,6 +75,13 @@ public static class ObservationQueries
     public const int DateWindow = 200_000;
 
     /// <summary>
+    /// <see cref="DateWindow"/> on PostgreSQL, where the date index covers the map's columns, so the
+    /// range is counted and read from the index alone (at 10M rows a month of 360,000 took 0.17 s
+    /// this way, 0.7 s through the newest-first scan the planner otherwise prefers).
+    /// </summary>
+    public const int CoveredDateWindow = 1_000_000;
+
+    /// <summary>
     /// The newest <paramref name="limit"/> observations with a position inside the box (and the
     /// filters). Two plans, because no single index serves every viewport: a large viewport holds
     /// enough of the newest observations, found by scanning them newest-first; a small one has few
@@ -97,8 +104,9 @@ public static class ObservationQueries
             var inRange = all;
             if (fromUtc is { } f) inRange = inRange.Where(o => o.ObservedUtc >= f);
             if (toUtc is { } t) inRange = inRange.Where(o => o.ObservedUtc <= t);
-            var window = inRange.OrderByDescending(o => o.ObservedUtc).Take(DateWindow + 1);
-            if (await window.CountAsync(ct) <= DateWindow)
+            var rows = db.Database.IsNpgsql() ? CoveredDateWindow : DateWindow;
+            var window = inRange.OrderByDescending(o => o.ObservedUtc).Take(rows + 1);
+            if (await window.CountAsync(ct) <= rows)
                 return await Filter(window, box, taxon, typed, project, null, null, limit).ToListAsync(ct);
         }
         // Sparse: the newest rows held almost none of the viewport (and nothing else filters), so it holds few rows in all.
