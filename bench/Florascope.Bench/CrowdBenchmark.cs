@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Florascope.Revision;
+using Florascope.Seed;
 
 namespace Florascope.Bench;
 

@@ -2,15 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using Florascope.DarwinCore;
 using Florascope.Data;
-using Florascope.Data.Observations;
 using Florascope.Data.OpenData;
+using Florascope.Seed;
 using Florascope.Taxonomy;
 
 namespace Florascope.Bench;
 
 /// <summary>
 /// The Darwin Core Archive export (DwcaWriter, what `florascope export dwca` and the server's
-/// cached /open-data/dwca.zip run) of synthetic observations (SyntheticSeeder, as `florascope seed`)
+/// cached /open-data/dwca.zip run) of synthetic observations (SyntheticSeeder, as the `seed` tool)
 /// in a temporary SQLite database, at two sizes to show that memory does not grow with the count.
 /// Each export runs in a fresh child process so that its peak RSS is the export's own.
 /// Usage: dwca [--counts 100000,1000000] [--dir DIR]
@@ -71,7 +71,7 @@ public static class DwcaBenchmark
         report.PrintTable();
         report.WriteSection(Path.Combine(root, "docs", "benchmarks.md"), report.Markdown(
             $"dotnet run -c Release --project bench/Florascope.Bench -- {string.Join(' ', args)}",
-            ["Data: `SyntheticSeeder` (what `florascope seed` writes) in a fresh SQLite database under /tmp (WAL); the export includes the synthetic rows and every status (a real export never includes synthetic rows).",
+            ["Data: `SyntheticSeeder` (what the bench's `seed` tool writes) in a fresh SQLite database under /tmp (WAL); a database of its own, so the export holds the synthetic rows only, every status included.",
              "Export: `DwcaWriter.WriteAsync` to a file, in a fresh child process (`dotnet Florascope.Bench.dll dwca --child`): meta.xml, occurrence.txt, multimedia.txt (synthetic rows have no photos), eml.xml, deflate 'fastest'. Time = wall time of the child (runtime start-up included); peak RSS from GNU time -v when present."]));
         return 0;
     }
@@ -86,7 +86,6 @@ public static class DwcaBenchmark
         {
             BaseUrl = "https://florascope.example.org",
             AllStatuses = true,
-            IncludeSynthetic = true,
         }).GetAwaiter().GetResult();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"occurrences={summary.Occurrences}"));
         return summary.Occurrences > 0 ? 0 : 1;

@@ -25,6 +25,8 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
 
 // Not a suite: the child process whose peak memory the engine suite reads when the CLI cannot run.
 if (args.Length > 0 && args[0] == IdentifyOnce.Argument) return IdentifyOnce.Run(args);
+// Not a suite either: synthetic observations for a benchmark database of its own.
+if (args.Length > 0 && args[0] == "seed") return SeedTool.Run(args);
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
 {

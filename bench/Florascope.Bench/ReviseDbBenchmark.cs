@@ -3,6 +3,7 @@ using System.Globalization;
 using Florascope.Data;
 using Florascope.Data.Revision;
 using Florascope.Revision;
+using Florascope.Seed;
 using Florascope.Taxonomy;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -298,8 +299,8 @@ public static class ReviseDbBenchmark
             });
             Insert(c, """
                 INSERT INTO observations ("Id", "AuthorId", "ObservedUtc", "Latitude", "Longitude", "UncertaintyMeters", "License", "Project",
-                    "TaxonName", "Confidence", "Accuracy", "IsValid", "Status", "ModelTaxonName", "ModelScore", "ModelVersion", "IsSynthetic", "CreatedUtc", "UpdatedUtc")
-                VALUES ($id, $author, $date, $lat, $lon, 20, 'cc-by', 'weurope', NULL, 0, 0, 0, 'needs-votes', $model, $score, 'synthetic', 0, $date, $date)
+                    "TaxonName", "Confidence", "Accuracy", "IsValid", "Status", "ModelTaxonName", "ModelScore", "ModelVersion", "CreatedUtc", "UpdatedUtc")
+                VALUES ($id, $author, $date, $lat, $lon, 20, 'cc-by', 'weurope', NULL, 0, 0, 0, 'needs-votes', $model, $score, 'synthetic', $date, $date)
                 """, ["$id", "$author", "$date", "$lat", "$lon", "$model", "$score"], crowd.TaskCount, (t, p) =>
             {
                 var (lat, lon) = Rows.Position(t);
@@ -398,7 +399,7 @@ public static class ReviseDbBenchmark
             }
             using (var w = c.BeginBinaryImport("""
                 COPY observations ("Id", "AuthorId", "ObservedUtc", "Latitude", "Longitude", "UncertaintyMeters", "License", "Project", "TaxonName",
-                    "Confidence", "Accuracy", "IsValid", "Status", "ModelTaxonName", "ModelScore", "ModelVersion", "IsSynthetic", "CreatedUtc", "UpdatedUtc") FROM STDIN (FORMAT BINARY)
+                    "Confidence", "Accuracy", "IsValid", "Status", "ModelTaxonName", "ModelScore", "ModelVersion", "CreatedUtc", "UpdatedUtc") FROM STDIN (FORMAT BINARY)
                 """))
             {
                 for (var t = 0; t < crowd.TaskCount; t++)
@@ -423,7 +424,6 @@ public static class ReviseDbBenchmark
                     if (model is null) { w.WriteNull(); w.WriteNull(); }
                     else { w.Write(model, NpgsqlDbType.Varchar); w.Write(score!.Value, NpgsqlDbType.Double); }
                     w.Write("synthetic", NpgsqlDbType.Varchar);
-                    w.Write(false, NpgsqlDbType.Boolean);
                     w.Write(date, NpgsqlDbType.TimestampTz);
                     w.Write(date, NpgsqlDbType.TimestampTz);
                 }

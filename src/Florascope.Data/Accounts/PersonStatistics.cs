@@ -26,18 +26,18 @@ public static class PersonQueries
     public static double? AgreementRate(int agreeing, int decided) => decided <= 0 ? null : (double)agreeing / decided;
 
     /// <summary>A person's figures, or null when there is no such person. Counted in SQL (a few groups).</summary>
-    public static async Task<PersonStatistics?> StatisticsAsync(FlorascopeDb db, int userId, bool synthetic, CancellationToken ct)
+    public static async Task<PersonStatistics?> StatisticsAsync(FlorascopeDb db, int userId, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new { u.Id, u.UserName, u.DisplayName, u.Score, u.Expertise, u.CreatedUtc }).FirstOrDefaultAsync(ct);
         if (user is null) return null;
-        var own = db.Observations.AsNoTracking().Where(o => o.AuthorId == userId && o.IsSynthetic == synthetic);
+        var own = db.Observations.AsNoTracking().Where(o => o.AuthorId == userId);
         var observations = await own.CountAsync(ct);
         var valid = await own.CountAsync(o => o.IsValid, ct);
         var species = await own.Where(o => o.IsValid && o.TaxonName != null).Select(o => o.TaxonName).Distinct().CountAsync(ct);
         var groups = await (from i in db.Identifications
                             join o in db.Observations on i.ObservationId equals o.Id
-                            where i.UserId == userId && i.IsCurrent && o.AuthorId != userId && o.IsSynthetic == synthetic
+                            where i.UserId == userId && i.IsCurrent && o.AuthorId != userId
                             group i by new { Named = i.TaxonName != null, Decided = o.TaxonName != null, Same = i.TaxonName == o.TaxonName } into g
                             select new { g.Key.Named, g.Key.Decided, g.Key.Same, Count = g.Count() }).ToListAsync(ct);
         var decided = groups.Where(g => g.Named && g.Decided).Sum(g => g.Count);
@@ -48,12 +48,12 @@ public static class PersonQueries
     }
 
     /// <summary>My current identifications of others' observations, newest first, one page (from 1).</summary>
-    public static async Task<List<IdentifiedRow>> IdentifiedAsync(FlorascopeDb db, int userId, int page, int pageSize, bool synthetic, CancellationToken ct)
+    public static async Task<List<IdentifiedRow>> IdentifiedAsync(FlorascopeDb db, int userId, int page, int pageSize, CancellationToken ct)
     {
         if (new PageRequest(page, pageSize).IsPastAnyList) return [];
         var rows = await (from i in db.Identifications.AsNoTracking()
                           join o in db.Observations.AsNoTracking() on i.ObservationId equals o.Id
-                          where i.UserId == userId && i.IsCurrent && o.AuthorId != userId && o.IsSynthetic == synthetic
+                          where i.UserId == userId && i.IsCurrent && o.AuthorId != userId
                           orderby i.CreatedUtc descending, i.Id descending
                           select new
                           {

@@ -15,7 +15,7 @@ public static class GameEligibility
     /// </summary>
     public static IQueryable<Observation> OfferedTo(FlorascopeDb db, int playerId, string project, Checklist checklist)
     {
-        var query = db.Observations.Where(o => !o.IsSynthetic && o.Status != ObservationStatus.Valid && o.AuthorId != playerId
+        var query = db.Observations.Where(o => o.Status != ObservationStatus.Valid && o.AuthorId != playerId
             && !db.Identifications.Any(i => i.ObservationId == o.Id && i.UserId == playerId && i.IsCurrent)
             && !db.GameSkips.Any(s => s.ObservationId == o.Id && s.UserId == playerId));
         if (project != Checklist.AllProject)

@@ -21,7 +21,7 @@ public static class Leaderboard
             {
                 u.Id, u.DisplayName, u.UserName, u.Score, u.Expertise,
                 Proposals = db.Identifications.Count(i => i.UserId == u.Id && i.IsCurrent && i.TaxonName != null
-                    && db.Observations.Any(o => o.Id == i.ObservationId && !o.IsSynthetic && o.AuthorId != u.Id)),
+                    && db.Observations.Any(o => o.Id == i.ObservationId && o.AuthorId != u.Id)),
             })
             .Where(u => u.Score > 0 || u.Expertise > 0 || u.Proposals > 0)
             .OrderByDescending(u => u.Score).ThenByDescending(u => u.Expertise).ThenByDescending(u => u.Proposals).ThenBy(u => u.Id)

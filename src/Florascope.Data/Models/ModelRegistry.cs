@@ -172,7 +172,7 @@ public static class ModelRegistry
     {
         var rows = await (from o in db.Observations.AsNoTracking()
                           join p in db.ObservationPhotos.AsNoTracking() on o.Id equals p.ObservationId
-                          where o.IsValid && !o.IsSynthetic && o.TaxonName != null && p.ExcludedBecause == null
+                          where o.IsValid && o.TaxonName != null && p.ExcludedBecause == null
                           orderby o.Id, p.Position
                           select new { o.TaxonName, p.Sha256 }).ToListAsync(ct);
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -62,8 +62,6 @@ public sealed class Observation
     public double? ModelScore { get; set; }
     public string? ModelVersion { get; set; }
     public DateTime? RevisedUtc { get; set; }
-    /// <summary>Synthetic rows from `florascope seed`, for benchmarks only; never shown with real data.</summary>
-    public bool IsSynthetic { get; set; }
     public DateTime CreatedUtc { get; set; }
     public DateTime UpdatedUtc { get; set; }
 

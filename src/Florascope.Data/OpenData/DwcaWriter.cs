@@ -22,8 +22,6 @@ public sealed record DwcaOptions
     /// <summary>Every community status, not only valid observations.</summary>
     public bool AllStatuses { get; init; }
     public DatasetMetadata Metadata { get; init; } = new();
-    /// <summary>Synthetic rows (`florascope seed`): for the benchmark only, never in a real export.</summary>
-    public bool IncludeSynthetic { get; init; }
     /// <summary>The publication date of eml.xml.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
@@ -150,7 +148,6 @@ public static class DwcaWriter
     private static IQueryable<Observation> Selected(FlorascopeDb db, DwcaOptions options)
     {
         var q = db.Observations.AsNoTracking();
-        if (!options.IncludeSynthetic) q = q.Where(o => !o.IsSynthetic);
         if (!options.AllStatuses) q = q.Where(o => o.Status == ObservationStatus.Valid);
         if (options.Since is { } since)
         {

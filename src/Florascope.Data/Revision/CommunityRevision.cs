@@ -158,7 +158,7 @@ public static class CommunityRevision
     {
         var groups = await (from i in db.Identifications
                             join o in db.Observations on i.ObservationId equals o.Id
-                            where i.UserId == userId && i.IsCurrent && i.TaxonName != null && !o.IsSynthetic
+                            where i.UserId == userId && i.IsCurrent && i.TaxonName != null
                             group i by new { o.IsValid, Own = o.AuthorId == userId, Agrees = o.TaxonName != null && i.TaxonName == o.TaxonName } into g
                             select new { g.Key.IsValid, g.Key.Own, g.Key.Agrees, Count = g.Count() }).ToListAsync(ct);
         return groups.Where(g => CountsForScore(g.IsValid, g.Own, g.Agrees)).Sum(g => g.Count);

@@ -83,7 +83,7 @@ internal static class RevisionBatchStore
     private static readonly string ObservationsQuery = $"""
         SELECT "Id", "AuthorId", "ModelTaxonName", "ModelScore", "TaxonName", "Confidence", "Accuracy", "IsValid",
             CASE "Status" {string.Concat(ObservationStatus.All.Select((status, i) => $"WHEN '{status}' THEN {i} "))}ELSE -1 END
-        FROM observations WHERE NOT "IsSynthetic"
+        FROM observations
         """;
 
     private static async Task<ObservationRows> ReadObservationsAsync(DbConnection connection, DbTransaction tx, IdIndex users, Interner voteNames, CancellationToken ct)

@@ -9,16 +9,15 @@ public sealed record ValidatedPhoto(int ObservationId, string Sha256, string Org
 /// <summary>
 /// The reads behind a species page. Only what the observation pages show anyone: valid observations'
 /// photos at their public sizes (no position is read), without the photos the votes excluded.
-/// <paramref name="synthetic"/> selects seeded benchmark rows or real ones: the two never mix.
 /// </summary>
 public static class SpeciesQueries
 {
     /// <summary>Photos of the taxon's valid observations, newest observation first, photos in their order; at most <paramref name="limit"/>.</summary>
-    public static async Task<List<ValidatedPhoto>> ValidatedPhotosAsync(FlorascopeDb db, string taxonName, bool synthetic, int limit, CancellationToken ct = default)
+    public static async Task<List<ValidatedPhoto>> ValidatedPhotosAsync(FlorascopeDb db, string taxonName, int limit, CancellationToken ct = default)
     {
         var rows = await (from o in db.Observations.AsNoTracking()
                           join p in db.ObservationPhotos.AsNoTracking() on o.Id equals p.ObservationId
-                          where o.IsValid && o.IsSynthetic == synthetic && o.TaxonName == taxonName && p.ExcludedBecause == null
+                          where o.IsValid && o.TaxonName == taxonName && p.ExcludedBecause == null
                           orderby o.CreatedUtc descending, o.Id descending, p.Position
                           select new { o.Id, p.Sha256, p.Organ, p.VotedOrgan, o.License, o.AuthorId })
             .Take(limit).ToListAsync(ct);
@@ -34,13 +33,13 @@ public static class SpeciesQueries
     /// identifications (current or since replaced: a changed mind is a confusion too) named both,
     /// most first, then by name; at most <paramref name="limit"/>.
     /// </summary>
-    public static async Task<List<(string Name, int Observations)>> NamedTogetherAsync(FlorascopeDb db, string taxonName, bool synthetic, int limit,
+    public static async Task<List<(string Name, int Observations)>> NamedTogetherAsync(FlorascopeDb db, string taxonName, int limit,
         CancellationToken ct = default)
     {
         var withTaxon = db.Identifications.Where(i => i.TaxonName == taxonName).Select(i => i.ObservationId);
         var pairs = (from i in db.Identifications.AsNoTracking()
                      join o in db.Observations.AsNoTracking() on i.ObservationId equals o.Id
-                     where o.IsSynthetic == synthetic && withTaxon.Contains(i.ObservationId) && i.TaxonName != null && i.TaxonName != taxonName
+                     where withTaxon.Contains(i.ObservationId) && i.TaxonName != null && i.TaxonName != taxonName
                      select new { Name = i.TaxonName!, i.ObservationId }).Distinct();
         var rows = await pairs.GroupBy(p => p.Name)
             .Select(g => new { Name = g.Key, Observations = g.Count() })

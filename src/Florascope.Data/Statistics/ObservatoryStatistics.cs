@@ -21,13 +21,13 @@ public sealed record PhenologyMonth(int Month, int Observations, int Valid);
 /// What the observations filter on: a flora (null for all of them) and a range of observation
 /// dates (UTC, inclusive of <see cref="FromUtc"/>, exclusive of <see cref="ToUtc"/>).
 /// </summary>
-public sealed record StatisticsFilter(string? Project = null, DateTime? FromUtc = null, DateTime? ToUtc = null, bool Synthetic = false)
+public sealed record StatisticsFilter(string? Project = null, DateTime? FromUtc = null, DateTime? ToUtc = null)
 {
     /// <summary>
     /// The filter, or an <see cref="ObservationException"/>: a date not written yyyy-MM-dd or a range
     /// that ends before it starts (400), an unknown flora (404). "all" is every flora, i.e. no filter.
     /// </summary>
-    public static StatisticsFilter Of(Checklist checklist, string? project, string? fromDate, string? toDate, bool synthetic)
+    public static StatisticsFilter Of(Checklist checklist, string? project, string? fromDate, string? toDate)
     {
         var from = DateOf(fromDate, "from");
         var to = DateOf(toDate, "to");
@@ -38,7 +38,7 @@ public sealed record StatisticsFilter(string? Project = null, DateTime? FromUtc 
         return new StatisticsFilter(project is null or Checklist.AllProject or "" ? null : project,
             from?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
             // Inclusive of the whole last day.
-            to?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), synthetic);
+            to?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
     }
 
     private static DateOnly? DateOf(string? text, string name) =>
@@ -48,7 +48,7 @@ public sealed record StatisticsFilter(string? Project = null, DateTime? FromUtc 
 
     public IQueryable<Observation> Apply(IQueryable<Observation> source)
     {
-        var q = source.Where(o => o.IsSynthetic == Synthetic);
+        var q = source;
         if (Project is { } p) q = q.Where(o => o.Project == p);
         if (FromUtc is { } f) q = q.Where(o => o.ObservedUtc >= f);
         if (ToUtc is { } t) q = q.Where(o => o.ObservedUtc < t);
@@ -58,7 +58,7 @@ public sealed record StatisticsFilter(string? Project = null, DateTime? FromUtc 
 
 /// <summary>
 /// The figures of the /stats page, each computed once here, by GROUP BY in the database (never by
-/// loading rows), on real rows or on synthetic ones, never both (as <see cref="ObservationQueries"/>).
+/// loading rows).
 /// Positions are the public ones only (geoprivacy): private observations have none and are not on the grid.
 /// </summary>
 public static class ObservatoryStatistics

@@ -51,8 +51,16 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     /// An S3 object cannot be touched, and the bytes are determined by the key, so writing them again
     /// is the touch: atomic, and a reader sees the same bytes before and after.
     /// </summary>
+    /// <summary>
+    /// An object written less than this long ago is left as it is: S3 has no "touch", and rewriting a photo
+    /// every time it is saved again costs an upload and, on some servers, readers of it at that moment. Garbage
+    /// collection keeps objects younger than an hour, far longer than any save takes.
+    /// </summary>
+    public static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(10);
+
     public async Task WriteOnceAsync(string key, byte[] content, string? contentType = null, CancellationToken ct = default)
     {
+        if (await InfoAsync(key, ct) is { } existing && existing.Length == content.Length && DateTime.UtcNow - existing.LastModifiedUtc < RefreshAfter) return;
         using var stream = new MemoryStream(content, writable: false);
         await PutAsync(key, stream, contentType, ct);
     }

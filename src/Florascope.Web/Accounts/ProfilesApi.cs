@@ -6,7 +6,6 @@ using Florascope.Identification;
 using Florascope.Web.Hosting;
 using Florascope.Web.Observations;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.Accounts;
 
@@ -29,17 +28,16 @@ public static class ProfilesApi
         return g;
     }
 
-    public static async Task<Results<Ok<PersonStatistics>, JsonHttpResult<ApiError>>> Profile(int id, FlorascopeDb db, IOptions<FlorascopeOptions> options,
-        CancellationToken ct) =>
-        await PersonQueries.StatisticsAsync(db, id, options.Value.ShowSyntheticData, ct) is { } stats ? TypedResults.Ok(stats) : ApiErrors.Error(404, MessageText.Of("server.user.not-found", "No user {id}.", ("id", id)));
+    public static async Task<Results<Ok<PersonStatistics>, JsonHttpResult<ApiError>>> Profile(int id, FlorascopeDb db, CancellationToken ct) =>
+        await PersonQueries.StatisticsAsync(db, id, ct) is { } stats ? TypedResults.Ok(stats) : ApiErrors.Error(404, MessageText.Of("server.user.not-found", "No user {id}.", ("id", id)));
 
     public static async Task<Results<Ok<List<IdentifiedInfo>>, JsonHttpResult<ApiError>>> Identifications(ClaimsPrincipal user, FlorascopeDb db, int? page,
-        int? pageSize, IOptions<FlorascopeOptions> options, CancellationToken ct)
+        int? pageSize, CancellationToken ct)
     {
         var size = pageSize ?? 20;
         var p = page ?? 1;
         if (ObservationsApi.PageError(p, size) is { } refused) return refused;
-        var rows = await PersonQueries.IdentifiedAsync(db, AccountsApi.UserId(user), p, size, options.Value.ShowSyntheticData, ct);
+        var rows = await PersonQueries.IdentifiedAsync(db, AccountsApi.UserId(user), p, size, ct);
         return TypedResults.Ok(rows.Select(r => new IdentifiedInfo(r.ObservationId, r.MyTaxonName, r.TaxonName, r.Status, r.Agrees, r.IdentifiedUtc,
             r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.AuthorId, r.AuthorName ?? "", r.AuthorUserName ?? "")).ToList());
     }

@@ -22,12 +22,6 @@ public sealed class FlorascopeOptions
 
     public InferenceOptions Inference { get; set; } = new();
 
-    /// <summary>
-    /// Serve the synthetic observations of `florascope seed` instead of the real ones (benchmark
-    /// databases only; the two never mix).
-    /// </summary>
-    public bool ShowSyntheticData { get; set; }
-
     /// <summary>Identifications a day per network address in the web app without an account.</summary>
     public int AnonymousDailyIdentifications { get; set; } = 50;
 

@@ -179,12 +179,12 @@ public static class ObservationsApi
                 : null;
 
     public static async Task<Results<Ok<List<ObservationSummary>>, JsonHttpResult<ApiError>>> Latest(FlorascopeDb db, int? page, int? pageSize,
-        string? taxon, int? user, IdentificationEngine engine, IOptions<FlorascopeOptions> options, CancellationToken ct)
+        string? taxon, int? user, IdentificationEngine engine, CancellationToken ct)
     {
         var size = pageSize ?? 20;
         var p = page ?? 1;
         if (PageError(p, size) is { } refused) return refused;
-        var rows = await ObservationQueries.LatestAsync(db, p, size, taxon, user, options.Value.ShowSyntheticData, engine.Bundle.Checklist, ct);
+        var rows = await ObservationQueries.LatestAsync(db, p, size, taxon, user, engine.Bundle.Checklist, ct);
         return TypedResults.Ok(rows.Select(r => new ObservationSummary(r.Id, r.TaxonName, r.ObservedUtc, r.Latitude, r.Longitude, r.AuthorId,
             r.AuthorName ?? "", r.FirstPhoto is null ? null : $"/api/photos/{r.FirstPhoto}?size=s", r.CreatedUtc, r.Status, r.AuthorUserName ?? "")).ToList());
     }
@@ -226,7 +226,7 @@ public static class ObservationsApi
 
     /// <summary>The map's data: points in a viewport, newest first, capped; filters by taxon, project and date.</summary>
     public static async Task<IResult> Geo(FlorascopeDb db, string? bbox, string? taxon, string? project, DateTime? from, DateTime? to, int? limit,
-        IdentificationEngine engine, IOptions<FlorascopeOptions> options, CancellationToken ct)
+        IdentificationEngine engine, CancellationToken ct)
     {
         BoundingBox? box = null;
         if (bbox is not null)
@@ -240,7 +240,7 @@ public static class ObservationsApi
             box = new BoundingBox(b[0], b[1], b[2], b[3]);
         }
         var rows = await ObservationQueries.InViewportAsync(db, box, taxon, project, from?.ToUniversalTime(), to?.ToUniversalTime(),
-            Math.Clamp(limit ?? 1000, 1, MaxGeoFeatures), options.Value.ShowSyntheticData, engine.Bundle.Checklist, ct);
+            Math.Clamp(limit ?? 1000, 1, MaxGeoFeatures), engine.Bundle.Checklist, ct);
         var photos = await ObservationQueries.FirstPhotosAsync(db, [.. rows.Select(r => r.Id)], ct);
         return TypedResults.Json(new
         {

@@ -4,7 +4,6 @@ using Florascope.Data.Statistics;
 using Florascope.Identification;
 using Florascope.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Florascope.Messages;
 
 namespace Florascope.Web.Statistics;
@@ -29,11 +28,11 @@ public static class StatsApi
     }
 
     public static async Task<Ok<StatsOverview>> Overview([AsParameters] StatsQuery query, string? top, FlorascopeDb db, IdentificationEngine engine,
-        IOptions<FlorascopeOptions> options, StatsCache cache, CancellationToken ct)
+        StatsCache cache, CancellationToken ct)
     {
         // Every parameter is checked before the first query.
         var limit = ObservatoryStatistics.TopTaxaLimit(top);
-        var filter = StatisticsFilter.Of(engine.Bundle.Checklist, query.Project, query.From, query.To, options.Value.ShowSyntheticData);
+        var filter = StatisticsFilter.Of(engine.Bundle.Checklist, query.Project, query.From, query.To);
         return TypedResults.Ok(await cache.GetAsync(("overview", filter, limit), async () => new StatsOverview(
             filter.Project ?? Florascope.Taxonomy.Checklist.AllProject,
             await ObservatoryStatistics.MonthlyAsync(db, filter, ct),
@@ -42,11 +41,11 @@ public static class StatsApi
     }
 
     public static async Task<Ok<TaxonStats>> Taxon(string name, [AsParameters] StatsQuery query, string? cell, FlorascopeDb db, IdentificationEngine engine,
-        IOptions<FlorascopeOptions> options, StatsCache cache, CancellationToken ct)
+        StatsCache cache, CancellationToken ct)
     {
         // Cheap checks first: the parameters, then the taxon, before any query.
         var grid = StatisticsGrid.Of(NumberOf(cell, "cell"));
-        var filter = StatisticsFilter.Of(engine.Bundle.Checklist, query.Project, query.From, query.To, options.Value.ShowSyntheticData);
+        var filter = StatisticsFilter.Of(engine.Bundle.Checklist, query.Project, query.From, query.To);
         var taxon = ObservatoryStatistics.TaxonOf(engine.Bundle.Checklist, name);
         return TypedResults.Ok(await cache.GetAsync(("taxon", filter, taxon, grid.Size), async () => new TaxonStats(
             taxon, filter.Project ?? Florascope.Taxonomy.Checklist.AllProject, grid.Size,

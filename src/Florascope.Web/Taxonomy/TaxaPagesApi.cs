@@ -8,7 +8,6 @@ using Florascope.Web.Identify;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Florascope.Messages;
-using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.Taxonomy;
 
@@ -75,7 +74,7 @@ public static class TaxaPagesApi
     private const int ObservationPhotosRead = 200;
 
     public static async Task<Results<Ok<TaxonPage>, JsonHttpResult<ApiError>>> Get(string name, string? lang, IdentificationEngine engine, FlorascopeDb db,
-        IOptions<FlorascopeOptions> options, CancellationToken ct)
+        CancellationToken ct)
     {
         lang = string.IsNullOrEmpty(lang) ? "en" : lang;
         if (!Languages.IsKnown(lang)) return ApiErrors.BadRequest(MessageText.Of("server.unknown-language", "Unknown language."));
@@ -84,10 +83,9 @@ public static class TaxaPagesApi
         var i = checklist.IndexOf(name);
         if (i < 0) return ApiErrors.Error(404, MessageText.Of("server.unknown-taxon", "Unknown taxon '{name}'.", ("name", name)));
         var t = checklist.Taxa[i];
-        var synthetic = options.Value.ShowSyntheticData;
-        var count = await db.Observations.CountAsync(o => o.IsSynthetic == synthetic && o.TaxonName == t.ScientificNameWithoutAuthor, ct);
+        var count = await db.Observations.CountAsync(o => o.TaxonName == t.ScientificNameWithoutAuthor, ct);
 
-        var observed = (await SpeciesQueries.ValidatedPhotosAsync(db, t.ScientificNameWithoutAuthor, synthetic, ObservationPhotosRead, ct))
+        var observed = (await SpeciesQueries.ValidatedPhotosAsync(db, t.ScientificNameWithoutAuthor, ObservationPhotosRead, ct))
             .Select(p => new GalleryPhoto(SpeciesGallery.OrganOf(p.VotedOrgan, p.Organ), GalleryPhotoKind.Observation,
                 $"/api/photos/{p.Sha256}?size=s", $"/api/photos/{p.Sha256}?size=m", p.AuthorName ?? "", p.License, p.ObservationId, AuthorUserName: p.AuthorUserName));
         var organ = SpeciesGallery.ReferenceOrgan(t);
@@ -100,7 +98,7 @@ public static class TaxaPagesApi
         var photos = SpeciesGallery.Build(observed, references).Select(p => new TaxonPhoto(p.Organ, p.Kind == GalleryPhotoKind.Observation ? "observation" : "reference",
             p.Small, p.Medium, p.Author, p.AuthorUserName, p.License, p.ObservationId, p.Source)).ToList();
 
-        var byVotes = await SpeciesQueries.NamedTogetherAsync(db, t.ScientificNameWithoutAuthor, synthetic, SimilarTaxa.DefaultCount, ct);
+        var byVotes = await SpeciesQueries.NamedTogetherAsync(db, t.ScientificNameWithoutAuthor, SimilarTaxa.DefaultCount, ct);
         var byModel = ClassCentroids.Nearest(bundle.References.Centroids, bundle.References.Dimension, i, SimilarTaxa.DefaultCount)
             .Select(n => (checklist.Taxa[n.Label].ScientificNameWithoutAuthor, n.Similarity));
         // A name the votes used that the checklist no longer knows has no page to link to.

@@ -69,19 +69,18 @@ public abstract class PersonQueriesTests(StorageFixture fixture)
 
         await using (var db = fixture.NewContext())
         {
-            var s = (await PersonQueries.StatisticsAsync(db, me, synthetic: false, Ct))!;
+            var s = (await PersonQueries.StatisticsAsync(db, me, Ct))!;
             Assert.Equal((2, 1, 1), (s.Observations, s.ValidObservations, s.Species));
             // My own observations' identifications do not count; the "I don't know" does, but is not decided.
             Assert.Equal((3, 2, 1, 0.5), (s.Identifications, s.Decided, s.Agreeing, s.AgreementRate!.Value));
-            Assert.Null(await PersonQueries.StatisticsAsync(db, 987654, synthetic: false, Ct));
+            Assert.Null(await PersonQueries.StatisticsAsync(db, 987654, Ct));
 
-            var rows = await PersonQueries.IdentifiedAsync(db, me, 1, 10, synthetic: false, Ct);
+            var rows = await PersonQueries.IdentifiedAsync(db, me, 1, 10, Ct);
             Assert.Equal([unsure, differ, agree], rows.Select(r => r.ObservationId));
             Assert.Equal([false, false, true], rows.Select(r => r.Agrees));
             Assert.Equal([null, "Galium aparine", "Galium aparine"], rows.Select(r => r.MyTaxonName));
             Assert.Equal("Taraxacum officinale", rows[1].TaxonName);
-            Assert.Equal([differ], (await PersonQueries.IdentifiedAsync(db, me, 2, 1, synthetic: false, Ct)).Select(r => r.ObservationId));
-            Assert.Empty(await PersonQueries.IdentifiedAsync(db, me, 1, 10, synthetic: true, Ct));
+            Assert.Equal([differ], (await PersonQueries.IdentifiedAsync(db, me, 2, 1, Ct)).Select(r => r.ObservationId));
         }
     }
 }

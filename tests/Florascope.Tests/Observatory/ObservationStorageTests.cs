@@ -296,7 +296,7 @@ public abstract class ObservationStorageTests(StorageFixture fixture)
     /// <summary>The map's query (ObservationsApi.Geo) on a viewport, ids in ascending order.</summary>
     private static Task<List<int>> ViewportAsync(FlorascopeDb db, double minLon, double minLat, double maxLon, double maxLat) =>
         db.Observations.AsNoTracking()
-            .Where(o => !o.IsSynthetic && o.Latitude != null && o.Longitude != null)
+            .Where(o => o.Latitude != null && o.Longitude != null)
             .Where(o => o.Longitude >= minLon && o.Longitude <= maxLon && o.Latitude >= minLat && o.Latitude <= maxLat)
             .OrderBy(o => o.Id).Select(o => o.Id).ToListAsync(Ct);
 }

@@ -35,11 +35,11 @@ public abstract class StatisticsStorageTests(StorageFixture fixture)
 
     private static DateTime Utc(int y, int m, int d, int h = 12, int min = 0) => new(y, m, d, h, min, 0, DateTimeKind.Utc);
 
-    private static StatisticsFilter Years(int from, int to, string? project = null, bool synthetic = false) =>
-        new(project, Utc(from, 1, 1, 0), Utc(to + 1, 1, 1, 0), synthetic);
+    private static StatisticsFilter Years(int from, int to, string? project = null) =>
+        new(project, Utc(from, 1, 1, 0), Utc(to + 1, 1, 1, 0));
 
     private static Observation Row(int author, DateTime observed, string? taxon = "Taraxacum officinale", bool valid = false, string project = "weurope",
-        double? lat = null, double? lon = null, double? publicLat = null, double? publicLon = null, bool synthetic = false) => new()
+        double? lat = null, double? lon = null, double? publicLat = null, double? publicLon = null) => new()
     {
         AuthorId = author,
         ObservedUtc = observed,
@@ -52,7 +52,6 @@ public abstract class StatisticsStorageTests(StorageFixture fixture)
         PublicLatitude = publicLat,
         PublicLongitude = publicLon,
         Geoprivacy = lat is not null && publicLat is null ? Geoprivacy.Private : lat != publicLat ? Geoprivacy.Obscured : Geoprivacy.Open,
-        IsSynthetic = synthetic,
         CreatedUtc = observed,
         UpdatedUtc = observed,
     };
@@ -78,14 +77,11 @@ public abstract class StatisticsStorageTests(StorageFixture fixture)
             Row(a, Utc(2030, 1, 5), valid: true),
             Row(a, Utc(2030, 1, 31, 23, 30)),
             Row(b, Utc(2030, 1, 20), valid: true),
-            Row(b, Utc(2030, 2, 1, 0, 10)),
-            Row(a, Utc(2030, 1, 10), valid: true, synthetic: true));
+            Row(b, Utc(2030, 2, 1, 0, 10)));
 
         await using var db = Reader();
         Assert.Equal([new MonthCount(2030, 1, 3, 2, 2), new MonthCount(2030, 2, 1, 0, 1)],
             await ObservatoryStatistics.MonthlyAsync(db, Years(2030, 2030), Ct));
-        // Synthetic rows only when asked for, never mixed with real ones.
-        Assert.Equal([new MonthCount(2030, 1, 1, 1, 1)], await ObservatoryStatistics.MonthlyAsync(db, Years(2030, 2030, synthetic: true), Ct));
         Assert.Equal([new MonthCount(2030, 2, 1, 0, 1)],
             await ObservatoryStatistics.MonthlyAsync(db, new StatisticsFilter(null, Utc(2030, 2, 1, 0), Utc(2030, 3, 1, 0)), Ct));
     }

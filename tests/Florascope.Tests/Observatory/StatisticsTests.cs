@@ -47,13 +47,13 @@ public sealed class StatisticsTests
     public void FiltersCheckDatesAndFlora()
     {
         var checklist = StorageFixture.Checklist;
-        var f = StatisticsFilter.Of(checklist, "weurope", "2026-01-01", "2026-01-31", synthetic: false);
+        var f = StatisticsFilter.Of(checklist, "weurope", "2026-01-01", "2026-01-31");
         Assert.Equal(new StatisticsFilter("weurope", new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc)), f);
-        Assert.Null(StatisticsFilter.Of(checklist, "all", null, null, synthetic: false).Project);
-        Assert.Equal(ObservationError.NotFound, Assert.Throws<ObservationException>(() => StatisticsFilter.Of(checklist, "atlantis", null, null, false)).Kind);
-        Assert.Equal(ObservationError.Invalid, Assert.Throws<ObservationException>(() => StatisticsFilter.Of(checklist, null, "2026-13-01", null, false)).Kind);
-        Assert.Equal(ObservationError.Invalid, Assert.Throws<ObservationException>(() => StatisticsFilter.Of(checklist, null, null, "yesterday", false)).Kind);
-        Assert.Equal(ObservationError.Invalid, Assert.Throws<ObservationException>(() => StatisticsFilter.Of(checklist, null, "2026-02-01", "2026-01-31", false)).Kind);
+        Assert.Null(StatisticsFilter.Of(checklist, "all", null, null).Project);
+        Assert.Equal(ObservationError.NotFound, Assert.Throws<ObservationException>(() => StatisticsFilter.Of(checklist, "atlantis", null, null)).Kind);
+        Assert.Equal(ObservationError.Invalid, Assert.Throws<ObservationException>(() => StatisticsFilter.Of(checklist, null, "2026-13-01", null)).Kind);
+        Assert.Equal(ObservationError.Invalid, Assert.Throws<ObservationException>(() => StatisticsFilter.Of(checklist, null, null, "yesterday")).Kind);
+        Assert.Equal(ObservationError.Invalid, Assert.Throws<ObservationException>(() => StatisticsFilter.Of(checklist, null, "2026-02-01", "2026-01-31")).Kind);
         Assert.Equal(ObservationError.NotFound, Assert.Throws<ObservationException>(() => ObservatoryStatistics.TaxonOf(checklist, "Nonexistus plantus")).Kind);
         Assert.Equal("Taraxacum officinale", ObservatoryStatistics.TaxonOf(checklist, "taraxacum OFFICINALE"));
     }

@@ -27,7 +27,7 @@ public abstract class DwcaExportTests(StorageFixture fixture)
     private sealed record Made(int Id, double Latitude, double Longitude);
 
     private async Task<Made> MakeAsync(int author, int photo, double lat, double lon, string license, Geoprivacy privacy, string status,
-        int? offsetMinutes = null, bool synthetic = false, int photos = 1)
+        int? offsetMinutes = null, int photos = 1)
     {
         await using var db = fixture.NewContext();
         var created = await ObservationWriter.CreateAsync(db, fixture.Photos, StorageFixture.Checklist, author, new NewObservation
@@ -45,7 +45,7 @@ public abstract class DwcaExportTests(StorageFixture fixture)
         // The community status and the offset are set as the vote and the browser would have.
         await db.Observations.Where(o => o.Id == created.Id).ExecuteUpdateAsync(s => s
             .SetProperty(o => o.Status, status).SetProperty(o => o.IsValid, status == ObservationStatus.Valid)
-            .SetProperty(o => o.ObservedOffsetMinutes, offsetMinutes).SetProperty(o => o.IsSynthetic, synthetic), Ct);
+            .SetProperty(o => o.ObservedOffsetMinutes, offsetMinutes), Ct);
         return new Made(created.Id, lat, lon);
     }
 
@@ -71,7 +71,6 @@ public abstract class DwcaExportTests(StorageFixture fixture)
         var hidden = await MakeAsync(author, 3, 51.5071, -0.1277, "cc-by-nc", Geoprivacy.Private, ObservationStatus.Valid);
         var shareAlike = await MakeAsync(author, 4, 45.1, 5.7, "cc-by-sa", Geoprivacy.Open, ObservationStatus.Valid);
         var unsure = await MakeAsync(author, 5, 44.1, 4.1, "cc-by", Geoprivacy.Open, ObservationStatus.NeedsVotes);
-        var synthetic = await MakeAsync(author, 6, 44.2, 4.2, "cc-by", Geoprivacy.Open, ObservationStatus.Valid, synthetic: true);
         await using (var db = fixture.NewContext())
         {
             // The community voted one of the open observation's photos out: it is not published.
@@ -92,7 +91,6 @@ public abstract class DwcaExportTests(StorageFixture fixture)
         Assert.Equal([open.Id, obscured.Id, hidden.Id], core.Keys.Select(k => int.Parse(k, CultureInfo.InvariantCulture)).Order());
         Assert.DoesNotContain(Id(shareAlike.Id), core.Keys);
         Assert.DoesNotContain(Id(unsure.Id), core.Keys);
-        Assert.DoesNotContain(Id(synthetic.Id), core.Keys);
 
         var taxon = StorageFixture.Checklist.Taxa[StorageFixture.Checklist.IndexOf("Taraxacum officinale")];
         var a = core[Id(open.Id)];

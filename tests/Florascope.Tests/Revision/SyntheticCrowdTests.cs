@@ -1,4 +1,5 @@
 using Florascope.Revision;
+using Florascope.Seed;
 
 namespace Florascope.Tests.Revision;
 

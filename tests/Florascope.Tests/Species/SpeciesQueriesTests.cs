@@ -37,20 +37,16 @@ public abstract class SpeciesQueriesTests(StorageFixture fixture)
                 New(author, taxon, true, Photo(Sha('a'), 0, "leaf"), Photo(Sha('b'), 1, "auto", voted: "flower"), Photo(Sha('c'), 2, excluded: "poor-quality")),
                 New(author, taxon, false, Photo(Sha('d'), 0, "leaf")),
                 New(author, "Other taxon", true, Photo(Sha('e'), 0, "leaf")));
-            var synthetic = New(author, taxon, true, Photo(Sha('f'), 0, "leaf"));
-            synthetic.IsSynthetic = true;
-            db.Observations.Add(synthetic);
             await db.SaveChangesAsync(Ct);
         }
         await using (var db = fixture.NewContext())
         {
-            var photos = await SpeciesQueries.ValidatedPhotosAsync(db, taxon, synthetic: false, limit: 10, Ct);
+            var photos = await SpeciesQueries.ValidatedPhotosAsync(db, taxon, limit: 10, Ct);
             Assert.Equal([Sha('a'), Sha('b')], photos.Select(p => p.Sha256));
             Assert.Equal([null, "flower"], photos.Select(p => p.VotedOrgan));
             Assert.All(photos, p => Assert.Equal("cc-by-sa", p.License));
             Assert.All(photos, p => Assert.StartsWith("storage", p.AuthorUserName, StringComparison.Ordinal));
-            Assert.Single(await SpeciesQueries.ValidatedPhotosAsync(db, taxon, synthetic: false, limit: 1, Ct));
-            Assert.Equal([Sha('f')], (await SpeciesQueries.ValidatedPhotosAsync(db, taxon, synthetic: true, limit: 10, Ct)).Select(p => p.Sha256));
+            Assert.Single(await SpeciesQueries.ValidatedPhotosAsync(db, taxon, limit: 1, Ct));
         }
     }
 
@@ -72,19 +68,15 @@ public abstract class SpeciesQueriesTests(StorageFixture fixture)
             o2.Identifications = [Id(author, y), Id(voter, x, current: false), Id(voter, z)];
             var o3 = New(author, z, false);
             o3.Identifications = [Id(author, z), Id(voter, null)];
-            var seeded = New(author, x, false);
-            seeded.IsSynthetic = true;
-            seeded.Identifications = [Id(author, x), Id(voter, z)];
-            db.Observations.AddRange(o1, o2, o3, seeded);
+            db.Observations.AddRange(o1, o2, o3);
             await db.SaveChangesAsync(Ct);
         }
         await using (var db = fixture.NewContext())
         {
-            Assert.Equal([(y, 2), (z, 1)], await SpeciesQueries.NamedTogetherAsync(db, x, synthetic: false, limit: 10, Ct));
-            Assert.Equal([(y, 2)], await SpeciesQueries.NamedTogetherAsync(db, x, synthetic: false, limit: 1, Ct));
-            Assert.Equal([(z, 1)], await SpeciesQueries.NamedTogetherAsync(db, x, synthetic: true, limit: 10, Ct));
+            Assert.Equal([(y, 2), (z, 1)], await SpeciesQueries.NamedTogetherAsync(db, x, limit: 10, Ct));
+            Assert.Equal([(y, 2)], await SpeciesQueries.NamedTogetherAsync(db, x, limit: 1, Ct));
             // z was named with x and y in o2 only (o3's "I don't know" names nothing).
-            Assert.Equal([(x, 1), (y, 1)], (await SpeciesQueries.NamedTogetherAsync(db, z, synthetic: false, limit: 10, Ct)).OrderBy(r => r.Name, StringComparer.Ordinal));
+            Assert.Equal([(x, 1), (y, 1)], (await SpeciesQueries.NamedTogetherAsync(db, z, limit: 10, Ct)).OrderBy(r => r.Name, StringComparer.Ordinal));
         }
     }
 }

@@ -507,9 +507,6 @@ namespace Florascope.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
-                    b.Property<bool>("IsSynthetic")
-                        .HasColumnType("boolean");
-
                     b.Property<bool>("IsValid")
                         .HasColumnType("boolean");
 
@@ -584,11 +581,15 @@ namespace Florascope.Data.Migrations.Postgres
                     b.HasIndex("AuthorId", "ClientId")
                         .IsUnique();
 
-                    b.HasIndex("IsSynthetic", "CreatedUtc");
+                    b.HasIndex("CreatedUtc");
 
-                    b.HasIndex("IsSynthetic", "ObservedUtc");
+                    b.HasIndex("ObservedUtc");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ObservedUtc"), new[] { "CreatedUtc", "Id", "TaxonName", "PublicLatitude", "PublicLongitude", "Project" });
 
                     b.HasIndex("PublicLatitude", "PublicLongitude");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PublicLatitude", "PublicLongitude"), new[] { "CreatedUtc", "Id", "TaxonName", "ObservedUtc", "Project" });
 
                     b.HasIndex("TaxonName", "CreatedUtc");
 

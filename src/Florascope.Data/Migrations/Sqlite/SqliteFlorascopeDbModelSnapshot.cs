@@ -484,9 +484,6 @@ namespace Florascope.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("IsSynthetic")
-                        .HasColumnType("INTEGER");
-
                     b.Property<bool>("IsValid")
                         .HasColumnType("INTEGER");
 
@@ -561,11 +558,13 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.HasIndex("AuthorId", "ClientId")
                         .IsUnique();
 
-                    b.HasIndex("IsSynthetic", "CreatedUtc");
+                    b.HasIndex("CreatedUtc");
 
-                    b.HasIndex("IsSynthetic", "ObservedUtc");
+                    b.HasIndex("ObservedUtc")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "CreatedUtc", "Id", "TaxonName", "PublicLatitude", "PublicLongitude", "Project" });
 
-                    b.HasIndex("PublicLatitude", "PublicLongitude");
+                    b.HasIndex("PublicLatitude", "PublicLongitude")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "CreatedUtc", "Id", "TaxonName", "ObservedUtc", "Project" });
 
                     b.HasIndex("TaxonName", "CreatedUtc");
 

@@ -1,4 +1,6 @@
-namespace Florascope.Revision;
+using Florascope.Revision;
+
+namespace Florascope.Seed;
 
 /// <summary>
 /// The model behind <see cref="SyntheticCrowd.Generate"/> (docs/synthetic-crowds.md). Defaults

@@ -1,13 +1,16 @@
+using Florascope.Data;
+using Florascope.Data.Privacy;
 using Florascope.Taxonomy;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Florascope.Data.Observations;
+namespace Florascope.Seed;
 
 /// <summary>
-/// Synthetic observations for benchmarks (`florascope seed`), never mixed with real data: the
-/// seeder refuses a database holding real observations, and rows are flagged IsSynthetic.
+/// Synthetic observations for benchmarks (the bench's `seed` tool and suites), never mixed with real
+/// data: the seeder refuses a database holding observations of anyone but its synthetic users, so
+/// a benchmark database holds synthetic rows only and needs no flag on them.
 /// The model: 70% of observations fall around 30 cities of Western Europe and North America
 /// (Gaussian, 0.3-1.5 degrees), 30% anywhere in those regions; taxa follow the region's flora with
 /// a Zipf popularity (10% cultivated plants anywhere, 5% unidentified); authors are Zipf-distributed
@@ -16,6 +19,9 @@ namespace Florascope.Data.Observations;
 /// </summary>
 public static class SyntheticSeeder
 {
+    /// <summary>The user names of the synthetic authors start with this: the seeder's only mark on its rows.</summary>
+    public const string UserPrefix = "seed-";
+
     private sealed record City(string Name, double Lat, double Lon, double Weight, bool Europe);
 
     private static readonly City[] Cities =
@@ -39,7 +45,7 @@ public static class SyntheticSeeder
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         settings.Migrate();
         await using var db = settings.CreateContext();
-        if (await db.Observations.AnyAsync(o => !o.IsSynthetic, ct))
+        if (await db.Observations.AnyAsync(o => !db.Users.Any(u => u.Id == o.AuthorId && u.UserName.StartsWith(UserPrefix)), ct))
             throw new InvalidOperationException("This database holds real observations: seed a separate benchmark database (synthetic data never mixes with real data).");
 
         var rng = new Random(seed);
@@ -53,8 +59,8 @@ public static class SyntheticSeeder
         var end = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
 
         // Seeded rows follow the geoprivacy rule like real ones: open, obscured when the taxon is threatened.
-        var threatened = (await Privacy.ThreatStatusStore.ObscuringNamesAsync(db, ct)).ToHashSet();
-        var key = Privacy.GeoprivacyKey.FromEnvironment(db, settings.DataDirectory);
+        var threatened = (await ThreatStatusStore.ObscuringNamesAsync(db, ct)).ToHashSet();
+        var key = GeoprivacyKey.FromEnvironment(db, settings.DataDirectory);
         var rows = new List<Row>(count);
         for (var i = 0; i < count; i++)
         {
@@ -80,8 +86,8 @@ public static class SyntheticSeeder
             var observed = new DateTime(day.Year, month, Math.Min(day.Day, 28), 8 + rng.Next(11), rng.Next(60), rng.Next(60), DateTimeKind.Utc);
             if (observed > end) observed = observed.AddYears(-1);
             double uncertainty = 5 + rng.Next(200);
-            var shown = Privacy.PublicPosition.Of(new Privacy.GeoPosition(lat, lon, uncertainty),
-                taxon is not null && threatened.Contains(taxon) ? Privacy.Geoprivacy.Obscured : Privacy.Geoprivacy.Open, key.CellOffset)!.Value;
+            var shown = PublicPosition.Of(new GeoPosition(lat, lon, uncertainty),
+                taxon is not null && threatened.Contains(taxon) ? Geoprivacy.Obscured : Geoprivacy.Open, key.CellOffset)!.Value;
             rows.Add(new Row(authors[rng.Next(authors.Length)], observed, lat, lon, uncertainty, taxon,
                 city.Europe ? "weurope" : "namerica", observed.AddMinutes(rng.Next(60 * 24 * 3)), shown));
         }
@@ -89,24 +95,25 @@ public static class SyntheticSeeder
         rows.Sort((a, b) => a.Created.CompareTo(b.Created));
         if (settings.Provider == DatabaseProvider.Postgres) await CopyPostgresAsync(db, rows, progress, ct);
         else await InsertSqliteAsync(db, rows, progress, ct);
-        await db.Database.ExecuteSqlRawAsync("ANALYZE", ct);
+        // On PostgreSQL a VACUUM too, as autovacuum would do on a live database: index-only scans need the visibility map.
+        await db.Database.ExecuteSqlRawAsync(settings.Provider == DatabaseProvider.Postgres ? "VACUUM ANALYZE" : "ANALYZE", ct);
         return rows.Count;
     }
 
     private sealed record Row(int Author, DateTime Observed, double Lat, double Lon, double Uncertainty, string? Taxon, string Project, DateTime Created,
-        Privacy.GeoPosition Public);
+        GeoPosition Public);
 
     private static async Task<int[]> SeedUsersAsync(FlorascopeDb db, int users, int seed, CancellationToken ct)
     {
         var now = new DateTime(2021, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var existing = await db.Users.Where(u => u.UserName.StartsWith("seed-")).Select(u => u.Id).ToListAsync(ct);
+        var existing = await db.Users.Where(u => u.UserName.StartsWith(UserPrefix)).Select(u => u.Id).ToListAsync(ct);
         if (existing.Count >= users) return [.. existing];
         for (var start = existing.Count; start < users; start += 1000)
         {
             for (var i = start; i < Math.Min(users, start + 1000); i++)
-                db.Users.Add(new Accounts.User
+                db.Users.Add(new Florascope.Data.Accounts.User
                 {
-                    UserName = $"seed-{seed}-{i:D6}",
+                    UserName = $"{UserPrefix}{seed}-{i:D6}",
                     Email = $"seed-{seed}-{i:D6}@example.invalid",
                     // Not a hash any password matches: synthetic users cannot sign in.
                     PasswordHash = "!",
@@ -116,7 +123,7 @@ public static class SyntheticSeeder
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
         }
-        return [.. await db.Users.Where(u => u.UserName.StartsWith("seed-")).Select(u => u.Id).ToListAsync(ct)];
+        return [.. await db.Users.Where(u => u.UserName.StartsWith(UserPrefix)).Select(u => u.Id).ToListAsync(ct)];
     }
 
     private static async Task InsertSqliteAsync(FlorascopeDb db, List<Row> rows, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
@@ -130,9 +137,9 @@ public static class SyntheticSeeder
             await using var cmd = connection.CreateCommand();
             cmd.Transaction = tx;
             cmd.CommandText = """
-                INSERT INTO observations (AuthorId, ObservedUtc, Latitude, Longitude, UncertaintyMeters, Notes, License, Project, TaxonName, IsSynthetic, CreatedUtc, UpdatedUtc,
+                INSERT INTO observations (AuthorId, ObservedUtc, Latitude, Longitude, UncertaintyMeters, Notes, License, Project, TaxonName, CreatedUtc, UpdatedUtc,
                     PublicLatitude, PublicLongitude, PublicUncertaintyMeters)
-                VALUES ($a, $o, $lat, $lon, $u, NULL, 'cc-by', $p, $t, 1, $c, $c, $plat, $plon, $pu)
+                VALUES ($a, $o, $lat, $lon, $u, NULL, 'cc-by', $p, $t, $c, $c, $plat, $plon, $pu)
                 """;
             var p = new[] { "$a", "$o", "$lat", "$lon", "$u", "$p", "$t", "$c", "$plat", "$plon", "$pu" }.Select(n => { var x = cmd.CreateParameter(); x.ParameterName = n; cmd.Parameters.Add(x); return x; }).ToArray();
             await cmd.PrepareAsync(ct);
@@ -155,30 +162,47 @@ public static class SyntheticSeeder
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await connection.OpenAsync(ct);
-        await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY observations (\"AuthorId\", \"ObservedUtc\", \"Latitude\", \"Longitude\", \"UncertaintyMeters\", \"License\", \"Project\", \"TaxonName\", \"IsSynthetic\", \"CreatedUtc\", \"UpdatedUtc\", \"PublicLatitude\", \"PublicLongitude\", \"PublicUncertaintyMeters\") FROM STDIN (FORMAT BINARY)", ct);
-        var done = 0;
-        foreach (var r in rows)
+        // A bulk load builds its indexes once at the end (GiST included), instead of one entry per row.
+        var indexes = new List<(string Name, string Definition)>();
+        await using (var read = new NpgsqlCommand(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'observations' AND indexname <> 'PK_observations'", connection))
+        await using (var reader = await read.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) indexes.Add((reader.GetString(0), reader.GetString(1)));
+        foreach (var (name, _) in indexes) await Execute(connection, $"DROP INDEX \"{name}\"", ct);
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY observations (\"AuthorId\", \"ObservedUtc\", \"Latitude\", \"Longitude\", \"UncertaintyMeters\", \"License\", \"Project\", \"TaxonName\", \"CreatedUtc\", \"UpdatedUtc\", \"PublicLatitude\", \"PublicLongitude\", \"PublicUncertaintyMeters\") FROM STDIN (FORMAT BINARY)", ct))
         {
-            await writer.StartRowAsync(ct);
-            await writer.WriteAsync(r.Author, NpgsqlDbType.Integer, ct);
-            await writer.WriteAsync(r.Observed, NpgsqlDbType.TimestampTz, ct);
-            await writer.WriteAsync(r.Lat, NpgsqlDbType.Double, ct);
-            await writer.WriteAsync(r.Lon, NpgsqlDbType.Double, ct);
-            await writer.WriteAsync(r.Uncertainty, NpgsqlDbType.Double, ct);
-            await writer.WriteAsync("cc-by", NpgsqlDbType.Varchar, ct);
-            await writer.WriteAsync(r.Project, NpgsqlDbType.Varchar, ct);
-            if (r.Taxon is null) await writer.WriteNullAsync(ct); else await writer.WriteAsync(r.Taxon, NpgsqlDbType.Varchar, ct);
-            await writer.WriteAsync(true, NpgsqlDbType.Boolean, ct);
-            await writer.WriteAsync(r.Created, NpgsqlDbType.TimestampTz, ct);
-            await writer.WriteAsync(r.Created, NpgsqlDbType.TimestampTz, ct);
-            await writer.WriteAsync(r.Public.Latitude, NpgsqlDbType.Double, ct);
-            await writer.WriteAsync(r.Public.Longitude, NpgsqlDbType.Double, ct);
-            await writer.WriteAsync(r.Public.UncertaintyMeters!.Value, NpgsqlDbType.Double, ct);
-            if (++done % 50_000 == 0) progress?.Report((done, rows.Count));
+            var done = 0;
+            foreach (var r in rows)
+            {
+                await writer.StartRowAsync(ct);
+                await writer.WriteAsync(r.Author, NpgsqlDbType.Integer, ct);
+                await writer.WriteAsync(r.Observed, NpgsqlDbType.TimestampTz, ct);
+                await writer.WriteAsync(r.Lat, NpgsqlDbType.Double, ct);
+                await writer.WriteAsync(r.Lon, NpgsqlDbType.Double, ct);
+                await writer.WriteAsync(r.Uncertainty, NpgsqlDbType.Double, ct);
+                await writer.WriteAsync("cc-by", NpgsqlDbType.Varchar, ct);
+                await writer.WriteAsync(r.Project, NpgsqlDbType.Varchar, ct);
+                if (r.Taxon is null) await writer.WriteNullAsync(ct); else await writer.WriteAsync(r.Taxon, NpgsqlDbType.Varchar, ct);
+                await writer.WriteAsync(r.Created, NpgsqlDbType.TimestampTz, ct);
+                await writer.WriteAsync(r.Created, NpgsqlDbType.TimestampTz, ct);
+                await writer.WriteAsync(r.Public.Latitude, NpgsqlDbType.Double, ct);
+                await writer.WriteAsync(r.Public.Longitude, NpgsqlDbType.Double, ct);
+                await writer.WriteAsync(r.Public.UncertaintyMeters!.Value, NpgsqlDbType.Double, ct);
+                if (++done % 50_000 == 0) progress?.Report((done, rows.Count));
+            }
+            await writer.CompleteAsync(ct);
         }
-        await writer.CompleteAsync(ct);
+        // This session only: the sorts of a 10M-row index build fit in memory instead of spilling.
+        await Execute(connection, "SET maintenance_work_mem = '512MB'", ct);
+        foreach (var (_, definition) in indexes) await Execute(connection, definition, ct);
         progress?.Report((rows.Count, rows.Count));
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>A pool in which item k appears about 1/(k+1) as often as the first: a Zipf law, shuffled.</summary>
