@@ -150,6 +150,7 @@ public sealed class ClusterTests(LocalCluster cluster) : IClassFixture<LocalClus
                 await stop.CancelAsync();
                 await Task.WhenAll(load);
             }
+            TestContext.Current.TestOutputHelper?.WriteLine("load while node 1 was killed: " + string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Key}: {c.Value}")));
             await AssertNothingLostAsync(person, failures, clientIds, counts);
         }
         finally
