@@ -137,7 +137,8 @@ public sealed class JobRunner(IEnumerable<IJob> jobs, JobLock locks, IServiceSco
 
     public override void Dispose()
     {
-        _stopping.Dispose();
+        // The base cancels its stopping token first, whose callback cancels ours: ours is disposed after it.
         base.Dispose();
+        _stopping.Dispose();
     }
 }

@@ -555,13 +555,13 @@ namespace Florascope.Data.Migrations.Sqlite
 
                     b.HasIndex("AuthorId");
 
-                    b.HasIndex("AuthorId", "ClientId")
-                        .IsUnique();
-
                     b.HasIndex("CreatedUtc");
 
                     b.HasIndex("ObservedUtc")
                         .HasAnnotation("Npgsql:IndexInclude", new[] { "CreatedUtc", "Id", "TaxonName", "PublicLatitude", "PublicLongitude", "Project" });
+
+                    b.HasIndex("AuthorId", "ClientId")
+                        .IsUnique();
 
                     b.HasIndex("PublicLatitude", "PublicLongitude")
                         .HasAnnotation("Npgsql:IndexInclude", new[] { "CreatedUtc", "Id", "TaxonName", "ObservedUtc", "Project" });

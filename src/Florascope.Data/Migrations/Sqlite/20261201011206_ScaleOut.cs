@@ -6,11 +6,30 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Florascope.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class JobsAndSecrets : Migration
+    public partial class ScaleOut : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_observations_IsSynthetic_CreatedUtc",
+                table: "observations");
+
+            migrationBuilder.DropIndex(
+                name: "IX_observations_IsSynthetic_ObservedUtc",
+                table: "observations");
+
+            migrationBuilder.DropColumn(
+                name: "IsSynthetic",
+                table: "observations");
+
+            migrationBuilder.AddColumn<string>(
+                name: "BundleKey",
+                table: "model_versions",
+                type: "TEXT",
+                maxLength: 400,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "job_runs",
                 columns: table => new
@@ -44,6 +63,16 @@ namespace Florascope.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_observations_CreatedUtc",
+                table: "observations",
+                column: "CreatedUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_observations_ObservedUtc",
+                table: "observations",
+                column: "ObservedUtc");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_job_runs_job_started_utc",
                 table: "job_runs",
                 columns: new[] { "job", "started_utc" });
@@ -57,6 +86,35 @@ namespace Florascope.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "server_secrets");
+
+            migrationBuilder.DropIndex(
+                name: "IX_observations_CreatedUtc",
+                table: "observations");
+
+            migrationBuilder.DropIndex(
+                name: "IX_observations_ObservedUtc",
+                table: "observations");
+
+            migrationBuilder.DropColumn(
+                name: "BundleKey",
+                table: "model_versions");
+
+            migrationBuilder.AddColumn<bool>(
+                name: "IsSynthetic",
+                table: "observations",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_observations_IsSynthetic_CreatedUtc",
+                table: "observations",
+                columns: new[] { "IsSynthetic", "CreatedUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_observations_IsSynthetic_ObservedUtc",
+                table: "observations",
+                columns: new[] { "IsSynthetic", "ObservedUtc" });
         }
     }
 }

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Florascope.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteFlorascopeDb))]
-    [Migration("20261201004341_CoveringMapIndexes")]
-    partial class CoveringMapIndexes
+    [Migration("20261201011206_ScaleOut")]
+    partial class ScaleOut
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -301,6 +301,55 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.ToTable("checklist_vernacular_names", (string)null);
                 });
 
+            modelBuilder.Entity("Florascope.Data.Jobs.JobRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempt");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime>("FinishedUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_utc");
+
+                    b.Property<string>("Job")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTime>("StartedUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_utc");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Job", "StartedUtc");
+
+                    b.ToTable("job_runs", (string)null);
+                });
+
             modelBuilder.Entity("Florascope.Data.Models.ModelVersion", b =>
                 {
                     b.Property<int>("Id")
@@ -311,6 +360,10 @@ namespace Florascope.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("BaselineVersion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BundleKey")
+                        .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedUtc")
@@ -420,6 +473,9 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.Property<int>("AuthorId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("Confidence")
                         .HasColumnType("REAL");
 
@@ -506,6 +562,9 @@ namespace Florascope.Data.Migrations.Sqlite
 
                     b.HasIndex("ObservedUtc")
                         .HasAnnotation("Npgsql:IndexInclude", new[] { "CreatedUtc", "Id", "TaxonName", "PublicLatitude", "PublicLongitude", "Project" });
+
+                    b.HasIndex("AuthorId", "ClientId")
+                        .IsUnique();
 
                     b.HasIndex("PublicLatitude", "PublicLongitude")
                         .HasAnnotation("Npgsql:IndexInclude", new[] { "CreatedUtc", "Id", "TaxonName", "ObservedUtc", "Project" });
@@ -651,6 +710,27 @@ namespace Florascope.Data.Migrations.Sqlite
                     b.HasIndex("WindowStart");
 
                     b.ToTable("rate_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Security.ServerSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_utc");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("server_secrets", (string)null);
                 });
 
             modelBuilder.Entity("Florascope.Data.Security.UserSession", b =>
