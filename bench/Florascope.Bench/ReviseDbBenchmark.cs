@@ -199,7 +199,7 @@ public static class ReviseDbBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{t,7:F2} s  {value}"));
             var word = value.Split(' ', 2)[0];
             if (word is "loaded" or "wrote" or "revised" || (word == "round" && value.Contains("n changed by 0 ", StringComparison.Ordinal)))
-                _marks.Add(string.Create(CultureInfo.InvariantCulture, $"{(word == "round" ? "aggregated" : word == "wrote" ? "wrote " + value.Split(' ')[2] : word)} {t:F1}"));
+                _marks.Add(string.Create(CultureInfo.InvariantCulture, $"{(word == "round" ? "aggregated" : word == "wrote" ? "wrote " + value.Split(' ')[2].TrimEnd(',') : word)} {t:F1}"));
         }
 
         public string Summary() => string.Join(", ", _marks);
