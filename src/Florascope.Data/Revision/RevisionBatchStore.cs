@@ -40,10 +40,10 @@ internal static class RevisionBatchStore
     private const string BulkWorkMem = "256MB";
 
     /// <summary>PostgreSQL memory to sort each index rebuilt after a rewrite (see <see cref="Rewrite"/>).</summary>
-    private const string RebuildMaintenanceWorkMem = "256MB";
+    private const string RebuildMaintenanceWorkMem = "512MB";
 
     /// <summary>How long a rewrite waits for its table lock before it updates the indexes row by row instead.</summary>
-    internal const string RewriteLockTimeout = "2s";
+    private const string RewriteLockTimeout = "2s";
 
     /// <summary>Reads users, real observations and their current identifications from one consistent snapshot.</summary>
     public static async Task<BatchRows> ReadAsync(FlorascopeDb db, CancellationToken ct)
@@ -326,15 +326,14 @@ internal static class RevisionBatchStore
         var connection = db.Database.GetDbConnection();
         if (connection is NpgsqlConnection npgsql)
         {
-            return await UpdateFromCopyAsync(npgsql, rows, "revised_users", "id integer NOT NULL, expertise integer NOT NULL, score integer NOT NULL",
+            return (await UpdateFromCopyAsync(npgsql, rows, "revised_users", "id integer NOT NULL, expertise integer NOT NULL, score integer NOT NULL",
                 (w, r) =>
                 {
                     w.Write(r.Id, NpgsqlDbType.Integer);
                     w.Write(r.Expertise, NpgsqlDbType.Integer);
                     w.Write(r.Score, NpgsqlDbType.Integer);
                 },
-                """UPDATE users AS u SET "Expertise" = r.expertise, "Score" = r.score FROM revised_users AS r WHERE u."Id" = r.id""", [], null, ct) is var written
-                ? written.Rows : 0;
+                """UPDATE users AS u SET "Expertise" = r.expertise, "Score" = r.score FROM revised_users AS r WHERE u."Id" = r.id""", [], null, ct)).Rows;
         }
         var sqlite = (SqliteConnection)connection;
         using var cache = LargePageCache(sqlite);
