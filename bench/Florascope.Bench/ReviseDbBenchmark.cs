@@ -26,7 +26,9 @@ public static class ReviseDbBenchmark
     private const string Suite = "revise-db";
     private const string ChildArgument = "--child";
     private const string PostgresDatabase = "florascope_revise_bench";
-    private const double TargetSeconds = 60;
+    /// <summary>Issue 13's targets: the first batch of a never-revised database, and a batch with nothing to change.</summary>
+    private const double FirstRunTargetSeconds = 120;
+    private const double SteadyTargetSeconds = 15;
     private const double TargetGb = 4;
 
     public static int Run(string[] args)
@@ -77,6 +79,7 @@ public static class ReviseDbBenchmark
             [$"Synthetic crowd from `SyntheticCrowd.Generate`, scale {scale.ToString(CultureInfo.InvariantCulture)} of Pl@ntNet-CrowdSWE, written to a dedicated database: users, observations (real rows, not flagged synthetic, with the model's suggestion and score), one current identification per vote named `Taxon 00042` (not in the checklist, so labelled after it); no photos. Never revised before the first run.",
              "Seed: migrations, secondary indexes dropped, bulk insert (prepared statements in 200k-row transactions on SQLite, binary COPY with triggers off on PostgreSQL), indexes rebuilt, ANALYZE (VACUUM ANALYZE on PostgreSQL).",
              "Batch: `CommunityRevision.RunBatchAsync` with the demo checklist and default settings, in a fresh child process per run (what `florascope revise` does); time = the call; peak RSS = VmHWM of that process (runtime, EF Core model and all). First run: every observation and most users change; second run: nothing changes (only the reading and the aggregation remain).",
+             "PostgreSQL first run: observation pages are half full (fillfactor 50, migration ObservationsFillFactor); a batch that changes at least half the observations locks the table, drops the indexes on the columns it writes, updates the rows (HOT: no index entry) and builds those indexes again in its transaction (`RevisionBatchStore` `Rewrite`; the steps say how many).",
              $"PostgreSQL on 127.0.0.1, a throw-away test cluster (fsync off{(postgres is { Length: > 0 } ? ", " + PostgresSettings(postgres) : "")}); SQLite file under /tmp (WAL, synchronous NORMAL). The OS file cache is warm (the database was just written)."]));
         return 0;
     }
@@ -132,10 +135,11 @@ public static class ReviseDbBenchmark
             var peak = double.Parse(child.Value("peak_mb")!, CultureInfo.InvariantCulture);
             var valid = int.Parse(child.Value("valid")!, CultureInfo.InvariantCulture);
             var what = run == 1 ? "first run (nothing revised yet)" : "second run (nothing to change)";
+            var goal = run == 1 ? FirstRunTargetSeconds : SteadyTargetSeconds;
             int Count(string key) => int.Parse(child.Value(key)!, CultureInfo.InvariantCulture);
             report.Add($"{target.Name}: RunBatchAsync, {what}", $"{s:F1} s",
                 $"{Count("observations_changed"):N0} observations and {Count("users_changed"):N0} users changed, {child.Value("rounds")} rounds; " +
-                (s < TargetSeconds ? "target < 60 s" : "over the 60 s target"));
+                (s < goal ? $"target < {goal} s" : $"over the {goal} s target"));
             report.Add("  peak RSS of the process", $"{peak:F0} MB", peak < TargetGb * 1000 ? "VmHWM; target < 4 GB" : "VmHWM; over the 4 GB target");
             report.Add("  steps", child.Value("steps") ?? "", "seconds since the call, from its progress lines");
             if (valid != expectedValid) report.Note($"{target.Name}, run {run}: {valid} valid observations, the in-memory iteration finds {expectedValid}.");
@@ -200,7 +204,7 @@ public static class ReviseDbBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{t,7:F2} s  {value}"));
             var word = value.Split(' ', 2)[0];
             if (word is "loaded" or "wrote" or "revised" || (word == "round" && value.Contains("n changed by 0 ", StringComparison.Ordinal)))
-                _marks.Add(string.Create(CultureInfo.InvariantCulture, $"{(word == "round" ? "aggregated" : word == "wrote" ? "wrote " + value.Split(' ')[2] : word)} {t:F1}"));
+                _marks.Add(string.Create(CultureInfo.InvariantCulture, $"{(word == "round" ? "aggregated" : word == "wrote" ? "wrote " + value.Split(' ')[2].TrimEnd(',') : word)} {t:F1}"));
         }
 
         public string Summary() => string.Join(", ", _marks);

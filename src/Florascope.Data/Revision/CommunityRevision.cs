@@ -219,8 +219,9 @@ public static class CommunityRevision
             progress?.Report($"loaded {crowd.TaskCount} observations, {crowd.VoteCount} identifications, {crowd.WorkerCount} users ({Took()})");
             var result = LabelAggregation.Run(crowd, settings, progress);
 
-            var changed = await RevisionBatchStore.WriteObservationsAsync(db, ChangedObservations(input, result, settings), clock.GetUtcNow().UtcDateTime, ct);
-            progress?.Report($"wrote {changed} observations ({Took()})");
+            var (changed, rebuilt) = await RevisionBatchStore.WriteObservationsAsync(db, ChangedObservations(input, result, settings), crowd.TaskCount,
+                clock.GetUtcNow().UtcDateTime, ct);
+            progress?.Report($"wrote {changed} observations{(rebuilt > 0 ? $", {rebuilt} indexes rebuilt" : "")} ({Took()})");
             var usersChanged = await RevisionBatchStore.WriteUsersAsync(db, ChangedUsers(input.Users, crowd, result), ct);
             progress?.Report($"wrote {usersChanged} users ({Took()})");
             var photosChanged = await RevisePhotosAsync(db, input.Users, result.WorkerN, settings, ct);

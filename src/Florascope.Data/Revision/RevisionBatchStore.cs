@@ -36,6 +36,15 @@ internal static class RevisionBatchStore
     /// </summary>
     private const int SqliteWriteCacheKib = 262_144;
 
+    /// <summary>PostgreSQL memory for the join of a bulk update (per operation, for the transaction only).</summary>
+    private const string BulkWorkMem = "256MB";
+
+    /// <summary>PostgreSQL memory to sort each index rebuilt after a rewrite (see <see cref="Rewrite"/>).</summary>
+    private const string RebuildMaintenanceWorkMem = "512MB";
+
+    /// <summary>How long a rewrite waits for its table lock before it updates the indexes row by row instead.</summary>
+    private const string RewriteLockTimeout = "2s";
+
     /// <summary>Reads users, real observations and their current identifications from one consistent snapshot.</summary>
     public static async Task<BatchRows> ReadAsync(FlorascopeDb db, CancellationToken ct)
     {
@@ -263,8 +272,12 @@ internal static class RevisionBatchStore
         public void Dispose() => _statement.Dispose();
     }
 
-    /// <summary>Writes the revised outcome of the observations given; returns how many.</summary>
-    public static async Task<int> WriteObservationsAsync(FlorascopeDb db, IEnumerable<ObservationRevision> rows, DateTime revisedUtc, CancellationToken ct)
+    /// <summary>
+    /// Writes the revised outcome of the observations given, out of <paramref name="tableRows"/> read;
+    /// returns how many, and how many indexes were rebuilt rather than updated row by row (PostgreSQL).
+    /// </summary>
+    public static async Task<WrittenRows> WriteObservationsAsync(FlorascopeDb db, IEnumerable<ObservationRevision> rows, int tableRows, DateTime revisedUtc,
+        CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
         if (connection is NpgsqlConnection npgsql)
@@ -285,7 +298,8 @@ internal static class RevisionBatchStore
                     "Status" = r.status, "RevisedUtc" = @revised
                 FROM revised_observations AS r WHERE o."Id" = r.id
                 """,
-                [new NpgsqlParameter("revised", NpgsqlDbType.TimestampTz) { Value = revisedUtc }], ct);
+                [new NpgsqlParameter("revised", NpgsqlDbType.TimestampTz) { Value = revisedUtc }],
+                new Rewrite("observations", tableRows, ["TaxonName", "Confidence", "Accuracy", "IsValid", "Status", "RevisedUtc"]), ct);
         }
         var sqlite = (SqliteConnection)connection;
         using var cache = LargePageCache(sqlite);
@@ -294,7 +308,7 @@ internal static class RevisionBatchStore
             WHERE "Id" = ?1
             """);
         var revised = SqliteDate(revisedUtc);
-        return ExecuteForEach(sqlite, statement, rows, r =>
+        return new WrittenRows(ExecuteForEach(sqlite, statement, rows, r =>
         {
             statement.Bind(1, r.Id);
             statement.Bind(2, r.TaxonName);
@@ -303,7 +317,7 @@ internal static class RevisionBatchStore
             statement.Bind(5, r.IsValid ? 1 : 0);
             statement.Bind(6, r.Status);
             statement.Bind(7, revised);
-        }, ct);
+        }, ct), 0);
     }
 
     /// <summary>Writes the users' new expertise and score; returns how many.</summary>
@@ -312,14 +326,14 @@ internal static class RevisionBatchStore
         var connection = db.Database.GetDbConnection();
         if (connection is NpgsqlConnection npgsql)
         {
-            return await UpdateFromCopyAsync(npgsql, rows, "revised_users", "id integer NOT NULL, expertise integer NOT NULL, score integer NOT NULL",
+            return (await UpdateFromCopyAsync(npgsql, rows, "revised_users", "id integer NOT NULL, expertise integer NOT NULL, score integer NOT NULL",
                 (w, r) =>
                 {
                     w.Write(r.Id, NpgsqlDbType.Integer);
                     w.Write(r.Expertise, NpgsqlDbType.Integer);
                     w.Write(r.Score, NpgsqlDbType.Integer);
                 },
-                """UPDATE users AS u SET "Expertise" = r.expertise, "Score" = r.score FROM revised_users AS r WHERE u."Id" = r.id""", [], ct);
+                """UPDATE users AS u SET "Expertise" = r.expertise, "Score" = r.score FROM revised_users AS r WHERE u."Id" = r.id""", [], null, ct)).Rows;
         }
         var sqlite = (SqliteConnection)connection;
         using var cache = LargePageCache(sqlite);
@@ -335,14 +349,17 @@ internal static class RevisionBatchStore
     /// <summary>
     /// PostgreSQL: the rows go into a temporary table by binary COPY, then one UPDATE ... FROM joins
     /// it with the target, all in one transaction: millions of rows in a few statements instead of
-    /// one round trip each. Nothing is done (no transaction) when there is no row.
+    /// one round trip each. Nothing is done (no transaction) when there is no row. When most of the
+    /// table changes, see <see cref="Rewrite"/>.
     /// </summary>
-    private static async Task<int> UpdateFromCopyAsync<T>(NpgsqlConnection connection, IEnumerable<T> rows, string table, string columns,
-        Action<NpgsqlBinaryImporter, T> write, string update, NpgsqlParameter[] parameters, CancellationToken ct)
+    private static async Task<WrittenRows> UpdateFromCopyAsync<T>(NpgsqlConnection connection, IEnumerable<T> rows, string table, string columns,
+        Action<NpgsqlBinaryImporter, T> write, string update, NpgsqlParameter[] parameters, Rewrite? rewrite, CancellationToken ct)
     {
         using var row = rows.GetEnumerator();
-        if (!row.MoveNext()) return 0;
+        if (!row.MoveNext()) return new WrittenRows(0, 0);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // Enough memory for the join to hash in one pass (at the default 4 MB a million rows spill to disk in batches).
+        await ExecuteAsync(connection, $"SET LOCAL work_mem = '{BulkWorkMem}'", [], ct);
         await ExecuteAsync(connection, $"CREATE TEMP TABLE {table} ({columns}) ON COMMIT DROP", [], ct);
         var count = 0;
         await using (var importer = await connection.BeginBinaryImportAsync($"COPY {table} FROM STDIN (FORMAT BINARY)", ct))
@@ -359,9 +376,59 @@ internal static class RevisionBatchStore
         }
         // A temporary table has no statistics until analysed: without them the planner may join row by row.
         await ExecuteAsync(connection, $"ANALYZE {table}", [], ct);
+        var rebuilt = rewrite is not null && (long)count * 2 >= rewrite.TableRows ? await DropIndexesAsync(connection, tx, rewrite, ct) : [];
         await ExecuteAsync(connection, update, parameters, ct);
+        if (rebuilt.Count > 0)
+        {
+            await ExecuteAsync(connection, $"SET LOCAL maintenance_work_mem = '{RebuildMaintenanceWorkMem}'", [], ct);
+            foreach (var create in rebuilt) await ExecuteAsync(connection, create, [], ct);
+        }
         await tx.CommitAsync(ct);
-        return count;
+        return new WrittenRows(count, rebuilt.Count);
+    }
+
+    /// <summary>
+    /// Drops the plain indexes of the table that name a changed column (in their keys, expressions or
+    /// predicates), having locked the table; returns the statements that create them again, or none
+    /// (nothing dropped) when the lock is not granted within <see cref="RewriteLockTimeout"/> or not
+    /// allowed: the update then maintains them row by row, as usual.
+    /// </summary>
+    private static async Task<List<string>> DropIndexesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Rewrite rewrite, CancellationToken ct)
+    {
+        await tx.SaveAsync("rewrite", ct);
+        try
+        {
+            // Waiting long would also hold up every reader queued behind this request.
+            await ExecuteAsync(connection, $"SET LOCAL lock_timeout = '{RewriteLockTimeout}'", [], ct);
+            await ExecuteAsync(connection, $"LOCK TABLE {rewrite.Table} IN ACCESS EXCLUSIVE MODE", [], ct);
+            await ExecuteAsync(connection, "SET LOCAL lock_timeout TO DEFAULT", [], ct);
+            var indexes = new List<(string Drop, string Create)>();
+            // pg_depend names every column an index uses; constraints' indexes (primary key, unique) are left alone.
+            await using (var command = new NpgsqlCommand("""
+                SELECT DISTINCT format('DROP INDEX %I.%I', n.nspname, c.relname), pg_get_indexdef(i.indexrelid)
+                FROM pg_index i
+                JOIN pg_class c ON c.oid = i.indexrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid AND d.refclassid = 'pg_class'::regclass AND d.refobjid = i.indrelid
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = d.refobjsubid
+                WHERE i.indrelid = @table::regclass AND a.attname = ANY(@columns)
+                    AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+                """, connection))
+            {
+                command.Parameters.AddWithValue("table", rewrite.Table);
+                command.Parameters.AddWithValue("columns", rewrite.Columns);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) indexes.Add((reader.GetString(0), reader.GetString(1)));
+            }
+            foreach (var (drop, _) in indexes) await ExecuteAsync(connection, drop, [], ct);
+            await tx.ReleaseAsync("rewrite", ct);
+            return [.. indexes.Select(i => i.Create)];
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.InsufficientPrivilege)
+        {
+            await tx.RollbackAsync("rewrite", ct);
+            return [];
+        }
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, NpgsqlParameter[] parameters, CancellationToken ct)
@@ -489,6 +556,23 @@ internal readonly record struct ObservationRevision(int Id, string? TaxonName, d
 
 /// <summary>A changed user to write.</summary>
 internal readonly record struct UserRevision(int Id, int Expertise, int Score);
+
+/// <summary>Rows written, and indexes rebuilt rather than updated row by row (see <see cref="Rewrite"/>).</summary>
+internal readonly record struct WrittenRows(int Rows, int IndexesRebuilt);
+
+/// <summary>
+/// A bulk update that may rewrite most of <see cref="Table"/> (<see cref="TableRows"/> rows), setting
+/// <see cref="Columns"/>. On PostgreSQL an updated row is a new row version: unless no indexed column
+/// changes and its page has room for it (a HOT update), every index of the table gets an entry
+/// for it, and entries inserted one at a time cost most of the update. The first batch of a
+/// never-revised database changes the taxon and status of every observation: when at least half
+/// the rows change, the indexes on the changed columns are dropped, the update runs (HOT where the
+/// pages have room: the observations' fill factor leaves it) and they are built again by one sort
+/// each, in the same transaction. The table is locked meanwhile, readers included (a batch that
+/// changes that much is a one-off after an import); routine batches change few rows and take the
+/// usual path, which blocks no reader.
+/// </summary>
+internal sealed record Rewrite(string Table, int TableRows, string[] Columns);
 
 /// <summary>
 /// Distinct strings numbered in order of first appearance: millions of rows naming a few thousand

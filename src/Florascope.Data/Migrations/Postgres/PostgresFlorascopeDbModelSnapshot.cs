@@ -593,7 +593,8 @@ namespace Florascope.Data.Migrations.Postgres
 
                     b.HasIndex("TaxonName", "CreatedUtc");
 
-                    b.HasIndex("Status", "Project", "CreatedUtc");
+                    b.HasIndex("Status", "Project", "CreatedUtc")
+                        .HasFilter("\"Status\" <> 'valid'");
 
                     b.ToTable("observations", (string)null);
                 });

@@ -568,7 +568,8 @@ namespace Florascope.Data.Migrations.Sqlite
 
                     b.HasIndex("TaxonName", "CreatedUtc");
 
-                    b.HasIndex("Status", "Project", "CreatedUtc");
+                    b.HasIndex("Status", "Project", "CreatedUtc")
+                        .HasFilter("\"Status\" <> 'valid'");
 
                     b.ToTable("observations", (string)null);
                 });
