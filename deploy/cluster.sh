@@ -68,7 +68,7 @@ web_dll() {
 
 secret() {
   # One geoprivacy key for every node (positions of threatened taxa are obscured alike everywhere).
-  [ -f "$dir/geoprivacy-key" ] || head -c 32 /dev/urandom | base64 > "$dir/geoprivacy-key"
+  [ -f "$dir/geoprivacy-key" ] || (umask 077; head -c 32 /dev/urandom | base64 > "$dir/geoprivacy-key")
   cat "$dir/geoprivacy-key"
 }
 
@@ -148,6 +148,8 @@ nginx_stop() {
 
 case "${1:-}" in
   up)
+    # Fewer nodes than last time: the extra ones stop first.
+    for i in $(seq "$((${2:-$(nodes)} + 1))" "$(nodes)"); do node_stop "$i"; done
     echo "${2:-$(nodes)}" > "$dir/nodes"
     pg_start; s3_start; web_dll >/dev/null
     # The first node creates or upgrades the schema; the others start once it is ready.

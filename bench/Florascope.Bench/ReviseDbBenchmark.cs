@@ -177,7 +177,7 @@ public static class ReviseDbBenchmark
         var checklist = Checklist.Load(Path.Combine(EngineBenchmark.RepoRoot(), "models", "demo", "checklist.tsv"));
         using var db = settings.CreateContext();
         var steps = new Steps();
-        var report = CommunityRevision.RunBatchAsync(db, checklist, AggregationSettings.Default, TimeProvider.System, steps).GetAwaiter().GetResult();
+        var report = CommunityRevision.RunBatchAsync(db, checklist, AggregationSettings.Default, TimeProvider.System, steps, default, BatchWrite.Rebuild).GetAwaiter().GetResult();
         var seconds = steps.Elapsed;
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"seconds={seconds:F2}"));

@@ -27,10 +27,14 @@ public static class ReviseCommand
         var tolerance = new Option<double?>("--tolerance") { Description = "Stop when the mean change of n_j per task is at most this (default 0: until n_j stops changing; the reference uses 1e-5)." };
         var minRounds = new Option<int?>("--min-rounds") { Description = "At least this many rounds (default 1; the reference uses 5)." };
         var maxRounds = new Option<int?>("--max-rounds") { Description = "At most this many rounds (default 100)." };
+        var rebuild = new Option<bool>("--rebuild-indexes")
+        {
+            Description = "PostgreSQL, database mode: when most observations change (a first batch), lock the table and rebuild the indexes on the changed columns instead of updating them row by row; several times faster, but readers wait meanwhile (a maintenance window).",
+        };
         var store = new DatabaseOptions(recursive: false);
 
         var command = new Command("revise", "Rerun the weighted vote: on the database, or on a peerannot crowd file (--answers ... --out ...).")
-        { answers, authors, aiScores, output, model, thetaAcc, thetaConf, aiWeight, aiMin, tolerance, minRounds, maxRounds };
+        { answers, authors, aiScores, output, model, thetaAcc, thetaConf, aiWeight, aiMin, tolerance, minRounds, maxRounds, rebuild };
         store.AddTo(command);
         command.SetAction((ParseResult parse, CancellationToken ct) => CliRunner.RunAsync(async () =>
         {
@@ -67,7 +71,8 @@ public static class ReviseCommand
                 throw new ArgumentException("--out, --authors and --ai-scores go with --answers.");
             var checklist = EngineFactory.LoadBundle(parse.GetValue(model)).Checklist;
             await using var db = store.Open(parse);
-            var report = await CommunityRevision.RunBatchAsync(db, checklist, settings, TimeProvider.System, new Progress(Console.Error), ct);
+            var report = await CommunityRevision.RunBatchAsync(db, checklist, settings, TimeProvider.System, new Progress(Console.Error), ct,
+                parse.GetValue(rebuild) ? BatchWrite.Rebuild : BatchWrite.Online);
             // Taxa may have changed: public positions follow (geoprivacy of threatened taxa).
             await Florascope.Data.Privacy.PublicPositions.RefreshAsync(db, Florascope.Data.Privacy.GeoprivacyKey.FromEnvironment(db, store.Settings(parse).DataDirectory), ct);
             Console.WriteLine(string.Create(inv,

@@ -207,7 +207,7 @@ public static class CommunityRevision
     /// opened once for all the steps; the context tracks nothing. bench `revise-db` measures it.
     /// </remarks>
     public static async Task<BatchReport> RunBatchAsync(FlorascopeDb db, Checklist checklist, AggregationSettings settings, TimeProvider clock,
-        IProgress<string>? progress = null, CancellationToken ct = default)
+        IProgress<string>? progress = null, CancellationToken ct = default, BatchWrite write = BatchWrite.Online)
     {
         var started = clock.GetTimestamp();
         string Took() => $"{clock.GetElapsedTime(started).TotalSeconds:0.0} s";
@@ -220,7 +220,7 @@ public static class CommunityRevision
             var result = LabelAggregation.Run(crowd, settings, progress);
 
             var (changed, rebuilt) = await RevisionBatchStore.WriteObservationsAsync(db, ChangedObservations(input, result, settings), crowd.TaskCount,
-                clock.GetUtcNow().UtcDateTime, ct);
+                clock.GetUtcNow().UtcDateTime, write, ct);
             progress?.Report($"wrote {changed} observations{(rebuilt > 0 ? $", {rebuilt} indexes rebuilt" : "")} ({Took()})");
             var usersChanged = await RevisionBatchStore.WriteUsersAsync(db, ChangedUsers(input.Users, crowd, result), ct);
             progress?.Report($"wrote {usersChanged} users ({Took()})");
@@ -380,4 +380,16 @@ public static class CommunityRevision
         public int Of(string name) => _labels[name];
         public string Name(int label) => label < _checklist.Taxa.Count ? _checklist.Taxa[label].ScientificNameWithoutAuthor : _extraNames[label - _checklist.Taxa.Count];
     }
+}
+
+/// <summary>
+/// How a batch that changes most observations writes them on PostgreSQL. <see cref="Online"/> (the servers'
+/// periodic job): row by row, every index kept, readers never wait. <see cref="Rebuild"/> (`florascope revise
+/// --rebuild-indexes`, for a first batch or a maintenance window): the table is locked, the indexes on the
+/// changed columns dropped and rebuilt after one update, several times faster, but readers wait meanwhile.
+/// </summary>
+public enum BatchWrite
+{
+    Online,
+    Rebuild,
 }

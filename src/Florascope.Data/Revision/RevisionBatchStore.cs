@@ -277,7 +277,7 @@ internal static class RevisionBatchStore
     /// returns how many, and how many indexes were rebuilt rather than updated row by row (PostgreSQL).
     /// </summary>
     public static async Task<WrittenRows> WriteObservationsAsync(FlorascopeDb db, IEnumerable<ObservationRevision> rows, int tableRows, DateTime revisedUtc,
-        CancellationToken ct)
+        BatchWrite write, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
         if (connection is NpgsqlConnection npgsql)
@@ -299,7 +299,7 @@ internal static class RevisionBatchStore
                 FROM revised_observations AS r WHERE o."Id" = r.id
                 """,
                 [new NpgsqlParameter("revised", NpgsqlDbType.TimestampTz) { Value = revisedUtc }],
-                new Rewrite("observations", tableRows, ["TaxonName", "Confidence", "Accuracy", "IsValid", "Status", "RevisedUtc"]), ct);
+                write == BatchWrite.Rebuild ? new Rewrite("observations", tableRows, ["TaxonName", "Confidence", "Accuracy", "IsValid", "Status", "RevisedUtc"]) : null, ct);
         }
         var sqlite = (SqliteConnection)connection;
         using var cache = LargePageCache(sqlite);

@@ -73,9 +73,10 @@ public sealed class StorageSettings
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             // A store that is down answers 503 within seconds instead of holding the request through long retries.
-            MaxErrorRetry = 2,
+            // A store that hangs must not hold a request longer than the balancer waits (nginx: 120 s): at most 2 x 15 s.
+            MaxErrorRetry = 1,
             ConnectTimeout = TimeSpan.FromSeconds(3),
-            Timeout = TimeSpan.FromSeconds(60),
+            Timeout = TimeSpan.FromSeconds(15),
         };
         if (ServiceUrl.Length > 0) config.ServiceURL = ServiceUrl;
         else config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(Region);

@@ -22,7 +22,7 @@ public static class Health
         services.AddHealthChecks()
             .AddDbContextCheck<FlorascopeDb>("database", tags: [Ready])
             .AddCheck<ModelLoadedCheck>("model", tags: [Ready])
-            .AddCheck<PhotoStoreCheck>("photos", tags: [Ready]);
+            .AddCheck<PhotoStoreCheck>("photos", tags: [Ready], timeout: TimeSpan.FromSeconds(3));
         return services;
     }
 

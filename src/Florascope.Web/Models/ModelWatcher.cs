@@ -1,3 +1,4 @@
+using Florascope.Data.Storage;
 using Florascope.Data;
 using Florascope.Data.Floras;
 using Florascope.Data.Models;
@@ -58,15 +59,16 @@ public sealed class ModelWatcher(IServiceScopeFactory scopes, ModelHost host, Bu
         var current = await db.ModelVersions.AsNoTracking().Where(m => m.IsCurrent).Select(m => new { m.Version, m.Path, m.BundleKey }).FirstOrDefaultAsync(ct);
         if (current is null || current.Version == host.Version || current.Version == _failedVersion) return false;
         // A store that cannot be reached fails this poll only (the next one retries); a bundle that cannot be loaded is given up.
-        var directory = current.BundleKey is { } key && bundles.IsShared ? await bundles.FetchAsync(key, ct) : current.Path;
+        var directory = current.Path;
         try
         {
+            if (current.BundleKey is { } key && bundles.IsShared) directory = await bundles.FetchAsync(key, ct);
             // Loading reads a few MB of heads and references: off the request path, then one reference swap.
             var engine = await Task.Run(() => host.SwitchTo(directory), ct);
             log.LogInformation("Switched to model {Version} ({Taxa} taxa)", engine.Bundle.Manifest.Version, engine.Bundle.Checklist.Taxa.Count);
             return true;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not ObjectStoreUnavailableException && e is IOException or InvalidDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
         {
             _failedVersion = current.Version;
             log.LogError(e, "The promoted model {Version} at {Path} cannot be loaded; staying on {Running}", current.Version, directory, host.Version);

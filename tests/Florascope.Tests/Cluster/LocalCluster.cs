@@ -18,9 +18,10 @@ public sealed class LocalCluster : IAsyncLifetime
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(4);
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "florascope-cluster-test-" + Guid.NewGuid().ToString("N")[..8]);
-    public int Port { get; } = FreePort();
-    public int PostgresPort { get; } = FreePort();
-    public int S3Port { get; } = FreePort();
+    // Outside the ephemeral range (32768+), so that no outgoing connection takes a port the drills bind again.
+    public int Port { get; } = FreePorts(1);
+    public int PostgresPort { get; } = FreePorts(1);
+    public int S3Port { get; } = FreePorts(1);
     public int FirstNodePort { get; } = FreePorts(2);
 
     /// <summary>Why the cluster cannot run here (a tool missing), or null when it runs.</summary>
@@ -38,7 +39,11 @@ public sealed class LocalCluster : IAsyncLifetime
         if (Missing is not null) return;
         var result = await ScriptAsync("up", "2");
         if (result.ExitCode != 0)
-            throw new InvalidOperationException($"deploy/cluster.sh up failed ({result.ExitCode}):\n{result.Output}\n{Logs()}");
+        {
+            var logs = Logs();
+            await ScriptAsync("down", "--purge");
+            throw new InvalidOperationException($"deploy/cluster.sh up failed ({result.ExitCode}):\n{result.Output}\n{logs}");
+        }
     }
 
     /// <summary>The test ends here when a tool is missing (skipped; failed under CI=true).</summary>
@@ -129,13 +134,6 @@ public sealed class LocalCluster : IAsyncLifetime
 
     private static bool ExistsOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, name)));
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     /// <summary>The first of <paramref name="count"/> consecutive free ports.</summary>
     private static int FreePorts(int count)

@@ -32,13 +32,13 @@ public sealed partial class OutboxRetryTests
             await Browser.SignUpInAppAsync(page, host.BaseAddress, "retrier");
 
             // The first save reaches the server, which stores it; its answer is then dropped. Later ones pass.
-            var sent = new List<(string? ClientId, int Status)>();
+            var sent = new List<(string? ClientId, int Status, string? Header)>();
             await page.RouteAsync("**/api/observations", async route =>
             {
                 if (route.Request.Method != "POST") { await route.FallbackAsync(); return; }
                 var clientId = ClientIdOf(route.Request.PostDataBuffer);
                 var response = await route.FetchAsync();
-                lock (sent) sent.Add((clientId, response.Status));
+                lock (sent) sent.Add((clientId, response.Status, route.Request.Headers.GetValueOrDefault("idempotency-key")));
                 if (sent.Count == 1) await route.AbortAsync("connectionreset");
                 else await route.FulfillAsync(new RouteFulfillOptions { Response = response });
             });
@@ -56,6 +56,8 @@ public sealed partial class OutboxRetryTests
             Assert.Equal(2, sent.Count);
             Assert.Matches(UuidPattern(), sent[0].ClientId ?? "");
             Assert.Equal(sent[0].ClientId, sent[1].ClientId);
+            // The same id in the header, which is what the balancer reads before passing a save to another node.
+            Assert.All(sent, s => Assert.Equal(s.ClientId, s.Header));
             // Saved by the first; the second is answered with it (200, a replay).
             Assert.Equal([201, 200], sent.Select(s => s.Status));
             var list = JsonNode.Parse(await host.Client.GetStringAsync("/api/observations", Ct))!.AsArray();

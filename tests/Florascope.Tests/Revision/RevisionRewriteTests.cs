@@ -96,7 +96,7 @@ public sealed class PostgresRevisionRewriteTests(PostgresStorageFixture fixture)
     {
         var progress = new Lines();
         await using var db = fixture.NewContext();
-        var report = await CommunityRevision.RunBatchAsync(db, StorageFixture.Checklist, Settings, fixture.Clock, progress, Ct);
+        var report = await CommunityRevision.RunBatchAsync(db, StorageFixture.Checklist, Settings, fixture.Clock, progress, Ct, BatchWrite.Rebuild);
         return (report, progress.All);
     }
 

@@ -11,6 +11,10 @@ namespace Florascope.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // Synthetic rows (benchmark seeding) would pass for real ones once the flag is gone: removed first
+            // (their photos, identifications and votes go with them by cascade).
+            migrationBuilder.Sql("DELETE FROM observations WHERE \"IsSynthetic\" = 1;");
+
             migrationBuilder.DropIndex(
                 name: "IX_observations_IsSynthetic_CreatedUtc",
                 table: "observations");

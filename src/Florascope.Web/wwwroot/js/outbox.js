@@ -67,7 +67,9 @@ export async function send(item) {
   for (const [k, v] of Object.entries(item.fields)) if (v !== '' && v !== null && v !== undefined) form.append(k, v);
   if (item.clientId) form.append('clientId', item.clientId);
   form.append(t.formFieldName, t.token);
-  return fetch('/api/observations', { method: 'POST', body: form, credentials: 'same-origin' });
+  // The header too: the balancer (nginx) may pass a save that carries one to another node after a failure.
+  const headers = item.clientId ? { 'Idempotency-Key': item.clientId } : {};
+  return fetch('/api/observations', { method: 'POST', body: form, credentials: 'same-origin', headers });
 }
 
 let flushing = false;
