@@ -85,24 +85,45 @@ public sealed class PhotoStore(IObjectStore store)
     }
 
     /// <summary>Deletes stored photos whose hash is not referenced and whose objects are older than <paramref name="minAge"/>.</summary>
-    public async Task<int> CollectGarbageAsync(IReadOnlySet<string> referenced, TimeSpan minAge, CancellationToken ct = default)
+    public Task<int> CollectGarbageAsync(IReadOnlySet<string> referenced, TimeSpan minAge, CancellationToken ct = default) =>
+        CollectGarbageAsync((_, _) => Task.FromResult(referenced), minAge, ct);
+
+    /// <summary>Photos looked at per page: one database question each, so memory stays the page's whatever the store holds.</summary>
+    public const int GarbagePage = 1000;
+
+    /// <summary>
+    /// Deletes stored photos no row references and older than <paramref name="minAge"/>, a page of the listing at a
+    /// time: <paramref name="referencedAmong"/> says which of a page's hashes are referenced (one query), so the
+    /// store's 150M photos are never all in memory.
+    /// </summary>
+    public async Task<int> CollectGarbageAsync(Func<IReadOnlyCollection<string>, CancellationToken, Task<IReadOnlySet<string>>> referencedAmong,
+        TimeSpan minAge, CancellationToken ct = default)
     {
         var removed = 0;
         var cutoff = DateTime.UtcNow - minAge;
-        var garbage = new List<string>();
+        var page = new List<(string Key, string Hash, bool IsTemp)>(GarbagePage);
         await foreach (var o in Objects.ListAsync("", ct))
         {
             var name = o.Key[(o.Key.LastIndexOf('/') + 1)..];
-            if (name == CleanMarker) continue;
-            var hash = name.Length >= 64 ? name[..64] : name;
-            var isTemp = name.Contains(".tmp-", StringComparison.Ordinal);
-            if ((!isTemp && referenced.Contains(hash)) || o.LastModifiedUtc > cutoff) continue;
-            garbage.Add(o.Key);
+            if (name == CleanMarker || o.LastModifiedUtc > cutoff) continue;
+            page.Add((o.Key, name.Length >= 64 ? name[..64] : name, name.Contains(".tmp-", StringComparison.Ordinal)));
+            if (page.Count < GarbagePage) continue;
+            removed += await CollectPageAsync(page, referencedAmong, cutoff, ct);
+            page.Clear();
         }
-        // Deleted after the listing, which a deletion could otherwise disturb; each one looked at again
-        // first, since a listing of a large store takes a while and an upload may have refreshed it since.
-        foreach (var key in garbage)
+        return removed + await CollectPageAsync(page, referencedAmong, cutoff, ct);
+    }
+
+    private async Task<int> CollectPageAsync(List<(string Key, string Hash, bool IsTemp)> page,
+        Func<IReadOnlyCollection<string>, CancellationToken, Task<IReadOnlySet<string>>> referencedAmong, DateTime cutoff, CancellationToken ct)
+    {
+        if (page.Count == 0) return 0;
+        var referenced = await referencedAmong([.. page.Where(p => !p.IsTemp).Select(p => p.Hash).Distinct()], ct);
+        var removed = 0;
+        foreach (var (key, hash, isTemp) in page)
         {
+            if (!isTemp && referenced.Contains(hash)) continue;
+            // Looked at again first: the listing takes a while and an upload may have refreshed it since.
             if (await Objects.InfoAsync(key, ct) is not { } now || now.LastModifiedUtc > cutoff) continue;
             await Objects.DeleteAsync(key, ct);
             removed++;

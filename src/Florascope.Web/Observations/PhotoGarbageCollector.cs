@@ -26,8 +26,9 @@ public sealed class PhotoGarbageCollector(IServiceScopeFactory scopes, PhotoStor
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
-        var referenced = (await db.ObservationPhotos.Select(p => p.Sha256).Distinct().ToListAsync(ct)).ToHashSet();
-        var removed = await photos.CollectGarbageAsync(referenced, MinAge, ct);
+        // One query per page of the store's listing: never every hash in memory at once.
+        var removed = await photos.CollectGarbageAsync(async (page, token) =>
+            (await db.ObservationPhotos.Where(p => page.Contains(p.Sha256)).Select(p => p.Sha256).Distinct().ToListAsync(token)).ToHashSet(), MinAge, ct);
         if (removed > 0) log.LogInformation("Removed {Count} unreferenced photo files.", removed);
     }
 }
