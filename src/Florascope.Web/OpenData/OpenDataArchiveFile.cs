@@ -35,7 +35,7 @@ public sealed class OpenDataArchiveFile(DatabaseSettings database, IServiceScope
 
     public string ArchivePath => System.IO.Path.Combine(Folder, FileName);
 
-    /// <summary>Whether this node has the archive file (the file store); always false with a shared store.</summary>
+    /// <summary>Whether this node's archive file is there (the file store's archive; not used with a shared store).</summary>
     public bool Exists => File.Exists(ArchivePath);
 
     /// <summary>Whether the archive lives in the store every node shares, rather than in this node's data directory.</summary>
