@@ -62,6 +62,9 @@ public sealed class StorageSettings
     /// <summary>The shared store of model bundles (<c>{Prefix}models/</c>), or null with files: bundles then stay where they were written.</summary>
     public IObjectStore? CreateModelStore() => ParsedKind == StorageKind.Files ? null : CreateS3("models/");
 
+    /// <summary>The shared store of the open-data archive (<c>{Prefix}open-data/</c>), or null with files: the archive then stays a file of the node.</summary>
+    public IObjectStore? CreateOpenDataStore() => ParsedKind == StorageKind.Files ? null : CreateS3("open-data/");
+
     private S3ObjectStore CreateS3(string area)
     {
         if (Bucket.Length == 0) throw new ArgumentException("Florascope:Storage:Bucket is required when Kind is s3.");

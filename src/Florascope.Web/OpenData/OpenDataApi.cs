@@ -1,5 +1,6 @@
 using Florascope.Data;
 using Florascope.Data.OpenData;
+using Florascope.Data.Storage;
 using Florascope.DarwinCore;
 using Florascope.Identification;
 using Florascope.Web.Hosting;
@@ -23,6 +24,9 @@ public static class OpenDataApi
         options.OpenData.Validate();
         // The archive the server publishes; a test may register its own builder first.
         services.TryAddSingleton(new OpenDataArchive(DarwinCoreArchiveAsync));
+        // The same Florascope:Storage settings as photos: with S3, every node serves the one archive in the bucket.
+        services.AddSingleton(sp => new SharedArchiveStore(
+            (sp.GetRequiredService<IConfiguration>().GetSection(StorageSettings.Section).Get<StorageSettings>() ?? new()).CreateOpenDataStore()));
         services.AddSingleton<OpenDataArchiveFile>();
         services.AddSingleton<Jobs.IJob, OpenDataRebuild>();
         services.AddHostedService<OpenDataStartup>();
@@ -65,29 +69,30 @@ public static class OpenDataApi
 
     public static RouteGroupBuilder MapOpenDataApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/open-data").WithTags("Open data");
+        var g = app.MapGroup("/open-data").WithTags("Open data").WithDomainErrors();
         // HEAD too: harvesters check Last-Modified and the ETag before downloading.
         g.MapMethods("/dwca.zip", [HttpMethods.Get, HttpMethods.Head], Archive).WithSummary(
             "The observatory's Darwin Core Archive (valid observations, public positions), rebuilt in the background; ETag, Last-Modified and ranges; 503 with Retry-After before the first build; 404 when the rebuild is off and none is in place.");
         return g;
     }
 
-    public static Results<FileStreamHttpResult, JsonHttpResult<ApiError>> Archive(OpenDataArchiveFile archive, HttpResponse response)
+    public static async Task<Results<FileStreamHttpResult, JsonHttpResult<ApiError>>> Archive(OpenDataArchiveFile archive, HttpResponse response, CancellationToken ct)
     {
-        // Opened first, then described from the open handle: a rebuild renaming a new file in
-        // between cannot pair the new bytes with the old validators.
-        var stream = archive.TryOpen();
-        if (stream is null && !archive.IsScheduled)
+        // Opened first, then described from the opened bytes: a rebuild putting a new archive in place
+        // in between cannot pair the new bytes with the old validators.
+        // A shared store that cannot be reached throws ObjectStoreUnavailableException: 503 (WithDomainErrors).
+        var opened = await archive.OpenAsync(ct);
+        if (opened is null && !archive.IsScheduled)
             return ApiErrors.Error(StatusCodes.Status404NotFound, "This server does not publish an open-data archive (Florascope:OpenData:RebuildMinutes is 0 and none is in place).");
-        if (stream is null)
+        if (opened is null)
         {
             response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, "The open-data archive is being built for the first time; retry in a minute.");
         }
-        var modified = File.GetLastWriteTimeUtc(stream.SafeFileHandle);
-        var tag = new EntityTagHeaderValue($"\"{stream.Length:x}-{modified.Ticks:x}\"");
+        // From the size and last write, which every node reads alike from a shared store: one ETag for one archive.
+        var tag = new EntityTagHeaderValue($"\"{opened.Length:x}-{opened.LastModifiedUtc.Ticks:x}\"");
         // Caches may keep it, but must ask again: it changes at every rebuild.
         response.Headers.CacheControl = "public, no-cache";
-        return TypedResults.Stream(stream, "application/zip", OpenDataArchiveFile.FileName, new DateTimeOffset(modified, TimeSpan.Zero), tag, enableRangeProcessing: true);
+        return TypedResults.Stream(opened.Content, "application/zip", OpenDataArchiveFile.FileName, new DateTimeOffset(opened.LastModifiedUtc, TimeSpan.Zero), tag, enableRangeProcessing: true);
     }
 }

@@ -23,9 +23,10 @@ public sealed class OpenDataRebuild(OpenDataArchiveFile archive, IOptions<Floras
 }
 
 /// <summary>
-/// At start, on every node: removes temporary files a crashed build left and, when this node has no
-/// archive yet, builds one (the archive is a file of the node's data directory: a node that never ran
-/// the job must not answer 503 for ever). The periodic rebuild is the job above, once across nodes.
+/// At start, on every node: removes temporary files a crashed build left and, with the file store, builds
+/// the archive when this node has none (it is a file of the node's data directory: a node that never ran
+/// the job must not answer 503 for ever). With a shared store it builds nothing: the job above, once
+/// across nodes, writes the one archive every node serves (at once when it never ran).
 /// </summary>
 public sealed class OpenDataStartup(OpenDataArchiveFile archive, IOptions<FlorascopeOptions> options, ILogger<OpenDataStartup> log) : BackgroundService
 {
@@ -42,7 +43,7 @@ public sealed class OpenDataStartup(OpenDataArchiveFile archive, IOptions<Floras
         try
         {
             await archive.RemoveLeftoversAsync(stoppingToken);
-            if (!archive.Exists) await archive.RebuildAsync(stoppingToken);
+            if (!archive.IsShared && !archive.Exists) await archive.RebuildAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
         catch (Exception e)
