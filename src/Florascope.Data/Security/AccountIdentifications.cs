@@ -22,5 +22,12 @@ public static class AccountIdentifications
     public static Task<int?> TryConsumeAsync(FlorascopeDb db, int userId, int limit, DateTime nowUtc, CancellationToken ct = default) =>
         RateCounterStore.TryConsumeAsync(db, Scope, Subject(userId), RateCounterStore.Day(nowUtc), limit, ct);
 
+    /// <summary>
+    /// Gives back one identification counted at <paramref name="countedUtc"/>: a save answered with the observation
+    /// another request (a retry, its twin) had already made, or a save that failed after the model ran, used none.
+    /// </summary>
+    public static Task<int> ReleaseAsync(FlorascopeDb db, int userId, DateTime countedUtc, CancellationToken ct = default) =>
+        RateCounterStore.ReleaseAsync(db, Scope, Subject(userId), RateCounterStore.Day(countedUtc), ct);
+
     private static string Subject(int userId) => userId.ToString(CultureInfo.InvariantCulture);
 }

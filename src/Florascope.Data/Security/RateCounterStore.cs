@@ -42,6 +42,11 @@ public static class RateCounterStore
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <summary>Takes back one event counted in a window (work counted but not done, e.g. a save that another request had already made).</summary>
+    public static Task<int> ReleaseAsync(FlorascopeDb db, string scope, string subject, DateTime windowStart, CancellationToken ct = default) =>
+        db.Database.ExecuteSqlRawAsync("UPDATE rate_counters SET count = count - 1 WHERE scope = {0} AND subject = {1} AND window_start = {2} AND count > 0",
+            [scope, subject, Utc(windowStart)], ct);
+
     /// <summary>The count in a window (0 when nothing was counted).</summary>
     public static async Task<int> CountAsync(FlorascopeDb db, string scope, string subject, DateTime windowStart, CancellationToken ct = default)
     {

@@ -1,3 +1,4 @@
+using Florascope.Data.Storage;
 using System.Globalization;
 using System.Security.Claims;
 using Florascope.Data;
@@ -122,11 +123,32 @@ public static class ObservationsApi
         };
         // Validated once, before the model runs: bad input costs no inference.
         var valid = ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
+        DateTime? counted = null;
         if (mayVote)
-            valid = valid.WithModel(await SuggestAsync(engine, valid.Input,
-                async () => await AccountIdentifications.TryConsumeAsync(db, userId, limit, clock.GetUtcNow().UtcDateTime, ct) is not null));
-        var saved = await ObservationWriter.SaveAsync(db, photos, engine.Bundle.Checklist, userId, valid, clock, ct, revision, privacy);
-        if (saved.Replayed) return await ReplayAsync(context, db, saved.Observation.Id, engine, revision, user, ct);
+            valid = valid.WithModel(await SuggestAsync(engine, valid.Input, async () =>
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                if (await AccountIdentifications.TryConsumeAsync(db, userId, limit, now, ct) is null) return false;
+                counted = now;
+                return true;
+            }));
+        SavedObservation saved;
+        try
+        {
+            saved = await ObservationWriter.SaveAsync(db, photos, engine.Bundle.Checklist, userId, valid, clock, ct, revision, privacy);
+        }
+        catch (ObjectStoreUnavailableException) when (counted is { } at)
+        {
+            // Nothing was saved: the model's vote is given back, like a replay's below.
+            await AccountIdentifications.ReleaseAsync(db, userId, at, CancellationToken.None);
+            throw;
+        }
+        if (saved.Replayed)
+        {
+            // A retry or its concurrent twin: the observation was made (and counted) once; this request's vote is given back.
+            if (counted is { } at) await AccountIdentifications.ReleaseAsync(db, userId, at, ct);
+            return await ReplayAsync(context, db, saved.Observation.Id, engine, revision, user, ct);
+        }
         var detail = await DetailAsync(db, saved.Observation.Id, engine, revision, ct, user);
         return TypedResults.Created($"/api/observations/{saved.Observation.Id}", detail!);
     }

@@ -171,5 +171,7 @@ public sealed class IdempotentSaveRaceTests
         Assert.Equal(1, await db.Observations.CountAsync(Ct));
         Assert.Equal(1, await db.ObservationPhotos.CountAsync(Ct));
         Assert.Equal(1, await db.Identifications.CountAsync(Ct));
+        // The model ran for each twin that got that far, but the account's daily identifications count the one observation made.
+        Assert.Equal(1, await Florascope.Data.Security.AccountIdentifications.UsedAsync(db, author.UserId, host.Clock.GetUtcNow().UtcDateTime, Ct));
     }
 }
