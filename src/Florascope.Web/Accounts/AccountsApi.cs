@@ -83,7 +83,10 @@ public static partial class AccountsApi
         if (!Languages.IsKnown(language)) return ApiErrors.BadRequest(MessageText.Of("server.unknown-language", "Unknown language."));
         // Counted before anything costly or stored (and before the name check, which would otherwise enumerate names freely).
         if (await SignUpThrottle.AdmitAsync(db, AddressSubject(context, salt), clock.GetUtcNow().UtcDateTime, options.Value.SignIn, ct) is { } signUpWait)
+        {
+            ServerMetrics.Refused(LimitKind.SignUpsThrottled);
             return TooMany(context, signUpWait, MessageText.Of("server.account.sign-ups-throttled", "Too many sign-ups from this address today: try again tomorrow."));
+        }
         // Cheap before the hash; AccountStore.SignUpAsync decides for good (races answer 409 too).
         if (await AccountStore.IsTakenAsync(db, userName, email, ct)) throw new AccountException(AccountError.Taken, MessageText.Of("server.account.taken", "That user name or e-mail is already taken."));
 
@@ -119,7 +122,10 @@ public static partial class AccountsApi
         var device = user is not null && KnownDeviceCookie.DeviceOf(context, protection, user.Id, now) is { } d ? SignInThrottle.DeviceSubject(d) : null;
         // Checked before the (expensive) hash, and the same for known and unknown names.
         if (await SignInThrottle.AdmitAsync(db, account, address, now, limits, device, ct) is { } wait)
+        {
+            ServerMetrics.Refused(LimitKind.SignInsThrottled);
             return TooMany(context, wait, MessageText.Of("server.account.sign-ins-throttled", "Too many failed sign-ins for this account or from this address: try again later."));
+        }
         // An unknown name is verified against a dummy hash: the answer and its time do not tell which names exist.
         var verdict = Hasher.VerifyHashedPassword(user ?? new User { UserName = "", Email = "", PasswordHash = "" }, user?.PasswordHash ?? DummyHash, password);
         if (user is null || verdict == PasswordVerificationResult.Failed)

@@ -22,6 +22,10 @@ public enum LimitKind
     UploadsInFlight,
     /// <summary>Inference workers and queue all taken (503).</summary>
     InferenceSaturated,
+    /// <summary>Sign-in failures per account, login or address (429).</summary>
+    SignInsThrottled,
+    /// <summary>Sign-ups per address and day (429).</summary>
+    SignUpsThrottled,
 }
 
 /// <summary>
@@ -63,7 +67,7 @@ public static class ServerMetrics
     /// <summary>Records the wait of an admitted request for its inference worker, from <see cref="Stopwatch.GetTimestamp"/> at its start.</summary>
     public static void InferenceWaited(long startTimestamp) => InferenceWait.Observe(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
 
-    /// <summary>The label of a limit kind: api-key-daily, anonymous-daily, signed-in-daily, requests-per-address, uploads-per-address, uploads-in-flight, inference-saturated.</summary>
+    /// <summary>The label of a limit kind: api-key-daily, anonymous-daily, signed-in-daily, requests-per-address, uploads-per-address, uploads-in-flight, inference-saturated, sign-ins-throttled, sign-ups-throttled.</summary>
     public static string Label(LimitKind kind) => kind switch
     {
         LimitKind.ApiKeyDaily => "api-key-daily",
@@ -73,6 +77,8 @@ public static class ServerMetrics
         LimitKind.UploadsPerAddress => "uploads-per-address",
         LimitKind.UploadsInFlight => "uploads-in-flight",
         LimitKind.InferenceSaturated => "inference-saturated",
+        LimitKind.SignInsThrottled => "sign-ins-throttled",
+        LimitKind.SignUpsThrottled => "sign-ups-throttled",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
