@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Florascope.Paging;
 using Florascope.Taxonomy;
 using Microsoft.EntityFrameworkCore;
@@ -94,6 +95,8 @@ public static class ObservationQueries
     {
         var typed = taxon;
         taxon = TaxonFilter(taxon, checklist);
+        // A bounded date range on PostgreSQL: its weeks merged newest-first, reading about `limit` rows, not the whole range.
+        if (ByObservedWeeks(db, box, taxon, typed, project, fromUtc, toUtc, limit) is { } merged) return await merged.ToListAsync(ct);
         var all = db.Observations.AsNoTracking();
         var newest = all.OrderByDescending(o => o.CreatedUtc).Take(NewestScan);
         var fast = await Filter(newest, box, taxon, typed, project, fromUtc, toUtc, limit).ToListAsync(ct);
@@ -112,6 +115,60 @@ public static class ObservationQueries
         // Sparse: the newest rows held almost none of the viewport (and nothing else filters), so it holds few rows in all.
         var sparse = fast.Count < SparseSample && taxon is null && string.IsNullOrEmpty(project) && fromUtc is null && toUtc is null;
         return await ByPosition(db, box, taxon, typed, project, fromUtc, toUtc, limit, throughGeography: sparse).ToListAsync(ct);
+    }
+
+    /// <summary>Widest date range, in weeks (<see cref="ObservedWeeks"/>), merged week by week on PostgreSQL.</summary>
+    public const int MaxMergedWeeks = 27;
+
+    /// <summary>The Monday from which observation weeks are counted (PostgreSQL migration <c>ObservedWeekIndex</c>).</summary>
+    private static readonly DateTime WeekZero = new(2000, 1, 3, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>
+    /// The week numbers, as the PostgreSQL index <c>IX_observations_ObservedWeek_CreatedUtc</c> computes them
+    /// (<c>(("ObservedUtc" AT TIME ZONE 'UTC')::date - DATE '2000-01-03') / 7</c>, integer division toward zero),
+    /// of every UTC day from <paramref name="fromUtc"/> to <paramref name="toUtc"/>, in order; null for an empty
+    /// range or one of more than <see cref="MaxMergedWeeks"/> weeks.
+    /// </summary>
+    public static IReadOnlyList<int>? ObservedWeeks(DateTime fromUtc, DateTime toUtc)
+    {
+        if (toUtc < fromUtc || (toUtc.Date - fromUtc.Date).TotalDays > 7.0 * MaxMergedWeeks) return null;
+        var weeks = new List<int>();
+        for (var day = fromUtc.Date; day <= toUtc.Date; day = day.AddDays(1))
+            if (Week(day) is var w && (weeks.Count == 0 || weeks[^1] != w)) weeks.Add(w);
+        return weeks.Count <= MaxMergedWeeks ? weeks : null;
+    }
+
+    // Truncated toward zero, as PostgreSQL's integer division: days before the anchor share week 0 with those after.
+    private static int Week(DateTime day) => (int)(day - WeekZero).TotalDays / 7;
+
+    /// <summary>
+    /// On PostgreSQL, for a date range of at most <see cref="MaxMergedWeeks"/> weeks: the map's query over the
+    /// observations of its weeks, one branch per week (UNION ALL) over the index on (week, CreatedUtc) that
+    /// covers the map's columns. Ordered by CreatedUtc, the planner merges the branches newest-first and stops
+    /// at the limit, instead of reading and sorting every row of the range (at 10M rows a month holds 360,000).
+    /// Exact whatever the delay between observing and saving: the week only picks the branch, the dates filter.
+    /// Null elsewhere (SQLite, an open or longer range).
+    /// </summary>
+    internal static IQueryable<MapPoint>? ByObservedWeeks(FlorascopeDb db, BoundingBox? box, string? taxon, string? typed, string? project,
+        DateTime? fromUtc, DateTime? toUtc, int limit) =>
+        db.Database.IsNpgsql() && fromUtc is { } from && toUtc is { } to && ObservedWeeks(from, to) is { } weeks
+            ? Filter(ObservedInWeeks(db, weeks, from, to), box, taxon, typed, project, null, null, limit)
+            : null;
+
+    /// <summary>
+    /// The observations observed from <paramref name="fromUtc"/> to <paramref name="toUtc"/>, as one branch per
+    /// week. Only the first and last weeks test the dates: the weeks between lie wholly inside the range, and a
+    /// date test in every branch would make the planner multiply two selectivities of the same thing (the week
+    /// and the date), underestimate each branch and sort them all instead of merging.
+    /// </summary>
+    private static IQueryable<Observation> ObservedInWeeks(FlorascopeDb db, IReadOnlyList<int> weeks, DateTime fromUtc, DateTime toUtc)
+    {
+        var (from, to) = (weeks.Count, weeks.Count + 1);
+        var sql = string.Join(" UNION ALL ", weeks.Select((_, i) =>
+            $$"""SELECT * FROM observations WHERE (("ObservedUtc" AT TIME ZONE 'UTC')::date - DATE '2000-01-03') / 7 = {{{i}}}"""
+            + (i == 0 ? $$""" AND "ObservedUtc" >= {{{from}}}""" : "")
+            + (i == weeks.Count - 1 ? $$""" AND "ObservedUtc" <= {{{to}}}""" : "")));
+        return db.Observations.FromSql(FormattableStringFactory.Create(sql, [.. weeks.Cast<object>(), fromUtc, toUtc])).AsNoTracking();
     }
 
     /// <summary>
