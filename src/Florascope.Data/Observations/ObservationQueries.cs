@@ -142,33 +142,35 @@ public static class ObservationQueries
     private static int Week(DateTime day) => (int)(day - WeekZero).TotalDays / 7;
 
     /// <summary>
-    /// On PostgreSQL, for a date range of at most <see cref="MaxMergedWeeks"/> weeks: the map's query over the
-    /// observations of its weeks, one branch per week (UNION ALL) over the index on (week, CreatedUtc) that
-    /// covers the map's columns. Ordered by CreatedUtc, the planner merges the branches newest-first and stops
-    /// at the limit, instead of reading and sorting every row of the range (at 10M rows a month holds 360,000).
-    /// Exact whatever the delay between observing and saving: the week only picks the branch, the dates filter.
+    /// On PostgreSQL, for a date range of at most <see cref="MaxMergedWeeks"/> weeks: the map's query week by
+    /// week, each week's newest <paramref name="limit"/> read backwards from the index on (week, CreatedUtc)
+    /// that covers the map's columns (the week is a constant in its own branch, so the index yields CreatedUtc
+    /// order and the scan stops at the limit), then the branches merged newest-first. This reads about
+    /// `limit` rows per week instead of reading and sorting every row of the range (at 10M rows a month holds
+    /// 360,000). Exact whatever the delay between observing and saving: the week only picks the branch.
     /// Null elsewhere (SQLite, an open or longer range).
     /// </summary>
     internal static IQueryable<MapPoint>? ByObservedWeeks(FlorascopeDb db, BoundingBox? box, string? taxon, string? typed, string? project,
-        DateTime? fromUtc, DateTime? toUtc, int limit) =>
-        db.Database.IsNpgsql() && fromUtc is { } from && toUtc is { } to && ObservedWeeks(from, to) is { } weeks
-            ? Filter(ObservedInWeeks(db, weeks, from, to), box, taxon, typed, project, null, null, limit)
-            : null;
+        DateTime? fromUtc, DateTime? toUtc, int limit)
+    {
+        if (!db.Database.IsNpgsql() || fromUtc is not { } from || toUtc is not { } to || ObservedWeeks(from, to) is not { } weeks) return null;
+        var merged = weeks.Select((week, i) => Newest(ObservedInWeek(db, week, i == 0 ? from : null, i == weeks.Count - 1 ? to : null),
+            box, taxon, typed, project, null, null, limit)).Aggregate((all, next) => all.Concat(next));
+        return merged.OrderByDescending(o => o.CreatedUtc).Take(limit).Select(ToPoint);
+    }
 
     /// <summary>
-    /// The observations observed from <paramref name="fromUtc"/> to <paramref name="toUtc"/>, as one branch per
-    /// week. Only the first and last weeks test the dates: the weeks between lie wholly inside the range, and a
-    /// date test in every branch would make the planner multiply two selectivities of the same thing (the week
-    /// and the date), underestimate each branch and sort them all instead of merging.
+    /// The observations of one week, observed from <paramref name="fromUtc"/> (the range's first week) and up to
+    /// <paramref name="toUtc"/> (its last). The weeks between lie wholly inside the range and test no date: a
+    /// date test beside the week would tempt the planner to the date index and a sort of the whole range.
     /// </summary>
-    private static IQueryable<Observation> ObservedInWeeks(FlorascopeDb db, IReadOnlyList<int> weeks, DateTime fromUtc, DateTime toUtc)
+    private static IQueryable<Observation> ObservedInWeek(FlorascopeDb db, int week, DateTime? fromUtc, DateTime? toUtc)
     {
-        var (from, to) = (weeks.Count, weeks.Count + 1);
-        var sql = string.Join(" UNION ALL ", weeks.Select((_, i) =>
-            $$"""SELECT * FROM observations WHERE (("ObservedUtc" AT TIME ZONE 'UTC')::date - DATE '2000-01-03') / 7 = {{{i}}}"""
-            + (i == 0 ? $$""" AND "ObservedUtc" >= {{{from}}}""" : "")
-            + (i == weeks.Count - 1 ? $$""" AND "ObservedUtc" <= {{{to}}}""" : "")));
-        return db.Observations.FromSql(FormattableStringFactory.Create(sql, [.. weeks.Cast<object>(), fromUtc, toUtc])).AsNoTracking();
+        var sql = """SELECT * FROM observations WHERE (("ObservedUtc" AT TIME ZONE 'UTC')::date - DATE '2000-01-03') / 7 = {0}""";
+        List<object> args = [week];
+        if (fromUtc is { } f) { sql += $$""" AND "ObservedUtc" >= {{{args.Count}}}"""; args.Add(f); }
+        if (toUtc is { } t) { sql += $$""" AND "ObservedUtc" <= {{{args.Count}}}"""; args.Add(t); }
+        return db.Observations.FromSql(FormattableStringFactory.Create(sql, [.. args])).AsNoTracking();
     }
 
     /// <summary>
@@ -220,6 +222,14 @@ public static class ObservationQueries
     }
 
     private static IQueryable<MapPoint> Filter(IQueryable<Observation> source, BoundingBox? box, string? taxon, string? typed, string? project,
+        DateTime? fromUtc, DateTime? toUtc, int limit) =>
+        Newest(source, box, taxon, typed, project, fromUtc, toUtc, limit).Select(ToPoint);
+
+    private static readonly System.Linq.Expressions.Expression<Func<Observation, MapPoint>> ToPoint =
+        o => new MapPoint(o.Id, o.TaxonName, o.ObservedUtc, o.PublicLatitude!.Value, o.PublicLongitude!.Value);
+
+    /// <summary>The newest <paramref name="limit"/> observations of <paramref name="source"/> the map shows, newest saved first.</summary>
+    private static IQueryable<Observation> Newest(IQueryable<Observation> source, BoundingBox? box, string? taxon, string? typed, string? project,
         DateTime? fromUtc, DateTime? toUtc, int limit)
     {
         // Public positions only, in the filter too: a tiny box around a true point must find nothing.
@@ -231,7 +241,6 @@ public static class ObservationQueries
         if (!string.IsNullOrEmpty(project)) query = query.Where(o => o.Project == project);
         if (fromUtc is { } f) query = query.Where(o => o.ObservedUtc >= f);
         if (toUtc is { } t) query = query.Where(o => o.ObservedUtc <= t);
-        return query.OrderByDescending(o => o.CreatedUtc).Take(limit)
-            .Select(o => new MapPoint(o.Id, o.TaxonName, o.ObservedUtc, o.PublicLatitude!.Value, o.PublicLongitude!.Value));
+        return query.OrderByDescending(o => o.CreatedUtc).Take(limit);
     }
 }
