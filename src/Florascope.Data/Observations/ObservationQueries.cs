@@ -87,7 +87,7 @@ public static class ObservationQueries
     /// filters). Two plans, because no single index serves every viewport: a large viewport holds
     /// enough of the newest observations, found by scanning them newest-first; a small one has few
     /// rows in all, found through the position index and then sorted; a short date range is read
-    /// whole through the date index.
+    /// whole through the date index, or on PostgreSQL week by week (<see cref="ByObservedWeeks"/>).
     /// </summary>
     /// <param name="checklist">Resolves <paramref name="taxon"/> (<see cref="TaxonFilter"/>); null compares it as written.</param>
     public static async Task<List<MapPoint>> InViewportAsync(FlorascopeDb db, BoundingBox? box, string? taxon, string? project,
@@ -95,7 +95,7 @@ public static class ObservationQueries
     {
         var typed = taxon;
         taxon = TaxonFilter(taxon, checklist);
-        // A bounded date range on PostgreSQL: its weeks merged newest-first, reading about `limit` rows, not the whole range.
+        // A bounded date range on PostgreSQL: about `limit` rows read per week, not every row of the range counted and sorted.
         if (ByObservedWeeks(db, box, taxon, typed, project, fromUtc, toUtc, limit) is { } merged) return await merged.ToListAsync(ct);
         var all = db.Observations.AsNoTracking();
         var newest = all.OrderByDescending(o => o.CreatedUtc).Take(NewestScan);
