@@ -60,7 +60,7 @@ public static class ScaleBenchmark
         report.WriteSection(Path.Combine(root, "docs", "benchmarks.md"), report.Markdown(
             $"dotnet run -c Release --project bench/Florascope.Bench -- {string.Join(' ', args)}",
             [$"{count} synthetic observations (SyntheticSeeder, bench/Florascope.Seed); {Reps} runs of each query after 3 warm-ups; p50 / p95 of the wall time of the EF Core query as the API runs it (ObservationQueries).",
-             "PostgreSQL 15 + PostGIS 3.3 on 127.0.0.1 with fsync off (a throw-away test cluster); a sparse viewport (fewer than 3 of the newest 20,000 rows in it, no other filter, at most 90 degrees) is read through the GiST index of the geography column, a dense one from the B-tree on the degrees that covers the map's columns, a date range from the covering date index (ObservationQueries); none of the viewports below is sparse; SQLite file in a temp folder.",
+             "PostgreSQL 15 + PostGIS 3.3 on 127.0.0.1 with fsync off (a throw-away test cluster); a sparse viewport (fewer than 3 of the newest 20,000 rows in it, no other filter, at most 90 degrees) is read through the GiST index of the geography column, a dense one from the B-tree on the degrees that covers the map's columns, a date range of up to 27 weeks week by week from the covering index on (observation week, CreatedUtc), merged newest-first (ObservationQueries.ByObservedWeeks), a longer one from the covering date index; none of the viewports below is sparse; SQLite file in a temp folder.",
              "Database size: pg_database_size, or the SQLite file with its WAL."]));
         return 0;
     }

@@ -126,4 +126,55 @@ public abstract class MapViewportStorageTests(StorageFixture fixture)
             Assert.True(expected == found.Count, $"{box}: {found.Count} found, {expected} inside");
         }
     }
+    [Fact]
+    public async Task ADateRangeFindsTheNewestSavedOfThoseObservedInItWhateverTheDelay()
+    {
+        var author = await fixture.NewUserAsync();
+        var random = new Random(7);
+        var rows = new List<(int Id, DateTime Observed, DateTime Created, double Lat, double Lon, string Taxon)>();
+        await using (var db = fixture.NewContext())
+        {
+            // A region of its own (lat 10-20, lon 100-110); observed over 14 weeks across the new year 2000
+            // (the weeks' anchor) and over 14 weeks of 2025, saved from a day before to a year after.
+            var added = new List<Observation>();
+            for (var i = 0; i < 400; i++)
+            {
+                var start = i % 2 == 0 ? new DateTime(1999, 11, 20, 0, 0, 0, DateTimeKind.Utc) : new DateTime(2025, 4, 10, 0, 0, 0, DateTimeKind.Utc);
+                var observed = start.AddMinutes(random.Next(14 * 7 * 24 * 60));
+                var created = observed.AddMinutes(random.Next(4) switch { 0 => -random.Next(24 * 60), 1 => random.Next(3 * 24 * 60), 2 => random.Next(60 * 24 * 60), _ => random.Next(365 * 24 * 60) })
+                    .AddMilliseconds(i); // distinct, so the newest are one set
+                var (lat, lon) = (10 + random.NextDouble() * 10, 100 + random.NextDouble() * 10);
+                var o = new Observation
+                {
+                    AuthorId = author, ObservedUtc = observed, Latitude = lat, Longitude = lon, PublicLatitude = lat, PublicLongitude = lon,
+                    TaxonName = i % 3 == 0 ? "Bellis perennis" : "Taraxacum officinale", CreatedUtc = created, UpdatedUtc = created,
+                };
+                added.Add(o);
+                db.Observations.Add(o);
+            }
+            await db.SaveChangesAsync(Ct);
+            rows.AddRange(added.Select(o => (o.Id, o.ObservedUtc, o.CreatedUtc, o.PublicLatitude!.Value, o.PublicLongitude!.Value, o.TaxonName!)));
+        }
+        var region = new BoundingBox(100, 10, 110, 20);
+        var west = new BoundingBox(100, 10, 105, 20);
+        var ranges = new (DateTime From, DateTime To)[]
+        {
+            (new(1999, 12, 20, 6, 30, 0, DateTimeKind.Utc), new(2000, 1, 20, 17, 0, 0, DateTimeKind.Utc)),
+            (new(2025, 5, 1, 0, 0, 0, DateTimeKind.Utc), new(2025, 6, 1, 0, 0, 0, DateTimeKind.Utc)),
+            (new(2025, 5, 7, 12, 0, 0, DateTimeKind.Utc), new(2025, 5, 7, 18, 0, 0, DateTimeKind.Utc)),
+            (new(1999, 11, 1, 0, 0, 0, DateTimeKind.Utc), new(2025, 12, 31, 0, 0, 0, DateTimeKind.Utc)),
+        };
+        foreach (var (from, to) in ranges)
+            foreach (var box in new[] { region, west })
+                foreach (var taxon in new[] { null, "Bellis perennis" })
+                    foreach (var limit in new[] { 5, 1000 })
+                    {
+                        var expected = rows.Where(r => r.Observed >= from && r.Observed <= to && r.Lat >= box.MinLat && r.Lat <= box.MaxLat
+                                && r.Lon >= box.MinLon && r.Lon <= box.MaxLon && (taxon is null || r.Taxon == taxon))
+                            .OrderByDescending(r => r.Created).Take(limit).Select(r => r.Id).ToList();
+                        await using var db = fixture.NewContext();
+                        var found = await ObservationQueries.InViewportAsync(db, box, taxon, null, from, to, limit, ct: Ct);
+                        Assert.Equal(expected, found.Select(p => p.Id));
+                    }
+    }
 }

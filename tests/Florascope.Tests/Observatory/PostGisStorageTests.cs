@@ -105,4 +105,44 @@ public sealed class PostGisStorageTests(PostgresStorageFixture fixture) : IClass
             && o.PublicLongitude >= city.MinLon && o.PublicLongitude <= city.MaxLon, Ct);
         Assert.Equal(inBox, (await query.ToListAsync(Ct)).Count);
     }
+    [Fact]
+    public async Task AMonthOnTheMapIsMergedWeekByWeekThroughTheWeekIndexWithTheSameWeekNumbers()
+    {
+        var author = await fixture.NewUserAsync();
+        await using var db = fixture.NewContext();
+        // The database's week of a day is the one ObservedWeeks gives, on both sides of the anchor.
+        foreach (var day in new[] { "1999-12-19", "1999-12-26", "1999-12-27", "2000-01-02", "2000-01-03", "2000-01-09", "2000-01-10", "2025-05-31" })
+        {
+            var utc = DateTime.SpecifyKind(DateTime.Parse(day, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc);
+            var week = Assert.Single(await ReadAsync(db, $"""SELECT ((TIMESTAMPTZ '{day} 23:59:59+00' AT TIME ZONE 'UTC')::date - DATE '2000-01-03') / 7"""));
+            Assert.Equal([int.Parse(week, System.Globalization.CultureInfo.InvariantCulture)], ObservationQueries.ObservedWeeks(utc, utc.AddHours(1)));
+        }
+        // 30,000 observations over a year, one saved every 20 minutes.
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO observations ("AuthorId", "ObservedUtc", "Latitude", "Longitude", "License", "Geoprivacy", "Project", "Confidence", "Accuracy",
+                "IsValid", "Status", "CreatedUtc", "UpdatedUtc", "PublicLatitude", "PublicLongitude")
+            SELECT {author}, {Now} + make_interval(mins => 20 * i), lat, lon, 'cc-by', 'open', 'all', 0, 0, false, 'needs-votes',
+                {Now} + make_interval(mins => 20 * i + 60), {Now} + make_interval(mins => 20 * i + 60), lat, lon
+            FROM (SELECT i, 40 + 10 * random() AS lat, -5 + 13 * random() AS lon FROM generate_series(1, 30000) AS i) AS points
+            """, Ct);
+        await db.Database.ExecuteSqlRawAsync("ANALYZE observations", Ct);
+        var (from, to) = (Now.AddDays(30), Now.AddDays(61));
+        var query = ObservationQueries.ByObservedWeeks(db, new BoundingBox(-5, 42, 8, 51), null, null, null, from, to, 1000)!;
+        var plan = await PlanAsync(db, query);
+        Assert.True(plan.Contains("Index Only Scan Backward using \"IX_observations_ObservedWeek_CreatedUtc\"", StringComparison.Ordinal), plan + "\n" + query.ToQueryString());
+        Assert.Null(ObservationQueries.ByObservedWeeks(db, null, null, null, null, from, null, 1000));
+    }
+
+    private static async Task<string> PlanAsync(FlorascopeDb db, IQueryable<MapPoint> query) =>
+        string.Join('\n', await ReadAsync(db, "", command =>
+        {
+            using var composed = query.CreateDbCommand();
+            command.CommandText = "EXPLAIN " + composed.CommandText;
+            foreach (DbParameter p in composed.Parameters)
+            {
+                var copy = command.CreateParameter();
+                (copy.ParameterName, copy.Value, copy.DbType) = (p.ParameterName, p.Value, p.DbType);
+                command.Parameters.Add(copy);
+            }
+        }));
 }
