@@ -303,8 +303,8 @@ public static class ReviseDbBenchmark
             });
             Insert(c, """
                 INSERT INTO observations ("Id", "AuthorId", "ObservedUtc", "Latitude", "Longitude", "UncertaintyMeters", "License", "Project",
-                    "TaxonName", "Confidence", "Accuracy", "IsValid", "Status", "ModelTaxonName", "ModelScore", "ModelVersion", "CreatedUtc", "UpdatedUtc")
-                VALUES ($id, $author, $date, $lat, $lon, 20, 'cc-by', 'weurope', NULL, 0, 0, 0, 'needs-votes', $model, $score, 'synthetic', $date, $date)
+                    "TaxonName", "Confidence", "Accuracy", "IsValid", "Status", "ModelTaxonName", "ModelScore", "ModelVersion", "CreatedUtc", "UpdatedUtc", "Geoprivacy")
+                VALUES ($id, $author, $date, $lat, $lon, 20, 'cc-by', 'weurope', NULL, 0, 0, 0, 'needs-votes', $model, $score, 'synthetic', $date, $date, 'open')
                 """, ["$id", "$author", "$date", "$lat", "$lon", "$model", "$score"], crowd.TaskCount, (t, p) =>
             {
                 var (lat, lon) = Rows.Position(t);

@@ -138,8 +138,8 @@ public static class SyntheticSeeder
             cmd.Transaction = tx;
             cmd.CommandText = """
                 INSERT INTO observations (AuthorId, ObservedUtc, Latitude, Longitude, UncertaintyMeters, Notes, License, Project, TaxonName, CreatedUtc, UpdatedUtc,
-                    PublicLatitude, PublicLongitude, PublicUncertaintyMeters)
-                VALUES ($a, $o, $lat, $lon, $u, NULL, 'cc-by', $p, $t, $c, $c, $plat, $plon, $pu)
+                    PublicLatitude, PublicLongitude, PublicUncertaintyMeters, Geoprivacy, Status, Confidence, Accuracy, IsValid)
+                VALUES ($a, $o, $lat, $lon, $u, NULL, 'cc-by', $p, $t, $c, $c, $plat, $plon, $pu, 'open', 'needs-votes', 0, 0, 0)
                 """;
             var p = new[] { "$a", "$o", "$lat", "$lon", "$u", "$p", "$t", "$c", "$plat", "$plon", "$pu" }.Select(n => { var x = cmd.CreateParameter(); x.ParameterName = n; cmd.Parameters.Add(x); return x; }).ToArray();
             await cmd.PrepareAsync(ct);
