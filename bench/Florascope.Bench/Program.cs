@@ -21,6 +21,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["phone"] = PhoneBenchmark.Run,
     ["photo-size"] = PhotoSizeBenchmark.Run,
     ["cluster"] = ClusterBenchmark.Run,
+    ["challenge-score"] = ChallengeScoreBenchmark.Run,
 };
 
 // Not a suite: the child process whose peak memory the engine suite reads when the CLI cannot run.

@@ -12,5 +12,6 @@ root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(ThreatsCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(FloraCommand.Create());
+root.Subcommands.Add(ChallengeCommand.Create());
 // Asynchronous actions get a token that Ctrl+C cancels.
 return await root.Parse(args).InvokeAsync();
