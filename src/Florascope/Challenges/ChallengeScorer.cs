@@ -22,17 +22,15 @@ public sealed class ChallengeTruth
 {
     private ChallengeTruth(Dictionary<string, int> observations, Dictionary<string, int> classes, int[] truth)
     {
-        ObservationIndex = Observations = observations;
-        ClassIndex = Classes = classes;
+        Observations = observations;
+        Classes = classes;
         TrueClass = truth;
     }
 
-    // The scorer looks ids up as spans of its line buffer (Dictionary's alternate lookup).
+    // Concrete dictionaries: the scorer looks ids up as spans of its line buffer (alternate lookup).
     internal Dictionary<string, int> Observations { get; }
     internal Dictionary<string, int> Classes { get; }
 
-    public IReadOnlyDictionary<string, int> ObservationIndex { get; }
-    public IReadOnlyDictionary<string, int> ClassIndex { get; }
     /// <summary>The true class of each observation (by index).</summary>
     public IReadOnlyList<int> TrueClass { get; }
 
@@ -42,16 +40,16 @@ public sealed class ChallengeTruth
         var observations = new Dictionary<string, int>(StringComparer.Ordinal);
         var classes = new Dictionary<string, int>(StringComparer.Ordinal);
         var truth = new List<int>();
-        foreach (var (number, line) in RunFile.Lines(stream, name))
+        RunFile.ForEachLine(stream, name, (number, bytes) =>
         {
-            var fields = line.Split(';');
+            var fields = Encoding.UTF8.GetString(bytes).Split(';');
             if (fields.Length != 2) throw new RunFileException(name, number, $"expected 2 fields (ObservationId;ClassId), found {fields.Length}");
             var (observation, cls) = (fields[0].Trim(), fields[1].Trim());
             if (observation.Length == 0 || cls.Length == 0) throw new RunFileException(name, number, "an empty id");
             if (!observations.TryAdd(observation, truth.Count)) throw new RunFileException(name, number, $"observation {observation} is given twice");
             if (!classes.TryGetValue(cls, out var c)) classes[cls] = c = classes.Count;
             truth.Add(c);
-        }
+        });
         if (truth.Count == 0) throw new RunFileException(name, 0, "the file is empty");
         foreach (var k in knownClasses ?? []) classes.TryAdd(k.Trim(), classes.Count);
         return new ChallengeTruth(observations, classes, [.. truth]);
@@ -71,46 +69,13 @@ public static class RunFile
     /// <summary>A line longer than this is refused (a file without line breaks would otherwise be held whole).</summary>
     public const int MaxLineBytes = 4096;
 
-    private static readonly UTF8Encoding Strict = new(false, throwOnInvalidBytes: true);
-
-    /// <summary>
-    /// The non-empty lines with their numbers (from 1), split on bytes and decoded one by one, so that bytes
-    /// that are not UTF-8 are refused at the very line they are on. A UTF-8 byte order mark is skipped.
-    /// </summary>
-    public static IEnumerable<(int Number, string Line)> Lines(Stream stream, string name)
-    {
-        var buffer = new byte[1 << 16];
-        var pending = new MemoryStream();
-        var number = 0;
-        var first = true;
-        int read;
-        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            var start = 0;
-            if (first && read >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF) start = 3;
-            first = false;
-            for (var i = start; i < read; i++)
-            {
-                if (buffer[i] != (byte)'\n') continue;
-                pending.Write(buffer, start, i - start);
-                start = i + 1;
-                number++;
-                if (pending.Length > MaxLineBytes) throw new RunFileException(name, number, $"a line longer than {MaxLineBytes} bytes");
-                if (Decode(pending, name, number) is { Length: > 0 } line) yield return (number, line);
-                pending.SetLength(0);
-            }
-            pending.Write(buffer, start, read - start);
-            if (pending.Length > MaxLineBytes) throw new RunFileException(name, number + 1, $"a line longer than {MaxLineBytes} bytes");
-        }
-        if (pending.Length > 0 && Decode(pending, name, ++number) is { Length: > 0 } last) yield return (number, last);
-    }
-
     /// <summary>A line's bytes (without its line break), valid UTF-8, with its number.</summary>
     public delegate void LineHandler(int number, ReadOnlySpan<byte> line);
 
     /// <summary>
-    /// <see cref="Lines"/> without a string per line: each non-empty line's bytes are handed over from the read
-    /// buffer (a line cut by the buffer's end is carried over once). What the scorer reads millions of lines with.
+    /// Each non-empty line's bytes, checked as UTF-8 (refused at the very line they are on), handed over from the
+    /// read buffer without a string per line (a line cut by the buffer's end is carried over once); a UTF-8 byte
+    /// order mark is skipped. The scorer reads millions of lines with it.
     /// </summary>
     public static long ForEachLine(Stream stream, string name, LineHandler handle)
     {
@@ -163,20 +128,6 @@ public static class RunFile
         }
         if (carried > 0) Emit(carry.AsSpan(0, carried));
         return lines;
-    }
-
-    private static string Decode(MemoryStream bytes, string name, int number)
-    {
-        var span = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
-        if (span.Length > 0 && span[^1] == (byte)'\r') span = span[..^1];
-        try
-        {
-            return Strict.GetString(span);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new RunFileException(name, number, "unreadable encoding: the file must be UTF-8 text");
-        }
     }
 }
 
@@ -250,7 +201,7 @@ public static class ChallengeScorer
     public static ChallengeScores Scores(ChallengeTruth truth, IReadOnlyList<byte> trueRank, int predicted, long predictions)
     {
         var n = truth.TrueClass.Count;
-        var classes = truth.ClassIndex.Count;
+        var classes = truth.Classes.Count;
         var sumByClass = new double[classes];
         var countByClass = new int[classes];
         double sum = 0;
