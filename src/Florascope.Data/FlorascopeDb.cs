@@ -37,6 +37,12 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
     /// <summary>Secrets every node shares (address-hash salt, geoprivacy key).</summary>
     public DbSet<Security.ServerSecret> ServerSecrets => Set<Security.ServerSecret>();
 
+    public DbSet<Challenges.Challenge> Challenges => Set<Challenges.Challenge>();
+    public DbSet<Challenges.ChallengeTeam> ChallengeTeams => Set<Challenges.ChallengeTeam>();
+    public DbSet<Challenges.ChallengeTeamMember> ChallengeTeamMembers => Set<Challenges.ChallengeTeamMember>();
+    public DbSet<Challenges.ChallengeInvitation> ChallengeInvitations => Set<Challenges.ChallengeInvitation>();
+    public DbSet<Challenges.ChallengeRun> ChallengeRuns => Set<Challenges.ChallengeRun>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every DateTime is UTC; SQLite forgets the kind, so it is restored on read.
@@ -49,6 +55,7 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
     protected override void OnModelCreating(ModelBuilder b)
     {
         b.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+        ConfigureChallenges(b);
         b.Entity<Jobs.JobRun>(e =>
         {
             e.ToTable("job_runs");
@@ -255,6 +262,56 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.HasIndex(i => new { i.ObservationId, i.UserId }).IsUnique().HasFilter("\"IsCurrent\"").HasDatabaseName("IX_identifications_current");
             e.HasIndex(i => new { i.ObservationId, i.UserId, i.IsCurrent });
             e.HasIndex(i => new { i.UserId, i.IsCurrent });
+        });
+    }
+
+    private static void ConfigureChallenges(ModelBuilder b)
+    {
+        b.Entity<Challenges.Challenge>(e =>
+        {
+            e.ToTable("challenges");
+            e.Property(c => c.Slug).HasMaxLength(64);
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.Property(c => c.Description).HasMaxLength(4000);
+            e.Property(c => c.BaselineNote).HasMaxLength(500);
+            e.HasIndex(c => c.Slug).IsUnique();
+        });
+        b.Entity<Challenges.ChallengeTeam>(e =>
+        {
+            e.ToTable("challenge_teams");
+            e.Property(t => t.Name).HasMaxLength(64);
+            e.HasIndex(t => new { t.ChallengeId, t.Name }).IsUnique();
+            e.HasOne<Challenges.Challenge>().WithMany().HasForeignKey(t => t.ChallengeId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Challenges.ChallengeTeamMember>(e =>
+        {
+            e.ToTable("challenge_team_members");
+            // One team per account per challenge.
+            e.HasKey(m => new { m.ChallengeId, m.UserId });
+            e.HasIndex(m => m.TeamId);
+            e.HasOne<Challenges.ChallengeTeam>().WithMany().HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Challenges.ChallengeInvitation>(e =>
+        {
+            e.ToTable("challenge_invitations");
+            e.HasIndex(i => new { i.TeamId, i.UserId }).IsUnique();
+            e.HasIndex(i => new { i.UserId, i.ChallengeId });
+            e.HasOne<Challenges.ChallengeTeam>().WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(i => i.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Challenges.ChallengeRun>(e =>
+        {
+            e.ToTable("challenge_runs");
+            e.Property(r => r.Method).HasMaxLength(1000);
+            e.Property(r => r.FileName).HasMaxLength(200);
+            e.Property(r => r.Error).HasMaxLength(1000);
+            e.Property(r => r.ModelVersion).HasMaxLength(100);
+            e.Property(r => r.ClaimedBy).HasMaxLength(100);
+            e.Property(r => r.Status).HasMaxLength(16).HasConversion(v => v.ToString().ToLowerInvariant(), v => Enum.Parse<Challenges.RunStatus>(v, true));
+            e.HasIndex(r => new { r.ChallengeId, r.TeamId, r.SubmittedUtc });
+            e.HasIndex(r => r.Status);
+            e.HasOne<Challenges.ChallengeTeam>().WithMany().HasForeignKey(r => r.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

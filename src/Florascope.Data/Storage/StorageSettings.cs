@@ -65,6 +65,10 @@ public sealed class StorageSettings
     /// <summary>The shared store of the open-data archive (<c>{Prefix}open-data/</c>), or null with files: the archive then stays a file of the node.</summary>
     public IObjectStore? CreateOpenDataStore() => ParsedKind == StorageKind.Files ? null : CreateS3("open-data/");
 
+    /// <summary>The store of challenge files (published data, hidden truths, runs): <c>{dataDirectory}/challenges</c>, or <c>{Prefix}challenges/</c> in the bucket.</summary>
+    public IObjectStore CreateChallengeStore(string dataDirectory) =>
+        ParsedKind == StorageKind.Files ? new FileObjectStore(Path.Combine(dataDirectory, "challenges")) : CreateS3("challenges/");
+
     private S3ObjectStore CreateS3(string area)
     {
         if (Bucket.Length == 0) throw new ArgumentException("Florascope:Storage:Bucket is required when Kind is s3.");

@@ -44,6 +44,16 @@ public static class DomainErrors
         _ => StatusCodes.Status404NotFound,
     };
 
+    public static int StatusOf(Florascope.Data.Challenges.ChallengeError error) => error switch
+    {
+        Florascope.Data.Challenges.ChallengeError.NotFound => StatusCodes.Status404NotFound,
+        Florascope.Data.Challenges.ChallengeError.Forbidden => StatusCodes.Status403Forbidden,
+        Florascope.Data.Challenges.ChallengeError.Conflict => StatusCodes.Status409Conflict,
+        Florascope.Data.Challenges.ChallengeError.LimitReached => StatusCodes.Status429TooManyRequests,
+        Florascope.Data.Challenges.ChallengeError.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
     /// <summary>
     /// Answers an <see cref="ObservationException"/>, <see cref="AccountException"/>, model-registry error or unreachable object store (503) thrown
     /// by a handler of the group with the documented error body, and every error body of the group in the
@@ -69,6 +79,16 @@ public static class DomainErrors
             catch (Florascope.Data.Models.ModelRegistryException e)
             {
                 result = ApiErrors.Error(StatusOf(e.Error), e.Text);
+            }
+            catch (Florascope.Data.Challenges.ChallengeException e)
+            {
+                result = ApiErrors.Error(StatusOf(e.Error), e.Text);
+            }
+            catch (BackgroundCpuBusyException)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "30";
+                result = ApiErrors.Error(StatusCodes.Status503ServiceUnavailable,
+                    Florascope.Messages.MessageText.Of("server.challenges.busy", "Too many runs are being checked right now: try again in a minute."));
             }
             catch (Florascope.Data.Storage.ObjectStoreUnavailableException e)
             {

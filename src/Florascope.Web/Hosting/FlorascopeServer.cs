@@ -6,6 +6,7 @@ using Florascope.Revision;
 using Florascope.Data.Observations;
 using Florascope.Web.Accounts;
 using Florascope.Web.Assets;
+using Florascope.Web.Challenges;
 using Florascope.Web.Game;
 using Florascope.Web.Home;
 using Florascope.Web.Observations;
@@ -90,6 +91,7 @@ public static class FlorascopeServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PrivacyStartup>());
         builder.Services.AddAntiforgery(a => a.HeaderName = "X-CSRF-TOKEN");
         builder.Services.AddOpenData(options);
+        builder.Services.AddFlorascopeChallenges(builder.Configuration, storage, database.DataDirectory);
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.WebHost.ConfigureKestrel(k => ClientLimits.Configure(k.Limits, options.Clients));
@@ -138,6 +140,8 @@ public static class FlorascopeServer
         app.MapOpenDataApi();
         app.MapStatsApi();
         app.MapJobsApi();
+        app.MapChallengesApi();
+        app.MapChallengeAdminApi();
         // The pages are static HTML filled by their script from the JSON API (text only, never markup).
         foreach (var (route, page) in new[] { ("/map", "map"), ("/app", "app"), ("/account", "account"), ("/observations", "latest"),
             ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "profile"), ("/search", "search"),

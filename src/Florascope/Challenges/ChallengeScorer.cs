@@ -11,6 +11,18 @@ public sealed class RunFileException(string file, int line, string message)
     public string Reason { get; } = message;
 }
 
+/// <summary>One problem of a run file: its line (from 1; 0 for the file as a whole) and why.</summary>
+public sealed record RunFileError(int Line, string Reason);
+
+/// <summary>The rank of the true class of each test observation in a run (0: not predicted), from one pass over it.</summary>
+public sealed record RankedRun(byte[] TrueRank, byte[] PredictionCounts, long Predictions);
+
+/// <summary>A run checked whole: its errors (at most the number asked for), or its ranks when there are none.</summary>
+public sealed record RunCheck(IReadOnlyList<RunFileError> Errors, RankedRun? Ranks)
+{
+    public bool IsValid => Errors.Count == 0;
+}
+
 /// <summary>The scores of one run against the truth (LifeCLEF's: MRR, macro-averaged MRR, top-1, top-5).</summary>
 public sealed record ChallengeScores(double Mrr, double MacroMrr, double Top1, double Top5, int Observations, int Classes, int Predicted, long Predictions);
 
@@ -20,11 +32,12 @@ public sealed record ChallengeScores(double Mrr, double MacroMrr, double Top1, d
 /// </summary>
 public sealed class ChallengeTruth
 {
-    private ChallengeTruth(Dictionary<string, int> observations, Dictionary<string, int> classes, int[] truth)
+    private ChallengeTruth(Dictionary<string, int> observations, Dictionary<string, int> classes, int[] truth, string[] ids)
     {
         Observations = observations;
         Classes = classes;
         TrueClass = truth;
+        ObservationIds = ids;
     }
 
     // Concrete dictionaries: the scorer looks ids up as spans of its line buffer (alternate lookup).
@@ -34,12 +47,16 @@ public sealed class ChallengeTruth
     /// <summary>The true class of each observation (by index).</summary>
     public IReadOnlyList<int> TrueClass { get; }
 
+    /// <summary>The published id of each observation (by index).</summary>
+    public IReadOnlyList<string> ObservationIds { get; }
+
     /// <summary>Reads a truth file; <paramref name="knownClasses"/> adds the classes the challenge publishes beyond those in the truth.</summary>
     public static ChallengeTruth Read(Stream stream, string name = "truth", IEnumerable<string>? knownClasses = null)
     {
         var observations = new Dictionary<string, int>(StringComparer.Ordinal);
         var classes = new Dictionary<string, int>(StringComparer.Ordinal);
         var truth = new List<int>();
+        var ids = new List<string>();
         RunFile.ForEachLine(stream, name, (number, bytes) =>
         {
             var fields = Encoding.UTF8.GetString(bytes).Split(';');
@@ -49,10 +66,11 @@ public sealed class ChallengeTruth
             if (!observations.TryAdd(observation, truth.Count)) throw new RunFileException(name, number, $"observation {observation} is given twice");
             if (!classes.TryGetValue(cls, out var c)) classes[cls] = c = classes.Count;
             truth.Add(c);
+            ids.Add(observation);
         });
         if (truth.Count == 0) throw new RunFileException(name, 0, "the file is empty");
         foreach (var k in knownClasses ?? []) classes.TryAdd(k.Trim(), classes.Count);
-        return new ChallengeTruth(observations, classes, [.. truth]);
+        return new ChallengeTruth(observations, classes, [.. truth], [.. ids]);
     }
 }
 
@@ -137,7 +155,49 @@ public static class RunFile
 /// </summary>
 public static class ChallengeScorer
 {
+    /// <summary>The scores of a run over all test observations; the first problem of the file is thrown (<see cref="RunFileException"/>).</summary>
     public static ChallengeScores Score(ChallengeTruth truth, Stream run, string name = "run")
+    {
+        var ranks = Rank(truth, run, name, (line, reason) => throw new RunFileException(name, line, reason));
+        return Scores(truth, ranks)!;
+    }
+
+    /// <summary>
+    /// Checks a whole run and lists up to <paramref name="maxErrors"/> problems (a line with a problem is skipped;
+    /// an unreadable line or one too long ends the check), or gives its ranks when there is none.
+    /// </summary>
+    public static RunCheck Check(ChallengeTruth truth, Stream run, string name = "run", int maxErrors = 20)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxErrors, 1);
+        var errors = new List<RunFileError>();
+        try
+        {
+            var ranks = Rank(truth, run, name, (line, reason) =>
+            {
+                errors.Add(new RunFileError(line, reason));
+                if (errors.Count >= maxErrors) throw new TooManyErrors();
+            });
+            return errors.Count == 0 ? new RunCheck([], ranks) : new RunCheck(errors, null);
+        }
+        catch (TooManyErrors)
+        {
+            return new RunCheck(errors, null);
+        }
+        catch (RunFileException e)
+        {
+            // The reader's own refusals (encoding, line length) end the check: what follows cannot be read reliably.
+            errors.Add(new RunFileError(e.Line, e.Reason));
+            return new RunCheck(errors, null);
+        }
+    }
+
+    private sealed class TooManyErrors : Exception;
+
+    /// <summary>
+    /// One pass over a run: the rank of each observation's true class. <paramref name="error"/> hears of each
+    /// problem (a line with one is skipped); it may throw to stop.
+    /// </summary>
+    private static RankedRun Rank(ChallengeTruth truth, Stream run, string name, Action<int, string> error)
     {
         var n = truth.TrueClass.Count;
         var max = RunFile.MaxPredictions;
@@ -149,6 +209,7 @@ public static class ChallengeScorer
         var trueRank = new byte[n];
         var predicted = new int[n * max];
         long predictions = 0;
+        var lineErrors = 0;
         var observations = truth.Observations.GetAlternateLookup<ReadOnlySpan<char>>();
         var classIds = truth.Classes.GetAlternateLookup<ReadOnlySpan<char>>();
         var chars = new char[RunFile.MaxLineBytes];
@@ -157,21 +218,26 @@ public static class ChallengeScorer
             // One decoding into a reused buffer; fields and ids are spans of it: no string per line.
             ReadOnlySpan<char> text = chars.AsSpan(0, Encoding.UTF8.GetChars(line, chars));
             Span<Range> fields = stackalloc Range[5];
-            if (text.Split(fields, ';') != 4) throw new RunFileException(name, number, $"expected 4 fields (ObservationId;ClassId;Probability;Rank), found {text.Count(';') + 1}");
+            void Fail(string reason)
+            {
+                lineErrors++;
+                error(number, reason);
+            }
+            if (text.Split(fields, ';') != 4) { Fail($"expected 4 fields (ObservationId;ClassId;Probability;Rank), found {text.Count(';') + 1}"); return; }
             var observationId = text[fields[0]].Trim();
-            if (!observations.TryGetValue(observationId, out var o)) throw new RunFileException(name, number, $"unknown observation {observationId}");
+            if (!observations.TryGetValue(observationId, out var o)) { Fail($"unknown observation {observationId}"); return; }
             var classId = text[fields[1]].Trim();
-            if (!classIds.TryGetValue(classId, out var c)) throw new RunFileException(name, number, $"unknown class {classId}");
+            if (!classIds.TryGetValue(classId, out var c)) { Fail($"unknown class {classId}"); return; }
             var pField = text[fields[2]].Trim();
             if (!double.TryParse(pField, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) || double.IsNaN(p) || p < 0 || p > 1)
-                throw new RunFileException(name, number, $"probability {pField} is not a number in [0, 1]");
+            { Fail($"probability {pField} is not a number in [0, 1]"); return; }
             var rField = text[fields[3]].Trim();
             if (!int.TryParse(rField, NumberStyles.Integer, CultureInfo.InvariantCulture, out var rank) || rank < 1)
-                throw new RunFileException(name, number, $"rank {rField} is not a whole number from 1");
-            if (rank > max || counts[o] >= max) throw new RunFileException(name, number, $"more than {max} predictions for observation {observationId}");
-            if ((ranksSeen[o] & (1u << (rank - 1))) != 0) throw new RunFileException(name, number, $"rank {rank} is given twice for observation {observationId}");
+            { Fail($"rank {rField} is not a whole number from 1"); return; }
+            if (rank > max || counts[o] >= max) { Fail($"more than {max} predictions for observation {observationId}"); return; }
+            if ((ranksSeen[o] & (1u << (rank - 1))) != 0) { Fail($"rank {rank} is given twice for observation {observationId}"); return; }
             for (var j = 0; j < counts[o]; j++)
-                if (predicted[o * max + j] == c) throw new RunFileException(name, number, $"class {classId} is predicted twice for observation {observationId}");
+                if (predicted[o * max + j] == c) { Fail($"class {classId} is predicted twice for observation {observationId}"); return; }
             predicted[o * max + counts[o]] = c;
             ranksSeen[o] |= 1u << (rank - 1);
             counts[o]++;
@@ -179,35 +245,49 @@ public static class ChallengeScorer
             if (c == truth.TrueClass[o]) trueRank[o] = (byte)rank;
             predictions++;
         });
-        if (predictions == 0) throw new RunFileException(name, 0, "the file is empty");
+        if (predictions == 0 && lineErrors == 0) error(0, "the file is empty");
 
         // Ranks 1..k without gaps, probabilities never rising with the rank.
         for (var o = 0; o < n; o++)
         {
             var k = counts[o];
             if (k == 0) continue;
-            // The id is looked for only when there is something to say (a scan of the truth).
-            string Id(int index) => truth.Observations.First(e => e.Value == index).Key;
             if (ranksSeen[o] != (1u << k) - 1)
-                throw new RunFileException(name, 0, $"observation {Id(o)}: ranks must run from 1 to {k} without gaps");
+            {
+                error(0, $"observation {truth.ObservationIds[o]}: ranks must run from 1 to {k} without gaps");
+                continue;
+            }
             for (var r = 1; r < k; r++)
+            {
                 if (probabilities[o * max + r] > probabilities[o * max + r - 1])
-                    throw new RunFileException(name, 0, $"observation {Id(o)}: rank {r + 1} has a higher probability than rank {r}");
+                {
+                    error(0, $"observation {truth.ObservationIds[o]}: rank {r + 1} has a higher probability than rank {r}");
+                    break;
+                }
+            }
         }
-        return Scores(truth, trueRank, counts.Count(x => x > 0), predictions);
+        return new RankedRun(trueRank, counts, predictions);
     }
 
-    /// <summary>The scores from the rank of the true class of each observation (0: absent from the run, scores 0).</summary>
-    public static ChallengeScores Scores(ChallengeTruth truth, IReadOnlyList<byte> trueRank, int predicted, long predictions)
+    /// <summary>
+    /// The scores from the rank of the true class of each observation (0: absent from the run, scores 0), over the
+    /// observations <paramref name="include"/> keeps (all by default); null when it keeps none.
+    /// </summary>
+    public static ChallengeScores? Scores(ChallengeTruth truth, RankedRun ranks, Func<int, bool>? include = null)
     {
-        var n = truth.TrueClass.Count;
+        var trueRank = ranks.TrueRank;
         var classes = truth.Classes.Count;
         var sumByClass = new double[classes];
         var countByClass = new int[classes];
         double sum = 0;
-        int top1 = 0, top5 = 0;
-        for (var o = 0; o < n; o++)
+        int n = 0, top1 = 0, top5 = 0, predicted = 0;
+        long predictions = 0;
+        for (var o = 0; o < truth.TrueClass.Count; o++)
         {
+            if (include is not null && !include(o)) continue;
+            n++;
+            if (ranks.PredictionCounts[o] > 0) predicted++;
+            predictions += ranks.PredictionCounts[o];
             var r = trueRank[o];
             var rr = r == 0 ? 0 : 1.0 / r;
             sum += rr;
@@ -216,6 +296,7 @@ public static class ChallengeScorer
             if (r == 1) top1++;
             if (r is >= 1 and <= 5) top5++;
         }
+        if (n == 0) return null;
         // Macro: each class of the test set weighs the same, whatever its number of observations.
         var tested = Enumerable.Range(0, classes).Where(c => countByClass[c] > 0).ToList();
         var macro = tested.Average(c => sumByClass[c] / countByClass[c]);

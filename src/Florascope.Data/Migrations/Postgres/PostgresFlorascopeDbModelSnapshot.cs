@@ -179,6 +179,261 @@ namespace Florascope.Data.Migrations.Postgres
                     b.ToTable("quota_usage", (string)null);
                 });
 
+            modelBuilder.Entity("Florascope.Data.Challenges.Challenge", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("BaselineNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Classes")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ClosedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ClosesUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("CreatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("DailySubmissionLimit")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("MaxTeamSize")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("OpensUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("PublicPercent")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("SplitKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("TestObservations")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TrainPhotos")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.ToTable("challenges", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Challenges.ChallengeInvitation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("ChallengeId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("InvitedById")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "UserId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "ChallengeId");
+
+                    b.ToTable("challenge_invitations", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Challenges.ChallengeRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ChallengeId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("ClaimedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ModelVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("Predictions")
+                        .HasColumnType("bigint");
+
+                    b.Property<double?>("PrivateMacroMrr")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PrivateMrr")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PrivateTop1")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PrivateTop5")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PublicMacroMrr")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PublicMrr")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PublicTop1")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PublicTop5")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime?>("ScoredUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int?>("SubmittedById")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("SubmittedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("TeamId");
+
+                    b.HasIndex("ChallengeId", "TeamId", "SubmittedUtc");
+
+                    b.ToTable("challenge_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Challenges.ChallengeTeam", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("ChallengeId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CreatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsBaseline")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChallengeId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("challenge_teams", (string)null);
+                });
+
+            modelBuilder.Entity("Florascope.Data.Challenges.ChallengeTeamMember", b =>
+                {
+                    b.Property<int>("ChallengeId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("JoinedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ChallengeId", "UserId");
+
+                    b.HasIndex("TeamId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("challenge_team_members", (string)null);
+                });
+
             modelBuilder.Entity("Florascope.Data.Floras.ChecklistName", b =>
                 {
                     b.Property<long>("Id")
@@ -578,14 +833,14 @@ namespace Florascope.Data.Migrations.Postgres
 
                     b.HasIndex("AuthorId");
 
-                    b.HasIndex("AuthorId", "ClientId")
-                        .IsUnique();
-
                     b.HasIndex("CreatedUtc");
 
                     b.HasIndex("ObservedUtc");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ObservedUtc"), new[] { "CreatedUtc", "Id", "TaxonName", "PublicLatitude", "PublicLongitude", "Project" });
+
+                    b.HasIndex("AuthorId", "ClientId")
+                        .IsUnique();
 
                     b.HasIndex("PublicLatitude", "PublicLongitude");
 
@@ -824,6 +1079,54 @@ namespace Florascope.Data.Migrations.Postgres
                     b.HasOne("Florascope.Data.ApiKeys.ApiKey", null)
                         .WithMany()
                         .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Florascope.Data.Challenges.ChallengeInvitation", b =>
+                {
+                    b.HasOne("Florascope.Data.Challenges.ChallengeTeam", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Florascope.Data.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Florascope.Data.Challenges.ChallengeRun", b =>
+                {
+                    b.HasOne("Florascope.Data.Challenges.ChallengeTeam", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Florascope.Data.Challenges.ChallengeTeam", b =>
+                {
+                    b.HasOne("Florascope.Data.Challenges.Challenge", null)
+                        .WithMany()
+                        .HasForeignKey("ChallengeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Florascope.Data.Challenges.ChallengeTeamMember", b =>
+                {
+                    b.HasOne("Florascope.Data.Challenges.ChallengeTeam", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Florascope.Data.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
