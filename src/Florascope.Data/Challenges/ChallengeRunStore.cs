@@ -38,7 +38,7 @@ public static class ChallengeRunStore
     {
         var m = method?.Trim() ?? "";
         if (m.Length is 0 or > MaxMethodLength)
-            throw new ChallengeException(MessageText.Of("server.challenges.bad-method", "Describe the run's method in 1 to {max} characters.", ("max", MaxMethodLength)));
+            throw new ChallengeException(MessageText.Of("server.challenge-api.bad-method", "Describe the run's method in 1 to {max} characters.", ("max", MaxMethodLength)));
         return m;
     }
 
@@ -169,15 +169,15 @@ public static class ChallengeRunStore
     {
         var phase = challenge.PhaseAt(nowUtc);
         if (phase == ChallengePhase.Closed)
-            throw new ChallengeException(MessageText.Of("server.challenges.closed", "This challenge is closed."), ChallengeError.Conflict);
+            throw new ChallengeException(MessageText.Of("server.challenge-api.closed", "This challenge is closed."), ChallengeError.Conflict);
         if (phase == ChallengePhase.Upcoming)
-            throw new ChallengeException(MessageText.Of("server.challenges.not-open", "This challenge is not open yet."), ChallengeError.Conflict);
+            throw new ChallengeException(MessageText.Of("server.challenge-api.not-open", "This challenge is not open yet."), ChallengeError.Conflict);
     }
 
     private static async Task RequireRunLeftAsync(FlorascopeDb db, Challenge challenge, int teamId, DateTime nowUtc, CancellationToken ct)
     {
         if (await RunsTodayAsync(db, teamId, nowUtc, ct) >= challenge.DailySubmissionLimit)
-            throw new ChallengeException(MessageText.Of("server.challenges.daily-limit", "Your team has used its {max} runs of today (UTC); try again after midnight UTC.",
+            throw new ChallengeException(MessageText.Of("server.challenge-api.daily-limit", "Your team has used its {max} runs of today (UTC); try again after midnight UTC.",
                 ("max", challenge.DailySubmissionLimit)), ChallengeError.LimitReached);
     }
 }

@@ -21,7 +21,7 @@ public static class ChallengeStore
         await db.Challenges.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug, ct) ?? throw NotFound(slug);
 
     private static ChallengeException NotFound(string slug) =>
-        new(MessageText.Of("server.challenges.not-found", "No challenge {slug}.", ("slug", slug)), ChallengeError.NotFound);
+        new(MessageText.Of("server.challenge-api.not-found", "No challenge {slug}.", ("slug", slug)), ChallengeError.NotFound);
 
     /// <summary>Every challenge, the newest opening first.</summary>
     public static Task<List<Challenge>> ListAsync(FlorascopeDb db, CancellationToken ct) =>
@@ -43,19 +43,19 @@ public static class ChallengeStore
         var challenge = await db.Challenges.FirstOrDefaultAsync(c => c.Slug == slug, ct) ?? throw NotFound(slug);
         var name = edit.Name?.Trim() ?? challenge.Name;
         if (name.Length is 0 or > MaxNameLength)
-            throw Invalid(MessageText.Of("server.challenges.bad-name", "A challenge's name has 1 to {max} characters.", ("max", MaxNameLength)));
+            throw Invalid(MessageText.Of("server.challenge-api.bad-name", "A challenge's name has 1 to {max} characters.", ("max", MaxNameLength)));
         var description = edit.Description?.Trim() ?? challenge.Description;
         if (description.Length > MaxDescriptionLength)
-            throw Invalid(MessageText.Of("server.challenges.bad-description", "A description has at most {max} characters.", ("max", MaxDescriptionLength)));
+            throw Invalid(MessageText.Of("server.challenge-api.bad-description", "A description has at most {max} characters.", ("max", MaxDescriptionLength)));
         var opens = edit.OpensUtc ?? challenge.OpensUtc;
         var closes = edit.ClosesUtc ?? challenge.ClosesUtc;
-        if (closes <= opens) throw Invalid(MessageText.Of("server.challenges.bad-dates", "A challenge closes after it opens."));
+        if (closes <= opens) throw Invalid(MessageText.Of("server.challenge-api.bad-dates", "A challenge closes after it opens."));
         var daily = edit.DailySubmissionLimit ?? challenge.DailySubmissionLimit;
         if (daily is < 1 or > MaxDailySubmissionLimit)
-            throw Invalid(MessageText.Of("server.challenges.bad-daily-limit", "The daily submission limit is from 1 to {max}.", ("max", MaxDailySubmissionLimit)));
+            throw Invalid(MessageText.Of("server.challenge-api.bad-daily-limit", "The daily submission limit is from 1 to {max}.", ("max", MaxDailySubmissionLimit)));
         var size = edit.MaxTeamSize ?? challenge.MaxTeamSize;
         if (size is < 1 or > MaxTeamSizeLimit)
-            throw Invalid(MessageText.Of("server.challenges.bad-team-size", "The largest team size is from 1 to {max}.", ("max", MaxTeamSizeLimit)));
+            throw Invalid(MessageText.Of("server.challenge-api.bad-team-size", "The largest team size is from 1 to {max}.", ("max", MaxTeamSizeLimit)));
         (challenge.Name, challenge.Description, challenge.OpensUtc, challenge.ClosesUtc, challenge.DailySubmissionLimit, challenge.MaxTeamSize) =
             (name, description, opens, closes, daily, size);
         await db.SaveChangesAsync(ct);

@@ -29,7 +29,7 @@ public static class ChallengeTeams
     /// <summary>The account's team or <see cref="ChallengeError.Forbidden"/>.</summary>
     public static async Task<ChallengeTeam> RequireTeamAsync(FlorascopeDb db, int challengeId, int userId, CancellationToken ct) =>
         await TeamOfAsync(db, challengeId, userId, ct)
-        ?? throw new ChallengeException(MessageText.Of("server.challenges.not-member", "You are not in a team of this challenge."), ChallengeError.Forbidden);
+        ?? throw new ChallengeException(MessageText.Of("server.challenge-api.not-member", "You are not in a team of this challenge."), ChallengeError.Forbidden);
 
     public static async Task<TeamView> ViewAsync(FlorascopeDb db, Challenge challenge, ChallengeTeam team, DateTime nowUtc, CancellationToken ct)
     {
@@ -53,7 +53,7 @@ public static class ChallengeTeams
         RequireNotClosed(challenge, nowUtc);
         name = name.Trim();
         if (name.Length is 0 or > MaxTeamNameLength || name.Any(char.IsControl))
-            throw new ChallengeException(MessageText.Of("server.challenges.bad-team-name", "A team's name has 1 to {max} characters.", ("max", MaxTeamNameLength)));
+            throw new ChallengeException(MessageText.Of("server.challenge-api.bad-team-name", "A team's name has 1 to {max} characters.", ("max", MaxTeamNameLength)));
         if (await TeamOfAsync(db, challenge.Id, userId, ct) is not null) throw AlreadyInTeam();
         if (await db.ChallengeTeams.AnyAsync(t => t.ChallengeId == challenge.Id && t.Name == name, ct)) throw NameTaken(name);
         var team = new ChallengeTeam { ChallengeId = challenge.Id, Name = name, CreatedById = userId, CreatedUtc = nowUtc };
@@ -85,11 +85,11 @@ public static class ChallengeTeams
         var team = await RequireTeamAsync(db, challenge.Id, inviterId, ct);
         var who = userName.Trim().ToLowerInvariant();
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == who, ct)
-            ?? throw new ChallengeException(MessageText.Of("server.challenges.unknown-user", "No account is called {userName}.", ("userName", userName.Trim())), ChallengeError.NotFound);
+            ?? throw new ChallengeException(MessageText.Of("server.challenge-api.unknown-user", "No account is called {userName}.", ("userName", userName.Trim())), ChallengeError.NotFound);
         if (await TeamOfAsync(db, challenge.Id, user.Id, ct) is not null)
-            throw new ChallengeException(MessageText.Of("server.challenges.user-in-team", "{userName} is already in a team of this challenge.", ("userName", user.UserName)), ChallengeError.Conflict);
+            throw new ChallengeException(MessageText.Of("server.challenge-api.user-in-team", "{userName} is already in a team of this challenge.", ("userName", user.UserName)), ChallengeError.Conflict);
         if (await db.ChallengeInvitations.AnyAsync(i => i.TeamId == team.Id && i.UserId == user.Id, ct))
-            throw new ChallengeException(MessageText.Of("server.challenges.already-invited", "{userName} is already invited.", ("userName", user.UserName)), ChallengeError.Conflict);
+            throw new ChallengeException(MessageText.Of("server.challenge-api.already-invited", "{userName} is already invited.", ("userName", user.UserName)), ChallengeError.Conflict);
         await RequireRoomAsync(db, challenge, team.Id, countInvitations: true, ct);
         db.ChallengeInvitations.Add(new ChallengeInvitation { ChallengeId = challenge.Id, TeamId = team.Id, UserId = user.Id, InvitedById = inviterId, CreatedUtc = nowUtc });
         try
@@ -99,7 +99,7 @@ public static class ChallengeTeams
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
-            throw new ChallengeException(MessageText.Of("server.challenges.already-invited", "{userName} is already invited.", ("userName", user.UserName)), ChallengeError.Conflict);
+            throw new ChallengeException(MessageText.Of("server.challenge-api.already-invited", "{userName} is already invited.", ("userName", user.UserName)), ChallengeError.Conflict);
         }
         return user.UserName;
     }
@@ -141,7 +141,7 @@ public static class ChallengeTeams
     {
         RequireNotClosed(challenge, nowUtc);
         var member = await db.ChallengeTeamMembers.FirstOrDefaultAsync(m => m.ChallengeId == challenge.Id && m.UserId == userId, ct)
-            ?? throw new ChallengeException(MessageText.Of("server.challenges.not-member", "You are not in a team of this challenge."), ChallengeError.Forbidden);
+            ?? throw new ChallengeException(MessageText.Of("server.challenge-api.not-member", "You are not in a team of this challenge."), ChallengeError.Forbidden);
         db.ChallengeTeamMembers.Remove(member);
         await db.SaveChangesAsync(ct);
         var teamId = member.TeamId;
@@ -152,25 +152,25 @@ public static class ChallengeTeams
     private static async Task<ChallengeInvitation> OwnInvitationAsync(FlorascopeDb db, Challenge challenge, int userId, int invitationId, CancellationToken ct) =>
         // Another account's invitation answers as a missing one: nobody learns which invitations exist.
         await db.ChallengeInvitations.FirstOrDefaultAsync(i => i.Id == invitationId && i.ChallengeId == challenge.Id && i.UserId == userId, ct)
-        ?? throw new ChallengeException(MessageText.Of("server.challenges.no-invitation", "You have no such invitation."), ChallengeError.NotFound);
+        ?? throw new ChallengeException(MessageText.Of("server.challenge-api.no-invitation", "You have no such invitation."), ChallengeError.NotFound);
 
     private static async Task RequireRoomAsync(FlorascopeDb db, Challenge challenge, int teamId, bool countInvitations, CancellationToken ct)
     {
         var members = await db.ChallengeTeamMembers.CountAsync(m => m.TeamId == teamId, ct);
         var pending = countInvitations ? await db.ChallengeInvitations.CountAsync(i => i.TeamId == teamId, ct) : 0;
         if (members + pending >= challenge.MaxTeamSize)
-            throw new ChallengeException(MessageText.Of("server.challenges.team-full", "The team is full: at most {max} members, pending invitations included.", ("max", challenge.MaxTeamSize)), ChallengeError.Conflict);
+            throw new ChallengeException(MessageText.Of("server.challenge-api.team-full", "The team is full: at most {max} members, pending invitations included.", ("max", challenge.MaxTeamSize)), ChallengeError.Conflict);
     }
 
     private static void RequireNotClosed(Challenge challenge, DateTime nowUtc)
     {
         if (challenge.PhaseAt(nowUtc) == ChallengePhase.Closed)
-            throw new ChallengeException(MessageText.Of("server.challenges.closed", "This challenge is closed."), ChallengeError.Conflict);
+            throw new ChallengeException(MessageText.Of("server.challenge-api.closed", "This challenge is closed."), ChallengeError.Conflict);
     }
 
     private static ChallengeException AlreadyInTeam() =>
-        new(MessageText.Of("server.challenges.in-team", "You are already in a team of this challenge."), ChallengeError.Conflict);
+        new(MessageText.Of("server.challenge-api.in-team", "You are already in a team of this challenge."), ChallengeError.Conflict);
 
     private static ChallengeException NameTaken(string name) =>
-        new(MessageText.Of("server.challenges.team-name-taken", "A team of this challenge is already called {name}.", ("name", name)), ChallengeError.Conflict);
+        new(MessageText.Of("server.challenge-api.team-name-taken", "A team of this challenge is already called {name}.", ("name", name)), ChallengeError.Conflict);
 }

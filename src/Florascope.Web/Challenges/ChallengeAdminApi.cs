@@ -95,7 +95,7 @@ public static class ChallengeAdminApi
         if (Text(form, name) is not { Length: > 0 } text) return null;
         return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var d)
             ? DateTime.SpecifyKind(d, DateTimeKind.Utc)
-            : throw new ChallengeException(MessageText.Of("server.challenges.bad-date", "{field} is not a date (e.g. 2026-06-01T00:00:00Z).", ("field", name)));
+            : throw new ChallengeException(MessageText.Of("server.challenge-api.bad-date", "{field} is not a date (e.g. 2026-06-01T00:00:00Z).", ("field", name)));
     }
 
     private static int? Int(IFormCollection form, string name)
@@ -103,22 +103,22 @@ public static class ChallengeAdminApi
         if (Text(form, name) is not { Length: > 0 } text) return null;
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
             ? n
-            : throw new ChallengeException(MessageText.Of("server.challenges.bad-number", "{field} is not a whole number.", ("field", name)));
+            : throw new ChallengeException(MessageText.Of("server.challenge-api.bad-number", "{field} is not a whole number.", ("field", name)));
     }
 
     private static ChallengeException Missing(string name) =>
-        new(MessageText.Of("server.challenges.missing-field", "{field} is required.", ("field", name)));
+        new(MessageText.Of("server.challenge-api.missing-field", "{field} is required.", ("field", name)));
 
     /// <summary>A folder given relative to the source root, refused when there is no root or the folder lies outside it.</summary>
     private static string Under(string root, string relative, string field)
     {
         if (string.IsNullOrWhiteSpace(root))
-            throw new ChallengeException(MessageText.Of("server.challenges.no-source-root", "Creating challenges here needs Florascope:Challenges:SourceRoot; use the command line instead."));
+            throw new ChallengeException(MessageText.Of("server.challenge-api.no-source-root", "Creating challenges here needs Florascope:Challenges:SourceRoot; use the command line instead."));
         if (string.IsNullOrWhiteSpace(relative)) throw Missing(field);
         var full = Path.GetFullPath(Path.Combine(Path.GetFullPath(root), relative));
         var inside = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
         if (!full.StartsWith(inside, StringComparison.Ordinal))
-            throw new ChallengeException(MessageText.Of("server.challenges.outside-root", "{field} must be a folder under the source root.", ("field", field)));
+            throw new ChallengeException(MessageText.Of("server.challenge-api.outside-root", "{field} must be a folder under the source root.", ("field", field)));
         return full;
     }
 }

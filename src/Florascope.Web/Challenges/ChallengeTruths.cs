@@ -55,7 +55,7 @@ public sealed class ChallengeTruths(ChallengeFileStore files)
                 });
         }
         var truth = await files.Store.OpenReadAsync(ChallengeFiles.Truth(challengeId), ct)
-            ?? throw new ChallengeException(MessageText.Of("server.challenges.no-truth", "This challenge has no truth file: runs cannot be checked."), ChallengeError.Conflict);
+            ?? throw new ChallengeException(MessageText.Of("server.challenge-api.no-truth", "This challenge has no truth file: runs cannot be checked."), ChallengeError.Conflict);
         await using (truth.Content)
             return ChallengeTruth.Read(truth.Content, "truth.csv", classes);
     }

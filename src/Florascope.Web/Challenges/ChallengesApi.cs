@@ -96,10 +96,10 @@ public static class ChallengesApi
             "private" => Board.Private,
             _ => (Board?)null,
         };
-        if (which is not { } b) return ApiErrors.BadRequest(MessageText.Of("server.challenges.bad-board", "board is public or private."));
+        if (which is not { } b) return ApiErrors.BadRequest(MessageText.Of("server.challenge-api.bad-board", "board is public or private."));
         var c = await ChallengeStore.FindAsync(db, slug, ct);
         if (b == Board.Private && c.PhaseAt(clock.GetUtcNow().UtcDateTime) != ChallengePhase.Closed)
-            throw new ChallengeException(MessageText.Of("server.challenges.private-hidden", "The private leaderboard is shown once the challenge is closed."), ChallengeError.Forbidden);
+            throw new ChallengeException(MessageText.Of("server.challenge-api.private-hidden", "The private leaderboard is shown once the challenge is closed."), ChallengeError.Forbidden);
         var runs = await ChallengeRunStore.ScoredRunsAsync(db, c.Id, ct);
         var byId = runs.ToDictionary(r => r.Run.RunId);
         var entries = ChallengeLeaderboard.Rank(runs.Select(r => r.Run), b).Select(s =>
@@ -187,7 +187,7 @@ public static class ChallengesApi
             _ => null,
         };
         if (published is not { } p || await files.Store.OpenReadAsync(p.Key, ct) is not { } content)
-            throw new ChallengeException(MessageText.Of("server.challenges.no-file", "This challenge has no file {file}.", ("file", file)), ChallengeError.NotFound);
+            throw new ChallengeException(MessageText.Of("server.challenge-api.no-file", "This challenge has no file {file}.", ("file", file)), ChallengeError.NotFound);
         return TypedResults.Stream(content.Content, p.Type, $"{c.Slug}-{file}", new DateTimeOffset(content.LastModifiedUtc));
     }
 
@@ -236,7 +236,7 @@ public static class ChallengesApi
         if (!run.Check.IsValid)
         {
             var body = ApiErrors.InRequestLanguage(context, ApiErrors.Body(StatusCodes.Status400BadRequest,
-                MessageText.Of("server.challenges.invalid-run", "The run has errors; nothing was stored and it does not count.")));
+                MessageText.Of("server.challenge-api.invalid-run", "The run has errors; nothing was stored and it does not count.")));
             return TypedResults.Json(new RunErrorsBody(body.StatusCode, body.Error, body.Message, run.Check.Errors), statusCode: StatusCodes.Status400BadRequest);
         }
         var row = await ChallengeRunStore.AddAsync(db, files, challenge,
@@ -255,12 +255,12 @@ public static class ChallengesApi
             if (error is not null) return (0, true, error);
             if (key!.UserId is not { } owner)
                 return (0, true, ApiErrors.Error(StatusCodes.Status403Forbidden,
-                    MessageText.Of("server.challenges.key-without-account", "This api-key belongs to no account: create one in your account page.")));
+                    MessageText.Of("server.challenge-api.key-without-account", "This api-key belongs to no account: create one in your account page.")));
             return (owner, true, null);
         }
         if (AccountsApi.CurrentUserId(context.User) is { } id) return (id, false, null);
         return (0, false, ApiErrors.Error(StatusCodes.Status401Unauthorized,
-            MessageText.Of("server.challenges.sign-in", "Sign in, or add ?api-key= with a key of your account.")));
+            MessageText.Of("server.challenge-api.sign-in", "Sign in, or add ?api-key= with a key of your account.")));
     }
 
     /// <summary>A checked form; a POST without a form body may carry its token in the header instead. Null when the token is missing or wrong.</summary>

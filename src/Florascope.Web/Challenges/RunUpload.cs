@@ -60,7 +60,7 @@ public static class RunUpload
         var boundary = request.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var media)
             && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             && HeaderUtilities.RemoveQuotes(media.Boundary).Value is { Length: > 0 } b ? b : null;
-        if (boundary is null) throw Invalid(MessageText.Of("server.challenges.not-multipart", "Send the run as multipart/form-data with a 'run' file and a 'method' field."));
+        if (boundary is null) throw Invalid(MessageText.Of("server.challenge-api.not-multipart", "Send the run as multipart/form-data with a 'run' file and a 'method' field."));
         Directory.CreateDirectory(tempDirectory);
         FileStream? file = null;
         string fileName = "";
@@ -75,7 +75,7 @@ public static class RunUpload
                 var name = HeaderUtilities.RemoveQuotes(cd.Name).Value;
                 if (name == RunField)
                 {
-                    if (file is not null) throw Invalid(MessageText.Of("server.challenges.two-runs", "Send one run per upload."));
+                    if (file is not null) throw Invalid(MessageText.Of("server.challenge-api.two-runs", "Send one run per upload."));
                     fileName = HeaderUtilities.RemoveQuotes(cd.FileNameStar.HasValue ? cd.FileNameStar : cd.FileName).Value ?? "";
                     file = new FileStream(Path.Combine(tempDirectory, $"run-{Guid.NewGuid():N}.part"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
                         1 << 16, FileOptions.DeleteOnClose);
@@ -98,14 +98,14 @@ public static class RunUpload
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
             file?.Dispose();
-            throw Invalid(MessageText.Of("server.challenges.unreadable-upload", "The upload cannot be read: {reason}", ("reason", e.Message)));
+            throw Invalid(MessageText.Of("server.challenge-api.unreadable-upload", "The upload cannot be read: {reason}", ("reason", e.Message)));
         }
         catch
         {
             file?.Dispose();
             throw;
         }
-        if (file is null) throw Invalid(MessageText.Of("server.challenges.no-run", "No run: send the run file as the 'run' part."));
+        if (file is null) throw Invalid(MessageText.Of("server.challenge-api.no-run", "No run: send the run file as the 'run' part."));
         file.Position = 0;
         return new ReceivedRun(file, fileName, bytes, method, token);
     }
@@ -131,7 +131,7 @@ public static class RunUpload
         }
         catch (InvalidDataException)
         {
-            throw Invalid(MessageText.Of("server.challenges.bad-gzip", "The run starts like a gzip file but cannot be decompressed."));
+            throw Invalid(MessageText.Of("server.challenge-api.bad-gzip", "The run starts like a gzip file but cannot be decompressed."));
         }
         if (!check.IsValid) return new CheckedRun(check, textBytes, null, null);
         file.Position = 0;
@@ -157,7 +157,7 @@ public static class RunUpload
         var buffer = new char[maxChars + 1];
         var length = await reader.ReadBlockAsync(buffer, ct);
         if (length > maxChars)
-            throw Invalid(MessageText.Of("server.challenges.bad-method", "Describe the run's method in 1 to {max} characters.", ("max", ChallengeRunStore.MaxMethodLength)));
+            throw Invalid(MessageText.Of("server.challenge-api.bad-method", "Describe the run's method in 1 to {max} characters.", ("max", ChallengeRunStore.MaxMethodLength)));
         return new string(buffer, 0, length);
     }
 
@@ -165,7 +165,7 @@ public static class RunUpload
     public static ChallengeException TooLargeUpload(HttpContext context)
     {
         var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChallengeOptions>>().Value.MaxRunUploadBytes;
-        return new ChallengeException(MessageText.Of("server.challenges.upload-too-large", "A run upload is at most {limit}; compress it with gzip.",
+        return new ChallengeException(MessageText.Of("server.challenge-api.upload-too-large", "A run upload is at most {limit}; compress it with gzip.",
             ("limit", Home.PublicLimits.Size(limit))), ChallengeError.TooLarge);
     }
 
@@ -184,7 +184,7 @@ public static class RunUpload
             var n = inner.Read(buffer);
             Total += n;
             if (Total > max)
-                throw new ChallengeException(MessageText.Of("server.challenges.text-too-large", "The run is larger than {limit} once decompressed.",
+                throw new ChallengeException(MessageText.Of("server.challenge-api.text-too-large", "The run is larger than {limit} once decompressed.",
                     ("limit", Home.PublicLimits.Size(max))), ChallengeError.TooLarge);
             return n;
         }
