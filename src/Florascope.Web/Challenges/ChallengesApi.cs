@@ -205,7 +205,8 @@ public static class ChallengesApi
         if (refused is not null) return refused;
         var headerName = antiforgeryOptions.Value.HeaderName ?? "X-CSRF-TOKEN";
         // A session's token in the header is checked now; one sent as a form field once the body is here.
-        var tokenInHeader = !byKey && context.Request.Headers.ContainsKey(headerName);
+        // (An empty header would make the framework look for the token in the form: the 70 MB body, buffered.)
+        var tokenInHeader = !byKey && !string.IsNullOrEmpty(context.Request.Headers[headerName].ToString());
         if (tokenInHeader && !await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
         var challenge = await ChallengeStore.FindAsync(db, slug, ct);
         ChallengeTeam team;
