@@ -247,6 +247,18 @@ public sealed class ChallengeApiTests(ChallengeApiServer server) : IClassFixture
             Assert.Equal(Enumerable.Range(1, 20), errors.Select(e => e!["line"]!.GetValue<int>()));
         }
 
+        // The refusal's message in the request's language; the problems keep the scorer's words.
+        alice.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("fr-FR,fr;q=0.9");
+        using (var r = await ChallengeTestData.UploadAsync(alice, "hostile", Bytes("o1;c1;2;1\n")))
+        {
+            var body = await r.JsonAsync(HttpStatusCode.BadRequest);
+            Assert.Equal("Le run contient des erreurs ; rien n'a été enregistré et il ne compte pas.", body["message"]!.GetValue<string>());
+            Assert.Contains("probability 2", body["errors"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+        using (var r = await alice.Http.GetAsync("api/challenges/no-such-challenge", Ct))
+            Assert.Equal("Aucun challenge no-such-challenge.", await ChallengeTestData.ErrorAsync(r, HttpStatusCode.NotFound));
+        alice.Http.DefaultRequestHeaders.AcceptLanguage.Clear();
+
         // A session without its anti-forgery token.
         using (var r = await ChallengeTestData.UploadAsync(alice, "hostile", Bytes(ChallengeTestData.PerfectRun), withToken: false))
             await ChallengeTestData.ErrorAsync(r, HttpStatusCode.BadRequest);
