@@ -211,6 +211,20 @@ public sealed class ChallengeApiTests(ChallengeApiServer server) : IClassFixture
         using (var r = await ChallengeTestData.UploadAsync(alice, "hostile", new byte[ChallengeApiServer.RouteLimit + 1024]))
             await ChallengeTestData.ErrorAsync(r, HttpStatusCode.RequestEntityTooLarge);
 
+        // Over the route's limit without a declared length (chunked): stopped while it streams.
+        using (var chunked = new MultipartFormDataContent())
+        {
+            var (field, _, token) = await alice.AntiforgeryAsync();
+            chunked.Add(new StringContent(token), field);
+            chunked.Add(new StringContent("m"), "method");
+            chunked.Add(new StreamContent(new MemoryStream(new byte[ChallengeApiServer.RouteLimit + 1024])), "run", "run.txt");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/challenges/hostile/runs") { Content = chunked };
+            request.Headers.TransferEncodingChunked = true;
+            // Only 1 KB over: the rest fits in the socket's buffers, so the client reads the answer rather than a broken pipe.
+            using var response = await alice.Http.SendAsync(request, Ct);
+            await ChallengeTestData.ErrorAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        }
+
         // Named .gz, not gzip: read as text, and refused as text.
         using (var r = await ChallengeTestData.UploadAsync(alice, "hostile", Bytes("this is not gzip\n"), "run.txt.gz"))
         {
