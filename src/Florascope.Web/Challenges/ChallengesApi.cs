@@ -10,6 +10,7 @@ using Florascope.Web.Hosting;
 using Florascope.Web.Quota;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.Challenges;
@@ -119,8 +120,7 @@ public static class ChallengesApi
         var closed = c.PhaseAt(clock.GetUtcNow().UtcDateTime) == ChallengePhase.Closed;
         var runs = await ChallengeRunStore.TeamRunsAsync(db, team.Id, ct);
         var ids = runs.Where(r => r.SubmittedById is not null).Select(r => r.SubmittedById!.Value).Distinct().ToList();
-        var names = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToDictionaryAsync(
-            db.Users.Where(u => ids.Contains(u.Id)), u => u.Id, u => u.UserName, ct);
+        var names = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.UserName, ct);
         return TypedResults.Ok(runs.Select(r => Info(r, r.SubmittedById is { } by ? names.GetValueOrDefault(by) : null, closed)).ToList());
     }
 
@@ -209,16 +209,7 @@ public static class ChallengesApi
         var tokenInHeader = !byKey && !string.IsNullOrEmpty(context.Request.Headers[headerName].ToString());
         if (tokenInHeader && !await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
         var challenge = await ChallengeStore.FindAsync(db, slug, ct);
-        ChallengeTeam team;
-        try
-        {
-            team = await ChallengeRunStore.MaySubmitAsync(db, challenge, userId, clock.GetUtcNow().UtcDateTime, ct);
-        }
-        catch (ChallengeException e) when (e.Error == ChallengeError.LimitReached)
-        {
-            context.Response.Headers.RetryAfter = ChallengeRunStore.SecondsToNextDay(clock.GetUtcNow().UtcDateTime).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            throw;
-        }
+        var team = await MaySubmitAsync(context, db, challenge, userId, clock.GetUtcNow().UtcDateTime, ct);
         if (context.Request.ContentLength > limits.MaxRunUploadBytes) throw RunUpload.TooLargeUpload(context);
         RunUpload.AllowBody(context, limits.MaxRunUploadBytes);
         var temp = Path.Combine(paths.DataDirectory, "tmp", "runs");
@@ -234,17 +225,34 @@ public static class ChallengesApi
         var truth = await truths.GetAsync(challenge.Id, ct);
         // The body is all here: only now is the CPU thread asked for (a slow client never holds it).
         using var run = await cpu.RunAsync(c => RunUpload.Check(truth, received, limits.MaxRunTextBytes, temp, c), ct);
-        if (!run.Check.IsValid)
-        {
-            var body = ApiErrors.InRequestLanguage(context, ApiErrors.Body(StatusCodes.Status400BadRequest,
-                MessageText.Of("server.challenge-api.invalid-run", "The run has errors; nothing was stored and it does not count.")));
-            return TypedResults.Json(new RunErrorsBody(body.StatusCode, body.Error, body.Message, run.Check.Errors), statusCode: StatusCodes.Status400BadRequest);
-        }
+        if (!run.Check.IsValid) return RunErrors(context, run.Check.Errors);
         var row = await ChallengeRunStore.AddAsync(db, files, challenge,
             new NewRun(team.Id, userId, method, received.FileName, run.TextBytes, run.Check.Ranks!.Predictions), run.Gzip!, clock.GetUtcNow().UtcDateTime, ct);
         scorer.Wake();
-        var by = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(db.Users.Where(u => u.Id == userId).Select(u => u.UserName), ct);
+        var by = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(ct);
         return TypedResults.Accepted($"/api/challenges/{Uri.EscapeDataString(challenge.Slug)}/runs", Info(row, by, closed: false));
+    }
+
+    /// <summary>The team that may submit now; a team out of runs for today hears when the day ends (Retry-After).</summary>
+    private static async Task<ChallengeTeam> MaySubmitAsync(HttpContext context, FlorascopeDb db, Challenge challenge, int userId, DateTime now, CancellationToken ct)
+    {
+        try
+        {
+            return await ChallengeRunStore.MaySubmitAsync(db, challenge, userId, now, ct);
+        }
+        catch (ChallengeException e) when (e.Error == ChallengeError.LimitReached)
+        {
+            context.Response.Headers.RetryAfter = ChallengeRunStore.SecondsToNextDay(now).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw;
+        }
+    }
+
+    /// <summary>The 400 of a run with problems: the error body in the request's language, plus the problems.</summary>
+    private static JsonHttpResult<RunErrorsBody> RunErrors(HttpContext context, IReadOnlyList<RunFileError> errors)
+    {
+        var body = ApiErrors.InRequestLanguage(context, ApiErrors.Body(StatusCodes.Status400BadRequest,
+            MessageText.Of("server.challenge-api.invalid-run", "The run has errors; nothing was stored and it does not count.")));
+        return TypedResults.Json(new RunErrorsBody(body.StatusCode, body.Error, body.Message, errors), statusCode: StatusCodes.Status400BadRequest);
     }
 
     /// <summary>The account calling: the owner of the <c>?api-key=</c> given, else the signed-in account; or the 401/403 to answer.</summary>
