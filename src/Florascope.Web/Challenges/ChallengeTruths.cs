@@ -8,7 +8,7 @@ namespace Florascope.Web.Challenges;
 /// The parsed truth of the challenges last used (every run is checked and scored against it): read from the
 /// object store once, kept for the last <see cref="Capacity"/> challenges. A challenge's truth never changes.
 /// </summary>
-public sealed class ChallengeTruths(ChallengeFileStore files)
+public sealed class ChallengeTruths(ChallengeFileStore files, Hosting.BackgroundCpu cpu)
 {
     public const int Capacity = 4;
 
@@ -29,11 +29,12 @@ public sealed class ChallengeTruths(ChallengeFileStore files)
                 {
                     _cache.RemoveAt(i);
                     _cache.Add(hit);
-                    return hit.Truth;
+                    return hit.Truth.WaitAsync(ct);
                 }
                 _cache.RemoveAt(i);
             }
-            var read = ReadAsync(challengeId, CancellationToken.None);
+            // Started outside the lock; one read per challenge, shared by the runs that wait for it.
+            var read = Task.Run(() => ReadAsync(challengeId, CancellationToken.None), CancellationToken.None);
             _cache.Add((challengeId, read));
             if (_cache.Count > Capacity) _cache.RemoveAt(0);
             return read.WaitAsync(ct);
@@ -42,7 +43,6 @@ public sealed class ChallengeTruths(ChallengeFileStore files)
 
     private async Task<ChallengeTruth> ReadAsync(int challengeId, CancellationToken ct)
     {
-        await Task.Yield();
         var classes = new List<string>();
         await using (var list = await files.Store.OpenReadAsync(ChallengeFiles.Classes(challengeId), ct) is { } c ? c.Content : null)
         {
@@ -56,7 +56,8 @@ public sealed class ChallengeTruths(ChallengeFileStore files)
         }
         var truth = await files.Store.OpenReadAsync(ChallengeFiles.Truth(challengeId), ct)
             ?? throw new ChallengeException(MessageText.Of("server.challenge-api.no-truth", "This challenge has no truth file: runs cannot be checked."), ChallengeError.Conflict);
+        // Parsing 100,000 lines is CPU work like checking runs: on the low-priority thread too.
         await using (truth.Content)
-            return ChallengeTruth.Read(truth.Content, "truth.csv", classes);
+            return await cpu.RunAsync(_ => ChallengeTruth.Read(truth.Content, "truth.csv", classes), ct);
     }
 }
