@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace Florascope.Web.Challenges;
 
 /// <summary>
-/// The baseline job (every <see cref="Every"/>, on one node at a time): the current model submits a run to each open
+/// The baseline job (every <see cref="ChallengeOptions.BaselineMinutes"/>, on one node at a time): the current model submits a run to each open
 /// challenge it has none for, so the leaderboard shows where the observatory's model stands; but only when the
 /// bundle's <c>seen.sha256</c> proves it never saw a test photo (otherwise the challenge's BaselineNote says why).
 /// Identification runs on the low-priority <see cref="BackgroundCpu"/>; the run is queued for the scorer.
@@ -22,12 +22,13 @@ namespace Florascope.Web.Challenges;
 public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, ChallengeFileStore files, BackgroundCpu cpu,
     TimeProvider clock, IOptions<ChallengeOptions> options, ILogger<BaselineRuns> log) : IJob
 {
-    /// <summary>Short enough that a new challenge or a promoted model gets its run soon; a pass with nothing to do reads two tables.</summary>
-    public static readonly TimeSpan Every = TimeSpan.FromMinutes(5);
-
     public JobName Name => JobName.ChallengeBaselines;
 
-    public TimeSpan? Period => options.Value.Baseline ? Every : null;
+    /// <summary>
+    /// <see cref="ChallengeOptions.BaselineMinutes"/> (default 5: a new challenge or a promoted model gets its run soon, and a
+    /// pass with nothing to do reads two tables); null when baselines are off.
+    /// </summary>
+    public TimeSpan? Period => options.Value.Baseline ? JobsOptions.Period(Math.Min(options.Value.BaselineMinutes, JobsOptions.MaxMinutes)) : null;
 
     public async Task RunAsync(CancellationToken ct)
     {
