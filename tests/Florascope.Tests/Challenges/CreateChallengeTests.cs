@@ -240,6 +240,23 @@ public sealed class CreateChallengeTests : IDisposable
         Assert.NotNull(await _files.Store.InfoAsync(ChallengeFiles.Truth(first.Id), Ct));
     }
 
+    [Fact]
+    public async Task OnPostgreSqlTheRowsAreCommittedWithTheFilesAndATakenSlugIsAConflict()
+    {
+        var admin = Postgres.Require();
+        await using var database = await PostgresDatabase.CreateAsync(admin, Ct);
+        var settings = new DatabaseSettings { DataDirectory = Path.Combine(_dir.Path, "pg"), Provider = DatabaseProvider.Postgres, ConnectionString = database.ConnectionString };
+        settings.Migrate();
+        await using var db = settings.CreateContext();
+        MakeFolders();
+        var challenge = await ChallengeBuilder.CreateAsync(db, _files, Spec("Spring", "spring-2027"), null, _clock, null, Ct);
+        Assert.True(await db.ChallengeTeams.AnyAsync(t => t.ChallengeId == challenge.Id && t.IsBaseline, Ct));
+        var e = await Assert.ThrowsAsync<ChallengeException>(() => ChallengeBuilder.CreateAsync(db, _files, Spec("Again", "spring-2027"), null, _clock, null, Ct));
+        Assert.Equal(ChallengeError.Conflict, e.Error);
+        Assert.Equal(1, await db.Challenges.CountAsync(Ct));
+        Assert.Equal(5, (await ReadTextAsync(ChallengeFiles.Truth(challenge.Id))).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
     public static TheoryData<string> BadSpecs => ["name", "dates", "daily", "team", "public", "slug", "description", "folder", "empty"];
 
     [Theory]
