@@ -22,16 +22,25 @@ namespace Florascope.Web.Challenges;
 public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, ChallengeFileStore files, BackgroundCpu cpu,
     TimeProvider clock, IOptions<ChallengeOptions> options, ILogger<BaselineRuns> log) : IJob
 {
+    // A malformed period stops the server at start (the runner resolves its jobs then), never a job later.
+    private readonly double _minutes = ValidMinutes(options.Value.BaselineMinutes);
+
     public JobName Name => JobName.ChallengeBaselines;
 
     /// <summary>
     /// <see cref="ChallengeOptions.BaselineMinutes"/> (default 5: a new challenge or a promoted model gets its run soon, and a
     /// pass with nothing to do reads two tables); null when baselines are off.
     /// </summary>
-    public TimeSpan? Period => options.Value.Baseline ? JobsOptions.Period(Math.Min(options.Value.BaselineMinutes, JobsOptions.MaxMinutes)) : null;
+    public TimeSpan? Period => options.Value.Baseline ? JobsOptions.Period(_minutes) : null;
+
+    public static double ValidMinutes(double minutes) =>
+        double.IsFinite(minutes) && minutes >= 0 && minutes <= JobsOptions.MaxMinutes ? minutes
+        : throw new ArgumentException($"{ChallengeOptions.Section}:BaselineMinutes must be between 0 (off) and {JobsOptions.MaxMinutes} minutes.");
 
     public async Task RunAsync(CancellationToken ct)
     {
+        // Run by hand from /admin/jobs while baselines are off: nothing to do.
+        if (!options.Value.Baseline) return;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
         var runs = await RunOnceAsync(db, files, models.Current, cpu, clock.GetUtcNow().UtcDateTime, ct);

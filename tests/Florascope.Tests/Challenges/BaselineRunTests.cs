@@ -60,6 +60,18 @@ public sealed class BaselineRunTests
     }
 
     [Theory]
+    [InlineData(0, true)]
+    [InlineData(5, true)]
+    [InlineData(-1, false)]
+    [InlineData(double.NaN, false)]
+    [InlineData(7 * 24 * 60 + 1, false)]
+    public void TheBaselineJobsPeriodIsCheckedAtStart(double minutes, bool valid)
+    {
+        if (valid) Assert.Equal(minutes, Florascope.Web.Challenges.BaselineRuns.ValidMinutes(minutes));
+        else Assert.Throws<ArgumentException>(() => Florascope.Web.Challenges.BaselineRuns.ValidMinutes(minutes));
+    }
+
+    [Theory]
     [InlineData("test/0123456789abcdef.jpg", "0123456789abcdef")]
     [InlineData("README.txt", null)]
     [InlineData("test/a/b.jpg", null)]
