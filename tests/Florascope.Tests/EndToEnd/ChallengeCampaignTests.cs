@@ -99,7 +99,7 @@ public sealed partial class ChallengeCampaignTests
             Assert.Equal(TeamName, await alice.InnerTextAsync("#team-name"));
             await alice.FillAsync("#invite input[name=userName]", "bob");
             await alice.ClickAsync("#invite button");
-            await alice.WaitForFunctionAsync("document.getElementById('team-invited').textContent === '@bob'");
+            await alice.Locator("#team-invited", new() { HasText = "@bob" }).WaitForAsync();
 
             await OpenChallengeAsync(bob, host, "open");
             Assert.Equal(TeamName, await bob.InnerTextAsync("#my-invitations li .name"));
@@ -301,7 +301,13 @@ public sealed partial class ChallengeCampaignTests
     private static async Task NoSidewaysScrollAsync(IPage page, string what)
     {
         var (scroll, width) = (await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("document.documentElement.clientWidth"));
-        Assert.True(scroll <= width, $"{what} scrolls sideways on a phone: {scroll} > {width}");
+        // Named when it fails: the innermost elements that reach past the screen's edge.
+        var wide = scroll <= width ? [] : await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+              && ![...e.children].some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+              .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)
+            """);
+        Assert.True(scroll <= width, $"{what} scrolls sideways on a phone: {scroll} > {width} ({string.Join(", ", wide)})");
     }
 
     private static async Task<(int Id, byte[] SplitKey, int PublicPercent)> ChallengeAsync(FlorascopeHost host)

@@ -161,8 +161,9 @@ async function load() {
   showDownloads(signedIn);
   showTeam(body, signedIn);
   $('content').hidden = false;
-  await showBoard();
+  // Runs first: a run scored in between is then on the board too.
   await showRuns();
+  await showBoard();
   document.body.dataset.loaded = body.phase;
 }
 
