@@ -71,6 +71,12 @@ public sealed partial class ChallengeCampaignTests
             await admin.WaitForSelectorAsync($"body[data-created='{Slug}']");
             await admin.WaitForSelectorAsync($"#challenges tr[data-slug='{Slug}'] [data-phase='open']");
             await NoSidewaysScrollAsync(admin, "/admin/challenges");
+            // Limits changed afterwards: 4 runs a day instead of 5.
+            await admin.ClickAsync($"tr[data-slug='{Slug}'] button[data-action='edit']");
+            await admin.WaitForSelectorAsync("#edit-panel:not([hidden])");
+            await admin.FillAsync("#edit input[name=dailySubmissionLimit]", "4");
+            await admin.ClickAsync("#edit button[type=submit]");
+            await admin.WaitForSelectorAsync($"body[data-saved='{Slug}']");
 
             // The second account exists before it is invited.
             await using var bobContext = await PhoneAsync(browser, host, errors);
@@ -92,11 +98,13 @@ public sealed partial class ChallengeCampaignTests
             await OpenChallengeAsync(alice, host, "open");
             Assert.Equal("9", await alice.InnerTextAsync("[data-fact='test-observations']"));
             Assert.Equal("3", await alice.InnerTextAsync("[data-fact='classes']"));
+            Assert.Equal("4", await alice.InnerTextAsync("[data-fact='runs-per-day']"));
 
             await alice.FillAsync("#create-team input[name=name]", TeamName);
             await alice.ClickAsync("#create-team button");
             await alice.WaitForSelectorAsync("#my-team:not([hidden])");
             Assert.Equal(TeamName, await alice.InnerTextAsync("#team-name"));
+            Assert.Equal("4 of 4", await alice.InnerTextAsync("#runs-left"));
             await alice.FillAsync("#invite input[name=userName]", "bob");
             await alice.ClickAsync("#invite button");
             await alice.Locator("#team-invited", new() { HasText = "@bob" }).WaitForAsync();

@@ -115,6 +115,7 @@ $('edit').addEventListener('submit', async ev => {
     dailySubmissionLimit: e.dailySubmissionLimit.value || undefined, maxTeamSize: e.maxTeamSize.value || undefined,
   });
   $('status').textContent = r.ok ? fs.f('ch.admin.saved', '{name} is saved.', { name: editing.name }) : ch.refusal(r);
+  document.body.dataset.saved = r.ok ? editing.slug : String(r.status);
   if (r.ok) { $('edit-panel').hidden = true; editing = null; await show(); }
 });
 
