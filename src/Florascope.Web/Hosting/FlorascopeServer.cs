@@ -92,6 +92,7 @@ public static class FlorascopeServer
         builder.Services.AddAntiforgery(a => a.HeaderName = "X-CSRF-TOKEN");
         builder.Services.AddOpenData(options);
         builder.Services.AddFlorascopeChallenges(builder.Configuration, storage, database.DataDirectory);
+        builder.Services.AddSingleton<Jobs.IJob, BaselineRuns>();
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.WebHost.ConfigureKestrel(k => ClientLimits.Configure(k.Limits, options.Clients));
