@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Florascope.Challenges;
 using Florascope.Data;
 using Florascope.Data.Challenges;
+using Deque.AxeCore.Playwright;
 using Florascope.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,7 @@ public sealed partial class ChallengeCampaignTests
         try
         {
             var errors = new List<string>();
+            var problems = new List<string>();
             await using var adminContext = await PhoneAsync(browser, host, errors);
             var admin = await adminContext.NewPageAsync();
             // The first account administers the observatory.
@@ -71,6 +73,7 @@ public sealed partial class ChallengeCampaignTests
             await admin.WaitForSelectorAsync($"body[data-created='{Slug}']");
             await admin.WaitForSelectorAsync($"#challenges tr[data-slug='{Slug}'] [data-phase='open']");
             await NoSidewaysScrollAsync(admin, "/admin/challenges");
+            await AccessibleAsync(admin, "/admin/challenges", problems);
             // Limits changed afterwards: 4 runs a day instead of 5.
             await admin.ClickAsync($"tr[data-slug='{Slug}'] button[data-action='edit']");
             await admin.WaitForSelectorAsync("#edit-panel:not([hidden])");
@@ -89,6 +92,7 @@ public sealed partial class ChallengeCampaignTests
             await alice.WaitForSelectorAsync("body[data-loaded='1']");
             Assert.Equal("Spring trial", await alice.InnerTextAsync($"tr[data-slug='{Slug}'] a"));
             await NoSidewaysScrollAsync(alice, "/challenges");
+            await AccessibleAsync(alice, "/challenges", problems);
             await alice.ClickAsync($"tr[data-slug='{Slug}'] a");
             await alice.WaitForSelectorAsync("body[data-loaded='open']");
             // Signed out: the downloads ask to sign in.
@@ -194,6 +198,7 @@ public sealed partial class ChallengeCampaignTests
             Assert.True(await alice.IsVisibleAsync("#private-reason"));
             Assert.Equal("—", await alice.InnerTextAsync("#runs tr[data-status='scored'] td[data-board='private']"));
             await NoSidewaysScrollAsync(alice, "/challenges/" + Slug);
+            await AccessibleAsync(alice, "/challenges/" + Slug, problems);
             await alice.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("challenge-open"), FullPage = true });
 
             // The administrator closes it (with a confirmation); the private leaderboard appears.
@@ -234,6 +239,7 @@ public sealed partial class ChallengeCampaignTests
             await fr.WaitForSelectorAsync("body[data-loaded='401']");
             Assert.Equal("Gérer les challenges", await fr.InnerTextAsync("h1"));
             Assert.Empty(errors);
+            Assert.True(problems.Count == 0, "Accessibility problems:\n" + string.Join("\n", problems));
         }
         finally
         {
@@ -316,6 +322,17 @@ public sealed partial class ChallengeCampaignTests
               .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)
             """);
         Assert.True(scroll <= width, $"{what} scrolls sideways on a phone: {scroll} > {width} ({string.Join(", ", wide)})");
+    }
+
+    /// <summary>As every page is checked (AccessibilityPagesTests): no serious or critical axe violation, tap targets of 44 px.</summary>
+    private static async Task AccessibleAsync(IPage page, string path, List<string> problems)
+    {
+        var axe = await page.RunAxe();
+        foreach (var v in axe.Violations.Where(v => v.Impact is "serious" or "critical"))
+            foreach (var node in v.Nodes)
+                problems.Add($"{path}: axe {v.Impact} {v.Id} at {node.Target}: {v.Help}");
+        foreach (var small in await page.EvaluateAsync<string[]>(AccessibilityPagesTests.SmallTargets))
+            problems.Add($"{path}: tap target under 44 px: {small}");
     }
 
     private static async Task<(int Id, byte[] SplitKey, int PublicPercent)> ChallengeAsync(FlorascopeHost host)
