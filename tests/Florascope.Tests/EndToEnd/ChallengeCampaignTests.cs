@@ -18,7 +18,8 @@ namespace Florascope.Tests.EndToEnd;
 /// challenge from folders under the server's SourceRoot, a participant makes a team and invites a second account, both
 /// download the data, a bad run is refused with its errors by line, a good run is scored and appears on the public
 /// leaderboard with the figures the test expects from the truth it reads, the administrator closes the challenge and
-/// the private leaderboard appears. Also: no sideways scroll on a phone, and the pages in French.
+/// the private leaderboard appears. Also: the baseline job's note (the demo model saw these photos), no sideways scroll
+/// and no serious axe violation on a phone, and the pages in French.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed partial class ChallengeCampaignTests
@@ -80,6 +81,10 @@ public sealed partial class ChallengeCampaignTests
             await admin.FillAsync("#edit input[name=dailySubmissionLimit]", "4");
             await admin.ClickAsync("#edit button[type=submit]");
             await admin.WaitForSelectorAsync($"body[data-saved='{Slug}']");
+            // The baseline job, run now from the jobs page: the demo model saw these photos, so it submits no run and says why.
+            await admin.GotoAsync(Url(host, "/admin/jobs"));
+            await admin.ClickAsync("tr[data-job='challenge-baselines'] button");
+            await admin.WaitForSelectorAsync("body[data-ran='202']");
 
             // The second account exists before it is invited.
             await using var bobContext = await PhoneAsync(browser, host, errors);
@@ -103,6 +108,12 @@ public sealed partial class ChallengeCampaignTests
             Assert.Equal("9", await alice.InnerTextAsync("[data-fact='test-observations']"));
             Assert.Equal("3", await alice.InnerTextAsync("[data-fact='classes']"));
             Assert.Equal("4", await alice.InnerTextAsync("[data-fact='runs-per-day']"));
+            for (var look = 0; look < 60 && !await alice.IsVisibleAsync("#baseline-note"); look++)
+            {
+                await Task.Delay(1000, Ct);
+                await OpenChallengeAsync(alice, host, "open");
+            }
+            Assert.Contains("saw 9 of the 9 test photos", await alice.InnerTextAsync("#baseline-note"), StringComparison.Ordinal);
 
             await alice.FillAsync("#create-team input[name=name]", TeamName);
             await alice.ClickAsync("#create-team button");
