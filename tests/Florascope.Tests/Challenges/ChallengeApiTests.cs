@@ -211,6 +211,20 @@ public sealed class ChallengeApiTests(ChallengeApiServer server) : IClassFixture
         using (var r = await ChallengeTestData.UploadAsync(alice, "hostile", new byte[ChallengeApiServer.RouteLimit + 1024]))
             await ChallengeTestData.ErrorAsync(r, HttpStatusCode.RequestEntityTooLarge);
 
+        // Over the route's limit without a declared length (chunked): stopped while it streams.
+        using (var chunked = new MultipartFormDataContent())
+        {
+            var (field, _, token) = await alice.AntiforgeryAsync();
+            chunked.Add(new StringContent(token), field);
+            chunked.Add(new StringContent("m"), "method");
+            chunked.Add(new StreamContent(new MemoryStream(new byte[ChallengeApiServer.RouteLimit + 1024])), "run", "run.txt");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/challenges/hostile/runs") { Content = chunked };
+            request.Headers.TransferEncodingChunked = true;
+            // Only 1 KB over: the rest fits in the socket's buffers, so the client reads the answer rather than a broken pipe.
+            using var response = await alice.Http.SendAsync(request, Ct);
+            await ChallengeTestData.ErrorAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        }
+
         // Named .gz, not gzip: read as text, and refused as text.
         using (var r = await ChallengeTestData.UploadAsync(alice, "hostile", Bytes("this is not gzip\n"), "run.txt.gz"))
         {
@@ -246,6 +260,18 @@ public sealed class ChallengeApiTests(ChallengeApiServer server) : IClassFixture
             Assert.Equal(20, errors.Count);
             Assert.Equal(Enumerable.Range(1, 20), errors.Select(e => e!["line"]!.GetValue<int>()));
         }
+
+        // The refusal's message in the request's language; the problems keep the scorer's words.
+        alice.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("fr-FR,fr;q=0.9");
+        using (var r = await ChallengeTestData.UploadAsync(alice, "hostile", Bytes("o1;c1;2;1\n")))
+        {
+            var body = await r.JsonAsync(HttpStatusCode.BadRequest);
+            Assert.Equal("Le run contient des erreurs ; rien n'a été enregistré et il ne compte pas.", body["message"]!.GetValue<string>());
+            Assert.Contains("probability 2", body["errors"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+        using (var r = await alice.Http.GetAsync("api/challenges/no-such-challenge", Ct))
+            Assert.Equal("Aucun challenge no-such-challenge.", await ChallengeTestData.ErrorAsync(r, HttpStatusCode.NotFound));
+        alice.Http.DefaultRequestHeaders.AcceptLanguage.Clear();
 
         // A session without its anti-forgery token.
         using (var r = await ChallengeTestData.UploadAsync(alice, "hostile", Bytes(ChallengeTestData.PerfectRun), withToken: false))
