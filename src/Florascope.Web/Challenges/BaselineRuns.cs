@@ -58,7 +58,12 @@ public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, 
                 await db.SaveChangesAsync(ct);
                 continue;
             }
-            made.Add(await SubmitAsync(db, files, challenge, team, engine, cpu, nowUtc, ct));
+            if (await SubmitAsync(db, files, challenge, team, engine, cpu, nowUtc, ct) is { } run) made.Add(run);
+            else
+            {
+                challenge.BaselineNote = BaselineRun.NoPredictionsNote(version);
+                await db.SaveChangesAsync(ct);
+            }
         }
         return made;
     }
@@ -76,8 +81,11 @@ public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, 
         return overlap > 0 ? BaselineRun.SawNote(version, overlap, sources.Count) : null;
     }
 
-    /// <summary>Identifies every test photo, writes the run (gzip), and queues it as the baseline team's.</summary>
-    private static async Task<ChallengeRun> SubmitAsync(FlorascopeDb db, ChallengeFileStore files, Challenge challenge, ChallengeTeam team,
+    /// <summary>
+    /// Identifies every test photo, writes the run (gzip), and queues it as the baseline team's; null when the model
+    /// predicts none of the challenge's classes (an empty run is not a valid run).
+    /// </summary>
+    private static async Task<ChallengeRun?> SubmitAsync(FlorascopeDb db, ChallengeFileStore files, Challenge challenge, ChallengeTeam team,
         IdentificationEngine engine, BackgroundCpu cpu, DateTime nowUtc, CancellationToken ct)
     {
         IReadOnlyDictionary<string, string> classIds;
@@ -109,6 +117,7 @@ public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, 
                     await gzip.WriteAsync(text, ct);
                 }
             }
+            if (predictions == 0) return null;
             return await QueueAsync(db, files, challenge, team, engine.Bundle.Manifest.Version, temp + ".txt.gz", bytes, predictions, nowUtc, ct);
         }
         finally

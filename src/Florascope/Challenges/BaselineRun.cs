@@ -59,6 +59,10 @@ public static class BaselineRun
     public static string UnknownNote(string modelVersion) =>
         $"{modelVersion} does not list the photos it saw ({ModelExposure.SeenFile}): no baseline run.";
 
+    /// <summary>Why the model has no run: it knows none of the challenge's classes (by scientific name).</summary>
+    public static string NoPredictionsNote(string modelVersion) =>
+        $"{modelVersion} knows none of the challenge's classes: no baseline run.";
+
     /// <summary>Whether a challenge's note is about this model version (then it is not looked at again).</summary>
     public static bool IsAbout(string? note, string modelVersion) => note is not null && note.StartsWith(modelVersion + " ", StringComparison.Ordinal);
 }

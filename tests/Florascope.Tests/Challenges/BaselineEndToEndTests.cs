@@ -99,6 +99,14 @@ public sealed class BaselineEndToEndTests(BackboneFixture fixture)
         // Nothing twice: the run and the note are for this model version.
         Assert.Empty(await BaselineRuns.RunOnceAsync(db, files, engine, cpu, now, Ct));
 
+        // Classes the model does not know (by scientific name) give no prediction, hence a note and no (empty) run.
+        var foreign = Path.Combine(temp.Path, "foreign");
+        Copy([Directory.GetFiles(Path.Combine(RepoPaths.DemoFlora, "train", "Zea_mays"), "*.jpg").Order(StringComparer.Ordinal).Last()], Path.Combine(foreign, "Nonexistentia_plantae"));
+        var unknownClasses = await ChallengeBuilder.CreateAsync(db, files, Spec("Foreign", foreign) with { TrainDir = foreign }, null, clock, null, Ct);
+        Assert.Empty(await BaselineRuns.RunOnceAsync(db, files, engine, cpu, now, Ct));
+        await db.Entry(unknownClasses).ReloadAsync(Ct);
+        Assert.Equal(BaselineRun.NoPredictionsNote("slice-baseline"), unknownClasses.BaselineNote);
+
         // A bundle that does not list what it saw gets a note, never a run.
         File.Delete(Path.Combine(bundleDir, ModelExposure.SeenFile));
         var unknown = await ChallengeBuilder.CreateAsync(db, files, Spec("Unknown", fresh), null, clock, null, Ct);

@@ -53,6 +53,7 @@ public sealed class BaselineRunTests
         Assert.Equal("florascope-demo-1 saw 12 of the 400 test photos: no baseline run.", BaselineRun.SawNote("florascope-demo-1", 12, 400));
         Assert.True(BaselineRun.IsAbout(BaselineRun.SawNote("v1", 1, 2), "v1"));
         Assert.True(BaselineRun.IsAbout(BaselineRun.UnknownNote("v1"), "v1"));
+        Assert.True(BaselineRun.IsAbout(BaselineRun.NoPredictionsNote("v1"), "v1"));
         Assert.False(BaselineRun.IsAbout(BaselineRun.SawNote("v1", 1, 2), "v10"));
         Assert.False(BaselineRun.IsAbout(null, "v1"));
         Assert.Equal("Florascope's current model (v2)", BaselineRun.Method("v2"));

@@ -1,5 +1,7 @@
 using Florascope.Bundles;
 using Florascope.Challenges;
+using Florascope.Data.Models;
+using Florascope.Data.Storage;
 using Florascope.Taxonomy;
 using Florascope.Tests.TestSupport;
 using Florascope.Training;
@@ -31,6 +33,19 @@ public sealed class ExposureTests
         TestContext.Current.TestOutputHelper?.WriteLine($"florascope-demo-1 lists {seen.Count} photos and saw {overlap} of the {val.Count} validation photos.");
         Assert.True(overlap > 0);
         Assert.Equal(val.Distinct().Count(), overlap);
+    }
+
+    [Fact]
+    public async Task TheSeenListTravelsWithTheBundleThroughTheSharedStore()
+    {
+        using var temp = new TempDirectory();
+        var bundle = Directory.CreateDirectory(Path.Combine(temp.Path, "bundle")).FullName;
+        File.Copy(Path.Combine(RepoPaths.ModelBundle, ModelBundle.ManifestFile), Path.Combine(bundle, ModelBundle.ManifestFile));
+        File.Copy(Path.Combine(RepoPaths.ModelBundle, ModelExposure.SeenFile), Path.Combine(bundle, ModelExposure.SeenFile));
+        var store = new BundleStore(new FileObjectStore(Path.Combine(temp.Path, "shared")), Path.Combine(temp.Path, "cache"));
+        var key = await store.UploadAsync("v-seen", bundle, TestContext.Current.CancellationToken);
+        var fetched = await store.FetchAsync(key, TestContext.Current.CancellationToken);
+        Assert.Equal(ModelExposure.ReadBundle(RepoPaths.ModelBundle), ModelExposure.ReadBundle(fetched));
     }
 
     [Fact]
