@@ -75,6 +75,7 @@ public sealed partial class ChallengeCampaignTests
             await admin.WaitForSelectorAsync($"#challenges tr[data-slug='{Slug}'] [data-phase='open']");
             await NoSidewaysScrollAsync(admin, "/admin/challenges");
             await AccessibleAsync(admin, "/admin/challenges", problems);
+            await admin.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("admin-challenges"), FullPage = true });
             // Limits changed afterwards: 4 runs a day instead of 5.
             await admin.ClickAsync($"tr[data-slug='{Slug}'] button[data-action='edit']");
             await admin.WaitForSelectorAsync("#edit-panel:not([hidden])");
