@@ -12,6 +12,9 @@ public static class ChallengesHosting
         services.Configure<ChallengeOptions>(configuration.GetSection(ChallengeOptions.Section));
         services.AddSingleton(new ChallengeFileStore(storage.CreateChallengeStore(dataDirectory)));
         services.AddSingleton<BackgroundCpu>();
+        services.AddSingleton<ChallengeTruths>();
+        services.AddSingleton<RunScorer>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunScorer>());
         return services;
     }
 }

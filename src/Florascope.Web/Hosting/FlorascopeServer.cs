@@ -143,6 +143,7 @@ public static class FlorascopeServer
         app.MapJobsApi();
         app.MapChallengesApi();
         app.MapChallengeAdminApi();
+        app.MapChallengePages();
         // The pages are static HTML filled by their script from the JSON API (text only, never markup).
         foreach (var (route, page) in new[] { ("/map", "map"), ("/app", "app"), ("/account", "account"), ("/observations", "latest"),
             ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "profile"), ("/search", "search"),

@@ -1,0 +1,123 @@
+using System.IO.Compression;
+using System.Threading.Channels;
+using Florascope.Challenges;
+using Florascope.Data;
+using Florascope.Data.Challenges;
+using Florascope.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Florascope.Web.Challenges;
+
+/// <summary>
+/// Scores queued runs in the background, on every node: a run is claimed with a conditional UPDATE (only the node
+/// whose update changed the row scores it; a claim older than <see cref="ChallengeRunStore.ClaimTimeout"/> is taken
+/// over), read from the object store and scored on <see cref="BackgroundCpu"/> on the public and private parts of
+/// the test set. Woken at once by an upload on its node, else it looks every <see cref="ChallengeOptions.ScoringPollSeconds"/>.
+/// </summary>
+public sealed class RunScorer(IServiceScopeFactory scopes, BackgroundCpu cpu, ChallengeFileStore files, ChallengeTruths truths,
+    IOptions<ChallengeOptions> options, TimeProvider clock, ILogger<RunScorer> log) : BackgroundService
+{
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>This node's name in the runs it claims.</summary>
+    public string Node { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Looks for runs now (a run was just queued on this node).</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await ScoreQueuedAsync(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The database or the store is away for a moment: the runs stay queued for the next look.
+                log.LogWarning(e, "Scoring challenge runs failed; retrying at the next look.");
+            }
+            using var poll = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(0.1, options.Value.ScoringPollSeconds)), clock);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop, poll.Token);
+            try
+            {
+                await _wake.Reader.ReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    /// <summary>Scores every run this node can claim now; returns how many it scored or failed.</summary>
+    public async Task<int> ScoreQueuedAsync(CancellationToken ct)
+    {
+        var done = 0;
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
+            var ids = await ChallengeRunStore.ClaimableAsync(db, clock.GetUtcNow().UtcDateTime, 16, ct);
+            var scored = 0;
+            foreach (var id in ids)
+                if (await ScoreAsync(db, id, ct)) scored++;
+            done += scored;
+            if (ids.Count == 0 || scored == 0) return done;
+        }
+    }
+
+    /// <summary>Claims and scores one run; false when another node holds it.</summary>
+    public async Task<bool> ScoreAsync(FlorascopeDb db, long runId, CancellationToken ct)
+    {
+        if (!await ChallengeRunStore.ClaimAsync(db, runId, Node, clock.GetUtcNow().UtcDateTime, ct)) return false;
+        try
+        {
+            var run = await db.ChallengeRuns.AsNoTracking().FirstAsync(r => r.Id == runId, ct);
+            var challenge = await db.Challenges.AsNoTracking().FirstAsync(c => c.Id == run.ChallengeId, ct);
+            var truth = await truths.GetAsync(challenge.Id, ct);
+            var content = await files.Store.OpenReadAsync(ChallengeFiles.Run(challenge.Id, runId), ct)
+                ?? throw new InvalidDataException("The run's file is missing from the store.");
+            (ScoreSet? Public, ScoreSet? Private) scores;
+            await using (content.Content)
+                scores = await cpu.RunAsync(c => ScoreParts(truth, challenge.SplitKey, challenge.PublicPercent, content.Content), ct);
+            await ChallengeRunStore.RecordScoresAsync(db, runId, Node, scores.Public, scores.Private, clock.GetUtcNow().UtcDateTime, ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or RunFileException or ChallengeException)
+        {
+            await ChallengeRunStore.RecordFailureAsync(db, runId, Node, e.Message, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+        }
+        catch (BackgroundCpuBusyException)
+        {
+            // Given back at once rather than held for the claim timeout: the queue empties, the next look scores it.
+            await ChallengeRunStore.ReleaseAsync(db, runId, Node, CancellationToken.None);
+            return false;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The database or the store failed for a moment: given back for the next look (else the claim times out).
+            try { await ChallengeRunStore.ReleaseAsync(db, runId, Node, CancellationToken.None); }
+            catch (Exception again) { log.LogDebug(again, "Releasing run {Run} failed; its claim will time out.", runId); }
+            throw;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The scores of a stored (gzip) run on the public part of the test set (<see cref="ChallengeRules.PublicMask"/>)
+    /// and on the private part (the rest); a part without observations has none. Pure.
+    /// </summary>
+    public static (ScoreSet? Public, ScoreSet? Private) ScoreParts(ChallengeTruth truth, byte[] splitKey, int publicPercent, Stream gzip)
+    {
+        using var text = new GZipStream(gzip, CompressionMode.Decompress, leaveOpen: true);
+        var check = ChallengeScorer.Check(truth, text, "run", maxErrors: 1);
+        if (check.Ranks is not { } ranks) throw new InvalidDataException($"The stored run is not valid: line {check.Errors[0].Line}: {check.Errors[0].Reason}");
+        var mask = ChallengeRules.PublicMask(splitKey, truth.ObservationIds, publicPercent);
+        return (ScoreSet.Of(ChallengeScorer.Scores(truth, ranks, i => mask[i])), ScoreSet.Of(ChallengeScorer.Scores(truth, ranks, i => !mask[i])));
+    }
+}

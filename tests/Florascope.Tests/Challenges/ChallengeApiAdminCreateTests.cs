@@ -1,0 +1,52 @@
+using System.Net;
+using Florascope.Tests.TestSupport;
+
+namespace Florascope.Tests.Challenges;
+
+/// <summary>
+/// An administrator creates a challenge from labelled folders under the source root (ChallengeBuilder, issue 14
+/// part A, does the work): 201, then it is listed and its files can be downloaded. Folders outside the root: 400.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class ChallengeApiAdminCreateTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AnAdministratorCreatesAChallengeFromFoldersUnderTheSourceRoot()
+    {
+        using var data = new TempDirectory();
+        using var sources = new TempDirectory();
+        // Two species, two photos each for training and one each for the test set.
+        foreach (var species in Directory.GetDirectories(RepoPaths.ValPhotos).Order(StringComparer.Ordinal).Take(2))
+        {
+            var photos = Directory.GetFiles(species).Order(StringComparer.Ordinal).Take(3).ToArray();
+            var name = Path.GetFileName(species);
+            Directory.CreateDirectory(Path.Combine(sources.Path, "train", name));
+            Directory.CreateDirectory(Path.Combine(sources.Path, "test", name));
+            File.Copy(photos[0], Path.Combine(sources.Path, "train", name, Path.GetFileName(photos[0])));
+            File.Copy(photos[1], Path.Combine(sources.Path, "train", name, Path.GetFileName(photos[1])));
+            File.Copy(photos[2], Path.Combine(sources.Path, "test", name, Path.GetFileName(photos[2])));
+        }
+        await using var host = await FlorascopeHost.StartAsync(data.Path, new FakeClock(new DateTimeOffset(2026, 5, 20, 10, 0, 0, TimeSpan.Zero)),
+            new Dictionary<string, string?> { ["Florascope:Challenges:SourceRoot"] = sources.Path, ["Florascope:Challenges:Baseline"] = "false" });
+        using var admin = new ObservatoryClient(host.BaseAddress);
+        await admin.SignedUpAsync("admin");
+
+        using (var outside = await admin.PostFormAsync("api/admin/challenges", [new("name", "Escape"), new("opensUtc", "2026-05-01T00:00:00Z"),
+            new("closesUtc", "2026-07-01T00:00:00Z"), new("trainDir", "../"), new("testDir", "test")]))
+            await ChallengeTestData.ErrorAsync(outside, HttpStatusCode.BadRequest);
+
+        using var created = await admin.PostFormAsync("api/admin/challenges", [new("name", "Spring 2026"), new("slug", "spring-2026"),
+            new("opensUtc", "2026-05-01T00:00:00Z"), new("closesUtc", "2026-07-01T00:00:00Z"), new("dailySubmissionLimit", "3"),
+            new("trainDir", "train"), new("testDir", "test")]);
+        var challenge = await created.JsonAsync(HttpStatusCode.Created);
+        Assert.Equal("spring-2026", challenge["slug"]!.GetValue<string>());
+        Assert.Equal(2, challenge["testObservations"]!.GetValue<int>());
+        Assert.Equal(2, challenge["classes"]!.GetValue<int>());
+        var detail = await admin.Http.GetJsonAsync("api/challenges/spring-2026");
+        Assert.Equal(3, detail["dailySubmissionLimit"]!.GetValue<int>());
+        using var test = await admin.Http.GetAsync("api/challenges/spring-2026/files/test.zip", Ct);
+        Assert.Equal(HttpStatusCode.OK, test.StatusCode);
+    }
+}

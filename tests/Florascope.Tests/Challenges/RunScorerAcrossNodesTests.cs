@@ -1,0 +1,69 @@
+using Florascope.Data;
+using Florascope.Data.Accounts;
+using Florascope.Data.Challenges;
+using Florascope.Data.Storage;
+using Florascope.Tests.TestSupport;
+using Florascope.Web.Challenges;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Florascope.Tests.Challenges;
+
+/// <summary>Two servers on one PostgreSQL database: a queued run is scored by one of them, once.</summary>
+[Trait("Category", "Slow")]
+public sealed class RunScorerAcrossNodesTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TwoNodesScoreAQueuedRunOnce()
+    {
+        await using var database = await PostgresDatabase.CreateAsync(Postgres.Require(), Ct);
+        var clock = new FakeClock(new DateTimeOffset(2026, 5, 20, 10, 0, 0, TimeSpan.Zero));
+        using var dirA = new TempDirectory();
+        using var dirB = new TempDirectory();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Florascope:Database"] = "postgres",
+            ["ConnectionStrings:Florascope"] = database.ConnectionString,
+            // The background loops look once at start, then only when woken: the test calls the scorers itself.
+            ["Florascope:Challenges:ScoringPollSeconds"] = "3600",
+            ["Florascope:Challenges:Baseline"] = "false",
+        };
+        await using var a = await FlorascopeHost.StartAsync(dirA.Path, clock, settings);
+        await using var b = await FlorascopeHost.StartAsync(dirB.Path, clock, settings);
+
+        long runId;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using (var scope = a.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
+            var files = scope.ServiceProvider.GetRequiredService<ChallengeFileStore>();
+            var challenge = await ChallengeTestData.CreateAsync(db, files, now, "nodes");
+            var user = new User { UserName = "ann", Email = "ann@example.org", PasswordHash = "x", CreatedUtc = now };
+            db.Users.Add(user);
+            await db.SaveChangesAsync(Ct);
+            var team = await ChallengeTeams.CreateAsync(db, challenge, user.Id, "Alpha", now, Ct);
+            var gzip = ChallengeTestData.Gzip(System.Text.Encoding.UTF8.GetBytes(ChallengeTestData.GoodRun));
+            runId = (await ChallengeRunStore.AddAsync(db, files, challenge, new NewRun(team.Id, user.Id, "m", "run.txt", 100, 9), new MemoryStream(gzip), now, Ct)).Id;
+            // Each node has its own folder store here (a deployment shares one bucket): B gets the same files.
+            var storeB = b.App.Services.GetRequiredService<ChallengeFileStore>().Store;
+            await foreach (var o in files.Store.ListAsync($"{challenge.Id}/", Ct))
+            {
+                var content = (await files.Store.OpenReadAsync(o.Key, Ct))!;
+                await using (content.Content) await storeB.PutAsync(o.Key, content.Content, ct: Ct);
+            }
+        }
+
+        var scorers = new[] { a, b, a, b }.Select(h => h.App.Services.GetRequiredService<RunScorer>()).ToArray();
+        var scored = await Task.WhenAll(scorers.Select(s => Task.Run(() => s.ScoreQueuedAsync(Ct), Ct)));
+        // At most one claim succeeded (a background look at start may have been the one).
+        Assert.True(scored.Sum() <= 1, $"scored {scored.Sum()} times");
+        await using var check = a.App.Services.CreateAsyncScope();
+        var run = await check.ServiceProvider.GetRequiredService<FlorascopeDb>().ChallengeRuns.AsNoTracking().SingleAsync(r => r.Id == runId, Ct);
+        Assert.Equal(RunStatus.Scored, run.Status);
+        Assert.Contains(run.ClaimedBy, scorers.Select(s => s.Node));
+        Assert.Equal(0.75, run.PublicMrr!.Value, 12);
+        Assert.Equal(0.125, run.PrivateMrr!.Value, 12);
+    }
+}
