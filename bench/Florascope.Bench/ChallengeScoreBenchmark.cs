@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Florascope.Challenges;
 
 namespace Florascope.Bench;
@@ -25,27 +24,9 @@ public static class ChallengeScoreBenchmark
         Directory.CreateDirectory(dir);
         var truthPath = Path.Combine(dir, "truth.csv");
         var runPath = Path.Combine(dir, "run.txt");
-        var random = new Random(14);
-        var truth = new int[n];
-        using (var w = new StreamWriter(truthPath, false, new UTF8Encoding(false)))
-            for (var o = 0; o < n; o++) w.Write($"obs{o};cls{truth[o] = random.Next(Classes)}\n");
+        var truth = RunFiles.WriteTruth(truthPath, n, Classes, 14);
         var clock = Stopwatch.StartNew();
-        using (var w = new StreamWriter(runPath, false, new UTF8Encoding(false), 1 << 20))
-        {
-            for (var o = 0; o < n; o++)
-            {
-                // The true class at rank 1-30 (most often near the top), or absent one time in five.
-                var at = random.Next(5) == 0 ? 0 : Math.Min(30, 1 + (int)(-Math.Log(1 - random.NextDouble()) * 3));
-                var p = 0.9;
-                for (var r = 1; r <= 30; r++)
-                {
-                    var c = r == at ? truth[o] : (truth[o] + r * 7919) % Classes;
-                    if (c == truth[o] && r != at) c = (c + 1) % Classes;
-                    w.Write(string.Create(CultureInfo.InvariantCulture, $"obs{o};cls{c};{p:0.######};{r}\n"));
-                    p *= 0.8;
-                }
-            }
-        }
+        RunFiles.WriteRun(runPath, truth, Classes, 14);
         var size = new FileInfo(runPath).Length;
         report.Add("Run file", $"{size / 1e6:F1} MB", $"{n:N0} observations x 30 predictions = {n * 30L:N0} lines; written in {clock.Elapsed.TotalSeconds:F1} s");
 

@@ -22,6 +22,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["photo-size"] = PhotoSizeBenchmark.Run,
     ["cluster"] = ClusterBenchmark.Run,
     ["challenge-score"] = ChallengeScoreBenchmark.Run,
+    ["challenge-load"] = ChallengeLoadBenchmark.Run,
 };
 
 // Not a suite: the child process whose peak memory the engine suite reads when the CLI cannot run.

@@ -2,6 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Florascope.Challenges;
+using Florascope.Data.Challenges;
+using Florascope.Data.Storage;
+using Florascope.Learning;
+using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Cli;
 
@@ -42,6 +46,95 @@ public static class ChallengeCommand
             }
             return ExitCodes.Ok;
         }));
-        return new Command("challenge", "Evaluation challenges (LifeCLEF run files).") { score };
+        var store = new DatabaseOptions();
+        var command = new Command("challenge", "Evaluation challenges: create, list, close, score run files (LifeCLEF).") { score, CreateCommand(store), ListCommand(store), CloseCommand(store) };
+        store.AddTo(command);
+        return command;
     }
+
+    private static Command CreateCommand(DatabaseOptions store)
+    {
+        var name = new Option<string>("--name") { Description = "The challenge's name (1-200 characters).", Required = true };
+        var train = new Option<string>("--train") { Description = "Training photos: DIR/<Scientific_name>/<photo> (optional DIR/licences.csv: file;licence;rightsHolder;source).", Required = true };
+        var test = new Option<string>("--test") { Description = "Test photos: DIR/<Scientific_name>/<photo>; published re-encoded under random ids.", Required = true };
+        var slug = new Option<string?>("--slug") { Description = "Its name in URLs (default: from the name)." };
+        var description = new Option<string?>("--description") { Description = "A description shown on the challenge's page." };
+        var opens = new Option<string?>("--opens") { Description = "Opening date, ISO 8601, UTC (default: now)." };
+        var closes = new Option<string?>("--closes") { Description = "Closing date, ISO 8601, UTC (default: 30 days after the opening)." };
+        var daily = new Option<int>("--daily-limit") { Description = "Runs per team per UTC day.", DefaultValueFactory = _ => ChallengeRules.DefaultDailySubmissions };
+        var teamSize = new Option<int>("--team-size") { Description = "Most accounts in a team.", DefaultValueFactory = _ => ChallengeRules.DefaultMaxTeamSize };
+        var publicPercent = new Option<int>("--public-percent") { Description = "Share of the test set scored on the public leaderboard (%).", DefaultValueFactory = _ => ChallengeRules.DefaultPublicPercent };
+        var create = new Command("create", "Create a challenge from labelled photo folders; prints its slug, counts and files.")
+            { name, train, test, slug, description, opens, closes, daily, teamSize, publicPercent };
+        create.SetAction((ParseResult parse, CancellationToken ct) => CliRunner.RunAsync(async () =>
+        {
+            var opensUtc = parse.GetValue(opens) is { } o ? ParseDate(o, "--opens") : DateTime.UtcNow;
+            var closesUtc = parse.GetValue(closes) is { } c ? ParseDate(c, "--closes") : opensUtc.AddDays(30);
+            var spec = new ChallengeSpec
+            {
+                Name = parse.GetValue(name)!,
+                Slug = parse.GetValue(slug),
+                Description = parse.GetValue(description) ?? "",
+                OpensUtc = opensUtc,
+                ClosesUtc = closesUtc,
+                DailySubmissionLimit = parse.GetValue(daily),
+                MaxTeamSize = parse.GetValue(teamSize),
+                PublicPercent = parse.GetValue(publicPercent),
+                TrainDir = parse.GetValue(train)!,
+                TestDir = parse.GetValue(test)!,
+            };
+            await using var db = store.Open(parse);
+            var files = Files(store, parse);
+            var progress = new SyncProgress<string>(line => Console.Error.WriteLine(line));
+            var challenge = await ChallengeBuilder.CreateAsync(db, files, spec, null, TimeProvider.System, progress, ct);
+            Console.WriteLine(challenge.Slug);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{challenge.TrainPhotos} training photos, {challenge.TestObservations} test observations, {challenge.Classes} classes; open {challenge.OpensUtc:yyyy-MM-dd HH:mm}Z to {challenge.ClosesUtc:yyyy-MM-dd HH:mm}Z"));
+            foreach (var key in new[] { ChallengeFiles.Train(challenge.Id), ChallengeFiles.Test(challenge.Id), ChallengeFiles.Classes(challenge.Id) })
+                Console.WriteLine($"published {files.Store.LocalPath(key) ?? key}");
+            foreach (var key in new[] { ChallengeFiles.Truth(challenge.Id), ChallengeFiles.TestSources(challenge.Id) })
+                Console.WriteLine($"hidden {files.Store.LocalPath(key) ?? key}");
+            return ExitCodes.Ok;
+        }, ct));
+        return create;
+    }
+
+    private static Command ListCommand(DatabaseOptions store)
+    {
+        var list = new Command("list", "The challenges, newest first: slug, phase, dates, teams, runs, test observations, classes.");
+        list.SetAction((ParseResult parse, CancellationToken ct) => CliRunner.RunAsync(async () =>
+        {
+            await using var db = store.Open(parse);
+            var now = DateTime.UtcNow;
+            var teams = await db.ChallengeTeams.Where(t => !t.IsBaseline).GroupBy(t => t.ChallengeId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+            var runs = await db.ChallengeRuns.GroupBy(r => r.ChallengeId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+            foreach (var c in await db.Challenges.AsNoTracking().OrderByDescending(c => c.CreatedUtc).ThenByDescending(c => c.Id).ToListAsync(ct))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{c.Slug}	{c.PhaseAt(now).ToString().ToLowerInvariant()}	{c.OpensUtc:yyyy-MM-dd HH:mm}Z	{c.ClosedUtc ?? c.ClosesUtc:yyyy-MM-dd HH:mm}Z	{teams.GetValueOrDefault(c.Id)} teams	{runs.GetValueOrDefault(c.Id)} runs	{c.TestObservations} test observations	{c.Classes} classes	{c.Name}"));
+            return ExitCodes.Ok;
+        }, ct));
+        return list;
+    }
+
+    private static Command CloseCommand(DatabaseOptions store)
+    {
+        var slug = new Argument<string>("slug") { Description = "The challenge's slug." };
+        var close = new Command("close", "Close a challenge now: no more runs; the private leaderboard appears.") { slug };
+        close.SetAction((ParseResult parse, CancellationToken ct) => CliRunner.RunAsync(async () =>
+        {
+            await using var db = store.Open(parse);
+            var challenge = await ChallengeBuilder.CloseAsync(db, parse.GetValue(slug)!, TimeProvider.System, ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{challenge.Slug} closed at {challenge.ClosedUtc:yyyy-MM-dd HH:mm:ss}Z."));
+            return ExitCodes.Ok;
+        }, ct));
+        return close;
+    }
+
+    /// <summary>The server's challenge file store (Florascope__Storage__... from the environment, like the server's settings).</summary>
+    private static ChallengeFileStore Files(DatabaseOptions store, ParseResult parse) =>
+        new(StorageSettings.FromEnvironment().CreateChallengeStore(store.Settings(parse).DataDirectory));
+
+    private static DateTime ParseDate(string text, string option) =>
+        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d)
+            ? d : throw new ArgumentException($"{option}: '{text}' is not a date (ISO 8601, e.g. 2027-03-01 or 2027-03-01T12:00:00Z).");
 }

@@ -56,7 +56,7 @@ public static class CliRunner
     private static int Report(Exception e)
     {
         if (e is IdentifyException or ImageInputException or FileNotFoundException
-            or DirectoryNotFoundException or InvalidDataException or Florascope.DarwinCore.DwcaFormatException or Florascope.Revision.CrowdFileException or Florascope.Challenges.RunFileException or Florascope.Data.Accounts.AccountException or Florascope.Data.Models.ModelRegistryException or ArgumentException or UnauthorizedAccessException or IOException)
+            or DirectoryNotFoundException or InvalidDataException or Florascope.DarwinCore.DwcaFormatException or Florascope.Revision.CrowdFileException or Florascope.Challenges.RunFileException or Florascope.Data.Challenges.ChallengeException or Florascope.Data.Accounts.AccountException or Florascope.Data.Models.ModelRegistryException or ArgumentException or UnauthorizedAccessException or IOException)
         {
             Console.Error.WriteLine($"florascope: {OneLine(e.Message)}");
             return ExitCodes.BadInput;

@@ -11,6 +11,8 @@ public enum JobName
     OpenDataExport,
     /// <summary>Deletes counter windows, sessions and address counts too old to matter.</summary>
     Housekeeping,
+    /// <summary>The current model's baseline run for each open challenge it has none for (when it never saw their test photos).</summary>
+    ChallengeBaselines,
 }
 
 /// <summary>What happened to one run of a job.</summary>

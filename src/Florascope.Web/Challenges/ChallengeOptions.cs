@@ -22,4 +22,7 @@ public sealed class ChallengeOptions
 
     /// <summary>Whether the current model submits a baseline run to each open challenge.</summary>
     public bool Baseline { get; set; } = true;
+
+    /// <summary>Minutes between two passes of the baseline job (<c>challenge-baselines</c>); 0 turns it off.</summary>
+    public double BaselineMinutes { get; set; } = 5;
 }

@@ -92,6 +92,7 @@ public static class FlorascopeServer
         builder.Services.AddAntiforgery(a => a.HeaderName = "X-CSRF-TOKEN");
         builder.Services.AddOpenData(options);
         builder.Services.AddFlorascopeChallenges(builder.Configuration, storage, database.DataDirectory);
+        builder.Services.AddSingleton<Jobs.IJob, BaselineRuns>();
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.WebHost.ConfigureKestrel(k => ClientLimits.Configure(k.Limits, options.Clients));
@@ -142,6 +143,7 @@ public static class FlorascopeServer
         app.MapJobsApi();
         app.MapChallengesApi();
         app.MapChallengeAdminApi();
+        app.MapChallengePages();
         // The pages are static HTML filled by their script from the JSON API (text only, never markup).
         foreach (var (route, page) in new[] { ("/map", "map"), ("/app", "app"), ("/account", "account"), ("/observations", "latest"),
             ("/observations/{id:int}", "observation"), ("/taxa/{name}", "taxon"), ("/users/{id:int}", "profile"), ("/search", "search"),

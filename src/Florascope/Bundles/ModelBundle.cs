@@ -118,11 +118,17 @@ public sealed class ModelBundle(BundleManifest manifest, Checklist checklist, He
     /// <summary>The folder the bundle was loaded from (null for one built in memory).</summary>
     public string? Directory { get; private init; }
 
+    /// <summary>
+    /// SHA-256 (hex, sorted) of every photo the model was trained, calibrated or validated on, written as
+    /// <c>seen.sha256</c> by <see cref="Save"/> (challenges prove their test photos are new to it); null when unknown.
+    /// </summary>
+    public IReadOnlyList<string>? Seen { get; init; }
+
     /// <summary>The same model with another checklist of the same taxa in the same order (imported projects composed in); it keeps its folder, where its reference photos may live.</summary>
     public ModelBundle WithChecklist(Checklist checklist)
     {
         if (checklist.Taxa.Count != Checklist.Taxa.Count) throw new ArgumentException("A composed checklist keeps the model's taxa.", nameof(checklist));
-        return new ModelBundle(Manifest, checklist, Heads, References) { Directory = Directory };
+        return new ModelBundle(Manifest, checklist, Heads, References) { Directory = Directory, Seen = Seen };
     }
 
     /// <summary>The bundle shipped in the repository's models/ folder, found from the working or the program's folder.</summary>
@@ -165,6 +171,11 @@ public sealed class ModelBundle(BundleManifest manifest, Checklist checklist, He
         File.WriteAllText(Path.Combine(temp, "heads.json"), JsonSerializer.Serialize(Heads, Json));
         ChecklistWriter.Write(Checklist, Path.Combine(temp, "checklist.tsv"));
         References.Save(temp);
+        if (Seen is not null)
+        {
+            using var seen = File.CreateText(Path.Combine(temp, Challenges.ModelExposure.SeenFile));
+            Challenges.ModelExposure.Write(seen, Seen);
+        }
         if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
         System.IO.Directory.Move(temp, directory);
     }

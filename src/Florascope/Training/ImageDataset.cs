@@ -35,6 +35,13 @@ public static class ImageDataset
         return items;
     }
 
+    /// <summary>The JPEG and PNG photos directly in a folder, in a stable (ordinal) order.</summary>
+    public static IEnumerable<string> PhotosIn(string folder) => ImagesIn(folder);
+
+    /// <summary>The scientific name a taxon folder stands for: <c>_</c> as a space (<c>Iris_×_germanica</c> is <c>Iris × germanica</c>).</summary>
+    public static string TaxonName(string folder) =>
+        string.Join(' ', Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)).Replace('_', ' ').Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
     private static IEnumerable<string> ImagesIn(string dir, bool recursive = false) =>
         Directory.EnumerateFiles(dir, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
             .Where(p => Extensions.Contains(Path.GetExtension(p).ToLowerInvariant()))

@@ -149,6 +149,10 @@ public sealed class Trainer(Embedder embedder, EmbeddingCache? cache, TextWriter
             };
             bundle = new ModelBundle(manifest with { Validation = validation }, checklist, heads, refs);
         }
+        // Every photo the model learnt or was calibrated from, and the ones it was validated on: a challenge's test
+        // photos must be none of them (Challenges.ModelExposure).
+        var seen = Challenges.ModelExposure.Hashes(train.Concat(o.ExtraTrain).Concat(val).Concat(nonPlants).Concat(nonPlantsVal).Select(i => i.Path));
+        bundle = new ModelBundle(bundle.Manifest, checklist, heads, refs) { Seen = seen };
         log.WriteLine($"Training done in {clock.Elapsed.TotalSeconds:F1} s.");
         return bundle;
     }

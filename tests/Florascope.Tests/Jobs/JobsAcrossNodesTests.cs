@@ -51,6 +51,7 @@ public sealed class TwoNodesFixture : IAsyncLifetime
                 ["Florascope:NodeName"] = node,
                 ["Florascope:Revision:BatchIntervalMinutes"] = "60",
                 ["Florascope:OpenData:RebuildMinutes"] = "60",
+                ["Florascope:Challenges:BaselineMinutes"] = "60",
                 ["Florascope:Jobs:PollSeconds"] = "0.2",
                 ["Florascope:SignIn:FailuresPerAccount"] = "3",
                 ["Florascope:AnonymousDailyIdentifications"] = "2",
@@ -193,7 +194,7 @@ public sealed class JobsAcrossNodesTests(TwoNodesFixture fixture) : IClassFixtur
         {
             var body = await fixture.Admin.Http.GetJsonAsync(new Uri(host.BaseAddress, "/api/admin/jobs").ToString());
             var jobs = body["jobs"]!.AsArray();
-            Assert.Equal(["revision-batch", "photo-collection", "open-data-export", "housekeeping"], jobs.Select(j => j!["name"]!.GetValue<string>()));
+            Assert.Equal(["revision-batch", "photo-collection", "open-data-export", "housekeeping", "challenge-baselines"], jobs.Select(j => j!["name"]!.GetValue<string>()));
             foreach (var job in jobs)
             {
                 Assert.Equal(3600, job!["periodSeconds"]!.GetValue<double>());

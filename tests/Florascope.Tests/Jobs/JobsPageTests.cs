@@ -25,11 +25,12 @@ public sealed class JobsPageTests
 
             // The first account administers the observatory.
             await Browser.SignUpInAppAsync(page, host.BaseAddress, "admin");
-            await OpenAsync(page, host, "4");
+            await OpenAsync(page, host, Florascope.Data.Jobs.JobText.All.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal("Answered by node node-page.", await page.InnerTextAsync("#node"));
             // Test servers run no revision batch: it is shown off, the other jobs hourly.
             Assert.Equal("off", await page.InnerTextAsync("tr[data-job='revision-batch'] td:nth-child(2)"));
             Assert.Equal("1 h", await page.InnerTextAsync("tr[data-job='housekeeping'] td:nth-child(2)"));
+            Assert.Equal("5 min", await page.InnerTextAsync("tr[data-job='challenge-baselines'] td:nth-child(2)"));
 
             await page.ClickAsync("tr[data-job='revision-batch'] button");
             await page.WaitForSelectorAsync("body[data-ran='202']");
