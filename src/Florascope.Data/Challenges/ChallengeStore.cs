@@ -8,20 +8,15 @@ namespace Florascope.Data.Challenges;
 public sealed record ChallengeEdit(string? Name = null, string? Description = null, DateTime? OpensUtc = null, DateTime? ClosesUtc = null,
     int? DailySubmissionLimit = null, int? MaxTeamSize = null);
 
-/// <summary>Finding challenges, and the administrator's changes to one (dates, limits, early closing).</summary>
+/// <summary>Finding challenges, and the administrator's changes to one (dates, limits; closing is <see cref="ChallengeBuilder.CloseAsync"/>).</summary>
 public static class ChallengeStore
 {
-    public const int MaxNameLength = 200;
-    public const int MaxDescriptionLength = 4000;
-    public const int MaxDailySubmissionLimit = 1000;
-    public const int MaxTeamSizeLimit = 100;
-
     /// <summary>The challenge of a slug, or <see cref="ChallengeError.NotFound"/>.</summary>
     public static async Task<Challenge> FindAsync(FlorascopeDb db, string slug, CancellationToken ct) =>
         await db.Challenges.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug, ct) ?? throw NotFound(slug);
 
     private static ChallengeException NotFound(string slug) =>
-        new(MessageText.Of("server.challenge-api.not-found", "No challenge {slug}.", ("slug", slug)), ChallengeError.NotFound);
+        new(MessageText.Of("server.challenge.not-found", "No challenge '{slug}'.", ("slug", slug)), ChallengeError.NotFound);
 
     /// <summary>Every challenge, the newest opening first.</summary>
     public static Task<List<Challenge>> ListAsync(FlorascopeDb db, CancellationToken ct) =>
@@ -41,33 +36,24 @@ public static class ChallengeStore
     public static async Task<Challenge> EditAsync(FlorascopeDb db, string slug, ChallengeEdit edit, CancellationToken ct)
     {
         var challenge = await db.Challenges.FirstOrDefaultAsync(c => c.Slug == slug, ct) ?? throw NotFound(slug);
+        // The limits and messages of a new challenge (ChallengeBuilder): an edit can make nothing a creation could not.
         var name = edit.Name?.Trim() ?? challenge.Name;
-        if (name.Length is 0 or > MaxNameLength)
-            throw Invalid(MessageText.Of("server.challenge-api.bad-name", "A challenge's name has 1 to {max} characters.", ("max", MaxNameLength)));
+        if (name.Length is 0 or > ChallengeBuilder.MaxNameLength)
+            throw Invalid(MessageText.Of("server.challenge.bad-name", "The name must have 1 to {max} characters.", ("max", ChallengeBuilder.MaxNameLength)));
         var description = edit.Description?.Trim() ?? challenge.Description;
-        if (description.Length > MaxDescriptionLength)
-            throw Invalid(MessageText.Of("server.challenge-api.bad-description", "A description has at most {max} characters.", ("max", MaxDescriptionLength)));
+        if (description.Length > ChallengeBuilder.MaxDescriptionLength)
+            throw Invalid(MessageText.Of("server.challenge.bad-description", "The description must have at most {max} characters.", ("max", ChallengeBuilder.MaxDescriptionLength)));
         var opens = edit.OpensUtc ?? challenge.OpensUtc;
         var closes = edit.ClosesUtc ?? challenge.ClosesUtc;
-        if (closes <= opens) throw Invalid(MessageText.Of("server.challenge-api.bad-dates", "A challenge closes after it opens."));
+        if (closes <= opens) throw Invalid(MessageText.Of("server.challenge.bad-dates", "The challenge must close after it opens."));
         var daily = edit.DailySubmissionLimit ?? challenge.DailySubmissionLimit;
-        if (daily is < 1 or > MaxDailySubmissionLimit)
-            throw Invalid(MessageText.Of("server.challenge-api.bad-daily-limit", "The daily submission limit is from 1 to {max}.", ("max", MaxDailySubmissionLimit)));
+        if (daily is < 1 or > ChallengeBuilder.MaxDailySubmissions)
+            throw Invalid(MessageText.Of("server.challenge.bad-daily-limit", "The daily submission limit must be between 1 and {max}.", ("max", ChallengeBuilder.MaxDailySubmissions)));
         var size = edit.MaxTeamSize ?? challenge.MaxTeamSize;
-        if (size is < 1 or > MaxTeamSizeLimit)
-            throw Invalid(MessageText.Of("server.challenge-api.bad-team-size", "The largest team size is from 1 to {max}.", ("max", MaxTeamSizeLimit)));
+        if (size is < 1 or > ChallengeBuilder.MaxTeamSizeLimit)
+            throw Invalid(MessageText.Of("server.challenge.bad-team-size", "The team size must be between 1 and {max}.", ("max", ChallengeBuilder.MaxTeamSizeLimit)));
         (challenge.Name, challenge.Description, challenge.OpensUtc, challenge.ClosesUtc, challenge.DailySubmissionLimit, challenge.MaxTeamSize) =
             (name, description, opens, closes, daily, size);
-        await db.SaveChangesAsync(ct);
-        return challenge;
-    }
-
-    /// <summary>Closes a challenge now (its private leaderboard appears); closing it again keeps the first closing time.</summary>
-    public static async Task<Challenge> CloseAsync(FlorascopeDb db, string slug, DateTime nowUtc, CancellationToken ct)
-    {
-        var challenge = await db.Challenges.FirstOrDefaultAsync(c => c.Slug == slug, ct) ?? throw NotFound(slug);
-        if (challenge.PhaseAt(nowUtc) == ChallengePhase.Closed) return challenge;
-        challenge.ClosedUtc = nowUtc;
         await db.SaveChangesAsync(ct);
         return challenge;
     }

@@ -77,7 +77,7 @@ public static class ChallengeAdminApi
         FlorascopeDb db, TimeProvider clock, CancellationToken ct)
     {
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is null) return Forms.Forbidden();
-        var c = await ChallengeStore.CloseAsync(db, slug, clock.GetUtcNow().UtcDateTime, ct);
+        var c = await ChallengeBuilder.CloseAsync(db, slug, clock, ct);
         return TypedResults.Ok(await InfoAsync(db, c, clock, ct));
     }
 

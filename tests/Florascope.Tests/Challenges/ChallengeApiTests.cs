@@ -270,7 +270,7 @@ public sealed class ChallengeApiTests(ChallengeApiServer server) : IClassFixture
             Assert.Contains("probability 2", body["errors"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         }
         using (var r = await alice.Http.GetAsync("api/challenges/no-such-challenge", Ct))
-            Assert.Equal("Aucun challenge no-such-challenge.", await ChallengeTestData.ErrorAsync(r, HttpStatusCode.NotFound));
+            Assert.Equal("Aucun challenge « no-such-challenge ».", await ChallengeTestData.ErrorAsync(r, HttpStatusCode.NotFound));
         alice.Http.DefaultRequestHeaders.AcceptLanguage.Clear();
 
         // A session without its anti-forgery token.
