@@ -356,7 +356,7 @@ public static class ChallengeBuilder
                     await using (var s = entry.Open()) await s.WriteAsync(jpeg, ct);
                     photos++;
                 }
-                if ((i + 1) % 50 == 0 || i + 1 == observations.Count) progress?.Report($"test observations {i + 1}/{observations.Count}");
+                if ((i + 1) % 50 == 0 || i + 1 == observations.Count) progress?.Report($"{(photoFolders ? "test observations" : "test photos")} {i + 1}/{observations.Count}");
             }
             if (bad.Count == 0)
             {
