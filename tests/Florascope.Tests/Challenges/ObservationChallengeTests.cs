@@ -17,12 +17,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Tests.Challenges;
 
+public sealed class SqliteObservationChallengeTests(SqliteStorageFixture fixture) : ObservationChallengeTests(fixture), IClassFixture<SqliteStorageFixture>;
+
+public sealed class PostgresObservationChallengeTests(PostgresStorageFixture fixture) : ObservationChallengeTests(fixture), IClassFixture<PostgresStorageFixture>;
+
 /// <summary>
-/// <see cref="ChallengeBuilder"/> making a challenge of observations saved through the observatory's own writer on SQLite:
+/// <see cref="ChallengeBuilder"/> making a challenge of observations saved through the observatory's own writer on SQLite and PostgreSQL:
 /// which observations go in (valid, open licence), the newest as test with all their photos, the training part with its
 /// licences and Darwin Core Archive, and no position the author keeps hidden.
 /// </summary>
-public sealed class ObservationChallengeTests(SqliteStorageFixture fixture) : IClassFixture<SqliteStorageFixture>, IDisposable
+public abstract class ObservationChallengeTests(StorageFixture fixture) : IDisposable
 {
     private const string BaseUrl = "https://florascope.example.org";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -31,7 +35,11 @@ public sealed class ObservationChallengeTests(SqliteStorageFixture fixture) : IC
 
     private readonly TempDirectory _dir = new();
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _dir.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private ChallengeFileStore Files => new(new FileObjectStore(Path.Combine(_dir.Path, "store")));
 
