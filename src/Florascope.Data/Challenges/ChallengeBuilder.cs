@@ -501,7 +501,7 @@ public static class ChallengeBuilder
 
     private static ChallengeException Invalid(MessageText text) => new(text, ChallengeError.Invalid);
 
-    private static string TestReadme(int observations, int photos, bool photoFolders) => (photoFolders
+    private static string TestReadme(int observations, int photos, bool photoFolders) => ((photoFolders
         ? $"""
           Test photos of the challenge: {observations} observations, {photos} photos, test/<ObservationId>/<k>.jpg
           (k = 1, 2...: an observation has 1 to 5 photos of the same plant; identify the observation from all of them).
@@ -522,7 +522,7 @@ public static class ChallengeBuilder
         observation, probabilities never rising with the rank. Observations left out score 0.
         Scores: mean reciprocal rank (MRR), macro-averaged MRR over classes (the ranking), top-1 and top-5 accuracy.
 
-        """.Replace("\r\n", "\n", StringComparison.Ordinal);
+        """).Replace("\r\n", "\n", StringComparison.Ordinal);
 
     private static string ObservationTrainReadme(int photos, int observations, int classes) => $"""
         Training data of the challenge: {photos} photos of {observations} observations of the observatory, {classes} classes,
