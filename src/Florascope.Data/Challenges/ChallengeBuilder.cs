@@ -1,15 +1,23 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using System.Globalization;
 using Florascope.Challenges;
+using Florascope.Data.Observations;
+using Florascope.Data.OpenData;
+using Florascope.Data.Revision;
 using Florascope.Imaging;
 using Florascope.Messages;
+using Florascope.Taxonomy;
 using Florascope.Training;
 using Microsoft.EntityFrameworkCore;
 
 namespace Florascope.Data.Challenges;
 
-/// <summary>What an administrator gives to create a challenge from labelled photo folders (<c>DIR/&lt;Scientific_name&gt;/&lt;photo&gt;</c>).</summary>
+/// <summary>
+/// What an administrator gives to create a challenge: from labelled photo folders (<c>DIR/&lt;Scientific_name&gt;/&lt;photo&gt;</c>,
+/// <see cref="TrainDir"/> and <see cref="TestDir"/>) or from the observatory's own observations (<see cref="Observations"/>), one or the other.
+/// </summary>
 public sealed record ChallengeSpec
 {
     public required string Name { get; init; }
@@ -21,9 +29,26 @@ public sealed record ChallengeSpec
     public int DailySubmissionLimit { get; init; } = Florascope.Challenges.ChallengeRules.DefaultDailySubmissions;
     public int MaxTeamSize { get; init; } = Florascope.Challenges.ChallengeRules.DefaultMaxTeamSize;
     public int PublicPercent { get; init; } = Florascope.Challenges.ChallengeRules.DefaultPublicPercent;
-    public required string TrainDir { get; init; }
-    public required string TestDir { get; init; }
+    public string? TrainDir { get; init; }
+    public string? TestDir { get; init; }
+    public ObservationSource? Observations { get; init; }
 }
+
+/// <summary>
+/// Which observations make a challenge: valid ones under a licence the open-data export publishes, with their
+/// published photos, optionally of one flora and observed in [<see cref="SinceUtc"/>, <see cref="UntilUtc"/>);
+/// the newest <see cref="TestPercent"/> % are the test set (<see cref="ObservationSplit"/>).
+/// </summary>
+public sealed record ObservationSource
+{
+    public ProjectCode? Project { get; init; }
+    public DateTime? SinceUtc { get; init; }
+    public DateTime? UntilUtc { get; init; }
+    public int TestPercent { get; init; } = ObservationSplit.DefaultTestPercent;
+}
+
+/// <summary>What a challenge made of observations needs of the observatory: its photos, its checklist (Darwin Core names) and its public base URL.</summary>
+public sealed record ObservatoryData(PhotoStore Photos, Checklist Checklist, string BaseUrl);
 
 /// <summary>
 /// Creates a challenge: publishes the training photos (with licences) and the test photos (re-encoded, metadata
@@ -40,16 +65,34 @@ public static class ChallengeBuilder
     /// <summary>The optional licences file of a training folder: <c>file;licence;rightsHolder;source</c>, paths relative to the folder.</summary>
     public const string LicencesFile = "licences.csv";
 
+    /// <summary>The archive of the training observations inside train.zip.</summary>
+    public const string DwcaFile = "dwca.zip";
+
     private sealed record Photo(string ClassName, string Path);
 
-    /// <summary>Creates the challenge; bad input is a <see cref="ChallengeException"/> and leaves nothing behind.</summary>
+    /// <summary>A test photo's source: what error messages call it, and how to read its original bytes.</summary>
+    private sealed record SourcePhoto(string Label, Func<CancellationToken, Task<byte[]>> Read);
+
+    /// <summary>A test observation: its class and its photos (one from a folder, 1-5 from an observation).</summary>
+    private sealed record TestItem(string ClassName, IReadOnlyList<SourcePhoto> Photos);
+
+    /// <summary>An observation chosen for a challenge, with its published photos in their order.</summary>
+    private sealed record Chosen(int Id, DateTime ObservedUtc, string TaxonName, string License, string Author, IReadOnlyList<string> Photos);
+
+    /// <summary>
+    /// Creates the challenge; bad input is a <see cref="ChallengeException"/> and leaves nothing behind.
+    /// <paramref name="observatory"/> is needed (only) for a challenge made of observations.
+    /// </summary>
     public static async Task<Challenge> CreateAsync(FlorascopeDb db, ChallengeFileStore files, ChallengeSpec spec, int? createdById,
-        TimeProvider clock, IProgress<string>? progress, CancellationToken ct)
+        TimeProvider clock, IProgress<string>? progress, CancellationToken ct, ObservatoryData? observatory = null)
     {
         var slug = Validate(spec);
         if (await db.Challenges.AnyAsync(c => c.Slug == slug, ct)) throw SlugTaken(slug);
-        var train = ReadFolders(spec.TrainDir);
-        var test = ReadFolders(spec.TestDir);
+        if (spec.Observations is { } source)
+            return await CreateFromObservationsAsync(db, files, spec, source, slug, createdById, clock, progress, ct,
+                observatory ?? throw new ArgumentException("A challenge made of observations needs the observatory's photos, checklist and base URL.", nameof(observatory)));
+        var train = ReadFolders(spec.TrainDir!);
+        var test = ReadFolders(spec.TestDir!);
         var classes = ChallengeClasses.Number(train.Concat(test).Select(p => p.ClassName));
         var classIds = classes.ToDictionary(c => c.ScientificName, c => c.Id, StringComparer.Ordinal);
 
@@ -57,8 +100,9 @@ public static class ChallengeBuilder
         var temp = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "florascope-challenge-" + Guid.NewGuid().ToString("N"))).FullName;
         try
         {
-            await WriteTestAsync(test, classIds, temp, progress, ct);
-            await WriteTrainAsync(train, classes, classIds, spec.TrainDir, temp, progress, ct);
+            await WriteTestAsync([.. test.Select(p => new TestItem(p.ClassName, [new SourcePhoto(p.Path, c => File.ReadAllBytesAsync(p.Path, c))]))],
+                photoFolders: false, classIds, temp, progress, ct);
+            await WriteTrainAsync(train, classes, classIds, spec.TrainDir!, temp, progress, ct);
             await using (var writer = new StreamWriter(Path.Combine(temp, "classes.csv"), false, new UTF8Encoding(false)))
                 ChallengeClasses.Write(writer, classes);
             return await StoreAsync(db, files, spec, slug, createdById, clock, temp, train.Count, test.Count, classes.Count, progress, ct);
@@ -68,6 +112,140 @@ public static class ChallengeBuilder
             Directory.Delete(temp, recursive: true);
         }
     }
+
+    /// <summary>
+    /// A challenge made of the observatory's observations (<see cref="Choose"/>): the newest share is the test set
+    /// (every photo re-encoded under the observation's random id), the rest the training set (photos re-encoded, their
+    /// licences and authors, and a Darwin Core Archive written by the open-data export's rules); classes = their taxa.
+    /// </summary>
+    private static async Task<Challenge> CreateFromObservationsAsync(FlorascopeDb db, ChallengeFileStore files, ChallengeSpec spec, ObservationSource source,
+        string slug, int? createdById, TimeProvider clock, IProgress<string>? progress, CancellationToken ct, ObservatoryData observatory)
+    {
+        var baseUrl = DwcaWriter.CheckedBaseUrl(observatory.BaseUrl);
+        var chosen = await Choose(db, source, ct);
+        if (chosen.Count < 2)
+            throw Invalid(MessageText.Of("server.challenge.few-observations",
+                "{count} valid observations with photos under an open licence match: a challenge needs at least 2.", ("count", chosen.Count)));
+        var testIds = ObservationSplit.TestIds([.. chosen.Select(o => new SplitCandidate(o.Id, o.ObservedUtc))], source.TestPercent);
+        var classes = ChallengeClasses.Number(chosen.Select(o => o.TaxonName));
+        var classIds = classes.ToDictionary(c => c.ScientificName, c => c.Id, StringComparer.Ordinal);
+        var test = chosen.Where(o => testIds.Contains(o.Id)).ToList();
+        var train = chosen.Where(o => !testIds.Contains(o.Id)).ToList();
+
+        var temp = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "florascope-challenge-" + Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            await WriteTestAsync([.. test.Select(o => new TestItem(o.TaxonName, [.. o.Photos.Select(sha => StoredPhoto(observatory.Photos, sha))]))],
+                photoFolders: true, classIds, temp, progress, ct);
+            var trainPhotos = await WriteObservationTrainAsync(db, observatory, baseUrl, train, classes, classIds, clock, temp, progress, ct);
+            await using (var writer = new StreamWriter(Path.Combine(temp, "classes.csv"), false, new UTF8Encoding(false)))
+                ChallengeClasses.Write(writer, classes);
+            return await StoreAsync(db, files, spec, slug, createdById, clock, temp, trainPhotos, test.Count, classes.Count, progress, ct);
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The observations a challenge may publish, as the open-data export chooses them: valid, with a taxon, under a licence
+    /// it exports (<see cref="OpenLicences"/>), with the photos the community did not exclude (observations left without
+    /// any are dropped); optionally of one flora and observed in the period. Ordered by id.
+    /// </summary>
+    private static async Task<List<Chosen>> Choose(FlorascopeDb db, ObservationSource source, CancellationToken ct)
+    {
+        var exported = OpenLicences.Exported;
+        var q = db.Observations.AsNoTracking().Where(o => o.Status == ObservationStatus.Valid && o.TaxonName != null && exported.Contains(o.License));
+        if (source.Project is { } project)
+        {
+            var code = project.Value;
+            q = q.Where(o => o.Project == code);
+        }
+        if (source.SinceUtc is { } since)
+        {
+            var utc = DateTime.SpecifyKind(since, DateTimeKind.Utc);
+            q = q.Where(o => o.ObservedUtc >= utc);
+        }
+        if (source.UntilUtc is { } until)
+        {
+            var utc = DateTime.SpecifyKind(until, DateTimeKind.Utc);
+            q = q.Where(o => o.ObservedUtc < utc);
+        }
+        var rows = await (from o in q
+                          join u in db.Users on o.AuthorId equals u.Id
+                          orderby o.Id
+                          select new { o.Id, o.ObservedUtc, o.TaxonName, o.License, u.DisplayName, u.UserName }).ToListAsync(ct);
+        var photos = (await (from p in db.ObservationPhotos
+                             where p.ExcludedBecause == null
+                             join o in q on p.ObservationId equals o.Id
+                             orderby p.ObservationId, p.Position
+                             select new { p.ObservationId, p.Sha256 }).ToListAsync(ct))
+            .GroupBy(p => p.ObservationId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(p => p.Sha256)]);
+        return [.. rows.Where(r => photos.ContainsKey(r.Id)).Select(r => new Chosen(r.Id, DateTime.SpecifyKind(r.ObservedUtc, DateTimeKind.Utc), r.TaxonName!, r.License,
+            string.IsNullOrWhiteSpace(r.DisplayName) ? r.UserName : r.DisplayName, photos[r.Id]))];
+    }
+
+    /// <summary>An observation photo's original bytes from the photo store (their SHA-256 is <see cref="ObservationPhoto.Sha256"/>).</summary>
+    private static SourcePhoto StoredPhoto(PhotoStore photos, string sha256) => new(sha256, async ct =>
+    {
+        var content = await photos.OpenAsync(sha256, PhotoSize.Original, ct) ?? throw new FileNotFoundException("not in the photo store");
+        await using var stream = content.Content;
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
+    });
+
+    /// <summary>
+    /// train.zip of observations: every published photo re-encoded (no EXIF, so no position the author keeps hidden),
+    /// <c>train/&lt;ClassId&gt;/&lt;observation&gt;_&lt;k&gt;.jpg</c>, licences.csv with the author's licence, name and the
+    /// observation's page, and <see cref="DwcaFile"/>, the observations as the open-data export writes them (public positions only).
+    /// </summary>
+    private static async Task<int> WriteObservationTrainAsync(FlorascopeDb db, ObservatoryData observatory, string baseUrl, List<Chosen> train,
+        IReadOnlyList<ChallengeClass> classes, Dictionary<string, string> classIds, TimeProvider clock, string temp, IProgress<string>? progress, CancellationToken ct)
+    {
+        var dwca = Path.Combine(temp, DwcaFile);
+        await using (var file = File.Create(dwca))
+            await DwcaWriter.WriteAsync(db, observatory.Checklist, file, new DwcaOptions { BaseUrl = baseUrl, ObservationIds = [.. train.Select(o => o.Id)], Clock = clock }, ct: ct);
+
+        var rows = new StringBuilder();
+        var bad = new List<string>();
+        var count = 0;
+        var total = train.Sum(o => o.Photos.Count);
+        await using var zipFile = File.Create(Path.Combine(temp, "train.zip"));
+        using var zip = new ZipArchive(zipFile, ZipArchiveMode.Create);
+        foreach (var o in train)
+        {
+            for (var k = 0; k < o.Photos.Count; k++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var photo = StoredPhoto(observatory.Photos, o.Photos[k]);
+                byte[] jpeg;
+                try { jpeg = ChallengePhotos.Reencode(await photo.Read(ct)); }
+                catch (Exception e) when (e is ImageInputException or FileNotFoundException)
+                {
+                    bad.Add($"{photo.Label} ({e.Message})");
+                    continue;
+                }
+                var name = string.Create(CultureInfo.InvariantCulture, $"train/{classIds[o.TaxonName]}/{o.Id}_{k + 1}.jpg");
+                var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
+                await using (var s = entry.Open()) await s.WriteAsync(jpeg, ct);
+                rows.Append(CultureInfo.InvariantCulture, $"{name};{OpenLicences.Of(o.License)!.Uri};{CsvField(o.Author)};{baseUrl}/observations/{o.Id}\n");
+                if (++count % 200 == 0 || count == total) progress?.Report($"training photos {count}/{total}");
+            }
+        }
+        if (bad.Count > 0)
+            throw Invalid(MessageText.Of("server.challenge.bad-train-photos", "{count} training photos cannot be read: {photos}",
+                ("count", bad.Count), ("photos", string.Join("; ", bad.Take(20)) + (bad.Count > 20 ? "; ..." : ""))));
+        await WriteEntryAsync(zip, "classes.csv", w => ChallengeClasses.Write(w, classes));
+        await WriteEntryAsync(zip, "licences.csv", w => w.Write("file;licence;rightsHolder;source\n" + rows));
+        await WriteEntryAsync(zip, "README.txt", w => w.Write(ObservationTrainReadme(count, train.Count, classes.Count)));
+        zip.CreateEntryFromFile(dwca, DwcaFile, CompressionLevel.NoCompression);
+        return count;
+    }
+
+    /// <summary>A name as one field of licences.csv (no separator, no line break).</summary>
+    private static string CsvField(string text) => text.Replace(';', ' ').Replace('\n', ' ').Replace('\r', ' ').Replace('\t', ' ').Trim();
 
     /// <summary>Closes a challenge now (the private leaderboard appears); 404 unknown, 409 already closed.</summary>
     public static async Task<Challenge> CloseAsync(FlorascopeDb db, string slug, TimeProvider clock, CancellationToken ct)
@@ -98,6 +276,17 @@ public static class ChallengeBuilder
             throw Invalid(MessageText.Of("server.challenge.bad-team-size", "The team size must be between 1 and {max}.", ("max", MaxTeamSizeLimit)));
         if (spec.PublicPercent is < 1 or > 99)
             throw Invalid(MessageText.Of("server.challenge.bad-public-percent", "The public share of the test set must be between 1 and 99 %."));
+        if (spec.Observations is { } source)
+        {
+            if (spec.TrainDir is not null || spec.TestDir is not null)
+                throw Invalid(MessageText.Of("server.challenge.two-sources", "Give either training and test folders or observations, not both."));
+            if (source.TestPercent is < 1 or > 99)
+                throw Invalid(MessageText.Of("server.challenge.bad-test-percent", "The test share of the observations must be between 1 and 99 %."));
+            if (source.SinceUtc is { } since && source.UntilUtc is { } until && until <= since)
+                throw Invalid(MessageText.Of("server.challenge.bad-period", "The observations' period must end after it begins."));
+        }
+        else if (spec.TrainDir is null || spec.TestDir is null)
+            throw Invalid(MessageText.Of("server.challenge.no-source", "Give the training and test folders, or observations."));
         var slug = string.IsNullOrWhiteSpace(spec.Slug) ? ChallengeSlug.From(name) : spec.Slug.Trim();
         if (!ChallengeSlug.IsValid(slug))
             throw Invalid(MessageText.Of("server.challenge.bad-slug", "The slug '{slug}' is not valid: 1 to {max} lower-case letters, digits and single '-'.", ("slug", slug), ("max", ChallengeSlug.MaxLength)));
@@ -124,8 +313,9 @@ public static class ChallengeBuilder
     /// <summary>
     /// test.zip, truth.csv and test-sources.sha256, all in the order of the random observation ids (so nothing in
     /// the order of the photos gives away their class); every bad photo is listed before the creation is refused.
+    /// <paramref name="photoFolders"/>: entries <c>test/&lt;id&gt;/&lt;k&gt;.jpg</c> (observations of 1-5 photos), else <c>test/&lt;id&gt;.jpg</c>.
     /// </summary>
-    private static async Task WriteTestAsync(List<Photo> test, Dictionary<string, string> classIds, string temp,
+    private static async Task WriteTestAsync(List<TestItem> test, bool photoFolders, Dictionary<string, string> classIds, string temp,
         IProgress<string>? progress, CancellationToken ct)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -133,37 +323,46 @@ public static class ChallengeBuilder
         {
             string id;
             do id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)); while (!ids.Add(id));
-            return (Id: id, Photo: p);
+            return (Id: id, Item: p);
         }).OrderBy(o => o.Id, StringComparer.Ordinal).ToList();
 
         var bad = new List<string>();
         var sources = new List<string>(observations.Count);
+        var photos = 0;
         await using (var zipFile = File.Create(Path.Combine(temp, "test.zip")))
         using (var zip = new ZipArchive(zipFile, ZipArchiveMode.Create))
         {
             for (var i = 0; i < observations.Count; i++)
             {
-                ct.ThrowIfCancellationRequested();
-                var (id, photo) = observations[i];
-                var source = await File.ReadAllBytesAsync(photo.Path, ct);
-                sources.Add(Convert.ToHexStringLower(SHA256.HashData(source)));
-                byte[] jpeg;
-                try { jpeg = ChallengePhotos.Reencode(source); }
-                catch (ImageInputException e)
+                var (id, item) = observations[i];
+                for (var k = 0; k < item.Photos.Count; k++)
                 {
-                    bad.Add($"{photo.Path} ({e.Message})");
-                    continue;
+                    ct.ThrowIfCancellationRequested();
+                    byte[] jpeg;
+                    try
+                    {
+                        var source = await item.Photos[k].Read(ct);
+                        // The hash of the original bytes, as the trainer hashes the photos it sees (seen.sha256).
+                        sources.Add(Convert.ToHexStringLower(SHA256.HashData(source)));
+                        jpeg = ChallengePhotos.Reencode(source);
+                    }
+                    catch (Exception e) when (e is ImageInputException or FileNotFoundException)
+                    {
+                        bad.Add($"{item.Photos[k].Label} ({e.Message})");
+                        continue;
+                    }
+                    if (bad.Count > 0) continue;
+                    var entry = zip.CreateEntry(photoFolders ? ChallengeClasses.TestPhotoEntry(id, k + 1) : ChallengeClasses.TestEntry(id), CompressionLevel.NoCompression);
+                    await using (var s = entry.Open()) await s.WriteAsync(jpeg, ct);
+                    photos++;
                 }
-                if (bad.Count > 0) continue;
-                var entry = zip.CreateEntry(ChallengeClasses.TestEntry(id), CompressionLevel.NoCompression);
-                await using (var s = entry.Open()) await s.WriteAsync(jpeg, ct);
-                if ((i + 1) % 50 == 0 || i + 1 == observations.Count) progress?.Report($"test photos {i + 1}/{observations.Count}");
+                if ((i + 1) % 50 == 0 || i + 1 == observations.Count) progress?.Report($"{(photoFolders ? "test observations" : "test photos")} {i + 1}/{observations.Count}");
             }
             if (bad.Count == 0)
             {
                 var readme = zip.CreateEntry("README.txt");
                 await using var s = new StreamWriter(readme.Open(), new UTF8Encoding(false));
-                await s.WriteAsync(TestReadme(observations.Count));
+                await s.WriteAsync(TestReadme(observations.Count, photos, photoFolders));
             }
         }
         if (bad.Count > 0)
@@ -171,7 +370,7 @@ public static class ChallengeBuilder
                 ("count", bad.Count), ("photos", string.Join("; ", bad.Take(20)) + (bad.Count > 20 ? "; ..." : ""))));
 
         await using (var truth = new StreamWriter(Path.Combine(temp, "truth.csv"), false, new UTF8Encoding(false)))
-            foreach (var (id, photo) in observations) await truth.WriteAsync($"{id};{classIds[photo.ClassName]}\n");
+            foreach (var (id, item) in observations) await truth.WriteAsync($"{id};{classIds[item.ClassName]}\n");
         await using (var hashes = new StreamWriter(Path.Combine(temp, "test-sources.sha256"), false, new UTF8Encoding(false)))
             ModelExposure.Write(hashes, sources.Order(StringComparer.Ordinal));
     }
@@ -302,18 +501,37 @@ public static class ChallengeBuilder
 
     private static ChallengeException Invalid(MessageText text) => new(text, ChallengeError.Invalid);
 
-    private static string TestReadme(int observations) => $"""
-        Test photos of the challenge: {observations} observations, one photo each, test/<ObservationId>.jpg.
+    private static string TestReadme(int observations, int photos, bool photoFolders) => ((photoFolders
+        ? $"""
+          Test photos of the challenge: {observations} observations, {photos} photos, test/<ObservationId>/<k>.jpg
+          (k = 1, 2...: an observation has 1 to 5 photos of the same plant; identify the observation from all of them).
+
+          """
+        : $"""
+          Test photos of the challenge: {observations} observations, one photo each, test/<ObservationId>.jpg.
+
+          """) + $"""
         The photos were decoded and encoded again (JPEG, no metadata) and carry random ids; their classes are hidden.
 
         Submit a run file: text, UTF-8, one prediction per line, no header:
 
             ObservationId;ClassId;Probability;Rank
 
-        ObservationId: the file name without .jpg. ClassId: an id of classes.csv (in train.zip and on the challenge page).
+        ObservationId: {(photoFolders ? "the name of the observation's folder" : "the file name without .jpg")}. ClassId: an id of classes.csv (in train.zip and on the challenge page).
         Probability: in [0, 1]. Rank: 1 for the best class, then 2, 3... without gaps; at most 30 predictions per
         observation, probabilities never rising with the rank. Observations left out score 0.
         Scores: mean reciprocal rank (MRR), macro-averaged MRR over classes (the ranking), top-1 and top-5 accuracy.
+
+        """).Replace("\r\n", "\n", StringComparison.Ordinal);
+
+    private static string ObservationTrainReadme(int photos, int observations, int classes) => $"""
+        Training data of the challenge: {photos} photos of {observations} observations of the observatory, {classes} classes,
+        train/<ClassId>/<observation>_<k>.jpg (k = 1, 2...: the photos of one observation; re-encoded, no metadata).
+        classes.csv: ClassId;ScientificName. licences.csv: file;licence;rightsHolder;source, one line per photo: the licence
+        its author chose, the author, and the observation's page. Respect each photo's licence (attribution, non-commercial).
+        {DwcaFile}: the training observations as a Darwin Core Archive (occurrence.txt, multimedia.txt, eml.xml), as the
+        observatory's open data publishes them: public positions only; the id of an occurrence is <observation> above.
+        The test observations were observed after these (the newest of the chosen observations).
 
         """.Replace("\r\n", "\n", StringComparison.Ordinal);
 

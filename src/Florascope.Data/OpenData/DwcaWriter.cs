@@ -21,6 +21,8 @@ public sealed record DwcaOptions
     public DateTime? Since { get; init; }
     /// <summary>Every community status, not only valid observations.</summary>
     public bool AllStatuses { get; init; }
+    /// <summary>Only these observations (a challenge's training part); the other rules (status, licence, public positions) still apply.</summary>
+    public IReadOnlyCollection<int>? ObservationIds { get; init; }
     public DatasetMetadata Metadata { get; init; } = new();
     /// <summary>The publication date of eml.xml.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
@@ -149,6 +151,7 @@ public static class DwcaWriter
     {
         var q = db.Observations.AsNoTracking();
         if (!options.AllStatuses) q = q.Where(o => o.Status == ObservationStatus.Valid);
+        if (options.ObservationIds is { } ids) q = q.Where(o => ids.Contains(o.Id));
         if (options.Since is { } since)
         {
             var utc = DateTime.SpecifyKind(since, DateTimeKind.Utc);

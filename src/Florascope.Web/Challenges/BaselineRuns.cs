@@ -113,12 +113,20 @@ public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, 
             await using (var gzip = new GZipStream(output, CompressionLevel.Optimal))
             using (var zip = ZipFile.OpenRead(temp + ".zip"))
             {
-                foreach (var entry in zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
+                // An observation of several photos (test/<id>/<k>.jpg) is identified from all of them in one request, as the engine does for the app.
+                var observations = zip.Entries.Select(e => (Entry: e, Observation: ChallengeClasses.ObservationOf(e.FullName)))
+                    .Where(e => e.Observation is not null).GroupBy(e => e.Observation!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal);
+                foreach (var group in observations)
                 {
-                    if (ChallengeClasses.ObservationOf(entry.FullName) is not { } observation) continue;
-                    var photo = new byte[entry.Length];
-                    await using (var s = entry.Open()) await s.ReadExactlyAsync(photo, ct);
-                    var scores = await cpu.RunAsync(_ => Scores(engine, photo), ct);
+                    var observation = group.Key;
+                    var photos = new List<byte[]>();
+                    foreach (var (entry, _) in group.OrderBy(e => e.Entry.FullName, StringComparer.Ordinal))
+                    {
+                        var photo = new byte[entry.Length];
+                        await using (var s = entry.Open()) await s.ReadExactlyAsync(photo, ct);
+                        photos.Add(photo);
+                    }
+                    var scores = await cpu.RunAsync(_ => Scores(engine, photos), ct);
                     var lines = new StringWriter();
                     predictions += BaselineRun.Write(lines, observation, BaselineRun.Predictions(scores, classIds));
                     var text = Encoding.UTF8.GetBytes(lines.ToString());
@@ -136,12 +144,12 @@ public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, 
         }
     }
 
-    /// <summary>The model's scores for one photo, every taxon, no rejection (a test photo always shows a plant).</summary>
-    private static List<(string ScientificName, double Score)> Scores(IdentificationEngine engine, byte[] photo)
+    /// <summary>The model's scores for one observation's photos, every taxon, no rejection (a test photo always shows a plant).</summary>
+    private static List<(string ScientificName, double Score)> Scores(IdentificationEngine engine, List<byte[]> photos)
     {
         try
         {
-            var result = engine.Identify(new IdentifyRequest { Images = [new IdentifyImage(photo)], NoReject = true, ReferencesPerResult = 0 });
+            var result = engine.Identify(new IdentifyRequest { Images = [.. photos.Select(p => new IdentifyImage(p))], NoReject = true, ReferencesPerResult = 0 });
             return [.. result.Results.Select(r => (r.Taxon.ScientificNameWithoutAuthor, (double)r.Score))];
         }
         catch (IdentifyException)

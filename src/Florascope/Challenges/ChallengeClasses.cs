@@ -37,9 +37,17 @@ public static class ChallengeClasses
     /// <summary>The entry of a test photo in test.zip.</summary>
     public static string TestEntry(string observationId) => $"test/{observationId}.jpg";
 
-    /// <summary>The observation id of a test.zip entry; null for any other entry (README.txt).</summary>
-    public static string? ObservationOf(string entryName) =>
-        entryName.StartsWith("test/", StringComparison.Ordinal) && entryName.EndsWith(".jpg", StringComparison.Ordinal) && entryName.Length > 9
-            && entryName.IndexOf('/', 5) < 0
-            ? entryName[5..^4] : null;
+    /// <summary>The entry of photo <paramref name="photo"/> (from 1) of a test observation that may have several (observations of the observatory).</summary>
+    public static string TestPhotoEntry(string observationId, int photo) =>
+        string.Create(CultureInfo.InvariantCulture, $"test/{observationId}/{photo}.jpg");
+
+    /// <summary>The observation id of a test.zip entry (<c>test/&lt;id&gt;.jpg</c> or <c>test/&lt;id&gt;/&lt;k&gt;.jpg</c>); null for any other entry (README.txt).</summary>
+    public static string? ObservationOf(string entryName)
+    {
+        if (!entryName.StartsWith("test/", StringComparison.Ordinal) || !entryName.EndsWith(".jpg", StringComparison.Ordinal) || entryName.Length <= 9) return null;
+        var inner = entryName[5..^4];
+        var slash = inner.IndexOf('/');
+        if (slash < 0) return inner;
+        return slash > 0 && slash < inner.Length - 1 && inner.IndexOf('/', slash + 1) < 0 ? inner[..slash] : null;
+    }
 }

@@ -99,6 +99,47 @@ public sealed class BaselineEndToEndTests(BackboneFixture fixture)
         // Nothing twice: the run and the note are for this model version.
         Assert.Empty(await BaselineRuns.RunOnceAsync(db, files, engine, cpu, now, Ct));
 
+        // A challenge of the observatory's observations, two unseen photos each: every test observation is identified
+        // from both its photos (test/<id>/1.jpg, 2.jpg) and gets one ranked list.
+        var author = new Florascope.Data.Accounts.User { UserName = "observer", Email = "observer@example.org", PasswordHash = "x", CreatedUtc = now };
+        db.Users.Add(author);
+        await db.SaveChangesAsync(Ct);
+        var photoStore = new Florascope.Data.Observations.PhotoStore(Path.Combine(data, "photos"));
+        var checklist = Florascope.Tests.Web.SharedServerFixture.Checklist.Value;
+        foreach (var (taxon, t) in TrainingSlice.Taxa.Select((taxon, t) => (taxon, t)))
+        {
+            var pictures = Directory.GetFiles(Path.Combine(fresh, taxon)).Order(StringComparer.Ordinal).ToArray();
+            for (var i = 0; i + 1 < pictures.Length; i += 2)
+            {
+                var saved = await Florascope.Data.Observations.ObservationWriter.CreateAsync(db, photoStore, checklist, author.Id, new Florascope.Data.Observations.NewObservation
+                {
+                    Photos = [new(await File.ReadAllBytesAsync(pictures[i], Ct)), new(await File.ReadAllBytesAsync(pictures[i + 1], Ct))],
+                    ObservedUtc = new DateTime(2026, 5, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(i * 10 + t),
+                    License = "cc-by",
+                    TaxonName = taxon.Replace('_', ' '),
+                }, clock, Ct);
+                await db.Observations.Where(o => o.Id == saved.Id).ExecuteUpdateAsync(u => u
+                    .SetProperty(o => o.Status, Florascope.Data.Revision.ObservationStatus.Valid).SetProperty(o => o.IsValid, true), Ct);
+            }
+        }
+        var observed = await ChallengeBuilder.CreateAsync(db, files, Spec("Observed", fresh) with
+        {
+            TrainDir = null, TestDir = null, Observations = new ObservationSource { TestPercent = 50 },
+        }, null, clock, null, Ct, new ObservatoryData(photoStore, checklist, "https://florascope.example.org"));
+        var observedRun = Assert.Single(await BaselineRuns.RunOnceAsync(db, files, engine, cpu, now, Ct));
+        Assert.Equal(observed.Id, observedRun.ChallengeId);
+        var observedClasses = (await ReadAsync(files, ChallengeFiles.Classes(observed.Id))).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(';')[0]).ToList();
+        var observedTruth = ChallengeTruth.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(await ReadAsync(files, ChallengeFiles.Truth(observed.Id)))), "truth", observedClasses);
+        var observedText = new MemoryStream();
+        await using (var gzip = new GZipStream((await files.Store.OpenReadAsync(ChallengeFiles.Run(observed.Id, observedRun.Id), Ct))!.Content, CompressionMode.Decompress))
+            await gzip.CopyToAsync(observedText, Ct);
+        observedText.Position = 0;
+        var observedScores = ChallengeScorer.Score(observedTruth, observedText, "baseline");
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"Baseline on the newest {observedScores.Observations} observations of 2 photos ({observedScores.Classes} classes): MRR {observedScores.Mrr:F4}, macro MRR {observedScores.MacroMrr:F4}, top-1 {observedScores.Top1:P1}, top-5 {observedScores.Top5:P1}.");
+        Assert.Equal((9, 9), (observedScores.Observations, observedScores.Predicted));
+        Assert.True(observedScores.Top1 >= 0.5, $"top-1 {observedScores.Top1:P1}");
+
         // Classes the model does not know (by scientific name) give no prediction, hence a note and no (empty) run.
         var foreign = Path.Combine(temp.Path, "foreign");
         Copy([Directory.GetFiles(Path.Combine(RepoPaths.DemoFlora, "train", "Zea_mays"), "*.jpg").Order(StringComparer.Ordinal).Last()], Path.Combine(foreign, "Nonexistentia_plantae"));

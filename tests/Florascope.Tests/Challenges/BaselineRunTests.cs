@@ -74,7 +74,9 @@ public sealed class BaselineRunTests
     [Theory]
     [InlineData("test/0123456789abcdef.jpg", "0123456789abcdef")]
     [InlineData("README.txt", null)]
-    [InlineData("test/a/b.jpg", null)]
+    [InlineData("test/0123456789abcdef/2.jpg", "0123456789abcdef")]
+    [InlineData("test/a/b/c.jpg", null)]
+    [InlineData("test//b.jpg", null)]
     [InlineData("test/.jpg", null)]
     public void TestPhotosAreFoundByTheirEntryName(string entry, string? observation) =>
         Assert.Equal(observation, ChallengeClasses.ObservationOf(entry));
