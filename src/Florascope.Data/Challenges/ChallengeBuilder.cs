@@ -31,6 +31,8 @@ public sealed record ChallengeSpec
     public int PublicPercent { get; init; } = Florascope.Challenges.ChallengeRules.DefaultPublicPercent;
     public string? TrainDir { get; init; }
     public string? TestDir { get; init; }
+    /// <summary>The folder the caller may read (the admin pages' SourceRoot): the builder looks for nothing above it.</summary>
+    public string? SourceRoot { get; init; }
     public ObservationSource? Observations { get; init; }
 }
 
@@ -100,9 +102,9 @@ public static class ChallengeBuilder
         var temp = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "florascope-challenge-" + Guid.NewGuid().ToString("N"))).FullName;
         try
         {
-            await WriteTestAsync([.. test.Select(p => new TestItem(p.ClassName, [new SourcePhoto(p.Path, c => File.ReadAllBytesAsync(p.Path, c))]))],
+            var testSources = await WriteTestAsync([.. test.Select(p => new TestItem(p.ClassName, [new SourcePhoto(p.Path, c => File.ReadAllBytesAsync(p.Path, c))]))],
                 photoFolders: false, classIds, temp, progress, ct);
-            await WriteTrainAsync(train, classes, classIds, spec.TrainDir!, temp, progress, ct);
+            await WriteTrainAsync(train, classes, classIds, spec.TrainDir!, spec.SourceRoot, testSources, temp, progress, ct);
             await using (var writer = new StreamWriter(Path.Combine(temp, "classes.csv"), false, new UTF8Encoding(false)))
                 ChallengeClasses.Write(writer, classes);
             return await StoreAsync(db, files, spec, slug, createdById, clock, temp, train.Count, test.Count, classes.Count, progress, ct);
@@ -135,8 +137,9 @@ public static class ChallengeBuilder
         var temp = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "florascope-challenge-" + Guid.NewGuid().ToString("N"))).FullName;
         try
         {
-            await WriteTestAsync([.. test.Select(o => new TestItem(o.TaxonName, [.. o.Photos.Select(sha => StoredPhoto(observatory.Photos, sha))]))],
+            var testSources = await WriteTestAsync([.. test.Select(o => new TestItem(o.TaxonName, [.. o.Photos.Select(sha => StoredPhoto(observatory.Photos, sha))]))],
                 photoFolders: true, classIds, temp, progress, ct);
+            RefuseShared(train.SelectMany(o => o.Photos.Select(sha => (sha, $"observation {o.Id}"))), testSources);
             var trainPhotos = await WriteObservationTrainAsync(db, observatory, baseUrl, train, classes, classIds, clock, temp, progress, ct);
             await using (var writer = new StreamWriter(Path.Combine(temp, "classes.csv"), false, new UTF8Encoding(false)))
                 ChallengeClasses.Write(writer, classes);
@@ -315,7 +318,7 @@ public static class ChallengeBuilder
     /// the order of the photos gives away their class); every bad photo is listed before the creation is refused.
     /// <paramref name="photoFolders"/>: entries <c>test/&lt;id&gt;/&lt;k&gt;.jpg</c> (observations of 1-5 photos), else <c>test/&lt;id&gt;.jpg</c>.
     /// </summary>
-    private static async Task WriteTestAsync(List<TestItem> test, bool photoFolders, Dictionary<string, string> classIds, string temp,
+    private static async Task<HashSet<string>> WriteTestAsync(List<TestItem> test, bool photoFolders, Dictionary<string, string> classIds, string temp,
         IProgress<string>? progress, CancellationToken ct)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -373,29 +376,62 @@ public static class ChallengeBuilder
             foreach (var (id, item) in observations) await truth.WriteAsync($"{id};{classIds[item.ClassName]}\n");
         await using (var hashes = new StreamWriter(Path.Combine(temp, "test-sources.sha256"), false, new UTF8Encoding(false)))
             ModelExposure.Write(hashes, sources.Order(StringComparer.Ordinal));
+        return [.. sources];
     }
 
-    /// <summary>train.zip: the photos as they are, in a folder per class, with classes.csv, licences.csv and a README.</summary>
+    /// <summary>A training photo that is also a test photo (same bytes) would publish its class: refused, the first 20 named.</summary>
+    private static void RefuseShared(IEnumerable<(string Sha256, string Label)> train, HashSet<string> testSources)
+    {
+        var shared = train.Where(p => testSources.Contains(p.Sha256)).Select(p => p.Label).ToList();
+        if (shared.Count > 0)
+            throw Invalid(MessageText.Of("server.challenge.shared-photos", "{count} training photos are also test photos: {photos}",
+                ("count", shared.Count), ("photos", string.Join("; ", shared.Take(20)) + (shared.Count > 20 ? "; ..." : ""))));
+    }
+
+    /// <summary>
+    /// train.zip: the photos re-encoded (<see cref="ChallengePhotos"/>: no EXIF, so no position; the same pixels), in a
+    /// folder per class, with classes.csv, licences.csv and a README. A photo that is also a test photo is refused.
+    /// </summary>
     private static async Task WriteTrainAsync(List<Photo> train, IReadOnlyList<ChallengeClass> classes, Dictionary<string, string> classIds,
-        string trainDir, string temp, IProgress<string>? progress, CancellationToken ct)
+        string trainDir, string? sourceRoot, HashSet<string> testSources, string temp, IProgress<string>? progress, CancellationToken ct)
     {
         var licences = ReadLicences(trainDir);
-        var sourceReadme = licences is null ? FindSourceReadme(trainDir) : null;
+        var sourceReadme = licences is null ? FindSourceReadme(trainDir, sourceRoot) : null;
         var rows = new StringBuilder();
+        var bad = new List<string>();
+        var shared = new List<(string, string)>();
         await using var zipFile = File.Create(Path.Combine(temp, "train.zip"));
         using var zip = new ZipArchive(zipFile, ZipArchiveMode.Create);
         for (var i = 0; i < train.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
             var photo = train[i];
-            var name = $"train/{classIds[photo.ClassName]}/{Path.GetFileName(photo.Path)}";
-            zip.CreateEntryFromFile(photo.Path, name, CompressionLevel.NoCompression);
+            var name = $"train/{classIds[photo.ClassName]}/{Path.GetFileNameWithoutExtension(photo.Path)}.jpg";
+            byte[] jpeg;
+            try
+            {
+                var source = await File.ReadAllBytesAsync(photo.Path, ct);
+                var sha = Convert.ToHexStringLower(SHA256.HashData(source));
+                if (testSources.Contains(sha)) shared.Add((sha, photo.Path));
+                jpeg = ChallengePhotos.Reencode(source);
+            }
+            catch (Exception e) when (e is ImageInputException or FileNotFoundException)
+            {
+                bad.Add($"{photo.Path} ({e.Message})");
+                continue;
+            }
+            var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
+            await using (var s = entry.Open()) await s.WriteAsync(jpeg, ct);
             var relative = Path.GetRelativePath(trainDir, photo.Path).Replace('\\', '/');
             (string Licence, string RightsHolder, string Source) licence = licences is not null && licences.TryGetValue(relative, out var given) ? given
                 : ("unknown", "", sourceReadme is null ? "" : "source-README.md");
             rows.Append($"{name};{licence.Licence};{licence.RightsHolder};{licence.Source}\n");
             if ((i + 1) % 200 == 0 || i + 1 == train.Count) progress?.Report($"training photos {i + 1}/{train.Count}");
         }
+        RefuseShared(shared, testSources);
+        if (bad.Count > 0)
+            throw Invalid(MessageText.Of("server.challenge.bad-train-photos", "{count} training photos cannot be read: {photos}",
+                ("count", bad.Count), ("photos", string.Join("; ", bad.Take(20)) + (bad.Count > 20 ? "; ..." : ""))));
         await WriteEntryAsync(zip, "classes.csv", w => ChallengeClasses.Write(w, classes));
         await WriteEntryAsync(zip, "licences.csv", w => w.Write("file;licence;rightsHolder;source\n" + rows));
         await WriteEntryAsync(zip, "README.txt", w => w.Write(TrainReadme(train.Count, classes.Count, licences is not null, sourceReadme is not null)));
@@ -427,12 +463,19 @@ public static class ChallengeBuilder
         return map;
     }
 
-    /// <summary>The README of the data set the training folder belongs to (the folder or up to two above), if any.</summary>
-    private static string? FindSourceReadme(string trainDir)
+    /// <summary>
+    /// The README of the data set the training folder belongs to (the folder or up to two above, never above
+    /// <paramref name="sourceRoot"/>: it is published), if any.
+    /// </summary>
+    private static string? FindSourceReadme(string trainDir, string? sourceRoot)
     {
+        var root = sourceRoot is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(sourceRoot));
         var dir = new DirectoryInfo(Path.GetFullPath(trainDir));
         for (var up = 0; dir is not null && up <= 2; up++, dir = dir.Parent)
+        {
+            if (root is not null && !(dir.FullName == root || dir.FullName.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))) break;
             if (Path.Combine(dir.FullName, "README.md") is var readme && File.Exists(readme)) return readme;
+        }
         return null;
     }
 
@@ -458,13 +501,23 @@ public static class ChallengeBuilder
             CreatedById = createdById,
             CreatedUtc = now,
         };
-        var written = new List<string>();
-        // The row needs its id before the files get their keys; it is committed only once they are all stored.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The files' keys need the row's id, but no transaction may stay open while they are copied (SQLite would hold its
+        // write lock for every other writer): the row is committed closed (no team, run or baseline can reach it), the
+        // files stored, then the row opened; a failure deletes the row and what was stored.
+        challenge.ClosedUtc = now;
         try
         {
-            db.Challenges.Add(challenge);
-            await db.SaveChangesAsync(ct);
+            await SaveWithTeamAsync(db, challenge, now, ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (await db.Challenges.AnyAsync(c => c.Slug == slug, CancellationToken.None)) throw SlugTaken(slug);
+            throw;
+        }
+        var written = new List<string>();
+        try
+        {
             foreach (var (file, key) in new[]
             {
                 ("classes.csv", ChallengeFiles.Classes(challenge.Id)), ("truth.csv", ChallengeFiles.Truth(challenge.Id)),
@@ -477,23 +530,32 @@ public static class ChallengeBuilder
                 await using var stream = File.OpenRead(Path.Combine(temp, file));
                 await files.Store.PutAsync(key, stream, file.EndsWith(".zip", StringComparison.Ordinal) ? "application/zip" : "text/plain; charset=utf-8", ct);
             }
-            db.ChallengeTeams.Add(new ChallengeTeam { ChallengeId = challenge.Id, Name = BaselineTeamName, CreatedUtc = now, IsBaseline = true });
+            challenge.ClosedUtc = null;
             await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
             return challenge;
         }
-        catch (Exception e)
+        catch (Exception)
         {
-            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            await db.Challenges.Where(c => c.Id == challenge.Id).ExecuteDeleteAsync(CancellationToken.None);
             foreach (var key in written)
             {
                 try { await files.Store.DeleteAsync(key, CancellationToken.None); }
                 catch (Exception) { /* Left over under an id no row holds; a later creation overwrites it. */ }
             }
-            db.ChangeTracker.Clear();
-            if (e is DbUpdateException && await db.Challenges.AnyAsync(c => c.Slug == slug, CancellationToken.None)) throw SlugTaken(slug);
             throw;
         }
+    }
+
+    /// <summary>The challenge row and its baseline team, in one short transaction (the team needs the row's id).</summary>
+    private static async Task SaveWithTeamAsync(FlorascopeDb db, Challenge challenge, DateTime now, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.Challenges.Add(challenge);
+        await db.SaveChangesAsync(ct);
+        db.ChallengeTeams.Add(new ChallengeTeam { ChallengeId = challenge.Id, Name = BaselineTeamName, CreatedUtc = now, IsBaseline = true });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     private static ChallengeException SlugTaken(string slug) =>

@@ -142,8 +142,11 @@ public sealed class BaselineEndToEndTests(BackboneFixture fixture)
 
         // Classes the model does not know (by scientific name) give no prediction, hence a note and no (empty) run.
         var foreign = Path.Combine(temp.Path, "foreign");
-        Copy([Directory.GetFiles(Path.Combine(RepoPaths.DemoFlora, "train", "Zea_mays"), "*.jpg").Order(StringComparer.Ordinal).Last()], Path.Combine(foreign, "Nonexistentia_plantae"));
-        var unknownClasses = await ChallengeBuilder.CreateAsync(db, files, Spec("Foreign", foreign) with { TrainDir = foreign }, null, clock, null, Ct);
+        var foreignTrain = Path.Combine(temp.Path, "foreign-train");
+        var zea = Directory.GetFiles(Path.Combine(RepoPaths.DemoFlora, "train", "Zea_mays"), "*.jpg").Order(StringComparer.Ordinal).ToList();
+        Copy([zea[^1]], Path.Combine(foreign, "Nonexistentia_plantae"));
+        Copy([zea[^2]], Path.Combine(foreignTrain, "Nonexistentia_plantae"));
+        var unknownClasses = await ChallengeBuilder.CreateAsync(db, files, Spec("Foreign", foreign) with { TrainDir = foreignTrain }, null, clock, null, Ct);
         Assert.Empty(await BaselineRuns.RunOnceAsync(db, files, engine, cpu, now, Ct));
         await db.Entry(unknownClasses).ReloadAsync(Ct);
         Assert.Equal(BaselineRun.NoPredictionsNote("slice-baseline"), unknownClasses.BaselineNote);

@@ -16,7 +16,8 @@ public sealed class CreateChallengeCliTests
             foreach (var taxon in new[] { "Bellis_perennis", "Rosa_canina" })
             {
                 var d = Directory.CreateDirectory(Path.Combine(dir.Path, folder, taxon)).FullName;
-                for (var i = 0; i < n; i++) File.WriteAllBytes(Path.Combine(d, $"p{i}.jpg"), TestImages.Jpeg(64 + i, 48, SKColors.Green));
+                // Train and test photos differ (a photo in both is refused).
+                for (var i = 0; i < n; i++) File.WriteAllBytes(Path.Combine(d, $"p{i}.jpg"), TestImages.Jpeg(64 + i + (folder == "test" ? 8 : 0), 48, SKColors.Green));
             }
         var data = Path.Combine(dir.Path, "data");
         string[] Db(params string[] args) => [.. args, "--data-dir", data];

@@ -181,7 +181,7 @@ public sealed class CreateChallengeTests : IDisposable
         var hashes = (await ReadTextAsync(ChallengeFiles.TestSources(challenge.Id))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(sources.Select(b => Convert.ToHexStringLower(SHA256.HashData(b))).Order(StringComparer.Ordinal), hashes);
 
-        // Training photos as they are, per class id, with classes, licences (given, else unknown) and a README.
+        // Training photos re-encoded (no metadata), per class id, with classes, licences (given, else unknown) and a README.
         using (var train = await ReadZipAsync(ChallengeFiles.Train(challenge.Id)))
         {
             var names = train.Entries.Select(e => e.FullName).ToHashSet();
@@ -193,7 +193,11 @@ public sealed class CreateChallengeTests : IDisposable
             {
                 var copy = new MemoryStream();
                 s.CopyTo(copy);
-                Assert.Equal(File.ReadAllBytes(Path.Combine(Train, "Rosa_canina", "t1.jpg")), copy.ToArray());
+                var source = File.ReadAllBytes(Path.Combine(Train, "Rosa_canina", "t1.jpg"));
+                Assert.NotEqual(source, copy.ToArray());
+                using var decoded = SKBitmap.Decode(copy.ToArray());
+                using var original = SKBitmap.Decode(source);
+                Assert.Equal((original.Width, original.Height), (decoded.Width, decoded.Height));
             }
             var licences = new StreamReader(train.GetEntry("licences.csv")!.Open()).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal("file;licence;rightsHolder;source", licences[0]);
@@ -213,6 +217,31 @@ public sealed class CreateChallengeTests : IDisposable
         var idsB = (await ReadTextAsync(ChallengeFiles.Truth(b.Id))).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..16]).ToList();
         Assert.Equal(10, idsA.Concat(idsB).Distinct().Count());
         Assert.NotEqual(a.SplitKey, b.SplitKey);
+    }
+
+    [Fact]
+    public async Task ATrainingPhotoThatIsAlsoATestPhotoRefusesTheChallengeAndTrainingPhotosLoseTheirMetadata()
+    {
+        MakeFolders();
+        File.Copy(Path.Combine(Test, "Rosa_canina", "s1.jpg"), Path.Combine(Train, "Rosa_canina", "dup.jpg"));
+        var e = await Assert.ThrowsAsync<ChallengeException>(() => ChallengeBuilder.CreateAsync(_db, _files, Spec(), null, _clock, null, Ct));
+        Assert.Equal(ChallengeError.Invalid, e.Error);
+        Assert.StartsWith("1 training photos are also test photos", e.Message, StringComparison.Ordinal);
+        Assert.Contains("dup.jpg", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await _db.Challenges.CountAsync(Ct));
+
+        File.Delete(Path.Combine(Train, "Rosa_canina", "dup.jpg"));
+        var tagged = Path.Combine(Train, "Bellis_perennis", "t2.jpg");
+        Write(tagged, WithMetadata(File.ReadAllBytes(tagged)));
+        var challenge = await ChallengeBuilder.CreateAsync(_db, _files, Spec(), null, _clock, null, Ct);
+        Assert.Null(challenge.ClosedUtc);
+        using var train = await ReadZipAsync(ChallengeFiles.Train(challenge.Id));
+        var copy = new MemoryStream();
+        using (var s = train.GetEntry("train/c0001/t2.jpg")!.Open()) s.CopyTo(copy);
+        // Only what the encoder writes (JFIF and the image's own segments): no EXIF/XMP (APP1), ICC (APP2) or comment.
+        Assert.DoesNotContain((byte)0xE1, Markers(copy.ToArray()));
+        Assert.DoesNotContain((byte)0xE2, Markers(copy.ToArray()));
+        Assert.DoesNotContain((byte)0xFE, Markers(copy.ToArray()));
     }
 
     [Fact]
