@@ -79,7 +79,7 @@ public static class ChallengeCommand
             { name, train, test, fromObservations, project, testPercent, since, until, baseUrl, model, slug, description, opens, closes, daily, teamSize, publicPercent };
         create.SetAction((ParseResult parse, CancellationToken ct) => CliRunner.RunAsync(async () =>
         {
-            var opensUtc = parse.GetValue(opens) is { } o ? ParseDate(o, "--opens") : DateTime.UtcNow;
+            var opensUtc = parse.GetValue(opens) is { } o ? ParseDate(o, "--opens") : TimeProvider.System.GetUtcNow().UtcDateTime;
             var closesUtc = parse.GetValue(closes) is { } c ? ParseDate(c, "--closes") : opensUtc.AddDays(30);
             var (source, observatoryUrl) = Source(parse, fromObservations, train, test, project, testPercent, since, until, baseUrl);
             var spec = new ChallengeSpec
@@ -117,14 +117,14 @@ public static class ChallengeCommand
 
     private static Command ListCommand(DatabaseOptions store)
     {
-        var list = new Command("list", "The challenges, newest first: slug, phase, dates, teams, runs, test observations, classes.");
+        var list = new Command("list", "The challenges, the newest opening first: slug, phase, dates, teams, runs, test observations, classes.");
         list.SetAction((ParseResult parse, CancellationToken ct) => CliRunner.RunAsync(async () =>
         {
             await using var db = store.Open(parse);
-            var now = DateTime.UtcNow;
-            var teams = await db.ChallengeTeams.Where(t => !t.IsBaseline).GroupBy(t => t.ChallengeId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-            var runs = await db.ChallengeRuns.GroupBy(r => r.ChallengeId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-            foreach (var c in await db.Challenges.AsNoTracking().OrderByDescending(c => c.CreatedUtc).ThenByDescending(c => c.Id).ToListAsync(ct))
+            var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+            var teams = await ChallengeStore.TeamCountsAsync(db, ct);
+            var runs = await ChallengeStore.RunCountsAsync(db, ct);
+            foreach (var c in await ChallengeStore.ListAsync(db, ct))
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{c.Slug}	{c.PhaseAt(now).ToString().ToLowerInvariant()}	{c.OpensUtc:yyyy-MM-dd HH:mm}Z	{c.ClosedUtc ?? c.ClosesUtc:yyyy-MM-dd HH:mm}Z	{teams.GetValueOrDefault(c.Id)} teams	{runs.GetValueOrDefault(c.Id)} runs	{c.TestObservations} test observations	{c.Classes} classes	{c.Name}"));
             return ExitCodes.Ok;
