@@ -86,6 +86,15 @@ async function show() {
   document.body.dataset.loaded = String(body.length);
 }
 
+// The two sources ask for different fields; only the chosen one's are required.
+function showSource() {
+  const observations = $('create').elements.source.value === 'observations';
+  $('source-folders').hidden = observations;
+  $('source-observations').hidden = !observations;
+  for (const input of $('source-folders').querySelectorAll('input')) input.required = !observations;
+}
+for (const radio of $('create').elements.source) radio.addEventListener('change', showSource);
+
 $('create').addEventListener('submit', async ev => {
   ev.preventDefault();
   const e = ev.target.elements;
@@ -96,13 +105,17 @@ $('create').addEventListener('submit', async ev => {
     const r = await fs.post(admin, {
       name: e.name.value, slug: e.slug.value || undefined, description: e.description.value, opensUtc: isoValue(e.opens.value),
       closesUtc: isoValue(e.closes.value), dailySubmissionLimit: e.dailySubmissionLimit.value, maxTeamSize: e.maxTeamSize.value,
-      publicPercent: e.publicPercent.value, trainDir: e.trainDir.value, testDir: e.testDir.value,
+      publicPercent: e.publicPercent.value,
+      ...(e.source.value === 'observations'
+        ? { source: 'observations', project: e.project.value || undefined, testPercent: e.testPercent.value,
+            since: e.since.value || undefined, until: e.until.value || undefined }
+        : { source: 'folders', trainDir: e.trainDir.value, testDir: e.testDir.value }),
     });
     $('status').textContent = r.ok
       ? fs.f('ch.admin.created', '{name} is created: {test} test observations, {classes} classes.', { name: r.body.name, test: fs.num(r.body.testObservations), classes: fs.num(r.body.classes) })
       : ch.refusal(r);
     document.body.dataset.created = r.ok ? (r.body.slug || e.slug.value) : String(r.status);
-    if (r.ok) { ev.target.reset(); await show(); }
+    if (r.ok) { ev.target.reset(); showSource(); await show(); }
   } catch (x) { fs.fail(x); } finally { button.disabled = false; }
 });
 
