@@ -72,6 +72,15 @@ public static class ChallengeRunStore
         };
         db.ChallengeRuns.Add(row);
         await db.SaveChangesAsync(ct);
+        // Two uploads checked at once both saw a run left: counted again once stored (committed), a row over the limit
+        // is taken back. The last of the kept rows to be stored counts them all, so never more than the limit are kept
+        // (both may be refused); the same on SQLite and PostgreSQL, without locks.
+        if (await RunsTodayAsync(db, run.TeamId, nowUtc, ct) > challenge.DailySubmissionLimit)
+        {
+            await db.ChallengeRuns.Where(r => r.Id == row.Id).ExecuteDeleteAsync(CancellationToken.None);
+            db.Entry(row).State = EntityState.Detached;
+            throw DailyLimit(challenge);
+        }
         try
         {
             await files.Store.PutAsync(ChallengeFiles.Run(challenge.Id, row.Id), gzip, "application/gzip", ct);
@@ -82,7 +91,9 @@ public static class ChallengeRunStore
             throw;
         }
         await db.ChallengeRuns.Where(r => r.Id == row.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Queued).SetProperty(r => r.ClaimedUtc, (DateTime?)null).SetProperty(r => r.ClaimedBy, (string?)null), ct);
+            // Not the request's token: a client gone now must not leave its stored run held (unscored for the claim timeout).
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RunStatus.Queued).SetProperty(r => r.ClaimedUtc, (DateTime?)null).SetProperty(r => r.ClaimedBy, (string?)null),
+                CancellationToken.None);
         row.Status = RunStatus.Queued;
         row.ClaimedUtc = null;
         row.ClaimedBy = null;
@@ -176,8 +187,10 @@ public static class ChallengeRunStore
 
     private static async Task RequireRunLeftAsync(FlorascopeDb db, Challenge challenge, int teamId, DateTime nowUtc, CancellationToken ct)
     {
-        if (await RunsTodayAsync(db, teamId, nowUtc, ct) >= challenge.DailySubmissionLimit)
-            throw new ChallengeException(MessageText.Of("server.challenge-api.daily-limit", "Your team has used its {max} runs of today (UTC); try again after midnight UTC.",
-                ("max", challenge.DailySubmissionLimit)), ChallengeError.LimitReached);
+        if (await RunsTodayAsync(db, teamId, nowUtc, ct) >= challenge.DailySubmissionLimit) throw DailyLimit(challenge);
     }
+
+    private static ChallengeException DailyLimit(Challenge challenge) =>
+        new(MessageText.Of("server.challenge-api.daily-limit", "Your team has used its {max} runs of today (UTC); try again after midnight UTC.",
+            ("max", challenge.DailySubmissionLimit)), ChallengeError.LimitReached);
 }

@@ -11,6 +11,22 @@ public sealed record ChallengeEdit(string? Name = null, string? Description = nu
 /// <summary>Finding challenges, and the administrator's changes to one (dates, limits; closing is <see cref="ChallengeBuilder.CloseAsync"/>).</summary>
 public static class ChallengeStore
 {
+    /// <summary>
+    /// The object-store key and content type of a file anyone signed in may download (train.zip, test.zip,
+    /// classes.csv); null for any other name: the truth and the test photos' sources never leave the store.
+    /// </summary>
+    public static (string Key, string ContentType)? Published(int challengeId, string file) => file switch
+    {
+        "train.zip" => (ChallengeFiles.Train(challengeId), "application/zip"),
+        "test.zip" => (ChallengeFiles.Test(challengeId), "application/zip"),
+        "classes.csv" => (ChallengeFiles.Classes(challengeId), "text/csv; charset=utf-8"),
+        _ => null,
+    };
+
+    /// <summary>The user names of accounts by id (those that still exist).</summary>
+    public static async Task<Dictionary<int, string>> UserNamesAsync(FlorascopeDb db, IReadOnlyCollection<int> ids, CancellationToken ct) =>
+        ids.Count == 0 ? [] : await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.UserName, ct);
+
     /// <summary>The challenge of a slug, or <see cref="ChallengeError.NotFound"/>.</summary>
     public static async Task<Challenge> FindAsync(FlorascopeDb db, string slug, CancellationToken ct) =>
         await db.Challenges.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug, ct) ?? throw NotFound(slug);
@@ -33,9 +49,14 @@ public static class ChallengeStore
             .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
 
     /// <summary>Applies an administrator's changes after checking them all (nothing is changed when one is wrong).</summary>
-    public static async Task<Challenge> EditAsync(FlorascopeDb db, string slug, ChallengeEdit edit, CancellationToken ct)
+    /// <remarks>
+    /// Refused once the challenge is closed: new dates would reopen it after its private board was shown.
+    /// </remarks>
+    public static async Task<Challenge> EditAsync(FlorascopeDb db, string slug, ChallengeEdit edit, DateTime nowUtc, CancellationToken ct)
     {
         var challenge = await db.Challenges.FirstOrDefaultAsync(c => c.Slug == slug, ct) ?? throw NotFound(slug);
+        if (challenge.PhaseAt(nowUtc) == ChallengePhase.Closed)
+            throw new ChallengeException(MessageText.Of("server.challenge.closed-no-edit", "This challenge is closed: it can no longer be changed."), ChallengeError.Conflict);
         // The limits and messages of a new challenge (ChallengeBuilder): an edit can make nothing a creation could not.
         var name = edit.Name?.Trim() ?? challenge.Name;
         if (name.Length is 0 or > ChallengeBuilder.MaxNameLength)

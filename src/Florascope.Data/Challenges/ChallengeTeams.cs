@@ -13,7 +13,8 @@ public sealed record InvitationView(int Id, string Team);
 /// <summary>
 /// The team rules of a challenge: one team per account per challenge (also the members' key), a team holds at
 /// most <see cref="Challenge.MaxTeamSize"/> members and pending invitations together, only members invite, only
-/// the invited account answers an invitation, nothing changes once the challenge is closed.
+/// the invited account answers an invitation, nothing changes once the challenge is closed (but an invitation
+/// may still be declined), and nobody leaves a team that has runs.
 /// </summary>
 public static class ChallengeTeams
 {
@@ -52,7 +53,8 @@ public static class ChallengeTeams
     {
         RequireNotClosed(challenge, nowUtc);
         name = name.Trim();
-        if (name.Length is 0 or > MaxTeamNameLength || name.Any(char.IsControl))
+        // Control and format characters (U+202E turns a name around) have no place in a name others read.
+        if (name.Length is 0 or > MaxTeamNameLength || name.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
             throw new ChallengeException(MessageText.Of("server.challenge-api.bad-team-name", "A team's name has 1 to {max} characters.", ("max", MaxTeamNameLength)));
         if (await TeamOfAsync(db, challenge.Id, userId, ct) is not null) throw AlreadyInTeam();
         if (await db.ChallengeTeams.AnyAsync(t => t.ChallengeId == challenge.Id && t.Name == name, ct)) throw NameTaken(name);
@@ -91,7 +93,8 @@ public static class ChallengeTeams
         if (await db.ChallengeInvitations.AnyAsync(i => i.TeamId == team.Id && i.UserId == user.Id, ct))
             throw new ChallengeException(MessageText.Of("server.challenge-api.already-invited", "{userName} is already invited.", ("userName", user.UserName)), ChallengeError.Conflict);
         await RequireRoomAsync(db, challenge, team.Id, countInvitations: true, ct);
-        db.ChallengeInvitations.Add(new ChallengeInvitation { ChallengeId = challenge.Id, TeamId = team.Id, UserId = user.Id, InvitedById = inviterId, CreatedUtc = nowUtc });
+        var invitation = new ChallengeInvitation { ChallengeId = challenge.Id, TeamId = team.Id, UserId = user.Id, InvitedById = inviterId, CreatedUtc = nowUtc };
+        db.ChallengeInvitations.Add(invitation);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -100,6 +103,14 @@ public static class ChallengeTeams
         {
             db.ChangeTracker.Clear();
             throw new ChallengeException(MessageText.Of("server.challenge-api.already-invited", "{userName} is already invited.", ("userName", user.UserName)), ChallengeError.Conflict);
+        }
+        // Two invitations checked at once both saw room: counted again once stored, the one over the size is taken back
+        // (both may be, never one too many).
+        if (!await HasRoomAsync(db, challenge, team.Id, ct))
+        {
+            await db.ChallengeInvitations.Where(i => i.Id == invitation.Id).ExecuteDeleteAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            throw TeamFull(challenge);
         }
         return user.UserName;
     }
@@ -120,31 +131,51 @@ public static class ChallengeTeams
         }
         catch (DbUpdateException)
         {
-            // The (challenge, account) key: the account joined another team at the same moment.
+            // The (challenge, account) key: the account joined another team at the same moment; or the invitation
+            // was answered at the same moment (0 rows deleted).
             db.ChangeTracker.Clear();
-            throw AlreadyInTeam();
+            throw await TeamOfAsync(db, challenge.Id, userId, ct) is not null ? AlreadyInTeam() : NoInvitation();
+        }
+        // Counted again once stored (another member joined at the same moment): over the size, the join is undone
+        // and the invitation given back.
+        if (await db.ChallengeTeamMembers.CountAsync(m => m.TeamId == invitation.TeamId, ct) > challenge.MaxTeamSize)
+        {
+            await db.ChallengeTeamMembers.Where(m => m.ChallengeId == challenge.Id && m.UserId == userId).ExecuteDeleteAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            db.ChallengeInvitations.Add(new ChallengeInvitation { ChallengeId = challenge.Id, TeamId = invitation.TeamId, UserId = userId,
+                InvitedById = invitation.InvitedById, CreatedUtc = invitation.CreatedUtc });
+            await db.SaveChangesAsync(CancellationToken.None);
+            throw TeamFull(challenge);
         }
         await db.ChallengeInvitations.Where(i => i.ChallengeId == challenge.Id && i.UserId == userId).ExecuteDeleteAsync(ct);
         return await db.ChallengeTeams.AsNoTracking().FirstAsync(t => t.Id == invitation.TeamId, ct);
     }
 
-    /// <summary>Declines one's own invitation (it is deleted).</summary>
+    /// <summary>
+    /// Declines one's own invitation (it is deleted). Allowed after the close too: it only removes one's own
+    /// invitation, which changes no team and no board. One statement, so two answers at once give one 204 and one 404.
+    /// </summary>
     public static async Task DeclineAsync(FlorascopeDb db, Challenge challenge, int userId, int invitationId, CancellationToken ct)
     {
-        var invitation = await OwnInvitationAsync(db, challenge, userId, invitationId, ct);
-        db.ChallengeInvitations.Remove(invitation);
-        await db.SaveChangesAsync(ct);
+        if (await db.ChallengeInvitations.Where(i => i.Id == invitationId && i.ChallengeId == challenge.Id && i.UserId == userId).ExecuteDeleteAsync(ct) == 0)
+            throw NoInvitation();
     }
 
-    /// <summary>Leaves one's team; a team left empty is deleted unless it has runs (they stay on the leaderboard).</summary>
+    /// <summary>
+    /// Leaves one's team; refused once the team has a run (leaving would give the account a fresh daily limit and a
+    /// second leaderboard entry in another team). A team left empty (so without runs) is deleted.
+    /// </summary>
     public static async Task LeaveAsync(FlorascopeDb db, Challenge challenge, int userId, DateTime nowUtc, CancellationToken ct)
     {
         RequireNotClosed(challenge, nowUtc);
-        var member = await db.ChallengeTeamMembers.FirstOrDefaultAsync(m => m.ChallengeId == challenge.Id && m.UserId == userId, ct)
-            ?? throw new ChallengeException(MessageText.Of("server.challenge-api.not-member", "You are not in a team of this challenge."), ChallengeError.Forbidden);
-        db.ChallengeTeamMembers.Remove(member);
-        await db.SaveChangesAsync(ct);
-        var teamId = member.TeamId;
+        var teamId = await db.ChallengeTeamMembers.Where(m => m.ChallengeId == challenge.Id && m.UserId == userId).Select(m => (int?)m.TeamId).FirstOrDefaultAsync(ct)
+            ?? throw NotMember();
+        if (await db.ChallengeRuns.AnyAsync(r => r.TeamId == teamId, ct))
+            throw new ChallengeException(MessageText.Of("server.challenge-api.team-has-runs",
+                "Your team has submitted runs: its members stay in it until the challenge ends."), ChallengeError.Conflict);
+        // One statement: two leaves at once give one 204 and one refusal, never a concurrency error.
+        if (await db.ChallengeTeamMembers.Where(m => m.ChallengeId == challenge.Id && m.UserId == userId).ExecuteDeleteAsync(ct) == 0)
+            throw NotMember();
         if (!await db.ChallengeTeamMembers.AnyAsync(m => m.TeamId == teamId, ct) && !await db.ChallengeRuns.AnyAsync(r => r.TeamId == teamId, ct))
             await db.ChallengeTeams.Where(t => t.Id == teamId && !t.IsBaseline).ExecuteDeleteAsync(ct);
     }
@@ -152,15 +183,28 @@ public static class ChallengeTeams
     private static async Task<ChallengeInvitation> OwnInvitationAsync(FlorascopeDb db, Challenge challenge, int userId, int invitationId, CancellationToken ct) =>
         // Another account's invitation answers as a missing one: nobody learns which invitations exist.
         await db.ChallengeInvitations.FirstOrDefaultAsync(i => i.Id == invitationId && i.ChallengeId == challenge.Id && i.UserId == userId, ct)
-        ?? throw new ChallengeException(MessageText.Of("server.challenge-api.no-invitation", "You have no such invitation."), ChallengeError.NotFound);
+        ?? throw NoInvitation();
 
     private static async Task RequireRoomAsync(FlorascopeDb db, Challenge challenge, int teamId, bool countInvitations, CancellationToken ct)
     {
         var members = await db.ChallengeTeamMembers.CountAsync(m => m.TeamId == teamId, ct);
         var pending = countInvitations ? await db.ChallengeInvitations.CountAsync(i => i.TeamId == teamId, ct) : 0;
-        if (members + pending >= challenge.MaxTeamSize)
-            throw new ChallengeException(MessageText.Of("server.challenge-api.team-full", "The team is full: at most {max} members, pending invitations included.", ("max", challenge.MaxTeamSize)), ChallengeError.Conflict);
+        if (members + pending >= challenge.MaxTeamSize) throw TeamFull(challenge);
     }
+
+    /// <summary>Whether the team's members and pending invitations, as stored now, fit its size.</summary>
+    private static async Task<bool> HasRoomAsync(FlorascopeDb db, Challenge challenge, int teamId, CancellationToken ct) =>
+        await db.ChallengeTeamMembers.CountAsync(m => m.TeamId == teamId, ct) + await db.ChallengeInvitations.CountAsync(i => i.TeamId == teamId, ct)
+        <= challenge.MaxTeamSize;
+
+    private static ChallengeException TeamFull(Challenge challenge) =>
+        new(MessageText.Of("server.challenge-api.team-full", "The team is full: at most {max} members, pending invitations included.", ("max", challenge.MaxTeamSize)), ChallengeError.Conflict);
+
+    private static ChallengeException NoInvitation() =>
+        new(MessageText.Of("server.challenge-api.no-invitation", "You have no such invitation."), ChallengeError.NotFound);
+
+    private static ChallengeException NotMember() =>
+        new(MessageText.Of("server.challenge-api.not-member", "You are not in a team of this challenge."), ChallengeError.Forbidden);
 
     private static void RequireNotClosed(Challenge challenge, DateTime nowUtc)
     {

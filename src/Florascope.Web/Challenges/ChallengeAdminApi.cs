@@ -13,7 +13,8 @@ using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.Challenges;
 
-public sealed record AdminChallengeInfo(int Id, string Slug, string Name, string Phase, DateTime OpensUtc, DateTime ClosesUtc,
+public sealed record AdminChallengeInfo(int Id, string Slug, string Name,
+    [property: JsonConverter(typeof(CamelCaseEnumConverter<Florascope.Challenges.ChallengePhase>))] Florascope.Challenges.ChallengePhase Phase, DateTime OpensUtc, DateTime ClosesUtc,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? ClosedUtc,
     int Teams, int Runs, int TestObservations, int Classes);
 
@@ -69,7 +70,7 @@ public static class ChallengeAdminApi
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         var edit = new ChallengeEdit(Text(form, "name"), Text(form, "description"), Date(form, "opensUtc"), Date(form, "closesUtc"),
             Int(form, "dailySubmissionLimit"), Int(form, "maxTeamSize"));
-        var c = await ChallengeStore.EditAsync(db, slug, edit, ct);
+        var c = await ChallengeStore.EditAsync(db, slug, edit, clock.GetUtcNow().UtcDateTime, ct);
         return TypedResults.Ok(await InfoAsync(db, c, clock, ct));
     }
 
@@ -86,7 +87,7 @@ public static class ChallengeAdminApi
             (await ChallengeStore.RunCountsAsync(db, ct)).GetValueOrDefault(c.Id));
 
     private static AdminChallengeInfo Info(Challenge c, DateTime now, int teams, int runs) =>
-        new(c.Id, c.Slug, c.Name, c.PhaseAt(now).ToString().ToLowerInvariant(), c.OpensUtc, c.ClosesUtc, c.ClosedUtc, teams, runs, c.TestObservations, c.Classes);
+        new(c.Id, c.Slug, c.Name, c.PhaseAt(now), c.OpensUtc, c.ClosesUtc, c.ClosedUtc, teams, runs, c.TestObservations, c.Classes);
 
     private static string? Text(IFormCollection form, string name) => form.ContainsKey(name) ? form[name].ToString() : null;
 
@@ -109,16 +110,52 @@ public static class ChallengeAdminApi
     private static ChallengeException Missing(string name) =>
         new(MessageText.Of("server.challenge-api.missing-field", "{field} is required.", ("field", name)));
 
-    /// <summary>A folder given relative to the source root, refused when there is no root or the folder lies outside it.</summary>
+    /// <summary>
+    /// A folder given relative to the source root, refused (400) when there is no root, the path is not a valid one,
+    /// it lies outside the root, a symbolic link is on the way from the root to it (it could lead anywhere), or it is
+    /// not a folder the server can read.
+    /// </summary>
     private static string Under(string root, string relative, string field)
     {
         if (string.IsNullOrWhiteSpace(root))
             throw new ChallengeException(MessageText.Of("server.challenge-api.no-source-root", "Creating challenges here needs Florascope:Challenges:SourceRoot; use the command line instead."));
         if (string.IsNullOrWhiteSpace(relative)) throw Missing(field);
-        var full = Path.GetFullPath(Path.Combine(Path.GetFullPath(root), relative));
-        var inside = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        if (!full.StartsWith(inside, StringComparison.Ordinal))
+        string rootFull, full;
+        try
+        {
+            if (relative.Any(c => c == '\0' || char.IsControl(c)) || relative.IndexOfAny(Path.GetInvalidPathChars()) >= 0) throw new ArgumentException("invalid path");
+            rootFull = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
+            full = Path.GetFullPath(Path.Combine(rootFull, relative)).TrimEnd(Path.DirectorySeparatorChar);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new ChallengeException(MessageText.Of("server.challenge-api.bad-folder", "{field} is not a valid folder name.", ("field", field)));
+        }
+        if (!full.StartsWith(rootFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new ChallengeException(MessageText.Of("server.challenge-api.outside-root", "{field} must be a folder under the source root.", ("field", field)));
+        try
+        {
+            // Each component below the root, in turn: a link anywhere on the way is refused, not followed.
+            var path = rootFull;
+            foreach (var part in full[(rootFull.Length + 1)..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+            {
+                path = Path.Combine(path, part);
+                var dir = new DirectoryInfo(path);
+                if (!dir.Exists) throw Unreadable(field);
+                if (dir.LinkTarget is not null)
+                    throw new ChallengeException(MessageText.Of("server.challenge-api.linked-folder", "{field} passes through a symbolic link; give the real folder.", ("field", field)));
+            }
+            // Readable: listing it is what the builder does first.
+            using var entries = Directory.EnumerateFileSystemEntries(full).GetEnumerator();
+            entries.MoveNext();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        {
+            throw Unreadable(field);
+        }
         return full;
     }
+
+    private static ChallengeException Unreadable(string field) =>
+        new(MessageText.Of("server.challenge-api.unreadable-folder", "{field} is not a folder the server can read.", ("field", field)));
 }

@@ -12,6 +12,9 @@ public sealed class ChallengeTruths(ChallengeFileStore files, Hosting.Background
 {
     public const int Capacity = 4;
 
+    /// <summary>The most a truth or classes file is read into memory (100,000 test observations take about 3 MB).</summary>
+    public const int MaxFileBytes = 64 * 1024 * 1024;
+
     private readonly Lock _gate = new();
     // Most recently used last.
     private readonly List<(int ChallengeId, Task<ChallengeTruth> Truth)> _cache = [];
@@ -43,9 +46,14 @@ public sealed class ChallengeTruths(ChallengeFileStore files, Hosting.Background
 
     private async Task<ChallengeTruth> ReadAsync(int challengeId, CancellationToken ct)
     {
-        var classes = new List<string>();
-        await using (var list = await files.Store.OpenReadAsync(ChallengeFiles.Classes(challengeId), ct) is { } c ? c.Content : null)
+        // Both files read into memory first (asynchronously, bounded): the CPU thread never waits on a remote store.
+        var list = await ReadAllAsync(ChallengeFiles.Classes(challengeId), ct);
+        var truth = await ReadAllAsync(ChallengeFiles.Truth(challengeId), ct)
+            ?? throw new ChallengeException(MessageText.Of("server.challenge-api.no-truth", "This challenge has no truth file: runs cannot be checked."), ChallengeError.Conflict);
+        // Parsing 100,000 lines is CPU work like checking runs: on the low-priority thread too.
+        return await cpu.RunAsync(_ =>
         {
+            var classes = new List<string>();
             if (list is not null)
                 RunFile.ForEachLine(list, "classes.csv", (_, line) =>
                 {
@@ -53,11 +61,26 @@ public sealed class ChallengeTruths(ChallengeFileStore files, Hosting.Background
                     var cut = text.IndexOf(';');
                     classes.Add(cut < 0 ? text : text[..cut]);
                 });
+            return ChallengeTruth.Read(truth, "truth.csv", classes);
+        }, ct);
+    }
+
+    private async Task<MemoryStream?> ReadAllAsync(string key, CancellationToken ct)
+    {
+        if (await files.Store.OpenReadAsync(key, ct) is not { } stored) return null;
+        await using (stored.Content)
+        {
+            var memory = new MemoryStream();
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = await stored.Content.ReadAsync(buffer, ct)) > 0)
+            {
+                if (memory.Length + n > MaxFileBytes)
+                    throw new ChallengeException(MessageText.Of("server.challenge-api.truth-too-large", "This challenge's truth is too large to check runs against."), ChallengeError.Conflict);
+                memory.Write(buffer, 0, n);
+            }
+            memory.Position = 0;
+            return memory;
         }
-        var truth = await files.Store.OpenReadAsync(ChallengeFiles.Truth(challengeId), ct)
-            ?? throw new ChallengeException(MessageText.Of("server.challenge-api.no-truth", "This challenge has no truth file: runs cannot be checked."), ChallengeError.Conflict);
-        // Parsing 100,000 lines is CPU work like checking runs: on the low-priority thread too.
-        await using (truth.Content)
-            return await cpu.RunAsync(_ => ChallengeTruth.Read(truth.Content, "truth.csv", classes), ct);
     }
 }

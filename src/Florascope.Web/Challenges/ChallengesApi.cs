@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Florascope.Challenges;
 using Florascope.Data;
@@ -15,12 +16,30 @@ using Microsoft.Extensions.Options;
 
 namespace Florascope.Web.Challenges;
 
-public sealed record ChallengeSummary(string Slug, string Name, string Description, DateTime OpensUtc, DateTime ClosesUtc, string Phase, int Teams,
+/// <summary>An enum in JSON as its camelCase name (ChallengePhase.Open → "open"); names only, no numbers.</summary>
+public sealed class CamelCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase, allowIntegerValues: false) where TEnum : struct, Enum;
+
+/// <summary>
+/// The <c>board</c> query parameter, bound to <see cref="Board"/> by its JSON name ("public", "private"); the
+/// framework answers anything else with its 400 (the error body). Numbers are not names.
+/// </summary>
+public readonly record struct BoardQuery(Board Board)
+{
+    public static bool TryParse(string? text, out BoardQuery query)
+    {
+        var board = Enum.GetValues<Board>().Where(b => JsonNamingPolicy.CamelCase.ConvertName(b.ToString()) == text).Select(b => (Board?)b).FirstOrDefault();
+        query = new BoardQuery(board ?? default);
+        return board is not null;
+    }
+}
+
+public sealed record ChallengeSummary(string Slug, string Name, string Description, DateTime OpensUtc, DateTime ClosesUtc,
+    [property: JsonConverter(typeof(CamelCaseEnumConverter<ChallengePhase>))] ChallengePhase Phase, int Teams,
     int TestObservations, int Classes);
 
 public sealed record ChallengeDetail(string Slug, string Name, string Description, DateTime OpensUtc, DateTime ClosesUtc,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? ClosedUtc,
-    string Phase, int DailySubmissionLimit, int MaxTeamSize, int PublicPercent, int TrainPhotos, int TestObservations, int Classes,
+    [property: JsonConverter(typeof(CamelCaseEnumConverter<ChallengePhase>))] ChallengePhase Phase, int DailySubmissionLimit, int MaxTeamSize, int PublicPercent, int TrainPhotos, int TestObservations, int Classes,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BaselineNote,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TeamView? MyTeam,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<InvitationView>? MyInvitations);
@@ -28,11 +47,11 @@ public sealed record ChallengeDetail(string Slug, string Name, string Descriptio
 public sealed record LeaderboardEntry(int Rank, string Team, bool IsBaseline, long RunId, DateTime SubmittedUtc, string Method,
     double Mrr, double MacroMrr, double Top1, double Top5, int Runs);
 
-public sealed record LeaderboardView(string Board, IReadOnlyList<LeaderboardEntry> Entries);
+public sealed record LeaderboardView([property: JsonConverter(typeof(CamelCaseEnumConverter<Board>))] Board Board, IReadOnlyList<LeaderboardEntry> Entries);
 
 public sealed record RunInfo(long Id, DateTime SubmittedUtc,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SubmittedBy,
-    string Method, string FileName, long Bytes, long Predictions, string Status,
+    string Method, string FileName, long Bytes, long Predictions, [property: JsonConverter(typeof(CamelCaseEnumConverter<RunStatus>))] RunStatus Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ScoreSet? Public,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ScoreSet? Private);
@@ -63,14 +82,12 @@ public static class ChallengesApi
         return g;
     }
 
-    private static string PhaseName(ChallengePhase phase) => phase.ToString().ToLowerInvariant();
-
     public static async Task<Ok<List<ChallengeSummary>>> List(FlorascopeDb db, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var teams = await ChallengeStore.TeamCountsAsync(db, ct);
         var list = await ChallengeStore.ListAsync(db, ct);
-        return TypedResults.Ok(list.Select(c => new ChallengeSummary(c.Slug, c.Name, c.Description, c.OpensUtc, c.ClosesUtc, PhaseName(c.PhaseAt(now)),
+        return TypedResults.Ok(list.Select(c => new ChallengeSummary(c.Slug, c.Name, c.Description, c.OpensUtc, c.ClosesUtc, c.PhaseAt(now),
             teams.GetValueOrDefault(c.Id), c.TestObservations, c.Classes)).ToList());
     }
 
@@ -85,19 +102,13 @@ public static class ChallengesApi
             if (await ChallengeTeams.TeamOfAsync(db, c.Id, userId, ct) is { } t) team = await ChallengeTeams.ViewAsync(db, c, t, now, ct);
             invitations = await ChallengeTeams.InvitationsOfAsync(db, c.Id, userId, ct);
         }
-        return TypedResults.Ok(new ChallengeDetail(c.Slug, c.Name, c.Description, c.OpensUtc, c.ClosesUtc, c.ClosedUtc, PhaseName(c.PhaseAt(now)),
+        return TypedResults.Ok(new ChallengeDetail(c.Slug, c.Name, c.Description, c.OpensUtc, c.ClosesUtc, c.ClosedUtc, c.PhaseAt(now),
             c.DailySubmissionLimit, c.MaxTeamSize, c.PublicPercent, c.TrainPhotos, c.TestObservations, c.Classes, c.BaselineNote, team, invitations));
     }
 
-    public static async Task<Results<Ok<LeaderboardView>, JsonHttpResult<ApiError>>> Leaderboard(string slug, string? board, FlorascopeDb db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<LeaderboardView>, JsonHttpResult<ApiError>>> Leaderboard(string slug, BoardQuery? board, FlorascopeDb db, TimeProvider clock, CancellationToken ct)
     {
-        var which = board switch
-        {
-            null or "" or "public" => Board.Public,
-            "private" => Board.Private,
-            _ => (Board?)null,
-        };
-        if (which is not { } b) return ApiErrors.BadRequest(MessageText.Of("server.challenge-api.bad-board", "board is public or private."));
+        var b = board?.Board ?? Board.Public;
         var c = await ChallengeStore.FindAsync(db, slug, ct);
         if (b == Board.Private && c.PhaseAt(clock.GetUtcNow().UtcDateTime) != ChallengePhase.Closed)
             throw new ChallengeException(MessageText.Of("server.challenge-api.private-hidden", "The private leaderboard is shown once the challenge is closed."), ChallengeError.Forbidden);
@@ -108,7 +119,7 @@ public static class ChallengesApi
             var run = byId[s.Run.RunId];
             return new LeaderboardEntry(s.Rank, run.Team, run.IsBaseline, s.Run.RunId, s.Run.SubmittedUtc, run.Method, s.Scores.Mrr, s.Scores.MacroMrr, s.Scores.Top1, s.Scores.Top5, s.Runs);
         }).ToList();
-        return TypedResults.Ok(new LeaderboardView(b == Board.Public ? "public" : "private", entries));
+        return TypedResults.Ok(new LeaderboardView(b, entries));
     }
 
     public static async Task<Results<Ok<List<RunInfo>>, JsonHttpResult<ApiError>>> Runs(string slug, HttpContext context, FlorascopeDb db, TimeProvider clock, CancellationToken ct)
@@ -120,12 +131,12 @@ public static class ChallengesApi
         var closed = c.PhaseAt(clock.GetUtcNow().UtcDateTime) == ChallengePhase.Closed;
         var runs = await ChallengeRunStore.TeamRunsAsync(db, team.Id, ct);
         var ids = runs.Where(r => r.SubmittedById is not null).Select(r => r.SubmittedById!.Value).Distinct().ToList();
-        var names = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.UserName, ct);
+        var names = await ChallengeStore.UserNamesAsync(db, ids, ct);
         return TypedResults.Ok(runs.Select(r => Info(r, r.SubmittedById is { } by ? names.GetValueOrDefault(by) : null, closed)).ToList());
     }
 
     private static RunInfo Info(ChallengeRun r, string? submittedBy, bool closed) =>
-        new(r.Id, r.SubmittedUtc, submittedBy, r.Method, r.FileName, r.Bytes, r.Predictions, r.Status.ToString().ToLowerInvariant(), r.Error,
+        new(r.Id, r.SubmittedUtc, submittedBy, r.Method, r.FileName, r.Bytes, r.Predictions, r.Status, r.Error,
             ChallengeRunStore.PublicOf(r), closed ? ChallengeRunStore.PrivateOf(r) : null);
 
     public static async Task<Results<Created<TeamView>, JsonHttpResult<ApiError>>> CreateTeam(string slug, HttpContext context, IAntiforgery antiforgery,
@@ -178,17 +189,9 @@ public static class ChallengesApi
     public static async Task<Results<FileStreamHttpResult, JsonHttpResult<ApiError>>> Download(string slug, string file, FlorascopeDb db, ChallengeFileStore files, CancellationToken ct)
     {
         var c = await ChallengeStore.FindAsync(db, slug, ct);
-        // Only the published files: the truth and the test photos' sources never leave the store.
-        (string Key, string Type)? published = file switch
-        {
-            "train.zip" => (ChallengeFiles.Train(c.Id), "application/zip"),
-            "test.zip" => (ChallengeFiles.Test(c.Id), "application/zip"),
-            "classes.csv" => (ChallengeFiles.Classes(c.Id), "text/csv; charset=utf-8"),
-            _ => null,
-        };
-        if (published is not { } p || await files.Store.OpenReadAsync(p.Key, ct) is not { } content)
+        if (ChallengeStore.Published(c.Id, file) is not { } p || await files.Store.OpenReadAsync(p.Key, ct) is not { } content)
             throw new ChallengeException(MessageText.Of("server.challenge-api.no-file", "This challenge has no file {file}.", ("file", file)), ChallengeError.NotFound);
-        return TypedResults.Stream(content.Content, p.Type, $"{c.Slug}-{file}", new DateTimeOffset(content.LastModifiedUtc));
+        return TypedResults.Stream(content.Content, p.ContentType, $"{c.Slug}-{file}", new DateTimeOffset(content.LastModifiedUtc));
     }
 
     /// <summary>
@@ -198,47 +201,58 @@ public static class ChallengesApi
     /// </summary>
     public static async Task<Results<Accepted<RunInfo>, JsonHttpResult<RunErrorsBody>, JsonHttpResult<ApiError>>> Upload(string slug, HttpContext context,
         FlorascopeDb db, IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ChallengeOptions> options, ChallengeFileStore files,
-        ChallengeTruths truths, BackgroundCpu cpu, RunScorer scorer, ServerPaths paths, TimeProvider clock, CancellationToken ct)
+        ChallengeTruths truths, BackgroundCpu cpu, RunScorer scorer, ServerPaths paths, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
     {
         var limits = options.Value;
         var (userId, byKey, refused) = await CallerAsync(context, db, ct);
         if (refused is not null) return refused;
+        // A session's token must come in the header, checked before a byte of the body is read: as a form field it
+        // would come after the file (the 70 MB body read whole first), and without the header the framework would
+        // look for it in the form (the body buffered).
         var headerName = antiforgeryOptions.Value.HeaderName ?? "X-CSRF-TOKEN";
-        // A session's token in the header is checked now; one sent as a form field once the body is here.
-        // (An empty header would make the framework look for the token in the form: the 70 MB body, buffered.)
-        var tokenInHeader = !byKey && !string.IsNullOrEmpty(context.Request.Headers[headerName].ToString());
-        if (tokenInHeader && !await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
+        if (!byKey && (string.IsNullOrEmpty(context.Request.Headers[headerName].ToString()) || !await antiforgery.IsRequestValidAsync(context)))
+            return ApiErrors.BadRequest(MessageText.Of("server.challenge-api.upload-token",
+                "A run sent from a session needs its anti-forgery token in the {header} header (from /api/account/antiforgery), or use ?api-key=.", ("header", headerName)));
         var challenge = await ChallengeStore.FindAsync(db, slug, ct);
         var team = await MaySubmitAsync(context, db, challenge, userId, clock.GetUtcNow().UtcDateTime, ct);
         if (context.Request.ContentLength > limits.MaxRunUploadBytes) throw RunUpload.TooLargeUpload(context);
         RunUpload.AllowBody(context, limits.MaxRunUploadBytes);
-        var temp = Path.Combine(paths.DataDirectory, "tmp", "runs");
-        using var received = await RunUpload.ReceiveAsync(context, temp, antiforgeryOptions.Value.FormFieldName, ct);
-        if (!byKey && !tokenInHeader)
+        var temp = RunUpload.TempDirectory(paths.DataDirectory);
+        ChallengeRun row;
+        try
         {
-            if (received.AntiforgeryToken is not { Length: > 0 } token) return Forms.Forbidden();
-            // The framework checks the field's token as it checks a header's (the body is read already).
-            context.Request.Headers[headerName] = token;
-            if (!await antiforgery.IsRequestValidAsync(context)) return Forms.Forbidden();
+            using var received = await RunUpload.ReceiveAsync(context, temp, ct);
+            var method = ChallengeRunStore.CheckMethod(received.Method);
+            var truth = await truths.GetAsync(challenge.Id, ct);
+            // The body is all here: only now is the CPU thread asked for (a slow client never holds it).
+            using var run = await cpu.RunAsync(c => RunUpload.Check(truth, received, limits.MaxRunTextBytes, temp, c), ct);
+            if (!run.Check.IsValid) return RunErrors(context, run.Check.Errors);
+            var now = clock.GetUtcNow().UtcDateTime;
+            row = await WithRetryAfterAsync(context, now, () => ChallengeRunStore.AddAsync(db, files, challenge,
+                new NewRun(team.Id, userId, method, received.FileName, run.TextBytes, run.Check.Ranks!.Predictions), run.Gzip!, now, ct));
         }
-        var method = ChallengeRunStore.CheckMethod(received.Method);
-        var truth = await truths.GetAsync(challenge.Id, ct);
-        // The body is all here: only now is the CPU thread asked for (a slow client never holds it).
-        using var run = await cpu.RunAsync(c => RunUpload.Check(truth, received, limits.MaxRunTextBytes, temp, c), ct);
-        if (!run.Check.IsValid) return RunErrors(context, run.Check.Errors);
-        var row = await ChallengeRunStore.AddAsync(db, files, challenge,
-            new NewRun(team.Id, userId, method, received.FileName, run.TextBytes, run.Check.Ranks!.Predictions), run.Gzip!, clock.GetUtcNow().UtcDateTime, ct);
+        catch (RunStorageException e)
+        {
+            // The server's disk, not the client's run: logged with its reason, answered without it (it names paths).
+            logs.CreateLogger(typeof(RunUpload).FullName!).LogError(e.InnerException, "A run upload could not be written to {Directory}.", temp);
+            context.Response.Headers.RetryAfter = "60";
+            return ApiErrors.Error(StatusCodes.Status503ServiceUnavailable,
+                MessageText.Of("server.challenge-api.upload-unavailable", "The server cannot take runs just now; nothing was stored. Try again later."));
+        }
         scorer.Wake();
-        var by = await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(ct);
+        var by = (await ChallengeStore.UserNamesAsync(db, [userId], ct)).GetValueOrDefault(userId);
         return TypedResults.Accepted($"/api/challenges/{Uri.EscapeDataString(challenge.Slug)}/runs", Info(row, by, closed: false));
     }
 
     /// <summary>The team that may submit now; a team out of runs for today hears when the day ends (Retry-After).</summary>
-    private static async Task<ChallengeTeam> MaySubmitAsync(HttpContext context, FlorascopeDb db, Challenge challenge, int userId, DateTime now, CancellationToken ct)
+    private static Task<ChallengeTeam> MaySubmitAsync(HttpContext context, FlorascopeDb db, Challenge challenge, int userId, DateTime now, CancellationToken ct) =>
+        WithRetryAfterAsync(context, now, () => ChallengeRunStore.MaySubmitAsync(db, challenge, userId, now, ct));
+
+    private static async Task<T> WithRetryAfterAsync<T>(HttpContext context, DateTime now, Func<Task<T>> work)
     {
         try
         {
-            return await ChallengeRunStore.MaySubmitAsync(db, challenge, userId, now, ct);
+            return await work();
         }
         catch (ChallengeException e) when (e.Error == ChallengeError.LimitReached)
         {

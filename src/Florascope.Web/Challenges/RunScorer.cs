@@ -14,9 +14,10 @@ namespace Florascope.Web.Challenges;
 /// whose update changed the row scores it; a claim older than <see cref="ChallengeRunStore.ClaimTimeout"/> is taken
 /// over), read from the object store and scored on <see cref="BackgroundCpu"/> on the public and private parts of
 /// the test set. Woken at once by an upload on its node, else it looks every <see cref="ChallengeOptions.ScoringPollSeconds"/>.
+/// A run that fails unexpectedly is marked Failed (the reason logged) and the pass goes on with the next one.
 /// </summary>
 public sealed class RunScorer(IServiceScopeFactory scopes, BackgroundCpu cpu, ChallengeFileStore files, ChallengeTruths truths,
-    IOptions<ChallengeOptions> options, TimeProvider clock, ILogger<RunScorer> log) : BackgroundService
+    IOptions<ChallengeOptions> options, TimeProvider clock, ILogger<RunScorer> log, string tempDirectory) : BackgroundService
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -83,10 +84,10 @@ public sealed class RunScorer(IServiceScopeFactory scopes, BackgroundCpu cpu, Ch
             var truth = await truths.GetAsync(challenge.Id, ct);
             var content = await files.Store.OpenReadAsync(ChallengeFiles.Run(challenge.Id, runId), ct)
                 ?? throw new InvalidDataException("The run's file is missing from the store.");
-            (ScoreSet? Public, ScoreSet? Private) scores;
-            await using (content.Content)
-                scores = await cpu.RunAsync(c => ScoreParts(truth, challenge.SplitKey, challenge.PublicPercent, content.Content), ct);
-            await ChallengeRunStore.RecordScoresAsync(db, runId, Node, scores.Public, scores.Private, clock.GetUtcNow().UtcDateTime, ct);
+            // Copied to a local file first (asynchronously): the CPU thread never waits on the network of a remote store.
+            await using var local = await LocalCopyAsync(content.Content, ct);
+            var scores = await cpu.RunAsync(c => ScoreParts(truth, challenge.SplitKey, challenge.PublicPercent, local), ct);
+            await ChallengeRunStore.RecordScoresAsync(db, runId, Node, scores.Public, scores.Private, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
         }
         catch (Exception e) when (e is InvalidDataException or RunFileException or ChallengeException)
         {
@@ -98,14 +99,69 @@ public sealed class RunScorer(IServiceScopeFactory scopes, BackgroundCpu cpu, Ch
             await ChallengeRunStore.ReleaseAsync(db, runId, Node, CancellationToken.None);
             return false;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The database or the store failed for a moment: given back for the next look (else the claim times out).
-            try { await ChallengeRunStore.ReleaseAsync(db, runId, Node, CancellationToken.None); }
-            catch (Exception again) { log.LogDebug(again, "Releasing run {Run} failed; its claim will time out.", runId); }
+            // Shutting down: given back at once (not with the cancelled token) so another node takes it now.
+            await TryReleaseAsync(db, runId);
             throw;
         }
+        catch (Exception e) when (IsTransient(e))
+        {
+            // The database or the store failed for a moment: given back for the next look (else the claim times out).
+            await TryReleaseAsync(db, runId);
+            throw;
+        }
+        catch (Exception e)
+        {
+            // A fault of this run (or a bug): it must not stop the pass nor come back at every look. The reason is
+            // logged; the team reads a generic message.
+            log.LogError(e, "Scoring challenge run {Run} failed unexpectedly; it is marked failed.", runId);
+            try
+            {
+                await ChallengeRunStore.RecordFailureAsync(db, runId, Node, UnexpectedFailure, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+            }
+            catch (Exception again) when (IsTransient(again))
+            {
+                log.LogWarning(again, "Marking run {Run} failed did not work; its claim will time out.", runId);
+            }
+        }
         return true;
+    }
+
+    /// <summary>What the team reads of a run that failed for a reason of the server's.</summary>
+    public const string UnexpectedFailure = "The run could not be scored because of an error on the server; the administrators were told.";
+
+    /// <summary>A failure of the database or the store, not of the run: worth another try later.</summary>
+    private static bool IsTransient(Exception e) =>
+        DatabaseFaults.IsUnavailable(e) || e is IOException or HttpRequestException or TimeoutException or Microsoft.EntityFrameworkCore.DbUpdateException
+        || e is System.Data.Common.DbException;
+
+    private async Task TryReleaseAsync(FlorascopeDb db, long runId)
+    {
+        try { await ChallengeRunStore.ReleaseAsync(db, runId, Node, CancellationToken.None); }
+        catch (Exception again) { log.LogDebug(again, "Releasing run {Run} failed; its claim will time out.", runId); }
+    }
+
+    /// <summary>The stored run in a local temporary file (deleted when disposed), read from the store asynchronously.</summary>
+    private async Task<FileStream> LocalCopyAsync(Stream stored, CancellationToken ct)
+    {
+        await using (stored)
+        {
+            Directory.CreateDirectory(tempDirectory);
+            var file = new FileStream(Path.Combine(tempDirectory, $"run-{Guid.NewGuid():N}.score.part"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
+                1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            try
+            {
+                await stored.CopyToAsync(file, 1 << 16, ct);
+                file.Position = 0;
+                return file;
+            }
+            catch
+            {
+                await file.DisposeAsync();
+                throw;
+            }
+        }
     }
 
     /// <summary>

@@ -9,16 +9,18 @@ using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestExceptio
 
 namespace Florascope.Web.Challenges;
 
-/// <summary>A run upload received whole: the file (a temporary file deleted when disposed) and the form's fields.</summary>
-public sealed class ReceivedRun(FileStream file, string fileName, long bytes, string? method, string? antiforgeryToken) : IDisposable
+/// <summary>A run upload received whole: the file (a temporary file deleted when disposed) and the method field.</summary>
+public sealed class ReceivedRun(FileStream file, string fileName, long bytes, string? method) : IDisposable
 {
     public FileStream File { get; } = file;
     public string FileName { get; } = fileName;
     public long Bytes { get; } = bytes;
     public string? Method { get; } = method;
-    public string? AntiforgeryToken { get; } = antiforgeryToken;
     public void Dispose() => File.Dispose();
 }
+
+/// <summary>The server could not write a run's temporary file (disk full...): its fault, not the client's (503).</summary>
+public sealed class RunStorageException(Exception inner) : Exception("A run's temporary file could not be written.", inner);
 
 /// <summary>A received run once checked: its problems, or its ranks and the gzip file to keep.</summary>
 public sealed class CheckedRun(RunCheck check, long textBytes, Stream? gzip, IDisposable? owned) : IDisposable
@@ -43,6 +45,36 @@ public static class RunUpload
 
     private static readonly byte[] GzipMagic = [0x1F, 0x8B];
 
+    /// <summary>Temporary files older than this are left from a stopped server: swept at start-up.</summary>
+    public static readonly TimeSpan TempFileMaxAge = TimeSpan.FromMinutes(10);
+
+    /// <summary>Where uploads are received (one folder per data directory).</summary>
+    public static string TempDirectory(string dataDirectory) => Path.Combine(dataDirectory, "tmp", "runs");
+
+    /// <summary>
+    /// Deletes the temporary files a stopped server left (those of a running upload are younger, and deleted on close
+    /// anyway). File times are the file system's, so they are compared with the system clock. Returns how many went.
+    /// </summary>
+    public static int SweepTemp(string directory, DateTime olderThanUtc)
+    {
+        if (!Directory.Exists(directory)) return 0;
+        var swept = 0;
+        foreach (var file in new DirectoryInfo(directory).EnumerateFiles("run-*.part"))
+        {
+            try
+            {
+                if (file.LastWriteTimeUtc >= olderThanUtc) continue;
+                file.Delete();
+                swept++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Held by another process of this data directory, or not ours: left for the next start.
+            }
+        }
+        return swept;
+    }
+
     /// <summary>Raises this request's body limit to the route's (the general one stays for every other route).</summary>
     public static void AllowBody(HttpContext context, long maxBytes)
     {
@@ -51,21 +83,21 @@ public static class RunUpload
 
     /// <summary>
     /// Reads the multipart body: the <c>run</c> file to a temporary file in <paramref name="tempDirectory"/> (deleted
-    /// when the result is disposed, or at once on a refusal), the <c>method</c> and the anti-forgery field, each
-    /// read only as far as a valid one can be long.
+    /// when the result is disposed, or at once on a refusal) and the <c>method</c>, read only as far as a valid one
+    /// can be long; other parts are skipped (the session's anti-forgery token comes in the header). A client's bad
+    /// body is a 400; the server failing to write the file is a <see cref="RunStorageException"/>.
     /// </summary>
-    public static async Task<ReceivedRun> ReceiveAsync(HttpContext context, string tempDirectory, string antiforgeryField, CancellationToken ct)
+    public static async Task<ReceivedRun> ReceiveAsync(HttpContext context, string tempDirectory, CancellationToken ct)
     {
         var request = context.Request;
         var boundary = request.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var media)
             && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             && HeaderUtilities.RemoveQuotes(media.Boundary).Value is { Length: > 0 } b ? b : null;
         if (boundary is null) throw Invalid(MessageText.Of("server.challenge-api.not-multipart", "Send the run as multipart/form-data with a 'run' file and a 'method' field."));
-        Directory.CreateDirectory(tempDirectory);
         FileStream? file = null;
         string fileName = "";
         long bytes = 0;
-        string? method = null, token = null;
+        string? method = null;
         try
         {
             var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
@@ -77,15 +109,13 @@ public static class RunUpload
                 {
                     if (file is not null) throw Invalid(MessageText.Of("server.challenge-api.two-runs", "Send one run per upload."));
                     fileName = HeaderUtilities.RemoveQuotes(cd.FileNameStar.HasValue ? cd.FileNameStar : cd.FileName).Value ?? "";
-                    file = new FileStream(Path.Combine(tempDirectory, $"run-{Guid.NewGuid():N}.part"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
-                        1 << 16, FileOptions.DeleteOnClose);
-                    await section.Body.CopyToAsync(file, 1 << 16, ct);
+                    file = await ServerSideAsync(() => Task.FromResult(CreateTemp(tempDirectory, ".part")));
+                    await CopyToFileAsync(section.Body, file, ct);
                     bytes = file.Length;
                 }
                 else if (name == MethodField)
-                    method = await ReadFieldAsync(section.Body, ChallengeRunStore.MaxMethodLength, ct);
-                else if (name == antiforgeryField)
-                    token = await ReadFieldAsync(section.Body, 4096, ct);
+                    method = await ReadFieldAsync(section.Body, ChallengeRunStore.MaxMethodLength,
+                        MessageText.Of("server.challenge-api.bad-method", "Describe the run's method in 1 to {max} characters.", ("max", ChallengeRunStore.MaxMethodLength)), ct);
                 else
                     await section.Body.DrainAsync(ct);
             }
@@ -97,8 +127,9 @@ public static class RunUpload
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
+            // The client's body (malformed multipart, broken connection); the reason is not echoed (it may name server paths).
             file?.Dispose();
-            throw Invalid(MessageText.Of("server.challenge-api.unreadable-upload", "The upload cannot be read: {reason}", ("reason", e.Message)));
+            throw Invalid(MessageText.Of("server.challenge-api.unreadable-body", "The upload cannot be read: send multipart/form-data with a 'run' file and a 'method' field."));
         }
         catch
         {
@@ -107,7 +138,35 @@ public static class RunUpload
         }
         if (file is null) throw Invalid(MessageText.Of("server.challenge-api.no-run", "No run: send the run file as the 'run' part."));
         file.Position = 0;
-        return new ReceivedRun(file, fileName, bytes, method, token);
+        return new ReceivedRun(file, fileName, bytes, method);
+    }
+
+    private static FileStream CreateTemp(string directory, string suffix)
+    {
+        Directory.CreateDirectory(directory);
+        return new FileStream(Path.Combine(directory, $"run-{Guid.NewGuid():N}{suffix}"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
+            1 << 16, FileOptions.DeleteOnClose);
+    }
+
+    /// <summary>Copies the client's part to the file: reading errors are the client's, writing errors the server's.</summary>
+    private static async Task CopyToFileAsync(Stream body, FileStream file, CancellationToken ct)
+    {
+        var buffer = new byte[1 << 16];
+        int n;
+        while ((n = await body.ReadAsync(buffer, ct)) > 0)
+            await ServerSideAsync(async () => { await file.WriteAsync(buffer.AsMemory(0, n), ct); return 0; });
+    }
+
+    private static async Task<T> ServerSideAsync<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RunStorageException(e);
+        }
     }
 
     /// <summary>
@@ -136,28 +195,33 @@ public static class RunUpload
         if (!check.IsValid) return new CheckedRun(check, textBytes, null, null);
         file.Position = 0;
         if (isGzip) return new CheckedRun(check, textBytes, file, null);
-        var gzip = new FileStream(Path.Combine(tempDirectory, $"run-{Guid.NewGuid():N}.gz.part"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
-            1 << 16, FileOptions.DeleteOnClose);
+        FileStream? gzip = null;
         try
         {
+            gzip = CreateTemp(tempDirectory, ".gz.part");
             using (var zip = new GZipStream(gzip, CompressionLevel.Fastest, leaveOpen: true)) file.CopyTo(zip);
             gzip.Position = 0;
             return new CheckedRun(check, textBytes, gzip, gzip);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            gzip?.Dispose();
+            throw new RunStorageException(e);
+        }
         catch
         {
-            gzip.Dispose();
+            gzip?.Dispose();
             throw;
         }
     }
 
-    private static async Task<string> ReadFieldAsync(Stream body, int maxChars, CancellationToken ct)
+    /// <summary>A form field, refused with <paramref name="tooLong"/> past <paramref name="maxChars"/> (the rest is never read).</summary>
+    private static async Task<string> ReadFieldAsync(Stream body, int maxChars, MessageText tooLong, CancellationToken ct)
     {
         using var reader = new StreamReader(body);
         var buffer = new char[maxChars + 1];
         var length = await reader.ReadBlockAsync(buffer, ct);
-        if (length > maxChars)
-            throw Invalid(MessageText.Of("server.challenge-api.bad-method", "Describe the run's method in 1 to {max} characters.", ("max", ChallengeRunStore.MaxMethodLength)));
+        if (length > maxChars) throw Invalid(tooLong);
         return new string(buffer, 0, length);
     }
 

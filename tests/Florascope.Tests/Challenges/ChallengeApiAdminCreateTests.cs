@@ -36,6 +36,22 @@ public sealed class ChallengeApiAdminCreateTests
         using (var outside = await admin.PostFormAsync("api/admin/challenges", [new("name", "Escape"), new("opensUtc", "2026-05-01T00:00:00Z"),
             new("closesUtc", "2026-07-01T00:00:00Z"), new("trainDir", "../"), new("testDir", "test")]))
             await ChallengeTestData.ErrorAsync(outside, HttpStatusCode.BadRequest);
+        // A link on the way (here to a folder outside the root), a NUL, a missing folder: 400 with the error body, never a 500.
+        using var elsewhere = new TempDirectory();
+        Directory.CreateSymbolicLink(Path.Combine(sources.Path, "linked"), elsewhere.Path);
+        Directory.CreateDirectory(Path.Combine(elsewhere.Path, "test"));
+        foreach (var testDir in new[] { "linked/test", "linked", "te\0st", "no-such-folder" })
+        {
+            // Multipart: a NUL reaches the handler (an url-encoded form with one is refused by the framework already).
+            var (field, _, token) = await admin.AntiforgeryAsync();
+            using var form = new MultipartFormDataContent();
+            foreach (var (name, value) in new[] { ("name", "Refused"), ("opensUtc", "2026-05-01T00:00:00Z"), ("closesUtc", "2026-07-01T00:00:00Z"),
+                ("trainDir", "train"), ("testDir", testDir), (field, token) })
+                form.Add(new StringContent(value), name);
+            using var refused = await admin.Http.PostAsync("api/admin/challenges", form, Ct);
+            var message = await ChallengeTestData.ErrorAsync(refused, HttpStatusCode.BadRequest);
+            Assert.True(message.Contains("testDir", StringComparison.Ordinal), $"{testDir}: {message}");
+        }
 
         using var created = await admin.PostFormAsync("api/admin/challenges", [new("name", "Spring 2026"), new("slug", "spring-2026"),
             new("opensUtc", "2026-05-01T00:00:00Z"), new("closesUtc", "2026-07-01T00:00:00Z"), new("dailySubmissionLimit", "3"),
@@ -48,5 +64,11 @@ public sealed class ChallengeApiAdminCreateTests
         Assert.Equal(3, detail["dailySubmissionLimit"]!.GetValue<int>());
         using var test = await admin.Http.GetAsync("api/challenges/spring-2026/files/test.zip", Ct);
         Assert.Equal(HttpStatusCode.OK, test.StatusCode);
+
+        // Closed, it can no longer be edited (new dates would reopen it).
+        using (var close = await admin.PostFormAsync("api/admin/challenges/spring-2026/close", []))
+            Assert.Equal(HttpStatusCode.OK, close.StatusCode);
+        using (var reopen = await admin.PostFormAsync("api/admin/challenges/spring-2026", [new("closesUtc", "2026-08-01T00:00:00Z")]))
+            await ChallengeTestData.ErrorAsync(reopen, HttpStatusCode.Conflict);
     }
 }

@@ -104,9 +104,9 @@ public static class ChallengeTestData
         return buffer.ToArray();
     }
 
-    /// <summary>POST /api/challenges/{slug}/runs as multipart: the run file, the method, and the session's token as a form field unless told otherwise.</summary>
+    /// <summary>POST /api/challenges/{slug}/runs as multipart: the run file, the method, and the session's token in the header unless told otherwise.</summary>
     public static async Task<HttpResponseMessage> UploadAsync(ObservatoryClient client, string slug, byte[] run, string fileName = "run.txt",
-        string? method = "ResNet18 features, logistic regression", bool withToken = true, bool runPart = true, string query = "", bool tokenInHeader = false)
+        string? method = "ResNet18 features, logistic regression", bool withToken = true, bool runPart = true, string query = "", bool tokenInHeader = true)
     {
         using var form = new MultipartFormDataContent();
         if (method is not null) form.Add(new StringContent(method), "method");

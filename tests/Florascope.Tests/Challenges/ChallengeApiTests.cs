@@ -173,6 +173,8 @@ public sealed class ChallengeApiTests(ChallengeApiServer server) : IClassFixture
         await ChallengeTestData.ErrorAsync(hidden, HttpStatusCode.Forbidden);
         using var bad = await server.Anonymous().Http.GetAsync("api/challenges/scored/leaderboard?board=secret", Ct);
         await ChallengeTestData.ErrorAsync(bad, HttpStatusCode.BadRequest);
+        using var number = await server.Anonymous().Http.GetAsync("api/challenges/scored/leaderboard?board=7", Ct);
+        await ChallengeTestData.ErrorAsync(number, HttpStatusCode.BadRequest);
 
         using var close = await server.Admin.PostFormAsync("api/admin/challenges/scored/close", []);
         var closed = await close.JsonAsync();
@@ -214,12 +216,12 @@ public sealed class ChallengeApiTests(ChallengeApiServer server) : IClassFixture
         // Over the route's limit without a declared length (chunked): stopped while it streams.
         using (var chunked = new MultipartFormDataContent())
         {
-            var (field, _, token) = await alice.AntiforgeryAsync();
-            chunked.Add(new StringContent(token), field);
+            var (_, header, token) = await alice.AntiforgeryAsync();
             chunked.Add(new StringContent("m"), "method");
             chunked.Add(new StreamContent(new MemoryStream(new byte[ChallengeApiServer.RouteLimit + 1024])), "run", "run.txt");
             using var request = new HttpRequestMessage(HttpMethod.Post, "api/challenges/hostile/runs") { Content = chunked };
             request.Headers.TransferEncodingChunked = true;
+            request.Headers.Add(header, token);
             // Only 1 KB over: the rest fits in the socket's buffers, so the client reads the answer rather than a broken pipe.
             using var response = await alice.Http.SendAsync(request, Ct);
             await ChallengeTestData.ErrorAsync(response, HttpStatusCode.RequestEntityTooLarge);
@@ -273,15 +275,43 @@ public sealed class ChallengeApiTests(ChallengeApiServer server) : IClassFixture
             Assert.Equal("Aucun challenge « no-such-challenge ».", await ChallengeTestData.ErrorAsync(r, HttpStatusCode.NotFound));
         alice.Http.DefaultRequestHeaders.AcceptLanguage.Clear();
 
-        // A session without its anti-forgery token.
+        // A session without its anti-forgery token, or with it only as a form field (after the file: the body would be read first).
         using (var r = await ChallengeTestData.UploadAsync(alice, "hostile", Bytes(ChallengeTestData.PerfectRun), withToken: false))
-            await ChallengeTestData.ErrorAsync(r, HttpStatusCode.BadRequest);
+            Assert.Contains("X-CSRF-TOKEN", await ChallengeTestData.ErrorAsync(r, HttpStatusCode.BadRequest), StringComparison.Ordinal);
+        using (var r = await ChallengeTestData.UploadAsync(alice, "hostile", Bytes(ChallengeTestData.PerfectRun), tokenInHeader: false))
+            Assert.Contains("X-CSRF-TOKEN", await ChallengeTestData.ErrorAsync(r, HttpStatusCode.BadRequest), StringComparison.Ordinal);
 
         Assert.Equal(0, await RunRowsAsync("hostile"));
         var temp = Path.Combine(server.DataDirectory, "tmp", "runs");
         Assert.True(!Directory.Exists(temp) || Directory.GetFiles(temp).Length == 0, "temporary files left");
         var team = await alice.Http.GetJsonAsync("api/challenges/hostile");
         Assert.Equal(5, team["myTeam"]!["runsLeft"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task AServerThatCannotWriteTheRunAnswers503WithoutItsPaths()
+    {
+        await ChallengeTestData.CreateAsync(server.Host, "disk");
+        var alice = await server.NewUserAsync();
+        await TeamAsync(alice, "disk", "Alpha");
+        // A file where the temporary folder should be: writing the run fails on the server's side.
+        var temp = Path.Combine(server.DataDirectory, "tmp", "runs");
+        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+        await File.WriteAllTextAsync(temp, "in the way", Ct);
+        try
+        {
+            using var r = await ChallengeTestData.UploadAsync(alice, "disk", Bytes(ChallengeTestData.PerfectRun));
+            var message = await ChallengeTestData.ErrorAsync(r, HttpStatusCode.ServiceUnavailable);
+            Assert.DoesNotContain(server.DataDirectory, message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+        Assert.Equal(0, await RunRowsAsync("disk"));
+        using var ok = await ChallengeTestData.UploadAsync(alice, "disk", Bytes(ChallengeTestData.PerfectRun));
+        Assert.Equal(HttpStatusCode.Accepted, ok.StatusCode);
     }
 
     [Fact]

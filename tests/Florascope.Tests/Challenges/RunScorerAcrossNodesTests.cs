@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Florascope.Tests.Challenges;
 
-/// <summary>Two servers on one PostgreSQL database: a queued run is scored by one of them, once.</summary>
+/// <summary>Two servers on one PostgreSQL database: a queued run is scored by one of them, once; a run that fails unexpectedly blocks no other.</summary>
 [Trait("Category", "Slow")]
 public sealed class RunScorerAcrossNodesTests
 {
@@ -65,5 +65,46 @@ public sealed class RunScorerAcrossNodesTests
         Assert.Contains(run.ClaimedBy, scorers.Select(s => s.Node));
         Assert.Equal(0.75, run.PublicMrr!.Value, 12);
         Assert.Equal(0.125, run.PrivateMrr!.Value, 12);
+    }
+
+    [Fact]
+    public async Task AnUnexpectedFailureMarksTheRunFailedAndTheNextRunIsStillScored()
+    {
+        var clock = new FakeClock(new DateTimeOffset(2026, 5, 20, 10, 0, 0, TimeSpan.Zero));
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, clock, new Dictionary<string, string?>
+        {
+            ["Florascope:Challenges:ScoringPollSeconds"] = "3600",
+            ["Florascope:Challenges:Baseline"] = "false",
+        });
+        var now = clock.GetUtcNow().UtcDateTime;
+        long broken, fine;
+        await using (var scope = host.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
+            var files = scope.ServiceProvider.GetRequiredService<ChallengeFileStore>();
+            var user = new User { UserName = "ann", Email = "ann@example.org", PasswordHash = "x", CreatedUtc = now };
+            db.Users.Add(user);
+            await db.SaveChangesAsync(Ct);
+            var gzip = ChallengeTestData.Gzip(System.Text.Encoding.UTF8.GetBytes(ChallengeTestData.GoodRun));
+            async Task<long> RunAsync(string slug, DateTime at)
+            {
+                var challenge = await ChallengeTestData.CreateAsync(db, files, now, slug);
+                var team = await ChallengeTeams.CreateAsync(db, challenge, user.Id, "Alpha", now, Ct);
+                return (await ChallengeRunStore.AddAsync(db, files, challenge, new NewRun(team.Id, user.Id, "m", "run.txt", 100, 9), new MemoryStream(gzip), at, Ct)).Id;
+            }
+            broken = await RunAsync("broken", now);
+            fine = await RunAsync("fine", now.AddSeconds(1));
+            // A stored value no rule allows (a bug's kind of fault): scoring this run throws an unexpected exception.
+            await db.Challenges.Where(c => c.Slug == "broken").ExecuteUpdateAsync(u => u.SetProperty(c => c.PublicPercent, 101), Ct);
+        }
+
+        // The broken run (the older) comes first: it is marked failed with the generic message, and the pass goes on.
+        Assert.Equal(2, await host.App.Services.GetRequiredService<RunScorer>().ScoreQueuedAsync(Ct));
+        await using var check = host.App.Services.CreateAsyncScope();
+        var runs = await check.ServiceProvider.GetRequiredService<FlorascopeDb>().ChallengeRuns.AsNoTracking().ToDictionaryAsync(r => r.Id, Ct);
+        Assert.Equal(RunStatus.Failed, runs[broken].Status);
+        Assert.Equal(RunScorer.UnexpectedFailure, runs[broken].Error);
+        Assert.Equal(RunStatus.Scored, runs[fine].Status);
     }
 }

@@ -39,4 +39,23 @@ public sealed class RunScorerTests
         Assert.Contains("unknown class c9", e.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidDataException>(() => RunScorer.ScoreParts(Truth(), ChallengeTestData.SplitKey, 50, new MemoryStream([0x1F, 0x8B, 1, 2, 3])));
     }
+
+    [Fact]
+    public void TheStartUpSweepDeletesOnlyOldTemporaryRuns()
+    {
+        using var dir = new Florascope.Tests.TestSupport.TempDirectory();
+        var old = Path.Combine(dir.Path, "run-old.part");
+        var fresh = Path.Combine(dir.Path, "run-fresh.part");
+        var other = Path.Combine(dir.Path, "keep.txt");
+        foreach (var f in new[] { old, fresh, other }) File.WriteAllText(f, "x");
+        var cutoff = new DateTime(2026, 5, 20, 10, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(old, cutoff.AddHours(-1));
+        File.SetLastWriteTimeUtc(fresh, cutoff.AddMinutes(1));
+        File.SetLastWriteTimeUtc(other, cutoff.AddHours(-1));
+        Assert.Equal(1, RunUpload.SweepTemp(dir.Path, cutoff));
+        Assert.False(File.Exists(old));
+        Assert.True(File.Exists(fresh));
+        Assert.True(File.Exists(other));
+        Assert.Equal(0, RunUpload.SweepTemp(Path.Combine(dir.Path, "missing"), cutoff));
+    }
 }

@@ -187,4 +187,111 @@ public sealed class RunStoreTests
         Assert.Equal(new Florascope.Challenges.ScoreSet(0.125, 0.125, 0, 0.5), ChallengeRunStore.PrivateOf(run));
         Assert.Empty(await ChallengeRunStore.ClaimableAsync(b, later.AddHours(1), 10, Ct));
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task NobodyLeavesATeamWithRunsAndConcurrentAnswersGiveOneSuccess(string provider)
+    {
+        await using var store = await Store.CreateAsync(provider);
+        await using var db = store.Db();
+        var challenge = await ChallengeTestData.CreateAsync(db, store.Files, Now, "leave");
+        var (ann, ben, cat) = (await UserAsync(db, "ann"), await UserAsync(db, "ben"), await UserAsync(db, "cat"));
+        await RefusedAsync(ChallengeError.Invalid, () => ChallengeTeams.CreateAsync(db, challenge, ann, "Alpha\u202Eahpla", Now, Ct));
+        var team = await ChallengeTeams.CreateAsync(db, challenge, ann, "Alpha", Now, Ct);
+        await ChallengeTeams.InviteAsync(db, challenge, ann, "ben", Now, Ct);
+        await ChallengeTeams.AcceptAsync(db, challenge, ben, (await ChallengeTeams.InvitationsOfAsync(db, challenge.Id, ben, Ct)).Single().Id, Now, Ct);
+        await ChallengeRunStore.AddAsync(db, store.Files, challenge, new NewRun(team.Id, ann, "m", "run.txt", 10, 4), new MemoryStream([1, 2]), Now, Ct);
+        // A team with runs keeps its members: leaving would give a fresh daily limit and a second leaderboard entry.
+        await RefusedAsync(ChallengeError.Conflict, () => ChallengeTeams.LeaveAsync(db, challenge, ben, Now, Ct));
+        Assert.Equal(2, await db.ChallengeTeamMembers.CountAsync(m => m.TeamId == team.Id, Ct));
+
+        // Two declines of one invitation at once (two contexts): one succeeds, the other finds nothing; never a concurrency error.
+        await ChallengeTeams.InviteAsync(db, challenge, ann, "cat", Now, Ct);
+        var invitation = (await ChallengeTeams.InvitationsOfAsync(db, challenge.Id, cat, Ct)).Single().Id;
+        await using var a = store.Db();
+        await using var b = store.Db();
+        var answers = await Task.WhenAll(Outcome(ChallengeTeams.DeclineAsync(a, challenge, cat, invitation, Ct)), Outcome(ChallengeTeams.DeclineAsync(b, challenge, cat, invitation, Ct)));
+        Assert.Equal<ChallengeError?>([ChallengeError.NotFound, null], answers.OrderBy(x => x is null));
+        // Declining stays possible once closed (it changes no team); leaving does not.
+        await ChallengeTeams.InviteAsync(db, challenge, ann, "cat", Now, Ct);
+        var again = (await ChallengeTeams.InvitationsOfAsync(db, challenge.Id, cat, Ct)).Single().Id;
+        await ChallengeTeams.DeclineAsync(db, challenge, cat, again, Ct);
+        await RefusedAsync(ChallengeError.Conflict, () => ChallengeTeams.LeaveAsync(db, challenge, ann, challenge.ClosesUtc, Ct));
+    }
+
+    private static async Task<ChallengeError?> Outcome(Task work)
+    {
+        try
+        {
+            await work;
+            return null;
+        }
+        catch (ChallengeException e)
+        {
+            return e.Error;
+        }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ConcurrentUploadsAndInvitationsNeverGoPastTheLimits(string provider)
+    {
+        await using var store = await Store.CreateAsync(provider);
+        Challenge challenge;
+        int teamId, ann;
+        var others = new List<string>();
+        await using (var db = store.Db())
+        {
+            challenge = await ChallengeTestData.CreateAsync(db, store.Files, Now, "races", dailyLimit: 3, maxTeamSize: 3);
+            ann = await UserAsync(db, "ann");
+            teamId = (await ChallengeTeams.CreateAsync(db, challenge, ann, "Alpha", Now, Ct)).Id;
+            for (var i = 0; i < 8; i++)
+            {
+                await UserAsync(db, $"u{i}");
+                others.Add($"u{i}");
+            }
+            await ChallengeRunStore.AddAsync(db, store.Files, challenge, new NewRun(teamId, ann, "m", "run.txt", 10, 4), new MemoryStream([1]), Now, Ct);
+        }
+        // Eight uploads at once, each in its own context, all past the first check: at most the limit are kept.
+        var uploads = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            await using var db = store.Db();
+            return await Outcome(ChallengeRunStore.AddAsync(db, store.Files, challenge, new NewRun(teamId, ann, "m", "run.txt", 10, 4), new MemoryStream([1, (byte)i]), Now, Ct));
+        }));
+        Assert.All(uploads, u => Assert.True(u is null or ChallengeError.LimitReached));
+        // Eight invitations at once into a team of three (one member): never more than two pending.
+        var invites = await Task.WhenAll(others.Select(async name =>
+        {
+            await using var db = store.Db();
+            return await Outcome(ChallengeTeams.InviteAsync(db, challenge, ann, name, Now, Ct));
+        }));
+        Assert.All(invites, u => Assert.True(u is null or ChallengeError.Conflict));
+        await using (var db = store.Db())
+        {
+            var runs = await db.ChallengeRuns.CountAsync(r => r.TeamId == teamId, Ct);
+            Assert.InRange(runs, 1, challenge.DailySubmissionLimit);
+            Assert.Equal(runs - 1, uploads.Count(u => u is null));
+            Assert.Equal(runs, await db.ChallengeRuns.CountAsync(r => r.TeamId == teamId && r.Status == RunStatus.Queued, Ct));
+            var places = await db.ChallengeTeamMembers.CountAsync(m => m.TeamId == teamId, Ct) + await db.ChallengeInvitations.CountAsync(i => i.TeamId == teamId, Ct);
+            Assert.InRange(places, 1, challenge.MaxTeamSize);
+            Assert.Equal(places - 1, invites.Count(u => u is null));
+        }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AClosedChallengeCannotBeEdited(string provider)
+    {
+        await using var store = await Store.CreateAsync(provider);
+        await using var db = store.Db();
+        var challenge = await ChallengeTestData.CreateAsync(db, store.Files, Now, "edit");
+        var edited = await ChallengeStore.EditAsync(db, "edit", new ChallengeEdit(Name: "Renamed"), Now, Ct);
+        Assert.Equal("Renamed", edited.Name);
+        // Once closed, new dates would reopen it after its private board was shown.
+        await RefusedAsync(ChallengeError.Conflict, () => ChallengeStore.EditAsync(db, "edit", new ChallengeEdit(ClosesUtc: challenge.ClosesUtc.AddDays(30)), challenge.ClosesUtc, Ct));
+        Assert.Equal(challenge.ClosesUtc, (await ChallengeStore.FindAsync(db, "edit", Ct)).ClosesUtc);
+    }
 }

@@ -182,6 +182,17 @@ $('invite').addEventListener('submit', async ev => {
   if (r.ok) { input.value = ''; await load(); }
 });
 
+// The run's token travels in the header: the server checks it before reading the (large) body, and refuses a
+// session's upload without it.
+async function sendRun(file, method) {
+  const tk = await fs.token();
+  const data = new FormData();
+  data.append('method', method);
+  data.append('run', file);
+  const res = await fetch(api + '/runs', { method: 'POST', body: data, headers: { [tk.headerName]: tk.token }, credentials: 'same-origin' });
+  return { ok: res.ok, status: res.status, body: await res.json().catch(() => null) };
+}
+
 $('upload').addEventListener('submit', async ev => {
   ev.preventDefault();
   const form = ev.target;
@@ -192,7 +203,7 @@ $('upload').addEventListener('submit', async ev => {
   $('upload-message').textContent = fs.t('ch.upload.sending', 'Sending and checking the run…');
   $('run-errors').hidden = true;
   try {
-    const r = await fs.post(api + '/runs', { run: file, method: form.elements.method.value });
+    const r = await sendRun(file, form.elements.method.value);
     const errors = (r.body && r.body.errors) || [];
     $('upload-message').textContent = r.status === 202
       ? fs.f('ch.upload.queued', 'The run is valid ({n} predictions): it is queued for scoring.', { n: fs.num(r.body.predictions) })
