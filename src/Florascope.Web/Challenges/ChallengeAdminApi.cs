@@ -3,7 +3,9 @@ using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Florascope.Data;
 using Florascope.Data.Challenges;
+using Florascope.Data.Observations;
 using Florascope.Identification;
+using Florascope.Taxonomy;
 using Florascope.Messages;
 using Florascope.Web.Accounts;
 using Florascope.Web.Hosting;
@@ -43,7 +45,7 @@ public static class ChallengeAdminApi
     }
 
     public static async Task<Results<Created<AdminChallengeInfo>, JsonHttpResult<ApiError>>> Create(HttpContext context, IAntiforgery antiforgery, ClaimsPrincipal user,
-        FlorascopeDb db, ChallengeFileStore files, IOptions<ChallengeOptions> options, TimeProvider clock, CancellationToken ct)
+        FlorascopeDb db, ChallengeFileStore files, IOptions<ChallengeOptions> options, PhotoStore photos, IdentificationEngine engine, TimeProvider clock, CancellationToken ct)
     {
         if (await Forms.ReadCheckedFormAsync(context, antiforgery) is not { } form) return Forms.Forbidden();
         var root = options.Value.SourceRoot;
@@ -57,10 +59,29 @@ public static class ChallengeAdminApi
             DailySubmissionLimit = Int(form, "dailySubmissionLimit") ?? Florascope.Challenges.ChallengeRules.DefaultDailySubmissions,
             MaxTeamSize = Int(form, "maxTeamSize") ?? Florascope.Challenges.ChallengeRules.DefaultMaxTeamSize,
             PublicPercent = Int(form, "publicPercent") ?? Florascope.Challenges.ChallengeRules.DefaultPublicPercent,
-            TrainDir = Under(root, form["trainDir"].ToString(), "trainDir"),
-            TestDir = Under(root, form["testDir"].ToString(), "testDir"),
         };
-        var c = await ChallengeBuilder.CreateAsync(db, files, spec, AccountsApi.UserId(user), clock, null, ct);
+        ObservatoryData? observatory = null;
+        switch (Text(form, "source") ?? "folders")
+        {
+            case "folders":
+                spec = spec with { TrainDir = Under(root, form["trainDir"].ToString(), "trainDir"), TestDir = Under(root, form["testDir"].ToString(), "testDir"), SourceRoot = root };
+                break;
+            case "observations":
+                spec = spec with { Observations = new ObservationSource
+                {
+                    Project = Text(form, "project") is { Length: > 0 } code
+                        ? ProjectCode.TryParse(code, out var project) ? project : throw new ChallengeException(MessageText.Of("server.challenge-api.bad-project", "{project} is not a flora code.", ("project", code)))
+                        : null,
+                    SinceUtc = Date(form, "since"),
+                    UntilUtc = Date(form, "until"),
+                    TestPercent = Int(form, "testPercent") ?? Florascope.Challenges.ObservationSplit.DefaultTestPercent,
+                } };
+                observatory = new ObservatoryData(photos, engine.Bundle.Checklist, PublicUrls.BaseUrl(context.Request));
+                break;
+            default:
+                throw new ChallengeException(MessageText.Of("server.challenge-api.bad-source", "source is 'folders' or 'observations'."));
+        }
+        var c = await ChallengeBuilder.CreateAsync(db, files, spec, AccountsApi.UserId(user), clock, null, ct, observatory);
         return TypedResults.Created($"/api/challenges/{Uri.EscapeDataString(c.Slug)}", Info(c, clock.GetUtcNow().UtcDateTime, 0, 0));
     }
 

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Florascope.Tests.TestSupport;
 
 namespace Florascope.Tests.Challenges;
@@ -70,5 +72,47 @@ public sealed class ChallengeApiAdminCreateTests
             Assert.Equal(HttpStatusCode.OK, close.StatusCode);
         using (var reopen = await admin.PostFormAsync("api/admin/challenges/spring-2026", [new("closesUtc", "2026-08-01T00:00:00Z")]))
             await ChallengeTestData.ErrorAsync(reopen, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task AnAdministratorCreatesAChallengeOfTheObservatorysValidObservations()
+    {
+        using var data = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(data.Path, new FakeClock(new DateTimeOffset(2026, 5, 20, 10, 0, 0, TimeSpan.Zero)),
+            new Dictionary<string, string?> { ["Florascope:Challenges:Baseline"] = "false" });
+        using var admin = new ObservatoryClient(host.BaseAddress);
+        await admin.SignedUpAsync("admin");
+        // Five observations of two taxa; the community's validation is the revision's work: here they are set valid, under CC BY, a day apart.
+        var ids = new List<int>();
+        foreach (var (folder, taxon) in new[] { ("Taraxacum_officinale", "Taraxacum officinale"), ("Helianthus_annuus", "Helianthus annuus") })
+            for (var i = 0; i < (taxon.StartsWith('T') ? 3 : 2); i++)
+                ids.Add((await admin.CreatedAsync(Photos.Plant(folder, i), [new("taxon", taxon)]))["id"]!.GetValue<int>());
+        using (var scope = host.App.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Florascope.Data.FlorascopeDb>();
+            for (var k = 0; k < ids.Count; k++)
+            {
+                var id = ids[k];
+                var observed = new DateTime(2026, 4, 1 + k, 12, 0, 0, DateTimeKind.Utc);
+                await db.Observations.Where(o => o.Id == id).ExecuteUpdateAsync(u => u
+                    .SetProperty(o => o.Status, Florascope.Data.Revision.ObservationStatus.Valid)
+                    .SetProperty(o => o.License, "cc-by").SetProperty(o => o.ObservedUtc, observed), Ct);
+            }
+        }
+
+        using (var bad = await admin.PostFormAsync("api/admin/challenges", [new("name", "Bad"), new("opensUtc", "2026-05-01T00:00:00Z"),
+            new("closesUtc", "2026-07-01T00:00:00Z"), new("source", "everything")]))
+            await ChallengeTestData.ErrorAsync(bad, HttpStatusCode.BadRequest);
+        using var created = await admin.PostFormAsync("api/admin/challenges", [new("name", "Observatory spring"), new("opensUtc", "2026-05-01T00:00:00Z"),
+            new("closesUtc", "2026-07-01T00:00:00Z"), new("source", "observations"), new("testPercent", "40")]);
+        var challenge = await created.JsonAsync(HttpStatusCode.Created);
+        // The newest 40 % of 5 observations (2) are the test set; classes are their taxa.
+        Assert.Equal(2, challenge["testObservations"]!.GetValue<int>());
+        Assert.Equal(2, challenge["classes"]!.GetValue<int>());
+        var slug = challenge["slug"]!.GetValue<string>();
+        using var test = await admin.Http.GetAsync($"api/challenges/{slug}/files/test.zip", Ct);
+        Assert.Equal(HttpStatusCode.OK, test.StatusCode);
+        using var zip = new System.IO.Compression.ZipArchive(await test.Content.ReadAsStreamAsync(Ct));
+        Assert.Equal(2, zip.Entries.Count(e => e.FullName.StartsWith("test/", StringComparison.Ordinal)));
     }
 }
