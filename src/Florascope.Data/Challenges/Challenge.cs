@@ -32,6 +32,12 @@ public sealed class Challenge
     public string? BaselineNote { get; set; }
 
     public ChallengePhase PhaseAt(DateTime nowUtc) => ChallengeRules.PhaseAt(OpensUtc, ClosesUtc, ClosedUtc, nowUtc);
+
+    /// <summary>
+    /// <see cref="ClosedUtc"/> of a challenge whose files are being stored (<see cref="ChallengeBuilder"/>): closed on every
+    /// node whatever its clock, and hidden from every listing and lookup until it is opened.
+    /// </summary>
+    public static readonly DateTime BeingCreated = DateTime.UnixEpoch;
 }
 
 /// <summary>A team of a challenge (table <c>challenge_teams</c>). The baseline team holds Florascope's own model's runs.</summary>

@@ -123,7 +123,15 @@ public static class ChallengeBuilder
     private static async Task<Challenge> CreateFromObservationsAsync(FlorascopeDb db, ChallengeFileStore files, ChallengeSpec spec, ObservationSource source,
         string slug, int? createdById, TimeProvider clock, IProgress<string>? progress, CancellationToken ct, ObservatoryData observatory)
     {
-        var baseUrl = DwcaWriter.CheckedBaseUrl(observatory.BaseUrl);
+        string baseUrl;
+        try
+        {
+            baseUrl = DwcaWriter.CheckedBaseUrl(observatory.BaseUrl);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(MessageText.Of("server.challenge.bad-base-url", "The observatory's public URL is not usable: {reason}", ("reason", e.Message)));
+        }
         var chosen = await Choose(db, source, ct);
         if (chosen.Count < 2)
             throw Invalid(MessageText.Of("server.challenge.few-observations",
@@ -253,7 +261,7 @@ public static class ChallengeBuilder
     /// <summary>Closes a challenge now (the private leaderboard appears); 404 unknown, 409 already closed.</summary>
     public static async Task<Challenge> CloseAsync(FlorascopeDb db, string slug, TimeProvider clock, CancellationToken ct)
     {
-        var challenge = await db.Challenges.SingleOrDefaultAsync(c => c.Slug == slug, ct)
+        var challenge = await db.Challenges.SingleOrDefaultAsync(c => c.Slug == slug && c.ClosedUtc != Challenge.BeingCreated, ct)
             ?? throw new ChallengeException(MessageText.Of("server.challenge.not-found", "No challenge '{slug}'.", ("slug", slug)), ChallengeError.NotFound);
         var now = clock.GetUtcNow().UtcDateTime;
         if (challenge.PhaseAt(now) == ChallengePhase.Closed)
@@ -302,11 +310,12 @@ public static class ChallengeBuilder
         if (!Directory.Exists(dir))
             throw Invalid(MessageText.Of("server.challenge.no-folder", "The folder {dir} does not exist.", ("dir", dir)));
         var photos = new List<Photo>();
-        foreach (var folder in Directory.GetDirectories(dir).Order(StringComparer.Ordinal))
+        // Links are not followed: what is published must lie under the folder given (the admin pages check its path only).
+        foreach (var folder in Directory.GetDirectories(dir).Where(NotLink).Order(StringComparer.Ordinal))
         {
             var name = ImageDataset.TaxonName(folder);
             if (name.Length == 0) continue;
-            photos.AddRange(ImageDataset.PhotosIn(folder).Select(p => new Photo(name, p)));
+            photos.AddRange(ImageDataset.PhotosIn(folder).Where(NotLink).Select(p => new Photo(name, p)));
         }
         if (photos.Count == 0)
             throw Invalid(MessageText.Of("server.challenge.no-photos", "No JPEG or PNG photos in the class folders of {dir} (DIR/Scientific_name/photo.jpg).", ("dir", dir)));
@@ -444,11 +453,13 @@ public static class ChallengeBuilder
         write(writer);
     }
 
+    private static bool NotLink(string path) => new FileInfo(path).LinkTarget is null;
+
     /// <summary>The licences file of a training folder by relative path; null when it has none. The header line is optional.</summary>
     private static Dictionary<string, (string Licence, string RightsHolder, string Source)>? ReadLicences(string trainDir)
     {
         var path = Path.Combine(trainDir, LicencesFile);
-        if (!File.Exists(path)) return null;
+        if (!File.Exists(path) || !NotLink(path)) return null;
         var map = new Dictionary<string, (string, string, string)>(StringComparer.Ordinal);
         var number = 0;
         foreach (var line in File.ReadLines(path))
@@ -474,7 +485,7 @@ public static class ChallengeBuilder
         for (var up = 0; dir is not null && up <= 2; up++, dir = dir.Parent)
         {
             if (root is not null && !(dir.FullName == root || dir.FullName.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))) break;
-            if (Path.Combine(dir.FullName, "README.md") is var readme && File.Exists(readme)) return readme;
+            if (Path.Combine(dir.FullName, "README.md") is var readme && File.Exists(readme) && NotLink(readme)) return readme;
         }
         return null;
     }
@@ -502,9 +513,10 @@ public static class ChallengeBuilder
             CreatedUtc = now,
         };
         // The files' keys need the row's id, but no transaction may stay open while they are copied (SQLite would hold its
-        // write lock for every other writer): the row is committed closed (no team, run or baseline can reach it), the
-        // files stored, then the row opened; a failure deletes the row and what was stored.
-        challenge.ClosedUtc = now;
+        // write lock for every other writer): the row is committed as being created (closed on every node and hidden:
+        // no team, run or baseline can reach it), the files stored, then the row opened; a failure deletes the row and
+        // what was stored. A process killed in between leaves a hidden row (its slug stays taken) and files no one serves.
+        challenge.ClosedUtc = Challenge.BeingCreated;
         try
         {
             await SaveWithTeamAsync(db, challenge, now, ct);
@@ -541,7 +553,7 @@ public static class ChallengeBuilder
             foreach (var key in written)
             {
                 try { await files.Store.DeleteAsync(key, CancellationToken.None); }
-                catch (Exception) { /* Left over under an id no row holds; a later creation overwrites it. */ }
+                catch (Exception) { /* Left over under an id no row holds (ids are not reused): served by no route. */ }
             }
             throw;
         }

@@ -27,16 +27,16 @@ public static class ChallengeStore
     public static async Task<Dictionary<int, string>> UserNamesAsync(FlorascopeDb db, IReadOnlyCollection<int> ids, CancellationToken ct) =>
         ids.Count == 0 ? [] : await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.UserName, ct);
 
-    /// <summary>The challenge of a slug, or <see cref="ChallengeError.NotFound"/>.</summary>
+    /// <summary>The challenge of a slug, or <see cref="ChallengeError.NotFound"/> (also while its files are being stored).</summary>
     public static async Task<Challenge> FindAsync(FlorascopeDb db, string slug, CancellationToken ct) =>
-        await db.Challenges.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug, ct) ?? throw NotFound(slug);
+        await db.Challenges.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug && c.ClosedUtc != Challenge.BeingCreated, ct) ?? throw NotFound(slug);
 
     private static ChallengeException NotFound(string slug) =>
         new(MessageText.Of("server.challenge.not-found", "No challenge '{slug}'.", ("slug", slug)), ChallengeError.NotFound);
 
-    /// <summary>Every challenge, the newest opening first.</summary>
+    /// <summary>Every challenge (not those whose files are being stored), the newest opening first.</summary>
     public static Task<List<Challenge>> ListAsync(FlorascopeDb db, CancellationToken ct) =>
-        db.Challenges.AsNoTracking().OrderByDescending(c => c.OpensUtc).ThenByDescending(c => c.Id).ToListAsync(ct);
+        db.Challenges.AsNoTracking().Where(c => c.ClosedUtc != Challenge.BeingCreated).OrderByDescending(c => c.OpensUtc).ThenByDescending(c => c.Id).ToListAsync(ct);
 
     /// <summary>Teams (the baseline's excluded) per challenge.</summary>
     public static async Task<Dictionary<int, int>> TeamCountsAsync(FlorascopeDb db, CancellationToken ct) =>

@@ -19,7 +19,7 @@ namespace Florascope.Web.Challenges;
 /// bundle's <c>seen.sha256</c> proves it never saw a test photo (otherwise the challenge's BaselineNote says why).
 /// Identification runs on the low-priority <see cref="BackgroundCpu"/>; the run is queued for the scorer.
 /// </summary>
-public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, ChallengeFileStore files, BackgroundCpu cpu,
+public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, ChallengeFileStore files, BackgroundCpu cpu, RunScorer scorer,
     TimeProvider clock, IOptions<ChallengeOptions> options, ILogger<BaselineRuns> log) : IJob
 {
     // A malformed period stops the server at start (the runner resolves its jobs then), never a job later.
@@ -44,6 +44,7 @@ public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
         var runs = await RunOnceAsync(db, files, models.Current, cpu, clock.GetUtcNow().UtcDateTime, ct);
+        if (runs.Count > 0) scorer.Wake();
         foreach (var run in runs)
             log.LogInformation("Baseline run {Run} of {Version} queued for challenge {Challenge} ({Predictions} predictions).", run.Id, run.ModelVersion, run.ChallengeId, run.Predictions);
     }
@@ -67,7 +68,16 @@ public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, 
                 await db.SaveChangesAsync(ct);
                 continue;
             }
-            if (await SubmitAsync(db, files, challenge, team, engine, cpu, nowUtc, ct) is { } run) made.Add(run);
+            ChallengeRun? run;
+            try
+            {
+                run = await SubmitAsync(db, files, challenge, team, engine, cpu, nowUtc, ct);
+            }
+            catch (ClosedMeanwhileException)
+            {
+                continue;
+            }
+            if (run is not null) made.Add(run);
             else
             {
                 challenge.BaselineNote = BaselineRun.NoPredictionsNote(version);
@@ -159,10 +169,16 @@ public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, 
         }
     }
 
-    /// <summary>The row and its file together: the row is committed only once the file is stored.</summary>
+    /// <summary>
+    /// The row and its file, without a transaction open while the file is stored (SQLite would hold its write lock for
+    /// every other writer): the row is added as held by the baseline (the scorer leaves it), the file stored, then the
+    /// row queued; a failure deletes both. A challenge closed while the photos were identified gets no run.
+    /// </summary>
     private static async Task<ChallengeRun> QueueAsync(FlorascopeDb db, ChallengeFileStore files, Challenge challenge, ChallengeTeam team,
         string version, string gzipPath, long bytes, long predictions, DateTime nowUtc, CancellationToken ct)
     {
+        var fresh = await db.Challenges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == challenge.Id, ct);
+        if (fresh is null || fresh.PhaseAt(nowUtc) != ChallengePhase.Open) throw new ClosedMeanwhileException();
         var run = new ChallengeRun
         {
             ChallengeId = challenge.Id,
@@ -172,29 +188,37 @@ public sealed class BaselineRuns(IServiceScopeFactory scopes, ModelHost models, 
             FileName = $"baseline-{version}.txt",
             Bytes = bytes,
             Predictions = predictions,
-            Status = RunStatus.Queued,
+            Status = RunStatus.Scoring,
+            ClaimedUtc = nowUtc,
+            ClaimedBy = "baseline",
             ModelVersion = version,
         };
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        string? key = null;
+        db.ChallengeRuns.Add(run);
+        challenge.BaselineNote = null;
+        await db.SaveChangesAsync(ct);
+        var key = ChallengeFiles.Run(challenge.Id, run.Id);
         try
         {
-            db.ChallengeRuns.Add(run);
-            challenge.BaselineNote = null;
-            await db.SaveChangesAsync(ct);
-            key = ChallengeFiles.Run(challenge.Id, run.Id);
             await using (var stream = File.OpenRead(gzipPath))
                 await files.Store.PutAsync(key, stream, "application/gzip", ct);
-            await transaction.CommitAsync(ct);
+            await db.ChallengeRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.Status, RunStatus.Queued).SetProperty(r => r.ClaimedUtc, (DateTime?)null).SetProperty(r => r.ClaimedBy, (string?)null), CancellationToken.None);
+            run.Status = RunStatus.Queued;
+            run.ClaimedUtc = null;
+            run.ClaimedBy = null;
             return run;
         }
         catch
         {
-            await transaction.RollbackAsync(CancellationToken.None);
-            if (key is not null) await files.Store.DeleteAsync(key, CancellationToken.None);
+            await db.ChallengeRuns.Where(r => r.Id == run.Id).ExecuteDeleteAsync(CancellationToken.None);
+            try { await files.Store.DeleteAsync(key, CancellationToken.None); }
+            catch (Exception) { /* Served by no route without its row. */ }
             throw;
         }
     }
+
+    /// <summary>The challenge closed while its baseline was being made: no run, no note.</summary>
+    private sealed class ClosedMeanwhileException : Exception;
 
     private static async Task<Stream> OpenAsync(ChallengeFileStore files, string key, CancellationToken ct) =>
         (await files.Store.OpenReadAsync(key, ct))?.Content ?? throw new FileNotFoundException($"The challenge file {key} is missing from {files.Store.Description}.");

@@ -245,6 +245,24 @@ public sealed class CreateChallengeTests : IDisposable
     }
 
     [Fact]
+    public async Task AChallengeWhoseFilesAreBeingStoredIsHiddenAndClosed()
+    {
+        MakeFolders();
+        var ready = await ChallengeBuilder.CreateAsync(_db, _files, Spec("Ready"), null, _clock, null, Ct);
+        // As the builder leaves it while the files are copied (or after a crash in between).
+        _db.Challenges.Add(new Challenge { Slug = "half-made", Name = "Half made", OpensUtc = Spec().OpensUtc, ClosesUtc = Spec().ClosesUtc,
+            ClosedUtc = Challenge.BeingCreated, SplitKey = new byte[32] });
+        await _db.SaveChangesAsync(Ct);
+        Assert.Equal(["ready"], (await ChallengeStore.ListAsync(_db, Ct)).Select(c => c.Slug));
+        var e = await Assert.ThrowsAsync<ChallengeException>(() => ChallengeStore.FindAsync(_db, "half-made", Ct));
+        Assert.Equal(ChallengeError.NotFound, e.Error);
+        Assert.Equal(ChallengeError.NotFound, (await Assert.ThrowsAsync<ChallengeException>(() => ChallengeBuilder.CloseAsync(_db, "half-made", _clock, Ct))).Error);
+        var half = await _db.Challenges.SingleAsync(c => c.Slug == "half-made", Ct);
+        Assert.Equal(Florascope.Challenges.ChallengePhase.Closed, half.PhaseAt(Spec().OpensUtc.AddDays(1)));
+        Assert.Equal(Florascope.Challenges.ChallengePhase.Open, ready.PhaseAt(Spec().OpensUtc.AddDays(1)));
+    }
+
+    [Fact]
     public async Task ATestPhotoThatCannotBeDecodedRefusesTheWholeChallengeAndStoresNothing()
     {
         MakeFolders();
