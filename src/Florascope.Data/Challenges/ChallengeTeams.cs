@@ -192,8 +192,9 @@ public static class ChallengeTeams
             await db.SaveChangesAsync(CancellationToken.None);
             throw TeamHasRuns();
         }
-        if (!await db.ChallengeTeamMembers.AnyAsync(m => m.TeamId == teamId, ct) && !await db.ChallengeRuns.AnyAsync(r => r.TeamId == teamId, ct))
-            await db.ChallengeTeams.Where(t => t.Id == teamId && !t.IsBaseline).ExecuteDeleteAsync(ct);
+        // One conditional statement: a member joining or a run stored between a check and the delete keeps the team.
+        await db.ChallengeTeams.Where(t => t.Id == teamId && !t.IsBaseline && !db.ChallengeTeamMembers.Any(m => m.TeamId == teamId)
+            && !db.ChallengeRuns.Any(r => r.TeamId == teamId)).ExecuteDeleteAsync(ct);
     }
 
     private static ChallengeException TeamHasRuns() =>

@@ -100,9 +100,8 @@ public sealed class RunScorerAcrossNodesTests
         }
 
         // The broken run (the older) comes first: it is marked failed with the generic message, and the pass goes on.
-        Assert.Equal(2, await host.App.Services.GetRequiredService<RunScorer>().ScoreQueuedAsync(Ct));
-        await using var check = host.App.Services.CreateAsyncScope();
-        var runs = await check.ServiceProvider.GetRequiredService<FlorascopeDb>().ChallengeRuns.AsNoTracking().ToDictionaryAsync(r => r.Id, Ct);
+        // The scorer's own look at start-up may have taken one of them on a busy machine: only the outcome is asserted.
+        var runs = await SettledAsync(host, r => r[broken].Status == RunStatus.Failed && r[fine].Status == RunStatus.Scored);
         Assert.Equal(RunStatus.Failed, runs[broken].Status);
         Assert.Equal(RunScorer.UnexpectedFailure, runs[broken].Error);
         Assert.Equal(RunStatus.Scored, runs[fine].Status);
@@ -141,11 +140,25 @@ public sealed class RunScorerAcrossNodesTests
             await files.Store.DeleteAsync(ChallengeFiles.Truth(noTruth), Ct);
         }
 
-        Assert.Equal(1, await host.App.Services.GetRequiredService<RunScorer>().ScoreQueuedAsync(Ct));
-        await using var check = host.App.Services.CreateAsyncScope();
-        var runs = await check.ServiceProvider.GetRequiredService<FlorascopeDb>().ChallengeRuns.AsNoTracking().ToDictionaryAsync(r => r.Id, Ct);
+        var runs = await SettledAsync(host, r => r[waiting].Status == RunStatus.Queued && r[fine].Status == RunStatus.Scored);
         Assert.Equal(RunStatus.Queued, runs[waiting].Status);
         Assert.Null(runs[waiting].ClaimedBy);
         Assert.Equal(RunStatus.Scored, runs[fine].Status);
+    }
+
+    /// <summary>Scores what is queued until the runs are as expected (or a bounded number of tries); returns them.</summary>
+    private static async Task<Dictionary<long, ChallengeRun>> SettledAsync(FlorascopeHost host, Func<Dictionary<long, ChallengeRun>, bool> done)
+    {
+        var scorer = host.App.Services.GetRequiredService<RunScorer>();
+        Dictionary<long, ChallengeRun> runs = [];
+        for (var i = 0; i < 100; i++)
+        {
+            await scorer.ScoreQueuedAsync(Ct);
+            await using var check = host.App.Services.CreateAsyncScope();
+            runs = await check.ServiceProvider.GetRequiredService<FlorascopeDb>().ChallengeRuns.AsNoTracking().ToDictionaryAsync(r => r.Id, Ct);
+            if (done(runs)) break;
+            await Task.Delay(50, Ct);
+        }
+        return runs;
     }
 }
