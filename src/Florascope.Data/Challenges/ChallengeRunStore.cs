@@ -1,4 +1,5 @@
 using Florascope.Challenges;
+using Florascope.Data.Storage;
 using Florascope.Messages;
 using Microsoft.EntityFrameworkCore;
 
@@ -62,6 +63,9 @@ public static class ChallengeRunStore
     public static async Task<ChallengeRun> AddAsync(FlorascopeDb db, ChallengeFileStore files, Challenge challenge, NewRun run, Stream gzip,
         DateTime nowUtc, CancellationToken ct)
     {
+        // Read again from the database, not the challenge loaded before the body was streamed: a slow upload may span
+        // the administrator closing the challenge or lowering its daily limit.
+        challenge = await CurrentAsync(db, challenge, ct);
         RequireOpen(challenge, nowUtc);
         await RequireRunLeftAsync(db, challenge, run.TeamId, nowUtc, ct);
         var row = new ChallengeRun
@@ -71,7 +75,30 @@ public static class ChallengeRunStore
             Status = RunStatus.Scoring, ClaimedUtc = nowUtc, ClaimedBy = "upload",
         };
         db.ChallengeRuns.Add(row);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The team was deleted under the upload (its last member left): a foreign key refused the row.
+            db.Entry(row).State = EntityState.Detached;
+            throw TeamGone();
+        }
+        // Stored, then checked again (as the daily limit below): a close or a member leaving the team that committed
+        // while the row was inserted is seen now, and the row taken back.
+        try
+        {
+            RequireOpen(await CurrentAsync(db, challenge, ct), nowUtc);
+            if (run.SubmittedById is { } by && !await db.ChallengeTeamMembers.AnyAsync(m => m.TeamId == run.TeamId && m.UserId == by, ct))
+                throw TeamGone();
+        }
+        catch
+        {
+            await db.ChallengeRuns.Where(r => r.Id == row.Id).ExecuteDeleteAsync(CancellationToken.None);
+            db.Entry(row).State = EntityState.Detached;
+            throw;
+        }
         // Two uploads checked at once both saw a run left: counted again once stored (committed), a row over the limit
         // is taken back. The last of the kept rows to be stored counts them all, so never more than the limit are kept
         // (both may be refused); the same on SQLite and PostgreSQL, without locks.
@@ -85,9 +112,12 @@ public static class ChallengeRunStore
         {
             await files.Store.PutAsync(ChallengeFiles.Run(challenge.Id, row.Id), gzip, "application/gzip", ct);
         }
-        catch
+        catch (Exception e)
         {
             await db.ChallengeRuns.Where(r => r.Id == row.Id).ExecuteDeleteAsync(CancellationToken.None);
+            db.Entry(row).State = EntityState.Detached;
+            // A full or failing disk of the file store is the server's fault, not the client's: a 503, nothing stored.
+            if (e is IOException or UnauthorizedAccessException) throw new ObjectStoreUnavailableException("a run could not be written", e);
             throw;
         }
         await db.ChallengeRuns.Where(r => r.Id == row.Id)
@@ -175,6 +205,14 @@ public static class ChallengeRunStore
         if (n.Length == 0) n = "run.txt";
         return n.Length > 200 ? n[..200] : n;
     }
+
+    /// <summary>The challenge as stored now (its close and limits may have changed since it was loaded).</summary>
+    private static async Task<Challenge> CurrentAsync(FlorascopeDb db, Challenge challenge, CancellationToken ct) =>
+        await db.Challenges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == challenge.Id, ct)
+        ?? throw new ChallengeException(MessageText.Of("server.challenge-api.closed", "This challenge is closed."), ChallengeError.Conflict);
+
+    private static ChallengeException TeamGone() =>
+        new(MessageText.Of("server.challenge-api.team-gone", "You are no longer in this team; the run was not stored."), ChallengeError.Conflict);
 
     private static void RequireOpen(Challenge challenge, DateTime nowUtc)
     {

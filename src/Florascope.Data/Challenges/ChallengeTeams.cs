@@ -144,11 +144,20 @@ public static class ChallengeTeams
             db.ChangeTracker.Clear();
             db.ChallengeInvitations.Add(new ChallengeInvitation { ChallengeId = challenge.Id, TeamId = invitation.TeamId, UserId = userId,
                 InvitedById = invitation.InvitedById, CreatedUtc = invitation.CreatedUtc });
-            await db.SaveChangesAsync(CancellationToken.None);
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (DbUpdateException)
+            {
+                // The team went meanwhile (its last member left): no invitation to give back.
+                db.ChangeTracker.Clear();
+            }
             throw TeamFull(challenge);
         }
         await db.ChallengeInvitations.Where(i => i.ChallengeId == challenge.Id && i.UserId == userId).ExecuteDeleteAsync(ct);
-        return await db.ChallengeTeams.AsNoTracking().FirstAsync(t => t.Id == invitation.TeamId, ct);
+        // The last member may have left (and the team gone) at the same moment.
+        return await db.ChallengeTeams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == invitation.TeamId, ct) ?? throw TeamGone();
     }
 
     /// <summary>
@@ -168,17 +177,31 @@ public static class ChallengeTeams
     public static async Task LeaveAsync(FlorascopeDb db, Challenge challenge, int userId, DateTime nowUtc, CancellationToken ct)
     {
         RequireNotClosed(challenge, nowUtc);
-        var teamId = await db.ChallengeTeamMembers.Where(m => m.ChallengeId == challenge.Id && m.UserId == userId).Select(m => (int?)m.TeamId).FirstOrDefaultAsync(ct)
+        var member = await db.ChallengeTeamMembers.AsNoTracking().FirstOrDefaultAsync(m => m.ChallengeId == challenge.Id && m.UserId == userId, ct)
             ?? throw NotMember();
-        if (await db.ChallengeRuns.AnyAsync(r => r.TeamId == teamId, ct))
-            throw new ChallengeException(MessageText.Of("server.challenge-api.team-has-runs",
-                "Your team has submitted runs: its members stay in it until the challenge ends."), ChallengeError.Conflict);
+        var teamId = member.TeamId;
+        if (await db.ChallengeRuns.AnyAsync(r => r.TeamId == teamId, ct)) throw TeamHasRuns();
         // One statement: two leaves at once give one 204 and one refusal, never a concurrency error.
         if (await db.ChallengeTeamMembers.Where(m => m.ChallengeId == challenge.Id && m.UserId == userId).ExecuteDeleteAsync(ct) == 0)
             throw NotMember();
-        if (!await db.ChallengeTeamMembers.AnyAsync(m => m.TeamId == teamId, ct) && !await db.ChallengeRuns.AnyAsync(r => r.TeamId == teamId, ct))
-            await db.ChallengeTeams.Where(t => t.Id == teamId && !t.IsBaseline).ExecuteDeleteAsync(ct);
+        // A run stored while the member was leaving (its upload checks membership after its insert too): the member
+        // is put back, so a team with runs keeps its members.
+        if (await db.ChallengeRuns.AnyAsync(r => r.TeamId == teamId, CancellationToken.None))
+        {
+            db.ChallengeTeamMembers.Add(new ChallengeTeamMember { ChallengeId = member.ChallengeId, UserId = member.UserId, TeamId = teamId, JoinedUtc = member.JoinedUtc });
+            await db.SaveChangesAsync(CancellationToken.None);
+            throw TeamHasRuns();
+        }
+        // One conditional statement: a member joining or a run stored between a check and the delete keeps the team.
+        await db.ChallengeTeams.Where(t => t.Id == teamId && !t.IsBaseline && !db.ChallengeTeamMembers.Any(m => m.TeamId == teamId)
+            && !db.ChallengeRuns.Any(r => r.TeamId == teamId)).ExecuteDeleteAsync(ct);
     }
+
+    private static ChallengeException TeamHasRuns() =>
+        new(MessageText.Of("server.challenge-api.team-has-runs", "Your team has submitted runs: its members stay in it until the challenge ends."), ChallengeError.Conflict);
+
+    private static ChallengeException TeamGone() =>
+        new(MessageText.Of("server.challenge-api.team-gone-accept", "This team no longer exists."), ChallengeError.Conflict);
 
     private static async Task<ChallengeInvitation> OwnInvitationAsync(FlorascopeDb db, Challenge challenge, int userId, int invitationId, CancellationToken ct) =>
         // Another account's invitation answers as a missing one: nobody learns which invitations exist.

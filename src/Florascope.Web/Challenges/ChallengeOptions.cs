@@ -25,4 +25,10 @@ public sealed class ChallengeOptions
 
     /// <summary>Minutes between two passes of the baseline job (<c>challenge-baselines</c>); 0 turns it off.</summary>
     public double BaselineMinutes { get; set; } = 5;
+
+    /// <summary>Run uploads being received at once on this node, all teams together (more: 503 with Retry-After).</summary>
+    public int MaxRunUploadsInFlight { get; set; } = 16;
+
+    /// <summary>Run uploads of one team being received at once on this node (more: 429 with Retry-After).</summary>
+    public int MaxRunUploadsPerTeam { get; set; } = 2;
 }

@@ -201,7 +201,7 @@ public static class ChallengesApi
     /// </summary>
     public static async Task<Results<Accepted<RunInfo>, JsonHttpResult<RunErrorsBody>, JsonHttpResult<ApiError>>> Upload(string slug, HttpContext context,
         FlorascopeDb db, IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ChallengeOptions> options, ChallengeFileStore files,
-        ChallengeTruths truths, BackgroundCpu cpu, RunScorer scorer, ServerPaths paths, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
+        ChallengeTruths truths, BackgroundCpu cpu, RunScorer scorer, RunUploadSlots slots, ServerPaths paths, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
     {
         var limits = options.Value;
         var (userId, byKey, refused) = await CallerAsync(context, db, ct);
@@ -216,6 +216,19 @@ public static class ChallengesApi
         var challenge = await ChallengeStore.FindAsync(db, slug, ct);
         var team = await MaySubmitAsync(context, db, challenge, userId, clock.GetUtcNow().UtcDateTime, ct);
         if (context.Request.ContentLength > limits.MaxRunUploadBytes) throw RunUpload.TooLargeUpload(context);
+        switch (slots.TryTake(team.Id, limits.MaxRunUploadsPerTeam, limits.MaxRunUploadsInFlight))
+        {
+            case UploadSlotRefusal.None:
+                break;
+            case UploadSlotRefusal.TeamBusy:
+                context.Response.Headers.RetryAfter = "30";
+                return ApiErrors.Error(StatusCodes.Status429TooManyRequests, MessageText.Of("server.challenge-api.team-uploads-busy",
+                    "Your team is already sending {max} runs: wait until one is received, then try again.", ("max", limits.MaxRunUploadsPerTeam)));
+            case UploadSlotRefusal.ServerBusy:
+                context.Response.Headers.RetryAfter = "30";
+                return ApiErrors.Error(StatusCodes.Status503ServiceUnavailable, MessageText.Of("server.challenge-api.uploads-busy",
+                    "The server is receiving too many runs just now; nothing was stored. Try again in a minute."));
+        }
         RunUpload.AllowBody(context, limits.MaxRunUploadBytes);
         var temp = RunUpload.TempDirectory(paths.DataDirectory);
         ChallengeRun row;
@@ -238,6 +251,10 @@ public static class ChallengesApi
             context.Response.Headers.RetryAfter = "60";
             return ApiErrors.Error(StatusCodes.Status503ServiceUnavailable,
                 MessageText.Of("server.challenge-api.upload-unavailable", "The server cannot take runs just now; nothing was stored. Try again later."));
+        }
+        finally
+        {
+            slots.Release(team.Id);
         }
         scorer.Wake();
         var by = (await ChallengeStore.UserNamesAsync(db, [userId], ct)).GetValueOrDefault(userId);

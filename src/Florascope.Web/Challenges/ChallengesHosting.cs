@@ -13,6 +13,7 @@ public static class ChallengesHosting
         services.AddSingleton(new ChallengeFileStore(storage.CreateChallengeStore(dataDirectory)));
         services.AddSingleton<BackgroundCpu>();
         services.AddSingleton<ChallengeTruths>();
+        services.AddSingleton<RunUploadSlots>();
         var temp = RunUpload.TempDirectory(dataDirectory);
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RunScorer>(sp, temp));
         // Before the scorer: the temporary files a stopped server left behind go (a run's temp file is deleted on close,

@@ -14,7 +14,9 @@ namespace Florascope.Web.Challenges;
 /// whose update changed the row scores it; a claim older than <see cref="ChallengeRunStore.ClaimTimeout"/> is taken
 /// over), read from the object store and scored on <see cref="BackgroundCpu"/> on the public and private parts of
 /// the test set. Woken at once by an upload on its node, else it looks every <see cref="ChallengeOptions.ScoringPollSeconds"/>.
-/// A run that fails unexpectedly is marked Failed (the reason logged) and the pass goes on with the next one.
+/// A run that fails unexpectedly is marked Failed (the reason logged) and the pass goes on with the next one; a passing
+/// failure of one run (store, network, database error) gives it back, and marks it Failed after <see cref="MaxAttempts"/>
+/// tries on this node; only a database that cannot be reached ends the pass.
 /// </summary>
 public sealed class RunScorer(IServiceScopeFactory scopes, BackgroundCpu cpu, ChallengeFileStore files, ChallengeTruths truths,
     IOptions<ChallengeOptions> options, TimeProvider clock, ILogger<RunScorer> log, string tempDirectory) : BackgroundService
@@ -81,13 +83,25 @@ public sealed class RunScorer(IServiceScopeFactory scopes, BackgroundCpu cpu, Ch
         {
             var run = await db.ChallengeRuns.AsNoTracking().FirstAsync(r => r.Id == runId, ct);
             var challenge = await db.Challenges.AsNoTracking().FirstAsync(c => c.Id == run.ChallengeId, ct);
-            var truth = await truths.GetAsync(challenge.Id, ct);
+            ChallengeTruth truth;
+            try
+            {
+                truth = await truths.GetAsync(challenge.Id, ct);
+            }
+            catch (ChallengeException e)
+            {
+                // The challenge's truth (missing, oversized) is the server's problem, not the run's: it waits for a fix.
+                log.LogError(e, "The truth of challenge {Challenge} cannot be read; run {Run} stays queued.", challenge.Id, runId);
+                await TryReleaseAsync(db, runId);
+                return false;
+            }
             var content = await files.Store.OpenReadAsync(ChallengeFiles.Run(challenge.Id, runId), ct)
                 ?? throw new InvalidDataException("The run's file is missing from the store.");
             // Copied to a local file first (asynchronously): the CPU thread never waits on the network of a remote store.
             await using var local = await LocalCopyAsync(content.Content, ct);
             var scores = await cpu.RunAsync(c => ScoreParts(truth, challenge.SplitKey, challenge.PublicPercent, local), ct);
             await ChallengeRunStore.RecordScoresAsync(db, runId, Node, scores.Public, scores.Private, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+            _attempts.TryRemove(runId, out _);
         }
         catch (Exception e) when (e is InvalidDataException or RunFileException or ChallengeException)
         {
@@ -105,27 +119,51 @@ public sealed class RunScorer(IServiceScopeFactory scopes, BackgroundCpu cpu, Ch
             await TryReleaseAsync(db, runId);
             throw;
         }
-        catch (Exception e) when (IsTransient(e))
+        catch (Exception e) when (DatabaseFaults.IsUnavailable(e))
         {
-            // The database or the store failed for a moment: given back for the next look (else the claim times out).
+            // The database cannot be reached: no other run would do better, the pass ends (given back for the next look).
             await TryReleaseAsync(db, runId);
             throw;
+        }
+        catch (Exception e) when (IsTransient(e) || e is OperationCanceledException)
+        {
+            // A failure of the store or the database for this run (a timeout too, the service not stopping): given back
+            // and the pass goes on with the next run; after MaxAttempts tries on this node it is marked failed.
+            var attempts = _attempts.AddOrUpdate(runId, 1, (_, n) => n + 1);
+            log.LogWarning(e, "Scoring challenge run {Run} failed (try {Attempt} of {Max}).", runId, attempts, MaxAttempts);
+            if (attempts < MaxAttempts)
+            {
+                await TryReleaseAsync(db, runId);
+                return false;
+            }
+            _attempts.TryRemove(runId, out _);
+            await TryRecordFailureAsync(db, runId);
         }
         catch (Exception e)
         {
             // A fault of this run (or a bug): it must not stop the pass nor come back at every look. The reason is
             // logged; the team reads a generic message.
             log.LogError(e, "Scoring challenge run {Run} failed unexpectedly; it is marked failed.", runId);
-            try
-            {
-                await ChallengeRunStore.RecordFailureAsync(db, runId, Node, UnexpectedFailure, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
-            }
-            catch (Exception again) when (IsTransient(again))
-            {
-                log.LogWarning(again, "Marking run {Run} failed did not work; its claim will time out.", runId);
-            }
+            await TryRecordFailureAsync(db, runId);
         }
         return true;
+    }
+
+    /// <summary>Tries of a run on this node that failed for a passing reason; the last one marks it failed.</summary>
+    public const int MaxAttempts = 3;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> _attempts = new();
+
+    private async Task TryRecordFailureAsync(FlorascopeDb db, long runId)
+    {
+        try
+        {
+            await ChallengeRunStore.RecordFailureAsync(db, runId, Node, UnexpectedFailure, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+        }
+        catch (Exception again) when (IsTransient(again))
+        {
+            log.LogWarning(again, "Marking run {Run} failed did not work; its claim will time out.", runId);
+        }
     }
 
     /// <summary>What the team reads of a run that failed for a reason of the server's.</summary>

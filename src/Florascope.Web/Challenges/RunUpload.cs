@@ -271,3 +271,47 @@ public static class RunUpload
         }
     }
 }
+
+/// <summary>Why a run upload may not start now.</summary>
+public enum UploadSlotRefusal { None, TeamBusy, ServerBusy }
+
+/// <summary>
+/// The run uploads being received on this node, per team and in total: each holds a temporary file and a connection
+/// for minutes, so their number is bounded before a byte of the body is read.
+/// </summary>
+public sealed class RunUploadSlots
+{
+    private readonly Dictionary<int, int> _perTeam = [];
+    private int _total;
+
+    /// <summary>Takes a slot for the team, or says why not (the team's or the node's uploads are all taken).</summary>
+    public UploadSlotRefusal TryTake(int teamId, int maxPerTeam, int maxTotal)
+    {
+        lock (_perTeam)
+        {
+            var held = _perTeam.GetValueOrDefault(teamId);
+            if (held >= maxPerTeam) return UploadSlotRefusal.TeamBusy;
+            if (_total >= maxTotal) return UploadSlotRefusal.ServerBusy;
+            _perTeam[teamId] = held + 1;
+            _total++;
+            return UploadSlotRefusal.None;
+        }
+    }
+
+    /// <summary>The team's uploads being received now (for monitoring and tests).</summary>
+    public int Held(int teamId)
+    {
+        lock (_perTeam) return _perTeam.GetValueOrDefault(teamId);
+    }
+
+    /// <summary>Gives back a slot taken by <see cref="TryTake"/>.</summary>
+    public void Release(int teamId)
+    {
+        lock (_perTeam)
+        {
+            _total--;
+            if (_perTeam.GetValueOrDefault(teamId) <= 1) _perTeam.Remove(teamId);
+            else _perTeam[teamId]--;
+        }
+    }
+}

@@ -524,4 +524,91 @@ public sealed class ChallengeApiTests(ChallengeApiServer server) : IClassFixture
             await ChallengeTestData.ErrorAsync(r, HttpStatusCode.BadRequest);
         Assert.False(await server.WithDbAsync(db => db.Challenges.AnyAsync(c => c.Name == "From folders", Ct)));
     }
+
+    /// <summary>
+    /// A run body sent in pieces: its lines, then blank lines (which the checker skips) every 100 ms, so the body keeps
+    /// flowing (above the server's minimum data rate), and its end only once the test lets it go.
+    /// </summary>
+    private sealed class HeldStream(byte[] bytes, Task release) : Stream
+    {
+        private int _sent;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_sent == bytes.Length)
+            {
+                if (release.IsCompleted) return 0;
+                await Task.WhenAny(release, Task.Delay(100, cancellationToken));
+                if (release.IsCompleted) return 0;
+                var blank = Math.Min(buffer.Length, 1024);
+                buffer.Span[..blank].Fill((byte)'\n');
+                return blank;
+            }
+            var n = Math.Min(buffer.Length, bytes.Length - _sent);
+            bytes.AsMemory(_sent, n).CopyTo(buffer);
+            _sent += n;
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
+    [Fact]
+    public async Task AThirdUploadOfATeamWhileTwoAreReceivedIsRefused429()
+    {
+        await ChallengeTestData.CreateAsync(server.Host, "in-flight");
+        var alice = await server.NewUserAsync();
+        var teamId = (await TeamAsync(alice, "in-flight", "Alpha"))["id"]!.GetValue<int>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task<HttpResponseMessage> SlowAsync()
+        {
+            using var form = new MultipartFormDataContent();
+            form.Add(new StringContent("slow"), "method");
+            // Not seekable: sent chunked, the end of the body held back until released.
+            form.Add(new StreamContent(new HeldStream(Bytes(ChallengeTestData.PerfectRun), release.Task)), "run", "run.txt");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/challenges/in-flight/runs") { Content = form };
+            var (_, header, token) = await alice.AntiforgeryAsync();
+            request.Headers.Add(header, token);
+            // The headers go at once (the client waits for 100-continue), not kept in its buffer with the first piece.
+            request.Headers.ExpectContinue = true;
+            return await alice.Http.SendAsync(request, Ct);
+        }
+        var slots = server.Host.App.Services.GetRequiredService<Florascope.Web.Challenges.RunUploadSlots>();
+        var slow = new[] { Task.Run(SlowAsync, Ct), Task.Run(SlowAsync, Ct) };
+        try
+        {
+            // Both are being received (their slots taken before the body is read); a wait, not a time asserted.
+            while (slots.Held(teamId) < 2)
+            {
+                Assert.DoesNotContain(slow, t => t.IsCompleted);
+                await Task.Delay(20, Ct);
+            }
+            using var third = await ChallengeTestData.UploadAsync(alice, "in-flight", Bytes(ChallengeTestData.PerfectRun));
+            await ChallengeTestData.ErrorAsync(third, HttpStatusCode.TooManyRequests);
+            Assert.True(int.Parse(third.Header("Retry-After"), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        }
+        finally
+        {
+            release.SetResult();
+        }
+        foreach (var response in await Task.WhenAll(slow))
+            using (response)
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(0, slots.Held(teamId));
+        Assert.Equal(2, await RunRowsAsync("in-flight"));
+        // Released: the team uploads again.
+        using var again = await ChallengeTestData.UploadAsync(alice, "in-flight", Bytes(ChallengeTestData.PerfectRun));
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+    }
 }

@@ -100,11 +100,65 @@ public sealed class RunScorerAcrossNodesTests
         }
 
         // The broken run (the older) comes first: it is marked failed with the generic message, and the pass goes on.
-        Assert.Equal(2, await host.App.Services.GetRequiredService<RunScorer>().ScoreQueuedAsync(Ct));
-        await using var check = host.App.Services.CreateAsyncScope();
-        var runs = await check.ServiceProvider.GetRequiredService<FlorascopeDb>().ChallengeRuns.AsNoTracking().ToDictionaryAsync(r => r.Id, Ct);
+        // The scorer's own look at start-up may have taken one of them on a busy machine: only the outcome is asserted.
+        var runs = await SettledAsync(host, r => r[broken].Status == RunStatus.Failed && r[fine].Status == RunStatus.Scored);
         Assert.Equal(RunStatus.Failed, runs[broken].Status);
         Assert.Equal(RunScorer.UnexpectedFailure, runs[broken].Error);
         Assert.Equal(RunStatus.Scored, runs[fine].Status);
+    }
+
+    [Fact]
+    public async Task ARunWhoseTruthCannotBeReadIsGivenBackAndTheNextRunIsStillScored()
+    {
+        var clock = new FakeClock(new DateTimeOffset(2026, 5, 20, 10, 0, 0, TimeSpan.Zero));
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, clock, new Dictionary<string, string?>
+        {
+            ["Florascope:Challenges:ScoringPollSeconds"] = "3600",
+            ["Florascope:Challenges:Baseline"] = "false",
+        });
+        var now = clock.GetUtcNow().UtcDateTime;
+        long waiting, fine;
+        await using (var scope = host.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FlorascopeDb>();
+            var files = scope.ServiceProvider.GetRequiredService<ChallengeFileStore>();
+            var user = new User { UserName = "ann", Email = "ann@example.org", PasswordHash = "x", CreatedUtc = now };
+            db.Users.Add(user);
+            await db.SaveChangesAsync(Ct);
+            var gzip = ChallengeTestData.Gzip(System.Text.Encoding.UTF8.GetBytes(ChallengeTestData.GoodRun));
+            async Task<(int Challenge, long Run)> RunAsync(string slug, DateTime at)
+            {
+                var challenge = await ChallengeTestData.CreateAsync(db, files, now, slug);
+                var team = await ChallengeTeams.CreateAsync(db, challenge, user.Id, "Alpha", now, Ct);
+                return (challenge.Id, (await ChallengeRunStore.AddAsync(db, files, challenge, new NewRun(team.Id, user.Id, "m", "run.txt", 100, 9), new MemoryStream(gzip), at, Ct)).Id);
+            }
+            var (noTruth, first) = await RunAsync("no-truth", now);
+            waiting = first;
+            fine = (await RunAsync("fine", now.AddSeconds(1))).Run;
+            // The server's side is missing (not the run's fault): the run must wait, not fail.
+            await files.Store.DeleteAsync(ChallengeFiles.Truth(noTruth), Ct);
+        }
+
+        var runs = await SettledAsync(host, r => r[waiting].Status == RunStatus.Queued && r[fine].Status == RunStatus.Scored);
+        Assert.Equal(RunStatus.Queued, runs[waiting].Status);
+        Assert.Null(runs[waiting].ClaimedBy);
+        Assert.Equal(RunStatus.Scored, runs[fine].Status);
+    }
+
+    /// <summary>Scores what is queued until the runs are as expected (or a bounded number of tries); returns them.</summary>
+    private static async Task<Dictionary<long, ChallengeRun>> SettledAsync(FlorascopeHost host, Func<Dictionary<long, ChallengeRun>, bool> done)
+    {
+        var scorer = host.App.Services.GetRequiredService<RunScorer>();
+        Dictionary<long, ChallengeRun> runs = [];
+        for (var i = 0; i < 100; i++)
+        {
+            await scorer.ScoreQueuedAsync(Ct);
+            await using var check = host.App.Services.CreateAsyncScope();
+            runs = await check.ServiceProvider.GetRequiredService<FlorascopeDb>().ChallengeRuns.AsNoTracking().ToDictionaryAsync(r => r.Id, Ct);
+            if (done(runs)) break;
+            await Task.Delay(50, Ct);
+        }
+        return runs;
     }
 }

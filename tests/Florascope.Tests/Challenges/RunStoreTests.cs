@@ -294,4 +294,45 @@ public sealed class RunStoreTests
         await RefusedAsync(ChallengeError.Conflict, () => ChallengeStore.EditAsync(db, "edit", new ChallengeEdit(ClosesUtc: challenge.ClosesUtc.AddDays(30)), challenge.ClosesUtc, Ct));
         Assert.Equal(challenge.ClosesUtc, (await ChallengeStore.FindAsync(db, "edit", Ct)).ClosesUtc);
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ARunIsCheckedAgainstTheChallengeAndTheTeamAsStoredAndAFailingStoreKeepsNothing(string provider)
+    {
+        await using var store = await Store.CreateAsync(provider);
+        await using var db = store.Db();
+        var loaded = await ChallengeTestData.CreateAsync(db, store.Files, Now, "late");
+        var (ann, ben) = (await UserAsync(db, "ann"), await UserAsync(db, "ben"));
+        var team = await ChallengeTeams.CreateAsync(db, loaded, ann, "Alpha", Now, Ct);
+        Task<ChallengeRun> AddAsync(ChallengeFileStore files, int by, int teamId) =>
+            ChallengeRunStore.AddAsync(db, files, loaded, new NewRun(teamId, by, "m", "run.txt", 10, 4), new MemoryStream(Encoding.UTF8.GetBytes("gz")), Now, Ct);
+
+        // The file store's disk fails (its root is a file): the server's fault, 503, no row.
+        var blocked = Path.Combine(store.Settings.DataDirectory, "blocked");
+        await File.WriteAllTextAsync(blocked, "x", Ct);
+        await Assert.ThrowsAsync<ObjectStoreUnavailableException>(() => AddAsync(new ChallengeFileStore(new FileObjectStore(blocked)), ann, team.Id));
+        Assert.Equal(0, await db.ChallengeRuns.CountAsync(Ct));
+
+        // The administrator closed the challenge while the upload was read: the challenge as loaded before says open.
+        await using (var admin = store.Db())
+            await admin.Challenges.Where(c => c.Id == loaded.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.ClosedUtc, (DateTime?)Now.AddMinutes(-1)), Ct);
+        await RefusedAsync(ChallengeError.Conflict, () => AddAsync(store.Files, ann, team.Id));
+        await using (var admin = store.Db())
+            await admin.Challenges.Where(c => c.Id == loaded.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.ClosedUtc, (DateTime?)null), Ct);
+
+        // The submitter left the team during the upload: the row is taken back.
+        await using (var other = store.Db())
+            await other.ChallengeTeamMembers.Where(m => m.UserId == ann).ExecuteDeleteAsync(Ct);
+        await RefusedAsync(ChallengeError.Conflict, () => AddAsync(store.Files, ann, team.Id));
+        // The team itself is gone (a foreign key refuses the row): a conflict, not a server error.
+        var beta = await ChallengeTeams.CreateAsync(db, loaded, ben, "Beta", Now, Ct);
+        await using (var other = store.Db())
+        {
+            await other.ChallengeTeamMembers.Where(m => m.TeamId == beta.Id).ExecuteDeleteAsync(Ct);
+            await other.ChallengeTeams.Where(t => t.Id == beta.Id).ExecuteDeleteAsync(Ct);
+        }
+        await RefusedAsync(ChallengeError.Conflict, () => AddAsync(store.Files, ben, beta.Id));
+        Assert.Equal(0, await db.ChallengeRuns.CountAsync(Ct));
+    }
 }
