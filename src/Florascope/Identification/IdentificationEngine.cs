@@ -127,6 +127,27 @@ public sealed class IdentificationEngine
     }
 
     /// <summary>
+    /// The project's <paramref name="top"/> taxa of each survey window, best first, with their probabilities: one
+    /// view per window in one network batch (a survey runs hundreds of windows; the extra views of unsure photos
+    /// would multiply them).
+    /// </summary>
+    public IReadOnlyList<(int Taxon, double Score)[]> ScoreWindows(IReadOnlyList<PreparedImage> windows, string project, int top)
+    {
+        if (!_projects.TryGetValue(project, out var allowed))
+            throw new IdentifyException(IdentifyError.UnknownProject, MessageText.Of("server.unknown-project-of", "Unknown project '{project}': use one of {projects}.", ("project", project), ("projects", string.Join(", ", Bundle.Checklist.Projects))));
+        var view = Bundle.Manifest.Inference.Views[0];
+        var embeddings = Embedder.Embed(windows.Select(w => (w, view)).ToList());
+        var result = new List<(int, double)[]>(windows.Count);
+        for (var i = 0; i < windows.Count; i++)
+        {
+            var scores = ImageScorer.Score(Bundle, embeddings.AsSpan(i * Backbone.Dim, Backbone.Dim));
+            var restricted = Fusion.Restrict(Fusion.Combine([scores.TaxonLogProbs], Bundle.Manifest.Inference.Fusion), allowed);
+            result.Add([.. allowed.OrderByDescending(c => restricted[c]).ThenBy(c => c).Take(top).Select(c => (c, (double)restricted[c]))]);
+        }
+        return result;
+    }
+
+    /// <summary>
     /// Runs the configured views of every photo in one batch; photos whose top score stays under
     /// the threshold get the extra views in a second batch.
     /// </summary>

@@ -65,6 +65,40 @@ public static class ImageDecoder
         return new PreparedImage(CenterSquare(decoded, origin), size.Width, size.Height, kind);
     }
 
+    /// <summary>
+    /// A photo decoded once for a survey: upright, at the largest DCT reduction that keeps a window of
+    /// <paramref name="smallestTile"/> original pixels at least the network's input, so a 12 MP plot photo is held at
+    /// 1/2 scale at most (12 MB). Windows are then cut from it (<see cref="TileSource.Crop"/>).
+    /// </summary>
+    public static TileSource DecodeForTiles(byte[] data, int smallestTile, DecodeLimits? limits = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(smallestTile, 1);
+        var need = (float)PreparedImage.Size / smallestTile;
+        SKSizeI full = default;
+        using var decoded = DecodeScaled(data, limits, s => (float)Math.Min(s.Width, s.Height) / Math.Min(full.Width, full.Height) >= Math.Min(1f, need),
+            out var kind, out var size, out var origin, sizeSeen: sz => full = sz);
+        var upright = Upright(decoded, origin);
+        var swap = IsSwapped(origin);
+        return new TileSource(upright, swap ? size.Height : size.Width, swap ? size.Width : size.Height, kind);
+    }
+
+    /// <summary>The width and height of a photo once upright, from its header (no pixel decoded), checked as <see cref="Prepare"/> checks them.</summary>
+    public static (int Width, int Height) ReadUprightSize(byte[] data, DecodeLimits? limits = null)
+    {
+        var size = default(SKSizeI);
+        var origin = default(SKEncodedOrigin);
+        try
+        {
+            DecodeScaled(data, limits, _ => true, out _, out size, out origin, sizeSeen: _ => throw new HeaderOnly()).Dispose();
+        }
+        catch (HeaderOnly)
+        {
+        }
+        return IsSwapped(origin) ? (size.Height, size.Width) : (size.Width, size.Height);
+    }
+
+    private sealed class HeaderOnly : Exception;
+
     /// <summary>A photo's size and format, read and checked like <see cref="Prepare"/> does.</summary>
     public sealed record Resized(ImageKind Kind, int Width, int Height, IReadOnlyList<byte[]> Jpegs);
 
@@ -106,7 +140,7 @@ public static class ImageDecoder
     /// (JPEG: 1/8, 1/4, 1/2) whose dimensions still satisfy <paramref name="enough"/>.
     /// </summary>
     private static SKBitmap DecodeScaled(byte[] data, DecodeLimits? limits, Func<SKSizeI, bool> enough,
-        out ImageKind kind, out SKSizeI size, out SKEncodedOrigin origin)
+        out ImageKind kind, out SKSizeI size, out SKEncodedOrigin origin, Action<SKSizeI>? sizeSeen = null)
     {
         limits ??= DecodeLimits.Default;
         if (data.Length == 0) throw new ImageInputException(ImageProblem.Empty, MessageText.Of("server.image.empty", "The image file is empty."));
@@ -134,6 +168,8 @@ public static class ImageDecoder
 
         size = info.Size;
         origin = codec.EncodedOrigin;
+        // The header is checked: a caller may want only the size (it throws), or to judge scales against it.
+        sizeSeen?.Invoke(size);
         if (kind == ImageKind.Png)
             return DecodePng(data, codec, limits, enough);
 
@@ -279,4 +315,46 @@ public static class ImageDecoder
         SKEncodedOrigin.LeftBottom => SKMatrix.CreateRotationDegrees(-90),
         _ => SKMatrix.Identity,
     };
+}
+
+/// <summary>An upright decoded photo from which survey windows are cut, each as the network's input.</summary>
+public sealed class TileSource : IDisposable
+{
+    private readonly SKBitmap _bitmap;
+    private readonly float _scale;
+
+    internal TileSource(SKBitmap bitmap, int width, int height, ImageKind kind)
+    {
+        _bitmap = bitmap;
+        Width = width;
+        Height = height;
+        Kind = kind;
+        _scale = (float)bitmap.Width / width;
+    }
+
+    /// <summary>The photo's upright size in original pixels (the windows' coordinates).</summary>
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public ImageKind Kind { get; }
+
+    /// <summary>The window (left, top, side in original pixels), resampled to the network's input.</summary>
+    public PreparedImage Crop(int x, int y, int side)
+    {
+        var rgba = new byte[PreparedImage.Size * PreparedImage.Size * 4];
+        var info = new SKImageInfo(PreparedImage.Size, PreparedImage.Size, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using (var target = new SKBitmap(info))
+        using (var canvas = new SKCanvas(target))
+        using (var image = SKImage.FromBitmap(_bitmap))
+        {
+            var source = new SKRect(x * _scale, y * _scale, (x + side) * _scale, (y + side) * _scale);
+            canvas.DrawImage(image, source, new SKRect(0, 0, PreparedImage.Size, PreparedImage.Size), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+            canvas.Flush();
+            target.GetPixelSpan().CopyTo(rgba);
+        }
+        return new PreparedImage(rgba, side, side, Kind);
+    }
+
+    public void Dispose() => _bitmap.Dispose();
 }

@@ -1,0 +1,62 @@
+using Florascope.Identification;
+using Florascope.Imaging;
+
+namespace Florascope.Survey;
+
+/// <summary>What a survey asks: the project, how to cut the photo, which tile labels count.</summary>
+public sealed record SurveyRequest(byte[] Image, string Project = "all", TilingSettings? Tiling = null, CountingRule? Counting = null);
+
+/// <summary>A survey's species (by scientific name without author) and its tiles.</summary>
+public sealed record SurveyResult(int Width, int Height, SurveyAggregate Species, string ModelVersion);
+
+/// <summary>Why a survey is refused before any work (too many tiles, bad settings).</summary>
+public sealed class SurveyException(string message) : Exception(message);
+
+/// <summary>
+/// A plot photo's species: the photo decoded once (bounded: at most 1/2 scale for 12 MP), cut into windows
+/// (<see cref="SurveyTiling"/>), each window identified in chunks, the labels aggregated (<see cref="SurveyAggregation"/>).
+/// </summary>
+public static class SurveyEngine
+{
+    /// <summary>Windows run through the network this many at a time (a caller may interleave other work between chunks).</summary>
+    public const int Chunk = 16;
+
+    /// <summary>The tile count of a request, from the photo's header only: the check before any work.</summary>
+    public static int TileCount(SurveyRequest request, DecodeLimits? limits = null)
+    {
+        var tiling = request.Tiling ?? new TilingSettings();
+        if (tiling.Problem() is { } problem) throw new SurveyException(problem);
+        var (w, h) = ImageDecoder.ReadUprightSize(request.Image, limits);
+        var count = SurveyTiling.Count(w, h, tiling);
+        if (count > TilingSettings.MaxTiles)
+            throw new SurveyException($"The photo would make {count} tiles with these settings; at most {TilingSettings.MaxTiles}: use a larger tile_size or tile_stride.");
+        return count;
+    }
+
+    public static SurveyResult Run(IdentificationEngine engine, SurveyRequest request, Action<Action>? eachChunk = null)
+    {
+        TileCount(request, engine.Limits);
+        var tiling = request.Tiling ?? new TilingSettings();
+        var counting = request.Counting ?? new CountingRule();
+        var (width, height) = ImageDecoder.ReadUprightSize(request.Image, engine.Limits);
+        using var source = ImageDecoder.DecodeForTiles(request.Image, SurveyTiling.Sizes(width, height, tiling)[0], engine.Limits);
+        var tiles = SurveyTiling.Tiles(source.Width, source.Height, tiling);
+        var results = new TileResult[tiles.Count];
+        var names = engine.Bundle.Checklist.Taxa;
+        for (var start = 0; start < tiles.Count; start += Chunk)
+        {
+            var from = start;
+            void Work()
+            {
+                var chunk = tiles.Skip(from).Take(Chunk).ToList();
+                var windows = chunk.Select(t => source.Crop(t.X, t.Y, t.Size)).ToList();
+                var scored = engine.ScoreWindows(windows, request.Project, counting.MaxRank);
+                for (var k = 0; k < chunk.Count; k++)
+                    results[from + k] = new TileResult(chunk[k], [.. scored[k].Select(x => new TileLabel(names[x.Taxon].ScientificNameWithoutAuthor, x.Score))]);
+            }
+            if (eachChunk is null) Work();
+            else eachChunk(Work);
+        }
+        return new SurveyResult(source.Width, source.Height, SurveyAggregation.Aggregate(source.Width, source.Height, results, counting), engine.Bundle.Manifest.Version);
+    }
+}
