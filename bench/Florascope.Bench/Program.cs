@@ -23,6 +23,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.Ordinal)
     ["cluster"] = ClusterBenchmark.Run,
     ["challenge-score"] = ChallengeScoreBenchmark.Run,
     ["challenge-load"] = ChallengeLoadBenchmark.Run,
+    ["survey"] = SurveyBenchmark.Run,
 };
 
 // Not a suite: the child process whose peak memory the engine suite reads when the CLI cannot run.

@@ -131,18 +131,19 @@ public sealed class IdentificationEngine
     /// view per window in one network batch (a survey runs hundreds of windows; the extra views of unsure photos
     /// would multiply them).
     /// </summary>
-    public IReadOnlyList<(int Taxon, double Score)[]> ScoreWindows(IReadOnlyList<PreparedImage> windows, string project, int top)
+    public IReadOnlyList<WindowScores> ScoreWindows(IReadOnlyList<PreparedImage> windows, string project, int top)
     {
         if (!_projects.TryGetValue(project, out var allowed))
             throw new IdentifyException(IdentifyError.UnknownProject, MessageText.Of("server.unknown-project-of", "Unknown project '{project}': use one of {projects}.", ("project", project), ("projects", string.Join(", ", Bundle.Checklist.Projects))));
         var view = Bundle.Manifest.Inference.Views[0];
         var embeddings = Embedder.Embed(windows.Select(w => (w, view)).ToList());
-        var result = new List<(int, double)[]>(windows.Count);
+        var result = new List<WindowScores>(windows.Count);
         for (var i = 0; i < windows.Count; i++)
         {
             var scores = ImageScorer.Score(Bundle, embeddings.AsSpan(i * Backbone.Dim, Backbone.Dim));
             var restricted = Fusion.Restrict(Fusion.Combine([scores.TaxonLogProbs], Bundle.Manifest.Inference.Fusion), allowed);
-            result.Add([.. allowed.OrderByDescending(c => restricted[c]).ThenBy(c => c).Take(top).Select(c => (c, (double)restricted[c]))]);
+            result.Add(new WindowScores([.. allowed.OrderByDescending(c => restricted[c]).ThenBy(c => c).Take(top).Select(c => (c, (double)restricted[c]))],
+                scores.PlantProbability));
         }
         return result;
     }
@@ -185,6 +186,9 @@ public sealed class IdentificationEngine
         return mean;
     }
 }
+
+/// <summary>A survey window's top taxa (best first, with probabilities) and its probability of showing a plant.</summary>
+public sealed record WindowScores((int Taxon, double Score)[] Taxa, float PlantProbability);
 
 /// <summary>A validated request with its photos decoded, ready for the network.</summary>
 public sealed record PreparedRequest(IdentifyRequest Request, IReadOnlyList<PreparedImage> Images, IReadOnlyList<string> Hashes);

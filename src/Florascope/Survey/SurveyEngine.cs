@@ -4,7 +4,8 @@ using Florascope.Imaging;
 namespace Florascope.Survey;
 
 /// <summary>What a survey asks: the project, how to cut the photo, which tile labels count.</summary>
-public sealed record SurveyRequest(byte[] Image, string Project = "all", TilingSettings? Tiling = null, CountingRule? Counting = null);
+/// <param name="PlantThreshold">Windows under this plant probability name nobody (default: the model's own "not a plant" threshold).</param>
+public sealed record SurveyRequest(byte[] Image, string Project = "all", TilingSettings? Tiling = null, CountingRule? Counting = null, float? PlantThreshold = null);
 
 /// <summary>A survey's species (by scientific name without author) and its tiles.</summary>
 public sealed record SurveyResult(int Width, int Height, SurveyAggregate Species, string ModelVersion);
@@ -43,6 +44,7 @@ public static class SurveyEngine
         var tiles = SurveyTiling.Tiles(source.Width, source.Height, tiling);
         var results = new TileResult[tiles.Count];
         var names = engine.Bundle.Checklist.Taxa;
+        var plantThreshold = request.PlantThreshold ?? engine.Bundle.Manifest.Inference.PlantThreshold;
         for (var start = 0; start < tiles.Count; start += Chunk)
         {
             var from = start;
@@ -51,8 +53,10 @@ public static class SurveyEngine
                 var chunk = tiles.Skip(from).Take(Chunk).ToList();
                 var windows = chunk.Select(t => source.Crop(t.X, t.Y, t.Size)).ToList();
                 var scored = engine.ScoreWindows(windows, request.Project, counting.MaxRank);
+                // A window the model judges not to show a plant (bare soil, a gap between plants) names nobody.
                 for (var k = 0; k < chunk.Count; k++)
-                    results[from + k] = new TileResult(chunk[k], [.. scored[k].Select(x => new TileLabel(names[x.Taxon].ScientificNameWithoutAuthor, x.Score))]);
+                    results[from + k] = new TileResult(chunk[k], scored[k].PlantProbability < plantThreshold ? []
+                        : [.. scored[k].Taxa.Select(x => new TileLabel(names[x.Taxon].ScientificNameWithoutAuthor, x.Score))]);
             }
             if (eachChunk is null) Work();
             else eachChunk(Work);
