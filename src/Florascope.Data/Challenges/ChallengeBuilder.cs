@@ -247,7 +247,7 @@ public static class ChallengeBuilder
         }
         if (bad.Count > 0)
             throw Invalid(MessageText.Of("server.challenge.bad-train-photos", "{count} training photos cannot be read: {photos}",
-                ("count", bad.Count), ("photos", string.Join("; ", bad.Take(20)) + (bad.Count > 20 ? "; ..." : ""))));
+                ("count", bad.Count), ("photos", FirstNamed(bad))));
         await WriteEntryAsync(zip, "classes.csv", w => ChallengeClasses.Write(w, classes));
         await WriteEntryAsync(zip, "licences.csv", w => w.Write("file;licence;rightsHolder;source\n" + rows));
         await WriteEntryAsync(zip, "README.txt", w => w.Write(ObservationTrainReadme(count, train.Count, classes.Count)));
@@ -379,7 +379,7 @@ public static class ChallengeBuilder
         }
         if (bad.Count > 0)
             throw Invalid(MessageText.Of("server.challenge.bad-photos", "{count} test photos cannot be decoded: {photos}",
-                ("count", bad.Count), ("photos", string.Join("; ", bad.Take(20)) + (bad.Count > 20 ? "; ..." : ""))));
+                ("count", bad.Count), ("photos", FirstNamed(bad))));
 
         await using (var truth = new StreamWriter(Path.Combine(temp, "truth.csv"), false, new UTF8Encoding(false)))
             foreach (var (id, item) in observations) await truth.WriteAsync($"{id};{classIds[item.ClassName]}\n");
@@ -394,7 +394,7 @@ public static class ChallengeBuilder
         var shared = train.Where(p => testSources.Contains(p.Sha256)).Select(p => p.Label).ToList();
         if (shared.Count > 0)
             throw Invalid(MessageText.Of("server.challenge.shared-photos", "{count} training photos are also test photos: {photos}",
-                ("count", shared.Count), ("photos", string.Join("; ", shared.Take(20)) + (shared.Count > 20 ? "; ..." : ""))));
+                ("count", shared.Count), ("photos", FirstNamed(shared))));
     }
 
     /// <summary>
@@ -440,7 +440,7 @@ public static class ChallengeBuilder
         RefuseShared(shared, testSources);
         if (bad.Count > 0)
             throw Invalid(MessageText.Of("server.challenge.bad-train-photos", "{count} training photos cannot be read: {photos}",
-                ("count", bad.Count), ("photos", string.Join("; ", bad.Take(20)) + (bad.Count > 20 ? "; ..." : ""))));
+                ("count", bad.Count), ("photos", FirstNamed(bad))));
         await WriteEntryAsync(zip, "classes.csv", w => ChallengeClasses.Write(w, classes));
         await WriteEntryAsync(zip, "licences.csv", w => w.Write("file;licence;rightsHolder;source\n" + rows));
         await WriteEntryAsync(zip, "README.txt", w => w.Write(TrainReadme(train.Count, classes.Count, licences is not null, sourceReadme is not null)));
@@ -452,6 +452,9 @@ public static class ChallengeBuilder
         await using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
         write(writer);
     }
+
+    /// <summary>The first 20 names of a refusal's list (a list of thousands would make an unreadable message).</summary>
+    private static string FirstNamed(IReadOnlyList<string> names) => string.Join("; ", names.Take(20)) + (names.Count > 20 ? "; ..." : "");
 
     private static bool NotLink(string path) => new FileInfo(path).LinkTarget is null;
 

@@ -23,7 +23,10 @@ public static class SurveyEngine
     public const int Chunk = 16;
 
     /// <summary>The tile count of a request, from the photo's header only: the check before any work.</summary>
-    public static int TileCount(SurveyRequest request, DecodeLimits? limits = null)
+    public static int TileCount(SurveyRequest request, DecodeLimits? limits = null) => Checked(request, limits).Count;
+
+    /// <summary>The photo's upright size (header only) and its tile count, refused above <see cref="TilingSettings.MaxTiles"/>.</summary>
+    private static (int Width, int Height, int Count) Checked(SurveyRequest request, DecodeLimits? limits)
     {
         var tiling = request.Tiling ?? new TilingSettings();
         if (tiling.Problem() is { } problem) throw new SurveyException(problem);
@@ -31,15 +34,14 @@ public static class SurveyEngine
         var count = SurveyTiling.Count(w, h, tiling);
         if (count > TilingSettings.MaxTiles)
             throw new SurveyException($"The photo would make {count} tiles with these settings; at most {TilingSettings.MaxTiles}: use a larger tile_size or tile_stride.");
-        return count;
+        return (w, h, count);
     }
 
     public static SurveyResult Run(IdentificationEngine engine, SurveyRequest request, Action<Action>? eachChunk = null)
     {
-        TileCount(request, engine.Limits);
+        var (width, height, _) = Checked(request, engine.Limits);
         var tiling = request.Tiling ?? new TilingSettings();
         var counting = request.Counting ?? new CountingRule();
-        var (width, height) = ImageDecoder.ReadUprightSize(request.Image, engine.Limits);
         using var source = ImageDecoder.DecodeForTiles(request.Image, SurveyTiling.Sizes(width, height, tiling)[0], engine.Limits);
         var tiles = SurveyTiling.Tiles(source.Width, source.Height, tiling);
         var results = new TileResult[tiles.Count];
