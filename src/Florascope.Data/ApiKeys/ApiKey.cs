@@ -13,6 +13,11 @@ public sealed class ApiKey
     public DateTimeOffset? RevokedUtc { get; set; }
     /// <summary>The account that owns the key; null for keys made by the operator with the CLI.</summary>
     public int? UserId { get; set; }
+    /// <summary>
+    /// Whether the key may call /v2/survey/tiles (hundreds of windows per photo, charged in units by tiles): off by
+    /// default, set with <c>florascope apikey create --allow-survey</c> or by an administrator on the key's page.
+    /// </summary>
+    public bool AllowSurvey { get; set; }
 }
 
 /// <summary>Identifications counted for one key on one UTC day.</summary>

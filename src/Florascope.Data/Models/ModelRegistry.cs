@@ -165,14 +165,15 @@ public static class ModelRegistry
 
     /// <summary>
     /// The photos of valid observations whose taxon is in the checklist, without the photos the
-    /// community voted out (not a plant, poor quality, duplicate); each photo file once.
+    /// community voted out (not a plant, poor quality, duplicate) and without plot photos (several plants in one
+    /// photo: <see cref="Observations.Observation.FromPlot"/>); each photo file once.
     /// </summary>
     /// <param name="cacheDirectory">Where photos of a remote object store are fetched to, since training reads files (default: a folder under the temporary directory).</param>
     public static async Task<List<LabelledImage>> ValidatedPhotosAsync(FlorascopeDb db, PhotoStore photos, Checklist checklist, CancellationToken ct = default, string? cacheDirectory = null)
     {
         var rows = await (from o in db.Observations.AsNoTracking()
                           join p in db.ObservationPhotos.AsNoTracking() on o.Id equals p.ObservationId
-                          where o.IsValid && o.TaxonName != null && p.ExcludedBecause == null
+                          where o.IsValid && o.TaxonName != null && p.ExcludedBecause == null && !o.FromPlot
                           orderby o.Id, p.Position
                           select new { o.TaxonName, p.Sha256 }).ToListAsync(ct);
         var seen = new HashSet<string>(StringComparer.Ordinal);

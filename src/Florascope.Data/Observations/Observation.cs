@@ -62,6 +62,11 @@ public sealed class Observation
     public double? ModelScore { get; set; }
     public string? ModelVersion { get; set; }
     public DateTime? RevisedUtc { get; set; }
+    /// <summary>
+    /// Kept from a plot survey (one observation per species, sharing the plot's photo): the photo shows several
+    /// plants, so it never trains the model, whatever the votes say.
+    /// </summary>
+    public bool FromPlot { get; set; }
     public DateTime CreatedUtc { get; set; }
     public DateTime UpdatedUtc { get; set; }
 

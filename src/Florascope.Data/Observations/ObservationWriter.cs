@@ -28,6 +28,8 @@ public sealed record NewObservation
     public ModelSuggestion? Model { get; init; }
     /// <summary>The observer's UTC offset in minutes (EXIF OffsetTimeOriginal, else the browser's); null when unknown.</summary>
     public int? ObservedOffsetMinutes { get; init; }
+    /// <summary>Kept from a plot survey: the photo shows several plants, so it never trains the model (<see cref="Observation.FromPlot"/>).</summary>
+    public bool FromPlot { get; init; }
     /// <summary>The id the author's app made for this observation (<see cref="ObservationWriter.ParseClientId"/>); a retry with it finds the saved one. Null: none sent.</summary>
     public Guid? ClientId { get; init; }
 }
@@ -134,6 +136,7 @@ public static class ObservationWriter
             ClientId = clientId,
             ObservedUtc = input.ObservedUtc ?? now,
             ObservedOffsetMinutes = input.ObservedOffsetMinutes,
+            FromPlot = input.FromPlot,
             Latitude = input.Latitude,
             Longitude = input.Longitude,
             UncertaintyMeters = input.UncertaintyMeters,

@@ -20,7 +20,11 @@ public sealed record LabelLocation(double CenterX, double CenterY, int Size, dou
 /// A label found in the plot: its best tile score, the tiles where it counts, the fraction of the photo those tiles
 /// cover, and the tiles themselves.
 /// </summary>
-public sealed record SurveyLabel(string Name, double MaxScore, int Count, double Coverage, IReadOnlyList<LabelLocation> Locations);
+public sealed record SurveyLabel(string Name, double MaxScore, int Count, double Coverage, IReadOnlyList<LabelLocation> Locations)
+{
+    /// <summary>Why the label is dropped from the plot's list (<see cref="SurveyRejection"/>), or null when it is kept.</summary>
+    public SurveyReject? Reject { get; init; }
+}
 
 /// <summary>The labels of a plot, by coverage then best score, and the fraction of the photo no label covers.</summary>
 public sealed record SurveyAggregate(IReadOnlyList<SurveyLabel> Labels, int Tiles, int MatchingTiles, double Uncovered);

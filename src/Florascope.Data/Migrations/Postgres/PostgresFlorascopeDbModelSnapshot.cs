@@ -116,6 +116,9 @@ namespace Florascope.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<bool>("AllowSurvey")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset>("CreatedUtc")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_utc");
@@ -756,6 +759,9 @@ namespace Florascope.Data.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("FromPlot")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Geoprivacy")
                         .IsRequired()

@@ -107,6 +107,9 @@ namespace Florascope.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<bool>("AllowSurvey")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTimeOffset>("CreatedUtc")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_utc");
@@ -725,6 +728,9 @@ namespace Florascope.Data.Migrations.Sqlite
 
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("FromPlot")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Geoprivacy")
                         .IsRequired()

@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Florascope.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Surveys : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "FromPlot",
+                table: "observations",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "AllowSurvey",
+                table: "api_keys",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "FromPlot",
+                table: "observations");
+
+            migrationBuilder.DropColumn(
+                name: "AllowSurvey",
+                table: "api_keys");
+        }
+    }
+}
