@@ -4,7 +4,11 @@ namespace Florascope.Survey;
 public readonly record struct TileLabel(string Name, double Score);
 
 /// <summary>A tile and its identification: labels best first.</summary>
-public sealed record TileResult(Tile Tile, IReadOnlyList<TileLabel> Labels);
+public sealed record TileResult(Tile Tile, IReadOnlyList<TileLabel> Labels)
+{
+    /// <summary>The organ the model sees in the tile (leaf, flower, habit...), or null when not known.</summary>
+    public string? Organ { get; init; }
+}
 
 /// <summary>Which tile labels count (Pl@ntNet's survey defaults: score at least 0.3, among the tile's top 3).</summary>
 public sealed record CountingRule(double MinScore = CountingRule.DefaultMinScore, int MaxRank = CountingRule.DefaultMaxRank)
@@ -14,7 +18,11 @@ public sealed record CountingRule(double MinScore = CountingRule.DefaultMinScore
 }
 
 /// <summary>Where a label counted: a tile's centre, side and the label's score there.</summary>
-public sealed record LabelLocation(double CenterX, double CenterY, int Size, double Score);
+public sealed record LabelLocation(double CenterX, double CenterY, int Size, double Score)
+{
+    /// <summary>The organ the model sees in that tile, or null when not known.</summary>
+    public string? Organ { get; init; }
+}
 
 /// <summary>
 /// A label found in the plot: its best tile score, the tiles where it counts, the fraction of the photo those tiles
@@ -27,14 +35,18 @@ public sealed record SurveyLabel(string Name, double MaxScore, int Count, double
 }
 
 /// <summary>The labels of a plot, by coverage then best score, and the fraction of the photo no label covers.</summary>
-public sealed record SurveyAggregate(IReadOnlyList<SurveyLabel> Labels, int Tiles, int MatchingTiles, double Uncovered);
+public sealed record SurveyAggregate(IReadOnlyList<SurveyLabel> Labels, int Tiles, int MatchingTiles, double Uncovered)
+{
+    /// <summary>No label: what a level not asked for (genus, family) holds.</summary>
+    public static SurveyAggregate Empty(int tiles) => new([], tiles, 0, 1);
+}
 
 /// <summary>Aggregates tile identifications per label (pure).</summary>
 public static class SurveyAggregation
 {
     public static SurveyAggregate Aggregate(int width, int height, IReadOnlyList<TileResult> tiles, CountingRule rule)
     {
-        var byLabel = new Dictionary<string, List<(Tile Tile, double Score)>>(StringComparer.Ordinal);
+        var byLabel = new Dictionary<string, List<(Tile Tile, double Score, string? Organ)>>(StringComparer.Ordinal);
         var matching = new List<Tile>();
         foreach (var t in tiles)
         {
@@ -44,7 +56,7 @@ public static class SurveyAggregation
                 var label = t.Labels[r];
                 if (label.Score < rule.MinScore) continue;
                 if (!byLabel.TryGetValue(label.Name, out var list)) byLabel[label.Name] = list = [];
-                list.Add((t.Tile, label.Score));
+                list.Add((t.Tile, label.Score, t.Organ));
                 any = true;
             }
             if (any) matching.Add(t.Tile);
@@ -52,7 +64,7 @@ public static class SurveyAggregation
         var area = (double)width * height;
         var labels = byLabel.Select(kv => new SurveyLabel(kv.Key, kv.Value.Max(x => x.Score), kv.Value.Count,
                 UnionArea(kv.Value.Select(x => x.Tile), width, height) / area,
-                [.. kv.Value.Select(x => new LabelLocation(x.Tile.CenterX, x.Tile.CenterY, x.Tile.Size, x.Score))]))
+                [.. kv.Value.Select(x => new LabelLocation(x.Tile.CenterX, x.Tile.CenterY, x.Tile.Size, x.Score) { Organ = x.Organ })]))
             .OrderByDescending(l => l.Coverage).ThenByDescending(l => l.MaxScore).ThenBy(l => l.Name, StringComparer.Ordinal)
             .ToList();
         return new SurveyAggregate(labels, tiles.Count, matching.Count, 1 - UnionArea(matching, width, height) / area);

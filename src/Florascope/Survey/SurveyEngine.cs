@@ -7,8 +7,19 @@ namespace Florascope.Survey;
 /// <param name="PlantThreshold">Windows under this plant probability name nobody (default: the model's own "not a plant" threshold).</param>
 public sealed record SurveyRequest(byte[] Image, string Project = "all", TilingSettings? Tiling = null, CountingRule? Counting = null, float? PlantThreshold = null);
 
-/// <summary>A survey's species (by scientific name without author) and its tiles.</summary>
-public sealed record SurveyResult(int Width, int Height, SurveyAggregate Species, string ModelVersion);
+/// <summary>
+/// A survey's labels per level (species by scientific name without author, genus, family) over the photo's upright size,
+/// with the project and settings it ran with.
+/// </summary>
+public sealed record SurveyResult(int Width, int Height, SurveyAggregate Species, string ModelVersion)
+{
+    public SurveyAggregate Genus { get; init; } = SurveyAggregate.Empty(Species.Tiles);
+    public SurveyAggregate Family { get; init; } = SurveyAggregate.Empty(Species.Tiles);
+    /// <summary>The project the survey ran in: the one asked, or the one <see cref="Identification.ProjectChoice"/> chose for <c>best</c>.</summary>
+    public string Project { get; init; } = Taxonomy.Checklist.AllProject;
+    public TilingSettings Tiling { get; init; } = new();
+    public CountingRule Counting { get; init; } = new();
+}
 
 /// <summary>Why a survey is refused before any work (too many tiles, bad settings).</summary>
 public sealed class SurveyException(string message) : Exception(message);
@@ -63,6 +74,12 @@ public static class SurveyEngine
             if (eachChunk is null) Work();
             else eachChunk(Work);
         }
-        return new SurveyResult(source.Width, source.Height, SurveyAggregation.Aggregate(source.Width, source.Height, results, counting), engine.Bundle.Manifest.Version);
+        return new SurveyResult(source.Width, source.Height,
+            SurveyRejection.Apply(SurveyAggregation.Aggregate(source.Width, source.Height, results, counting)), engine.Bundle.Manifest.Version)
+        {
+            Project = request.Project,
+            Tiling = tiling,
+            Counting = counting,
+        };
     }
 }
