@@ -162,12 +162,13 @@ public static class ChallengeBuilder
     /// <summary>
     /// The observations a challenge may publish, as the open-data export chooses them: valid, with a taxon, under a licence
     /// it exports (<see cref="OpenLicences"/>), with the photos the community did not exclude (observations left without
-    /// any are dropped); optionally of one flora and observed in the period. Ordered by id.
+    /// any are dropped), not kept from a plot survey (one photo of several plants: <see cref="Observation.FromPlot"/>);
+    /// optionally of one flora and observed in the period. Ordered by id.
     /// </summary>
     private static async Task<List<Chosen>> Choose(FlorascopeDb db, ObservationSource source, CancellationToken ct)
     {
         var exported = OpenLicences.Exported;
-        var q = db.Observations.AsNoTracking().Where(o => o.Status == ObservationStatus.Valid && o.TaxonName != null && exported.Contains(o.License));
+        var q = db.Observations.AsNoTracking().Where(o => o.Status == ObservationStatus.Valid && o.TaxonName != null && !o.FromPlot && exported.Contains(o.License));
         if (source.Project is { } project)
         {
             var code = project.Value;

@@ -42,7 +42,12 @@ public sealed record ObservationSummary(int Id, string? TaxonName, DateTime Obse
 public sealed record ObservationDetail(int Id, string? TaxonName, DateTime ObservedUtc, double? Latitude, double? Longitude, double? UncertaintyMeters,
     string? Notes, string License, string Project, int AuthorId, string AuthorName, string AuthorUserName, DateTime CreatedUtc,
     IReadOnlyList<PhotoInfo> Photos, IReadOnlyList<IdentificationInfo> Identifications, RevisionInfo Revision,
-    string Geoprivacy, string PublicPosition, bool ExactPosition, int? ObservedOffsetMinutes);
+    string Geoprivacy, string PublicPosition, bool ExactPosition, int? ObservedOffsetMinutes)
+{
+    /// <summary>Kept from a plot survey (its photo never trains the model); written only when true.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool FromPlot { get; init; }
+}
 
 /// <summary>The observations behind the pages: create, read, identify, delete, and the map's GeoJSON.</summary>
 public static class ObservationsApi
@@ -54,7 +59,7 @@ public static class ObservationsApi
     {
         var g = app.MapGroup("/api").WithTags("Observations").WithDomainErrors();
         g.MapPost("/observations", Create).RequireAuthorization().DisableAntiforgery().RequireClientLimits()
-            .WithSummary("Create an observation (multipart: photos + organs, observedUtc, observedOffset (minutes), latitude, longitude, uncertainty, geoprivacy, notes, license, project, taxon, clientId (a UUID, or the Idempotency-Key header: sent again, it answers 200 with the observation saved under it); anti-forgery token).");
+            .WithSummary("Create an observation (multipart: photos + organs, observedUtc, observedOffset (minutes), latitude, longitude, uncertainty, geoprivacy, notes, license, project, taxon, plot (true: kept from a plot survey, never trains the model), clientId (a UUID, or the Idempotency-Key header: sent again, it answers 200 with the observation saved under it); anti-forgery token).");
         g.MapGet("/observations", Latest).WithSummary("The latest observations, newest first (page from 1).");
         g.MapGet("/observations/{id:int}", Get).WithSummary("One observation with its photos and identifications.");
         g.MapPost("/observations/{id:int}/identifications", Identify).RequireAuthorization().DisableAntiforgery()
@@ -120,6 +125,7 @@ public static class ObservationsApi
             TaxonName = form["taxon"].ToString(),
             ObservedOffsetMinutes = OptionalOffset(form["observedOffset"]),
             ClientId = clientId,
+            FromPlot = OptionalFlag(form["plot"], "plot"),
         };
         // Validated once, before the model runs: bad input costs no inference.
         var valid = ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
@@ -371,8 +377,14 @@ public static class ObservationsApi
             [.. o.Identifications.OrderBy(i => i.CreatedUtc).ThenBy(i => i.Id).Select(i => new IdentificationInfo(i.Id, i.UserId,
                 users.GetValueOrDefault(i.UserId)?.UserName ?? "", i.TaxonName, i.IsCurrent, i.CreatedUtc, names.GetValueOrDefault(i.UserId) ?? ""))],
             revisionInfo, GeoprivacyText.ToText(o.Geoprivacy), shown.ToString().ToLowerInvariant(), insider || shown == PublicPositionKind.Exact,
-            o.ObservedOffsetMinutes);
+            o.ObservedOffsetMinutes) { FromPlot = o.FromPlot };
     }
+
+    // "true" or "false" as the app sends them; absent or empty is false.
+    private static bool OptionalFlag(string? text, string name) =>
+        string.IsNullOrWhiteSpace(text) ? false
+        : bool.TryParse(text, out var v) ? v
+        : throw new ObservationException(MessageText.Of("server.query.true-or-false", "{name} must be true or false.", ("name", name)));
 
     private static double? OptionalDouble(string? text, string name) =>
         string.IsNullOrWhiteSpace(text) ? null

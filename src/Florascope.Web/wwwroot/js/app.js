@@ -34,9 +34,9 @@ const limits = serverLimits();
 const maxPhotos = limits ? limits.maxImagesPerRequest : Infinity;
 if (limits) document.body.dataset.limits = 'shown';
 
-async function downscale(file) {
+async function downscale(file, side = MAX_SIDE) {
   const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-  const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
   const canvas = document.createElement('canvas');
   canvas.width = Math.round(bitmap.width * scale);
   canvas.height = Math.round(bitmap.height * scale);
@@ -180,18 +180,24 @@ function pick(name, button) {
 // Saving, for a signed-in person: time and place from the photos' EXIF first, else now and the device's position.
 let takenOffset = null;
 function offerSave(list) {
-  if (!who) {
-    // A link to sign in that comes back here (the photos are kept on the device meanwhile).
-    const link = el('a', t('app.signintokeep', 'Sign in to keep it as an observation.'), { href: '/account?return=/app', id: 'signin-to-keep' });
-    saved.replaceChildren(link);
-    return;
-  }
+  if (!who) { signInToKeep(); return; }
   // Offline the form can still be offered: the session hint says who is signed in.
   const taxon = field('taxon');
   taxon.replaceChildren(...list.map(r => new Option(r.species.scientificNameWithoutAuthor, r.species.scientificNameWithoutAuthor)),
     new Option(t('app.dontknow', "I don't know"), ''));
-  const exif = photos.map(p => p.exif).find(x => x && x.taken) || {};
-  const place = photos.map(p => p.exif).find(x => x && x.lat !== null && x.lat !== undefined) || {};
+  prefill(photos.map(p => p.exif));
+}
+
+// A link to sign in that comes back here (the photos are kept on the device meanwhile).
+function signInToKeep() {
+  const link = el('a', t('app.signintokeep', 'Sign in to keep it as an observation.'), { href: '/account?return=/app', id: 'signin-to-keep' });
+  saved.replaceChildren(link);
+}
+
+// The save form shown with the time and place of the photos (their EXIF), else now; the plot mode's too.
+function prefill(exifs) {
+  const exif = exifs.find(x => x && x.taken) || {};
+  const place = exifs.find(x => x && x.lat !== null && x.lat !== undefined) || {};
   const when = exif.taken || new Date();
   // The field shows the camera's wall-clock time; with the camera's offset it is read at that offset, not this device's.
   takenOffset = exif.taken && exif.offset !== null && exif.offset !== undefined ? exif.offset : null;
@@ -237,6 +243,8 @@ field('locate').addEventListener('click', () => navigator.geolocation.getCurrent
 let clientId = null;
 save.addEventListener('submit', async e => {
   e.preventDefault();
+  // In plot mode the same fields make one observation per chosen species (app-plot.js).
+  if (mode === 'plot') { await plot.keep(fields()); return; }
   const outbox = await outboxReady;
   clientId = clientId || outbox.newClientId();
   const item = { photos: photos.map(p => ({ blob: p.blob, name: p.name, organ: p.organ })), fields: fields(), clientId };
@@ -277,6 +285,34 @@ function fields() {
   };
 }
 
+// One plant or a plot: the plot mode (app-plot.js) loads on its first use and shares the status line and the save form.
+let mode = 'one', plot = null;
+const saveTitle = save.querySelector('h2'), saveButton = save.querySelector('button[type=submit]');
+const oneTexts = [saveTitle.textContent, saveButton.textContent];
+async function switchMode(to) {
+  if (to === mode) return;
+  mode = to;
+  const inPlot = to === 'plot';
+  for (const b of [field('mode-one'), field('mode-plot')]) b.setAttribute('aria-pressed', String(b.id === 'mode-' + to));
+  field('identify').hidden = inPlot;
+  field('plot').hidden = !inPlot;
+  results.replaceChildren();
+  more.hidden = true;
+  save.hidden = true;
+  saved.replaceChildren();
+  say('');
+  // The save form without the one-plant identification: each chosen species is its observation's taxon.
+  for (const id of ['taxon', 'typed']) field(id).closest('label').hidden = inPlot;
+  saveTitle.textContent = inPlot ? t('plot.keep', 'Keep as observations') : oneTexts[0];
+  saveButton.textContent = inPlot ? t('plot.keep', 'Keep as observations') : oneTexts[1];
+  if (inPlot && !plot) {
+    const { start } = await import('./app-plot.js');
+    plot = start({ say, fields, prefill, signInToKeep, downscale, who, outboxReady, exifReady, save, saved });
+  }
+  plot?.show(inPlot);
+}
+for (const b of [field('mode-one'), field('mode-plot')]) b.addEventListener('click', () => switchMode(b.id.slice('mode-'.length)));
+
 function showQueue(n) {
   queue.hidden = n === 0;
   queue.textContent = n === 1 ? t('app.queue.one', '1 observation waits to be sent.') : f('app.queue.many', '{n} observations wait to be sent.', { n: n.toLocaleString(lang) });
@@ -284,7 +320,7 @@ function showQueue(n) {
 }
 
 // Usable now: the texts and limits came with the page; the floras' choices follow.
-for (const picker of [camera, input]) picker.disabled = false;
+for (const picker of [camera, input, field('plot-camera'), field('plot-photo')]) picker.disabled = false;
 const outbox = await outboxReady;
 outbox.onChange((n, error) => {
   if (error) { saved.textContent = f('app.refused', 'A waiting observation was refused: {message}', { message: error }); delete saved.dataset.offline; return; }

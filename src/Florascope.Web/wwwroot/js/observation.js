@@ -28,6 +28,8 @@ function render(o) {
   renderStanding(o);
   renderPhotos(o);
   renderFacts(o);
+  // A plot survey's photo shows several plants: said here, since it never trains the model (the server's rule).
+  $('plot-note').hidden = !o.fromPlot;
   renderMine(o);
   renderWhy(o.revision);
   $('ids').replaceChildren(...o.identifications.map(i => {
