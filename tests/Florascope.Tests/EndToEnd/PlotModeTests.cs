@@ -89,8 +89,8 @@ public sealed class PlotModeTests
             foreach (var taxon in Taxa) Assert.Contains(taxon.Replace('_', ' '), listed);
             var coverages = kept.Select(s => s!["coverage"]!.GetValue<double>()).ToList();
             Assert.Equal(coverages.OrderDescending(), coverages);
-            Assert.StartsWith($"{kept.Count} species found; ", await page.InnerTextAsync("#plot-summary"), StringComparison.Ordinal);
-            Assert.EndsWith(" of the photo named no species.", await page.InnerTextAsync("#plot-summary"), StringComparison.Ordinal);
+            Assert.StartsWith($"{kept.Count} species found; ", await page.InnerTextAsync("#status"), StringComparison.Ordinal);
+            Assert.EndsWith(" of the photo named no species.", await page.InnerTextAsync("#status"), StringComparison.Ordinal);
             var sunflower = page.Locator("#plot-species > li[data-taxon='Helianthus annuus']");
             Assert.Equal("Helianthus annuus", await sunflower.Locator(".sci").InnerTextAsync());
             var entry = kept.Single(s => s!["binomial"]!.GetValue<string>() == "Helianthus annuus")!;

@@ -92,11 +92,11 @@ export function start(app) {
     const n = species.length;
     const summary = f('plot.summary', '{n} species found; {uncovered} of the photo named no species.',
       { n: n.toLocaleString(lang), uncovered: percent(answer.results.uncovered) });
-    field('plot-summary').textContent = summary;
     const left = answer.results.species.length - n;
     field('plot-rejected').textContent = left > 0 ? f('plot.rejected', '{n} more left out: too little evidence in the photo.', { n: left.toLocaleString(lang) }) : '';
     answerBox.hidden = false;
     answerBox.dataset.answered = String(n);
+    // The status line (a live region) says it, so a screen reader hears that the answer is in.
     app.say(summary);
     if (!app.who) app.signInToKeep(); else if (n) app.prefill([shot.exif]);
   }
