@@ -141,6 +141,7 @@ public static class FlorascopeServer
         app.MapOpenDataApi();
         app.MapStatsApi();
         app.MapJobsApi();
+        app.MapAdminKeysApi();
         app.MapChallengesApi();
         app.MapChallengeAdminApi();
         app.MapChallengePages();
