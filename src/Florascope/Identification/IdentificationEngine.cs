@@ -118,6 +118,7 @@ public sealed class IdentificationEngine
         return new IdentificationResult
         {
             Project = project,
+            AskedProject = project == request.Project ? null : request.Project,
             Language = request.Lang,
             ImageHashes = hashes,
             Organs = request.Images.Select(i => i.Organ).ToList(),

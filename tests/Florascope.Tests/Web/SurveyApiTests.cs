@@ -261,13 +261,23 @@ public sealed class SurveyApiTests(SurveyServerFixture fixture) : IClassFixture<
         Assert.Contains("max_rank", await bad.ErrorAsync(400), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task IdentifyWithProjectBestNamesTheChosenFlora()
+    [Theory]
+    [InlineData("Ranunculus_acris", "weurope")]
+    // In no regional flora, only in the useful plants: that smallest flora holding it is chosen.
+    [InlineData("Lilium_lancifolium", "useful")]
+    // A photo the model spreads over several floras (an ostrich, scored anyway): no flora holds 90 %, so all.
+    [InlineData("ostrich", "all")]
+    public async Task IdentifyWithProjectBestNamesTheChosenFlora(string photo, string flora)
     {
         var key = await Host.CreateKeyAsync(quota: 10);
-        using var response = await Host.Client.IdentifyAsync(key, Photos.Form(Photos.Plant("Ranunculus_acris"), "auto"), "best");
+        var form = photo == "ostrich" ? Photos.Form(Photos.NonPlant("ostrich"), "auto") : Photos.Form(Photos.Plant(photo), "auto");
+        using var response = await Host.Client.IdentifyAsync(key, form, "best", "no-reject=true&nb-results=100");
         var body = await response.JsonAsync();
-        Assert.Equal("weurope", body["preferedReferential"]!.GetValue<string>());
+        Assert.Equal(flora, body["preferedReferential"]!.GetValue<string>());
         Assert.Equal("best", body["query"]!["project"]!.GetValue<string>());
+        var checklist = Bundle.Value.Checklist;
+        var results = body["results"]!.AsArray();
+        Assert.Equal(checklist.Taxa.Count(t => t.InProject(flora)), results.Count);
+        Assert.All(results, r => Assert.True(checklist.Taxa[checklist.IndexOf(r!["species"]!["scientificNameWithoutAuthor"]!.GetValue<string>())].InProject(flora)));
     }
 }
