@@ -3,6 +3,7 @@ using Florascope.Cli;
 
 var root = new RootCommand("Florascope: identify plants from photos, train and evaluate the identification model.");
 root.Subcommands.Add(IdentifyCommand.Create());
+root.Subcommands.Add(SurveyCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(ApiKeyCommand.Create());

@@ -13,31 +13,44 @@ public static class QuotaStore
     /// the quota is used up.
     /// </summary>
     public static Task<int?> TryConsumeAsync(FlorascopeDb db, int keyId, int quota, DateOnly day, CancellationToken ct = default) =>
-        ConsumeAsync(db, KeyUpsert, keyId, quota, day, ct);
+        ConsumeAsync(db, KeyUpsert, keyId, quota, day, 1, ct);
+
+    /// <summary>
+    /// Counts <paramref name="units"/> at once (a survey) if they all fit in what the key has left today; returns the new
+    /// count, or null (nothing counted) when they do not.
+    /// </summary>
+    public static Task<int?> TryConsumeAsync(FlorascopeDb db, int keyId, int quota, DateOnly day, int units, CancellationToken ct = default) =>
+        ConsumeAsync(db, KeyUpsert, keyId, quota, day, units, ct);
 
     /// <summary>The same atomic count for a network address (the web app's identifications without an account).</summary>
     public static Task<int?> TryConsumeAddressAsync(FlorascopeDb db, string addressHash, int quota, DateOnly day, CancellationToken ct = default) =>
-        ConsumeAsync(db, AddressUpsert, addressHash, quota, day, ct);
+        ConsumeAsync(db, AddressUpsert, addressHash, quota, day, 1, ct);
+
+    /// <summary><paramref name="units"/> at once for a network address (the web app's surveys without an account).</summary>
+    public static Task<int?> TryConsumeAddressAsync(FlorascopeDb db, string addressHash, int quota, DateOnly day, int units, CancellationToken ct = default) =>
+        ConsumeAsync(db, AddressUpsert, addressHash, quota, day, units, ct);
 
     private static readonly string KeyUpsert = Upsert("quota_usage", "api_key_id");
     private static readonly string AddressUpsert = Upsert("address_usage", "address_hash");
 
     /// <summary>
-    /// One statement: insert the day's row or increment it while under quota, returning the new
-    /// count (no row when the quota is used up). Built once from this class's constant table and
-    /// column names; the key, day and quota are parameters {0}, {1}, {2}.
+    /// One statement: insert the day's row or add the units to it while they fit in the quota,
+    /// returning the new count (no row when they do not fit). Built once from this class's constant
+    /// table and column names; the key, day, quota and units are parameters {0}, {1}, {2}, {3}.
     /// </summary>
     private static string Upsert(string table, string keyColumn) => $$"""
-        INSERT INTO {{table}} ({{keyColumn}}, day, count) VALUES ({0}, {1}, 1)
-        ON CONFLICT ({{keyColumn}}, day) DO UPDATE SET count = {{table}}.count + 1
-        WHERE {{table}}.count < {2}
+        INSERT INTO {{table}} ({{keyColumn}}, day, count) VALUES ({0}, {1}, {3})
+        ON CONFLICT ({{keyColumn}}, day) DO UPDATE SET count = {{table}}.count + {3}
+        WHERE {{table}}.count + {3} <= {2}
         RETURNING count AS "Value"
         """;
 
-    private static async Task<int?> ConsumeAsync(FlorascopeDb db, string upsert, object key, int quota, DateOnly day, CancellationToken ct)
+    private static async Task<int?> ConsumeAsync(FlorascopeDb db, string upsert, object key, int quota, DateOnly day, int units, CancellationToken ct)
     {
-        if (quota <= 0) return null;
-        var rows = await db.Database.SqlQueryRaw<int>(upsert, key, day, quota).ToListAsync(ct);
+        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
+        // The insert of a new day's row is not guarded by the WHERE: more units than the whole quota never reach it.
+        if (quota <= 0 || units > quota) return null;
+        var rows = await db.Database.SqlQueryRaw<int>(upsert, key, day, quota, units).ToListAsync(ct);
         return rows.Count == 0 ? null : rows[0];
     }
 

@@ -23,6 +23,13 @@ public static class AccountIdentifications
         RateCounterStore.TryConsumeAsync(db, Scope, Subject(userId), RateCounterStore.Day(nowUtc), limit, ct);
 
     /// <summary>
+    /// Counts <paramref name="units"/> at once (a survey, <c>SurveyCost.Units</c>) if they fit under <paramref name="limit"/>
+    /// today; the new count, or null (nothing counted) when they do not.
+    /// </summary>
+    public static Task<int?> TryConsumeAsync(FlorascopeDb db, int userId, int limit, DateTime nowUtc, int units, CancellationToken ct = default) =>
+        RateCounterStore.TryConsumeAsync(db, Scope, Subject(userId), RateCounterStore.Day(nowUtc), limit, units, ct);
+
+    /// <summary>
     /// Gives back one identification counted at <paramref name="countedUtc"/>: a save answered with the observation
     /// another request (a retry, its twin) had already made, or a save that failed after the model ran, used none.
     /// </summary>

@@ -23,6 +23,13 @@ public static class RateCounterStore
         RETURNING count AS "Value"
         """;
 
+    private const string ConsumeManySql = """
+        INSERT INTO rate_counters (scope, subject, window_start, count) VALUES ({0}, {1}, {2}, {4})
+        ON CONFLICT (scope, subject, window_start) DO UPDATE SET count = rate_counters.count + {4}
+        WHERE rate_counters.count + {4} <= {3}
+        RETURNING count AS "Value"
+        """;
+
     private const string CountSql = """
         SELECT count AS "Value" FROM rate_counters WHERE scope = {0} AND subject = {1} AND window_start = {2}
         """;
@@ -39,6 +46,19 @@ public static class RateCounterStore
     {
         if (limit <= 0) return null;
         var rows = await db.Database.SqlQueryRaw<int>(ConsumeSql, scope, subject, Utc(windowStart), limit).ToListAsync(ct);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>
+    /// Counts <paramref name="units"/> events at once if they all fit under <paramref name="limit"/> in the window; the new
+    /// count, or null (nothing counted) when they do not.
+    /// </summary>
+    public static async Task<int?> TryConsumeAsync(FlorascopeDb db, string scope, string subject, DateTime windowStart, int limit, int units, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
+        // A new window's row is inserted unguarded: more units than the limit never reach the statement.
+        if (limit <= 0 || units > limit) return null;
+        var rows = await db.Database.SqlQueryRaw<int>(ConsumeManySql, scope, subject, Utc(windowStart), limit, units).ToListAsync(ct);
         return rows.Count == 0 ? null : rows[0];
     }
 

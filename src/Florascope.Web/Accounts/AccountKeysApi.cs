@@ -10,7 +10,8 @@ using Florascope.Messages;
 
 namespace Florascope.Web.Accounts;
 
-public sealed record OwnKey(int Id, string Name, string Prefix, int DailyQuota, int UsedToday, DateTimeOffset CreatedUtc, bool Revoked);
+/// <summary>One of my keys; <see cref="AllowSurvey"/> is shown, never set here: administrators decide (/admin/keys).</summary>
+public sealed record OwnKey(int Id, string Name, string Prefix, int DailyQuota, int UsedToday, DateTimeOffset CreatedUtc, bool Revoked, bool AllowSurvey);
 
 public sealed record NewKey(OwnKey Key, string Secret);
 
@@ -64,5 +65,5 @@ public static class AccountKeysApi
         return TypedResults.NoContent();
     }
 
-    private static OwnKey Own(ApiKey k, int used) => new(k.Id, k.Name, k.Prefix, k.DailyQuota, used, k.CreatedUtc, k.RevokedUtc is not null);
+    private static OwnKey Own(ApiKey k, int used) => new(k.Id, k.Name, k.Prefix, k.DailyQuota, used, k.CreatedUtc, k.RevokedUtc is not null, k.AllowSurvey);
 }

@@ -54,6 +54,12 @@ public static class DomainErrors
         _ => StatusCodes.Status400BadRequest,
     };
 
+    public static int StatusOf(Florascope.Data.ApiKeys.ApiKeyError error) => error switch
+    {
+        Florascope.Data.ApiKeys.ApiKeyError.Revoked => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status404NotFound,
+    };
+
     /// <summary>
     /// Answers an <see cref="ObservationException"/>, <see cref="AccountException"/>, model-registry error or unreachable object store (503) thrown
     /// by a handler of the group with the documented error body, and every error body of the group in the
@@ -81,6 +87,10 @@ public static class DomainErrors
                 result = ApiErrors.Error(StatusOf(e.Error), e.Text);
             }
             catch (Florascope.Data.Challenges.ChallengeException e)
+            {
+                result = ApiErrors.Error(StatusOf(e.Error), e.Text);
+            }
+            catch (Florascope.Data.ApiKeys.ApiKeyException e)
             {
                 result = ApiErrors.Error(StatusOf(e.Error), e.Text);
             }

@@ -12,6 +12,7 @@ using Florascope.Web.Home;
 using Florascope.Web.Observations;
 using Florascope.Web.OpenData;
 using Florascope.Web.Identify;
+using Florascope.Web.Survey;
 using Florascope.Web.Jobs;
 using Florascope.Web.Media;
 using Florascope.Web.Models;
@@ -66,6 +67,7 @@ public static class FlorascopeServer
         builder.Services.AddSingleton<RevisionScheduler>();
         builder.Services.AddSingleton<Jobs.IJob>(sp => sp.GetRequiredService<RevisionScheduler>());
         builder.Services.AddSingleton(new InferencePool(inference.EffectiveWorkers, inference.QueueLimit));
+        builder.Services.AddSurveys(builder.Configuration, inference.EffectiveWorkers);
         builder.Services.AddSingleton(sp => new ServerPaths(database.DataDirectory, imageDirectory, sp.GetRequiredService<ModelHost>()));
         // Photos and model bundles: folders under the data directory, or an S3 bucket every node shares (docs/storage.md).
         var storage = builder.Configuration.GetSection(Florascope.Data.Storage.StorageSettings.Section).Get<Florascope.Data.Storage.StorageSettings>() ?? new();
@@ -128,6 +130,7 @@ public static class FlorascopeServer
         app.MapHomeApi();
         app.MapIdentifyApi();
         app.MapWebIdentifyApi();
+        app.MapSurveyApi();
         app.MapTaxonomyApi();
         app.MapQuotaApi();
         app.MapMediaApi();
@@ -141,6 +144,7 @@ public static class FlorascopeServer
         app.MapOpenDataApi();
         app.MapStatsApi();
         app.MapJobsApi();
+        app.MapAdminKeysApi();
         app.MapChallengesApi();
         app.MapChallengeAdminApi();
         app.MapChallengePages();

@@ -89,8 +89,9 @@ public static class IdentifyApi
         InferencePool pool, BodyIntake intake, IdentifyCharge charge, CancellationToken ct)
     {
         var request = context.Request;
-        if (!engine.Bundle.Checklist.HasProject(project))
-            return ApiErrors.Error(404, MessageText.Of("server.identify.unknown-project", "Unknown project '{project}': see /v2/projects ({projects}).", ("project", project), ("projects", string.Join(", ", engine.Bundle.Checklist.Projects))));
+        // A checklist project, or best (the engine picks it per request and names it in preferedReferential).
+        if (!engine.IsProject(project))
+            return ApiErrors.Error(404, MessageText.Of("server.identify.unknown-project", "Unknown project '{project}': see /v2/projects ({projects}).", ("project", project), ("projects", string.Join(", ", [.. engine.Bundle.Checklist.Projects, ProjectChoice.Best]))));
         if (await charge.CheckAsync() is { } usedUp) return usedUp;
         if (BoundaryOf(request) is not { } boundary)
             return ApiErrors.BadRequest(MessageText.Of("server.identify.multipart", "Send the photos as multipart/form-data: one 'images' file field per photo, and optionally one 'organs' field per photo."));

@@ -21,6 +21,10 @@ public static class ApiKeyAccess
         return key is null ? (null, ApiErrors.Error(StatusCodes.Status401Unauthorized, "Unknown or revoked api-key.")) : (key, null);
     }
 
+    /// <summary>The 403 for a key not allowed to run surveys (<see cref="ApiKey.AllowSurvey"/>), or null when it is.</summary>
+    public static JsonHttpResult<ApiError>? SurveyRefusal(ApiKey key) => key.AllowSurvey ? null
+        : ApiErrors.Error(StatusCodes.Status403Forbidden, "This api-key may not run surveys: the operator allows it (florascope apikey create --allow-survey, or the key's page for administrators).");
+
     /// <summary>The IETF RateLimit headers, as the Pl@ntNet API sends them on counted requests.</summary>
     public static void AddQuotaHeaders(HttpResponse response, ApiKey key, int used, TimeProvider clock)
     {

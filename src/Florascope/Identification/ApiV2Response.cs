@@ -58,7 +58,7 @@ public static class ApiV2
             t.Taxon.PowoId is { } p ? new ApiId(p) : null,
             includeRelatedImages ? t.References.Select(m => Image(m, t.Taxon.DemoOrgan, imageUrl)).ToList() : null)).ToList();
         return new ApiIdentifyResponse(
-            new ApiQuery(r.Project, r.ImageHashes, r.Organs, includeRelatedImages, r.NoReject, type),
+            new ApiQuery(r.AskedProject ?? r.Project, r.ImageHashes, r.Organs, includeRelatedImages, r.NoReject, type),
             // A file part may come without a usable name: the field stays a string.
             r.PredictedOrgans.Select(o => new ApiPredictedOrgan(o.Image, o.FileName ?? "", o.Organ, Math.Round(o.Score, 5))).ToList(),
             r.Language,

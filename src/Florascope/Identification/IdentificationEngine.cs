@@ -47,7 +47,7 @@ public sealed class IdentificationEngine
         foreach (var image in request.Images)
             if (!Organs.IsKnown(image.Organ))
                 throw new IdentifyException(IdentifyError.UnknownOrgan, MessageText.Of("server.unknown-organ", "Unknown organ '{organ}': use one of {organs}.", ("organ", image.Organ), ("organs", string.Join(", ", Organs.All))));
-        if (!_projects.ContainsKey(request.Project))
+        if (!IsProject(request.Project))
             throw new IdentifyException(IdentifyError.UnknownProject, MessageText.Of("server.unknown-project-of", "Unknown project '{project}': use one of {projects}.", ("project", request.Project), ("projects", string.Join(", ", Bundle.Checklist.Projects))));
         if (!Languages.IsKnown(request.Lang))
             throw new IdentifyException(IdentifyError.UnknownLanguage, MessageText.Of("server.unknown-language-of", "Unknown language '{lang}': use one of {languages}.", ("lang", request.Lang), ("languages", string.Join(", ", Languages.All))));
@@ -55,6 +55,9 @@ public sealed class IdentificationEngine
     }
 
     public IdentificationResult Identify(IdentifyRequest request) => Identify(Prepare(request));
+
+    /// <summary>A checklist project, or <see cref="ProjectChoice.Best"/> (the engine picks the project per photo).</summary>
+    public bool IsProject(string project) => project == ProjectChoice.Best || _projects.ContainsKey(project);
 
     /// <summary>
     /// Validates the request and decodes its photos (no network yet), so a server can refuse bad
@@ -103,16 +106,19 @@ public sealed class IdentificationEngine
 
         var plant = scores.Average(s => s.PlantProbability);
         var fused = Fusion.Combine(scores.Select(s => s.TaxonLogProbs).ToList(), settings.Fusion);
-        var restricted = Fusion.Restrict(fused, _projects[request.Project]);
+        // Project best: the fused scores over the whole checklist choose the flora, then the results are restricted to it.
+        var project = request.Project == ProjectChoice.Best ? ProjectChoice.Choose([.. fused.Select(p => (double)p)], Bundle.Checklist) : request.Project;
+        var restricted = Fusion.Restrict(fused, _projects[project]);
         var query = MeanEmbedding(scores);
-        var order = _projects[request.Project].OrderByDescending(c => restricted[c]).ThenBy(c => c).ToList();
+        var order = _projects[project].OrderByDescending(c => restricted[c]).ThenBy(c => c).ToList();
         if (request.MaxResults is { } max) order = order.Take(max).ToList();
         var results = order.Select(c => new TaxonResult(c, Bundle.Checklist.Taxa[c], restricted[c],
             request.ReferencesPerResult > 0 ? Bundle.References.Nearest(query, c, request.ReferencesPerResult) : [])).ToList();
 
         return new IdentificationResult
         {
-            Project = request.Project,
+            Project = project,
+            AskedProject = project == request.Project ? null : request.Project,
             Language = request.Lang,
             ImageHashes = hashes,
             Organs = request.Images.Select(i => i.Organ).ToList(),
@@ -127,7 +133,8 @@ public sealed class IdentificationEngine
     }
 
     /// <summary>
-    /// The project's <paramref name="top"/> taxa of each survey window, best first, with their probabilities: one
+    /// The project's <paramref name="top"/> taxa, genera and families of each survey window, best first, with their
+    /// probabilities (a genus's or family's is the sum of its taxa's within the project), and the window's organ: one
     /// view per window in one network batch (a survey runs hundreds of windows; the extra views of unsure photos
     /// would multiply them).
     /// </summary>
@@ -137,15 +144,44 @@ public sealed class IdentificationEngine
             throw new IdentifyException(IdentifyError.UnknownProject, MessageText.Of("server.unknown-project-of", "Unknown project '{project}': use one of {projects}.", ("project", project), ("projects", string.Join(", ", Bundle.Checklist.Projects))));
         var view = Bundle.Manifest.Inference.Views[0];
         var embeddings = Embedder.Embed(windows.Select(w => (w, view)).ToList());
+        var taxa = Bundle.Checklist.Taxa;
+        var organLabels = Bundle.Manifest.OrganLabels;
         var result = new List<WindowScores>(windows.Count);
         for (var i = 0; i < windows.Count; i++)
         {
             var scores = ImageScorer.Score(Bundle, embeddings.AsSpan(i * Backbone.Dim, Backbone.Dim));
             var restricted = Fusion.Restrict(Fusion.Combine([scores.TaxonLogProbs], Bundle.Manifest.Inference.Fusion), allowed);
+            var organ = VectorMath.ArgMax(scores.OrganProbs);
             result.Add(new WindowScores([.. allowed.OrderByDescending(c => restricted[c]).ThenBy(c => c).Take(top).Select(c => (c, (double)restricted[c]))],
-                scores.PlantProbability));
+                scores.PlantProbability)
+            {
+                Organ = organLabels.Length > organ ? organLabels[organ] : "other",
+                Genera = TopGroups(allowed, restricted, c => taxa[c].Genus, top),
+                Families = TopGroups(allowed, restricted, c => taxa[c].Family, top),
+            });
         }
         return result;
+    }
+
+    /// <summary>The <paramref name="top"/> groups (genera, families) by the summed probability of their taxa, best first; taxa without one are left out.</summary>
+    private static (string Name, double Score)[] TopGroups(HashSet<int> allowed, float[] probabilities, Func<int, string> groupOf, int top)
+    {
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var c in allowed)
+            if (groupOf(c) is { Length: > 0 } name) sums[name] = sums.GetValueOrDefault(name) + probabilities[c];
+        return [.. sums.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(top).Select(kv => (kv.Key, kv.Value))];
+    }
+
+    /// <summary>
+    /// Project <c>best</c> for a photo: one view of it scored over the whole checklist, the project chosen by
+    /// <see cref="ProjectChoice.Choose"/>.
+    /// </summary>
+    public string ChooseProject(PreparedImage photo)
+    {
+        var embedding = Embedder.Embed([(photo, Bundle.Manifest.Inference.Views[0])]);
+        var scores = ImageScorer.Score(Bundle, embedding);
+        var probabilities = Fusion.Combine([scores.TaxonLogProbs], Bundle.Manifest.Inference.Fusion);
+        return ProjectChoice.Choose([.. probabilities.Select(p => (double)p)], Bundle.Checklist);
     }
 
     /// <summary>
@@ -187,8 +223,16 @@ public sealed class IdentificationEngine
     }
 }
 
-/// <summary>A survey window's top taxa (best first, with probabilities) and its probability of showing a plant.</summary>
-public sealed record WindowScores((int Taxon, double Score)[] Taxa, float PlantProbability);
+/// <summary>
+/// A survey window's top taxa (best first, with probabilities), its probability of showing a plant, the organ it shows
+/// (the organ head's top label) and its top genera and families (summed probabilities, best first).
+/// </summary>
+public sealed record WindowScores((int Taxon, double Score)[] Taxa, float PlantProbability)
+{
+    public string Organ { get; init; } = "other";
+    public (string Name, double Score)[] Genera { get; init; } = [];
+    public (string Name, double Score)[] Families { get; init; } = [];
+}
 
 /// <summary>A validated request with its photos decoded, ready for the network.</summary>
 public sealed record PreparedRequest(IdentifyRequest Request, IReadOnlyList<PreparedImage> Images, IReadOnlyList<string> Hashes);

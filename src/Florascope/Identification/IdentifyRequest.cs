@@ -49,7 +49,10 @@ public sealed record TaxonResult(int Label, Taxon Taxon, float Score, IReadOnlyL
 
 public sealed record IdentificationResult
 {
+    /// <summary>The project the results are restricted to (the one chosen when <see cref="AskedProject"/> is <c>best</c>).</summary>
     public required string Project { get; init; }
+    /// <summary>The project as asked, when it differs from <see cref="Project"/> (<c>best</c>): the answer's query echoes it.</summary>
+    public string? AskedProject { get; init; }
     public required string Language { get; init; }
     public required IReadOnlyList<string> ImageHashes { get; init; }
     /// <summary>The organs as sent (auto stays auto).</summary>

@@ -37,7 +37,7 @@ public static class SurveyEngine
     public static int TileCount(SurveyRequest request, DecodeLimits? limits = null) => Checked(request, limits).Count;
 
     /// <summary>The photo's upright size (header only) and its tile count, refused above <see cref="TilingSettings.MaxTiles"/>.</summary>
-    private static (int Width, int Height, int Count) Checked(SurveyRequest request, DecodeLimits? limits)
+    internal static (int Width, int Height, int Count) Checked(SurveyRequest request, DecodeLimits? limits)
     {
         var tiling = request.Tiling ?? new TilingSettings();
         if (tiling.Problem() is { } problem) throw new SurveyException(problem);
@@ -48,38 +48,137 @@ public static class SurveyEngine
         return (w, h, count);
     }
 
+    /// <summary>
+    /// The whole survey in one call (the CLI, the bench); <paramref name="eachChunk"/>, when given, runs each chunk's work
+    /// (a caller may take a worker slot around it). The same results as a <see cref="SurveySession"/> run chunk by chunk.
+    /// </summary>
     public static SurveyResult Run(IdentificationEngine engine, SurveyRequest request, Action<Action>? eachChunk = null)
     {
-        var (width, height, _) = Checked(request, engine.Limits);
-        var tiling = request.Tiling ?? new TilingSettings();
-        var counting = request.Counting ?? new CountingRule();
-        using var source = ImageDecoder.DecodeForTiles(request.Image, SurveyTiling.Sizes(width, height, tiling)[0], engine.Limits);
-        var tiles = SurveyTiling.Tiles(source.Width, source.Height, tiling);
-        var results = new TileResult[tiles.Count];
-        var names = engine.Bundle.Checklist.Taxa;
-        var plantThreshold = request.PlantThreshold ?? engine.Bundle.Manifest.Inference.PlantThreshold;
-        for (var start = 0; start < tiles.Count; start += Chunk)
+        using var session = SurveySession.Start(engine, request);
+        for (var i = 0; i < session.Chunks; i++)
         {
-            var from = start;
-            void Work()
-            {
-                var chunk = tiles.Skip(from).Take(Chunk).ToList();
-                var windows = chunk.Select(t => source.Crop(t.X, t.Y, t.Size)).ToList();
-                var scored = engine.ScoreWindows(windows, request.Project, counting.MaxRank);
-                // A window the model judges not to show a plant (bare soil, a gap between plants) names nobody.
-                for (var k = 0; k < chunk.Count; k++)
-                    results[from + k] = new TileResult(chunk[k], scored[k].PlantProbability < plantThreshold ? []
-                        : [.. scored[k].Taxa.Select(x => new TileLabel(names[x.Taxon].ScientificNameWithoutAuthor, x.Score))]);
-            }
-            if (eachChunk is null) Work();
-            else eachChunk(Work);
+            var chunk = i;
+            if (eachChunk is null) session.RunChunk(chunk);
+            else eachChunk(() => session.RunChunk(chunk));
         }
-        return new SurveyResult(source.Width, source.Height,
-            SurveyRejection.Apply(SurveyAggregation.Aggregate(source.Width, source.Height, results, counting)), engine.Bundle.Manifest.Version)
+        return session.Finish();
+    }
+}
+
+/// <summary>
+/// One survey run chunk by chunk, so that async code (the server) can take and free a worker slot around each chunk and
+/// stop between chunks. <see cref="Start"/> reads only the photo's header and checks the tiles; the photo is decoded
+/// on the first chunk (once, at the scale its smallest window needs) and freed by <see cref="Dispose"/>.
+/// Chunks run one at a time (not thread-safe).
+/// </summary>
+public sealed class SurveySession : IDisposable
+{
+    private readonly IdentificationEngine _engine;
+    private readonly SurveyRequest _request;
+    private readonly TileResult?[] _results;
+    // Each window's genera and families, best first (the species are in _results).
+    private readonly IReadOnlyList<TileLabel>[] _genera;
+    private readonly IReadOnlyList<TileLabel>[] _families;
+    private readonly CountingRule _counting;
+    private TileSource? _source;
+    private string? _project;
+    private bool _disposed;
+
+    private SurveySession(IdentificationEngine engine, SurveyRequest request, int width, int height)
+    {
+        _engine = engine;
+        _request = request;
+        Width = width;
+        Height = height;
+        Tiling = request.Tiling ?? new TilingSettings();
+        _counting = request.Counting ?? new CountingRule();
+        Tiles = SurveyTiling.Tiles(width, height, Tiling);
+        _results = new TileResult?[Tiles.Count];
+        _genera = new IReadOnlyList<TileLabel>[Tiles.Count];
+        _families = new IReadOnlyList<TileLabel>[Tiles.Count];
+    }
+
+    /// <summary>
+    /// Checks the project, the settings and the tile count from the header alone: throws <see cref="IdentifyException"/>
+    /// (unknown project), <see cref="SurveyException"/> (bad settings, too many tiles) or <see cref="ImageInputException"/>.
+    /// </summary>
+    public static SurveySession Start(IdentificationEngine engine, SurveyRequest request)
+    {
+        if (!engine.IsProject(request.Project))
+            throw new IdentifyException(IdentifyError.UnknownProject, Messages.MessageText.Of("server.unknown-project-of", "Unknown project '{project}': use one of {projects}.",
+                ("project", request.Project), ("projects", string.Join(", ", engine.Bundle.Checklist.Projects))));
+        if (request.Counting is { } c && (c.MaxRank < 1 || !(c.MinScore is >= 0 and <= 1)))
+            throw new SurveyException("min_score must be between 0 and 1 and max_rank at least 1");
+        var (width, height, _) = SurveyEngine.Checked(request, engine.Limits);
+        return new SurveySession(engine, request, width, height);
+    }
+
+    /// <summary>The photo's upright size, in pixels as sent.</summary>
+    public int Width { get; }
+    public int Height { get; }
+    public TilingSettings Tiling { get; }
+    public IReadOnlyList<Tile> Tiles { get; }
+    public int Chunks => (Tiles.Count + SurveyEngine.Chunk - 1) / SurveyEngine.Chunk;
+    /// <summary>What the survey costs (<see cref="SurveyCost.Units"/> of its tiles).</summary>
+    public int Units => SurveyCost.Units(Tiles.Count);
+
+    /// <summary>Identifies the windows of chunk <paramref name="index"/> (the first also decodes the photo and, for <c>best</c>, chooses the project).</summary>
+    public void RunChunk(int index)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Chunks);
+        var source = _source ??= ImageDecoder.DecodeForTiles(_request.Image, SurveyTiling.Sizes(Width, Height, Tiling)[0], _engine.Limits);
+        // Project best: the whole photo (its centre square, as one identification sees it) scored once over the whole checklist.
+        _project ??= _request.Project == ProjectChoice.Best ? ChooseProject(source) : _request.Project;
+        var from = index * SurveyEngine.Chunk;
+        var chunk = Tiles.Skip(from).Take(SurveyEngine.Chunk).ToList();
+        var windows = chunk.Select(t => source.Crop(t.X, t.Y, t.Size)).ToList();
+        var scored = _engine.ScoreWindows(windows, _project, _counting.MaxRank);
+        var names = _engine.Bundle.Checklist.Taxa;
+        var plantThreshold = _request.PlantThreshold ?? _engine.Bundle.Manifest.Inference.PlantThreshold;
+        for (var k = 0; k < chunk.Count; k++)
         {
-            Project = request.Project,
-            Tiling = tiling,
-            Counting = counting,
+            // A window the model judges not to show a plant (bare soil, a gap between plants) names nobody.
+            var plant = scored[k].PlantProbability >= plantThreshold;
+            _results[from + k] = new TileResult(chunk[k], plant ? [.. scored[k].Taxa.Select(x => new TileLabel(names[x.Taxon].ScientificNameWithoutAuthor, x.Score))] : [])
+            {
+                Organ = scored[k].Organ,
+            };
+            _genera[from + k] = plant ? [.. scored[k].Genera.Select(g => new TileLabel(g.Name, g.Score))] : [];
+            _families[from + k] = plant ? [.. scored[k].Families.Select(f => new TileLabel(f.Name, f.Score))] : [];
+        }
+    }
+
+    private string ChooseProject(TileSource source)
+    {
+        var side = Math.Min(source.Width, source.Height);
+        return _engine.ChooseProject(source.Crop((source.Width - side) / 2, (source.Height - side) / 2, side));
+    }
+
+    /// <summary>The aggregated labels of every level, once every chunk has run.</summary>
+    public SurveyResult Finish()
+    {
+        if (Array.FindIndex(_results, r => r is null) is var missing && missing >= 0)
+            throw new InvalidOperationException($"Chunk {missing / SurveyEngine.Chunk} has not run.");
+        var tiles = _results.Select(r => r!).ToList();
+        SurveyAggregate Level(Func<int, IReadOnlyList<TileLabel>> labels) => SurveyRejection.Apply(
+            SurveyAggregation.Aggregate(Width, Height, [.. tiles.Select((t, i) => t with { Labels = labels(i) })], _counting));
+        return new SurveyResult(Width, Height, Level(i => tiles[i].Labels), _engine.Bundle.Manifest.Version)
+        {
+            Genus = Level(i => _genera[i]),
+            Family = Level(i => _families[i]),
+            Project = _project ?? _request.Project,
+            Tiling = Tiling,
+            Counting = _counting,
         };
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _source?.Dispose();
+        _source = null;
     }
 }

@@ -84,6 +84,9 @@ async function listKeys() {
   $('keylist').replaceChildren(...keys.map(k => {
     const li = el('li');
     li.append(el('strong', k.name), el('span', k.prefix + '… · ' + k.usedToday + '/' + k.dailyQuota + (k.revoked ? ' · ' + t('account.revoked', 'revoked') : '')));
+    // Shown, not changed here: administrators allow surveys (/admin/keys).
+    li.append(el('span', k.allowSurvey ? t('account.surveysAllowed', 'Surveys: allowed') : t('account.surveysNotAllowed', 'Surveys: not allowed'),
+      { class: 'key-survey', 'data-survey': String(k.allowSurvey) }));
     if (!k.revoked) {
       const b = el('button', t('account.revoke', 'Revoke'), { type: 'button', class: 'score' });
       b.addEventListener('click', async () => {
