@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Deque.AxeCore.Playwright;
 using Florascope.Tests.TestSupport;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Playwright;
 using SkiaSharp;
 
@@ -35,11 +34,6 @@ public sealed class PlotModeTests
         return encoded.ToArray();
     }
 
-    // The survey route is part A of issue 15; until it is merged the survey's steps say so instead of failing on a 404.
-    private static bool HasSurveyRoute(FlorascopeHost host) =>
-        ((IEndpointRouteBuilder)host.App).DataSources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
-            .Any(e => (e.RoutePattern.RawText ?? "").StartsWith("/api/survey/", StringComparison.Ordinal));
-
     [Fact]
     public async Task APlotIsSurveyedItsSpeciesOutlinedAndTwoKeptSharingThePhoto()
     {
@@ -48,7 +42,6 @@ public sealed class PlotModeTests
         await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
         try
         {
-            if (!HasSurveyRoute(host)) Assert.Skip("POST /api/survey/{project} is not in this build yet (issue 15, part A).");
             var plotFile = Path.Combine(dir.Path, "plot.jpg");
             await File.WriteAllBytesAsync(plotFile, Mosaic(1200), Ct);
             await using var context = await Browser.PhoneContextAsync(browser, host.BaseAddress, "en-GB");
@@ -165,11 +158,13 @@ public sealed class PlotModeTests
     }
 
     [Fact]
-    public async Task SignedOutThePlotAsksToSignInAndTheSwitchGoesBack()
+    public async Task SignedOutTheServersRefusalIsSaidThePlotAsksToSignInAndTheSwitchGoesBack()
     {
         var (playwright, browser) = await Browser.LaunchAsync();
         using var dir = new TempDirectory();
-        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
+        // Five identifications a day for this address: a plot of 88 windows (9 units) is refused, one of 30 (3 units) is not.
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow),
+            new Dictionary<string, string?> { ["Florascope:AnonymousDailyIdentifications"] = "5" });
         try
         {
             await using var context = await Browser.PhoneContextAsync(browser, host.BaseAddress, "en-GB");
@@ -196,16 +191,24 @@ public sealed class PlotModeTests
             Assert.Empty(await page.EvaluateAsync<string[]>(AccessibilityPagesTests.SmallTargets));
             Assert.Equal(390, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"));
 
-            if (HasSurveyRoute(host))
-            {
-                var plotFile = Path.Combine(dir.Path, "plot.jpg");
-                await File.WriteAllBytesAsync(plotFile, Mosaic(700), Ct);
-                await page.SetInputFilesAsync("#plot-photo", plotFile);
-                await page.WaitForSelectorAsync("#plot-answer[data-answered]", new() { Timeout = 300_000 });
-                // Signed out: the app's sign-in prompt, as for one plant; no save form.
-                Assert.Equal("/account?return=/app", await page.GetAttributeAsync("#signin-to-keep", "href"));
-                Assert.False(await page.IsVisibleAsync("#save"));
-            }
+            // The server's refusal (429: the units needed and left) in the status line, as for one plant.
+            var large = Path.Combine(dir.Path, "large.jpg");
+            await File.WriteAllBytesAsync(large, Mosaic(1200), Ct);
+            var refused = page.WaitForResponseAsync(r => r.Url.Contains("/api/survey/", StringComparison.Ordinal), new() { Timeout = 300_000 });
+            await page.SetInputFilesAsync("#plot-photo", large);
+            var refusal = await refused;
+            Assert.Equal(429, refusal.Status);
+            var message = JsonNode.Parse(await refusal.TextAsync())!["message"]!.GetValue<string>();
+            await page.WaitForFunctionAsync("m => document.getElementById('status').textContent === m", message);
+            Assert.False(await page.IsVisibleAsync("#plot-answer"));
+
+            var plotFile = Path.Combine(dir.Path, "plot.jpg");
+            await File.WriteAllBytesAsync(plotFile, Mosaic(700), Ct);
+            await page.SetInputFilesAsync("#plot-photo", plotFile);
+            await page.WaitForSelectorAsync("#plot-answer[data-answered]", new() { Timeout = 300_000 });
+            // Signed out: the app's sign-in prompt, as for one plant; no save form.
+            Assert.Equal("/account?return=/app", await page.GetAttributeAsync("#signin-to-keep", "href"));
+            Assert.False(await page.IsVisibleAsync("#save"));
 
             // Back to one plant: its photo pickers again, the plot's answer out of the way.
             await page.ClickAsync("#mode-one");
