@@ -222,4 +222,51 @@ public sealed class PlotModeTests
             playwright.Dispose();
         }
     }
+
+    [Fact]
+    public async Task SpeciesKeptWithoutNetworkWaitInTheOutboxAndAreSentAsPlotObservations()
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var dir = new TempDirectory();
+        await using var host = await FlorascopeHost.StartAsync(dir.Path, new FakeClock(DateTimeOffset.UtcNow));
+        try
+        {
+            var plotFile = Path.Combine(dir.Path, "plot.jpg");
+            await File.WriteAllBytesAsync(plotFile, Mosaic(700), Ct);
+            await using var context = await Browser.PhoneContextAsync(browser, host.BaseAddress, "en-GB");
+            var page = await context.NewPageAsync();
+            var errors = new List<string>();
+            page.PageError += (_, e) => errors.Add(e);
+            await Browser.SignUpInAppAsync(page, host.BaseAddress, "offlineplot");
+            await page.ClickAsync("#mode-plot");
+            await page.SetInputFilesAsync("#plot-photo", plotFile);
+            await page.WaitForSelectorAsync("#plot-answer[data-answered]", new() { Timeout = 300_000 });
+            var two = (await page.EvalOnSelectorAllAsync<string[]>("#plot-species > li", "ls => ls.map(l => l.dataset.taxon)")).Take(2).ToArray();
+            Assert.Equal(2, two.Length);
+            foreach (var taxon in two) await page.Locator($"#plot-species > li[data-taxon='{taxon}'] input[type=checkbox]").CheckAsync();
+
+            // The network gone while keeping: both wait on the phone, each with its own client id.
+            await context.SetOfflineAsync(true);
+            await page.ClickAsync("#save button[type=submit]");
+            await page.WaitForSelectorAsync("#queue[data-count='2']");
+            Assert.Contains("2 wait on this phone", await page.InnerTextAsync("#saved"), StringComparison.Ordinal);
+            Assert.Empty(JsonNode.Parse(await host.Client.GetStringAsync("/api/observations", Ct))!.AsArray());
+
+            await context.SetOfflineAsync(false);
+            await page.WaitForSelectorAsync("#queue[data-count='0']", new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+            var list = JsonNode.Parse(await host.Client.GetStringAsync("/api/observations", Ct))!.AsArray();
+            Assert.Equal(2, list.Count);
+            var observations = new List<JsonNode>();
+            foreach (var o in list) observations.Add(JsonNode.Parse(await host.Client.GetStringAsync($"/api/observations/{o!["id"]}", Ct))!);
+            Assert.Equal(two.Order(StringComparer.Ordinal), observations.Select(o => o["identifications"]![0]!["taxonName"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+            Assert.All(observations, o => Assert.True(o["fromPlot"]!.GetValue<bool>()));
+            Assert.Single(observations.Select(o => o["photos"]!.AsArray().Single()!["sha256"]!.GetValue<string>()).Distinct());
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
 }
