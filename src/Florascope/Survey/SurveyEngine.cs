@@ -131,7 +131,7 @@ public sealed class SurveySession : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Chunks);
-        var source = _source ??= ImageDecoder.DecodeForTiles(_request.Image, SurveyTiling.Sizes(Width, Height, Tiling)[0], _engine.Limits);
+        var source = Decode();
         // Project best: the whole photo (its centre square, as one identification sees it) scored once over the whole checklist.
         _project ??= _request.Project == ProjectChoice.Best ? ChooseProject(source) : _request.Project;
         var from = index * SurveyEngine.Chunk;
@@ -151,6 +151,17 @@ public sealed class SurveySession : IDisposable
             _genera[from + k] = plant ? [.. scored[k].Genera.Select(g => new TileLabel(g.Name, g.Score))] : [];
             _families[from + k] = plant ? [.. scored[k].Families.Select(f => new TileLabel(f.Name, f.Score))] : [];
         }
+    }
+
+    /// <summary>
+    /// The photo decoded (once; later calls return it): at the scale its smallest window needs. A server calls it before
+    /// charging, so that pixels that cannot be decoded behind a good header cost nothing; otherwise the first chunk does.
+    /// Throws <see cref="ImageInputException"/>.
+    /// </summary>
+    public TileSource Decode()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _source ??= ImageDecoder.DecodeForTiles(_request.Image, SurveyTiling.Sizes(Width, Height, Tiling)[0], _engine.Limits);
     }
 
     private string ChooseProject(TileSource source)
