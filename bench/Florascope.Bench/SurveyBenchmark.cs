@@ -80,7 +80,7 @@ public static class SurveyBenchmark
             report.Add($"Baseline: top-{k} of one whole-image identification", F(val, s => s.Ranked.Take(top)), $"dev {F(dev, s => s.Ranked.Take(top))}");
         }
         report.Add("Baseline: top-n, n = the plot's true number of taxa", F(val, s => s.Ranked.Take(s.Plot.Taxa.Count)), "an oracle no client has");
-        report.Add("Survey with the default rules, oracle: the plot's true n kept labels by coverage", F(val, s => Kept(s, SurveyRules.Default).Take(s.Plot.Taxa.Count)), "what a perfect count would add");
+        report.Add("Survey with the default rules, cut to the plot's true n by coverage", F(val, s => Kept(s, SurveyRules.Default).Take(s.Plot.Taxa.Count)), "an oracle count: coverage is a poor order, so it does not help");
         report.Add("Uncovered (answer) vs soil (truth), sparse plots", Uncovered(val.Concat(dev).Where(s => s.Plot.Sparse)), "photos at 55-75 % of their grid cell");
         report.Add("Uncovered (answer) vs soil (truth), dense plots", Uncovered(val.Concat(dev).Where(s => !s.Plot.Sparse)), "photos at 90 % of their cell, empty cells in the last row");
 
