@@ -157,7 +157,11 @@ public sealed class SurveyRejectionTests
     }
 
     [Fact]
-    public void TheEngineAppliesTheDefaultRules()
+    public void AnEmptyPlotHasNothingToDrop() =>
+        Assert.Empty(SurveyRejection.Apply(SurveyAggregate.Empty(12), SurveyRules.Default).Labels);
+
+    [Fact]
+    public void ApplyWithoutRulesUsesTheDefaults()
     {
         var plot = Plot(
             At(S1, ("Bellis perennis", 0.9), ("Zea mays", 0.35)), At(S2, ("Bellis perennis", 0.85)), At(L1, ("Bellis perennis", 0.8), ("Zea mays", 0.32)),
