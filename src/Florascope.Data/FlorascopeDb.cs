@@ -90,6 +90,7 @@ public abstract class FlorascopeDb(DbContextOptions options) : DbContext(options
             e.Property(k => k.CreatedUtc).HasColumnName("created_utc");
             e.Property(k => k.RevokedUtc).HasColumnName("revoked_utc");
             e.Property(k => k.UserId).HasColumnName("user_id");
+            e.Property(k => k.AllowSurvey).HasColumnName("allow_survey");
             e.HasIndex(k => k.KeyHash).IsUnique();
             e.HasOne<User>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
         });

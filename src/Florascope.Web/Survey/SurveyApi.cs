@@ -125,8 +125,8 @@ public static class SurveyApi
     /// <summary>
     /// The survey pipeline of both routes, cheapest checks first: project (404), lang (400), at least one unit left (429),
     /// multipart (400), a survey slot of this node (503), the body received (408/413/503), admission to the pool (503);
-    /// then on a worker slot the fields and photo (400), its header (413/415/400) and tile count (400), the units counted
-    /// (429); then the windows chunk by chunk, each chunk on a worker slot of its own, so that waiting identifications
+    /// then on a worker slot the fields and photo (400), its header (413/415/400) and tile count (400), its pixels decoded
+    /// (400), the units counted (429); then the windows chunk by chunk, each chunk on a worker slot of its own, so that waiting identifications
     /// run between chunks and a client gone stops the survey between them.
     /// </summary>
     public static async Task<IResult> RunAsync(string project, HttpContext context, IdentificationEngine engine, InferencePool pool,
@@ -173,8 +173,17 @@ public static class SurveyApi
             }
             catch (ImageInputException e)
             {
-                var error = new IdentifyException(IdentifyError.BadImage, MessageText.Of("server.survey.bad-image", "The image: {problem}", ("problem", e.Text)), e);
-                return ApiErrors.Error(DomainErrors.StatusOf(error), error.Text);
+                return BadImage(e);
+            }
+            // Decoded before the units are counted: pixels that cannot be decoded behind a good header cost nothing.
+            try
+            {
+                session.Decode();
+            }
+            catch (ImageInputException e)
+            {
+                session.Dispose();
+                return BadImage(e);
             }
         }
         using (session)
@@ -190,6 +199,12 @@ public static class SurveyApi
             var result = session.Finish();
             return TypedResults.Ok(SurveyResponses.Build(result, engine.Bundle.Checklist, project, settings.Levels, lang, session.Units, remaining));
         }
+    }
+
+    private static IResult BadImage(ImageInputException e)
+    {
+        var error = new IdentifyException(IdentifyError.BadImage, MessageText.Of("server.survey.bad-image", "The image: {problem}", ("problem", e.Text)), e);
+        return ApiErrors.Error(DomainErrors.StatusOf(error), error.Text);
     }
 
     private static string? BoundaryOf(HttpRequest request) =>

@@ -13,8 +13,6 @@ public static class SurveyForm
     /// <summary>The longest text value read; a longer one is refused.</summary>
     public const int MaxValueLength = 64;
 
-    public const int MaxRank = 30;
-
     /// <summary>The text fields a survey reads; others are skipped unread.</summary>
     public static IReadOnlySet<string> Fields { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -58,7 +56,7 @@ public static class SurveyForm
         }
         if (Value("max_rank") is { } mr)
         {
-            if (!int.TryParse(mr, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v is < 1 or > MaxRank) return (null, Bad("max_rank", $"an integer from 1 to {MaxRank}"));
+            if (!int.TryParse(mr, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v is < 1 or > SurveyEngine.MaxRank) return (null, Bad("max_rank", $"an integer from 1 to {SurveyEngine.MaxRank}"));
             counting = counting with { MaxRank = v };
         }
         foreach (var (name, apply) in new (string, Func<SurveyLevels, bool, SurveyLevels>)[]

@@ -33,6 +33,9 @@ public static class SurveyEngine
     /// <summary>Windows run through the network this many at a time (a caller may interleave other work between chunks).</summary>
     public const int Chunk = 16;
 
+    /// <summary>The most ranks of a window that may count (<see cref="CountingRule.MaxRank"/>): the engine keeps that many labels per window.</summary>
+    public const int MaxRank = 30;
+
     /// <summary>The tile count of a request, from the photo's header only: the check before any work.</summary>
     public static int TileCount(SurveyRequest request, DecodeLimits? limits = null) => Checked(request, limits).Count;
 
@@ -107,8 +110,8 @@ public sealed class SurveySession : IDisposable
         if (!engine.IsProject(request.Project))
             throw new IdentifyException(IdentifyError.UnknownProject, Messages.MessageText.Of("server.unknown-project-of", "Unknown project '{project}': use one of {projects}.",
                 ("project", request.Project), ("projects", string.Join(", ", engine.Bundle.Checklist.Projects))));
-        if (request.Counting is { } c && (c.MaxRank < 1 || !(c.MinScore is >= 0 and <= 1)))
-            throw new SurveyException("min_score must be between 0 and 1 and max_rank at least 1");
+        if (request.Counting is { } c && (c.MaxRank is < 1 or > SurveyEngine.MaxRank || !(c.MinScore is >= 0 and <= 1)))
+            throw new SurveyException($"min_score must be between 0 and 1 and max_rank between 1 and {SurveyEngine.MaxRank}");
         var (width, height, _) = SurveyEngine.Checked(request, engine.Limits);
         return new SurveySession(engine, request, width, height);
     }
@@ -128,7 +131,7 @@ public sealed class SurveySession : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Chunks);
-        var source = _source ??= ImageDecoder.DecodeForTiles(_request.Image, SurveyTiling.Sizes(Width, Height, Tiling)[0], _engine.Limits);
+        var source = Decode();
         // Project best: the whole photo (its centre square, as one identification sees it) scored once over the whole checklist.
         _project ??= _request.Project == ProjectChoice.Best ? ChooseProject(source) : _request.Project;
         var from = index * SurveyEngine.Chunk;
@@ -148,6 +151,17 @@ public sealed class SurveySession : IDisposable
             _genera[from + k] = plant ? [.. scored[k].Genera.Select(g => new TileLabel(g.Name, g.Score))] : [];
             _families[from + k] = plant ? [.. scored[k].Families.Select(f => new TileLabel(f.Name, f.Score))] : [];
         }
+    }
+
+    /// <summary>
+    /// The photo decoded (once; later calls return it): at the scale its smallest window needs. A server calls it before
+    /// charging, so that pixels that cannot be decoded behind a good header cost nothing; otherwise the first chunk does.
+    /// Throws <see cref="ImageInputException"/>.
+    /// </summary>
+    public TileSource Decode()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _source ??= ImageDecoder.DecodeForTiles(_request.Image, SurveyTiling.Sizes(Width, Height, Tiling)[0], _engine.Limits);
     }
 
     private string ChooseProject(TileSource source)

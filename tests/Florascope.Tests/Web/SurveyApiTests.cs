@@ -142,6 +142,7 @@ public sealed class SurveyApiTests(SurveyServerFixture fixture) : IClassFixture<
     {
         { "bytes", 400, "" },
         { "bomb", 413, "" },
+        { "corrupt", 400, "" },
         { "tile_size=abc", 400, "tile_size" },
         { "too-many-tiles", 400, "tiles" },
         { "max_rank=0", 400, "max_rank" },
@@ -164,6 +165,8 @@ public sealed class SurveyApiTests(SurveyServerFixture fixture) : IClassFixture<
         {
             "bytes" => SurveyCalls.Form("not an image at all"u8.ToArray()),
             "bomb" => SurveyCalls.Form(TestImages.PngWithHeader(60_000, 60_000)),
+            // A good header (its size, its tiles), then noise where the pixels should be.
+            "corrupt" => SurveyCalls.Form([.. photo.Take(700), .. Enumerable.Repeat((byte)0x5A, 40_000)]),
             "tile_size=abc" => SurveyCalls.Form(photo, ("tile_size", "abc")),
             "too-many-tiles" => SurveyCalls.Form(TestImages.Jpeg(4000, 3000, SKColors.Green), ("tile_size", "64"), ("tile_stride", "32")),
             "max_rank=0" => SurveyCalls.Form(photo, ("max_rank", "0")),

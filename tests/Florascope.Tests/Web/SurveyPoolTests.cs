@@ -70,4 +70,21 @@ public sealed class SurveyPoolTests(OneWorkerSurveyServerFixture fixture) : ICla
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal(1, await Host.Client.CountTodayAsync(key));
     }
+
+    [Fact]
+    public async Task ASurveyWhoseClientGoesAwayStopsAndFreesItsSlots()
+    {
+        var pool = Host.App.Services.GetRequiredService<InferencePool>();
+        var limiter = Host.App.Services.GetRequiredService<SurveyLimiter>();
+        var key = await Host.CreateSurveyKeyAsync(quota: 1000);
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var survey = Host.Client.PostAsync(SurveyCalls.Url(key), SurveyCalls.Form(SurveyPlots.FourTaxa), gone.Token);
+        await WaitUntilAsync(() => pool.Admitted >= 1 || survey.IsCompleted);
+        await gone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => survey);
+        // The survey stops at its next chunk: its admission, worker and survey slots are all given back.
+        await WaitUntilAsync(() => pool.Admitted == 0 && limiter.Running == 0);
+        using var next = await Host.SurveyAsync(key, SurveyCalls.Form(SurveyPlots.Mosaic(300)));
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
 }

@@ -108,7 +108,8 @@ namespace Florascope.Data.Migrations.Sqlite
                         .HasColumnName("id");
 
                     b.Property<bool>("AllowSurvey")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("allow_survey");
 
                     b.Property<DateTimeOffset>("CreatedUtc")
                         .HasColumnType("TEXT")

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Florascope.Data.Migrations.Postgres
+namespace Florascope.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Surveys : Migration
@@ -13,14 +13,14 @@ namespace Florascope.Data.Migrations.Postgres
             migrationBuilder.AddColumn<bool>(
                 name: "FromPlot",
                 table: "observations",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<bool>(
-                name: "AllowSurvey",
+                name: "allow_survey",
                 table: "api_keys",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
         }
@@ -33,7 +33,7 @@ namespace Florascope.Data.Migrations.Postgres
                 table: "observations");
 
             migrationBuilder.DropColumn(
-                name: "AllowSurvey",
+                name: "allow_survey",
                 table: "api_keys");
         }
     }
