@@ -6,7 +6,7 @@ import { t, f, lang, el, percent } from './shared.js';
 
 // Larger than quick identification's 1280 px: the survey's smallest window is 600 px of the photo as sent, and
 // such a window must still see single plants; at 1280 px a whole plot would make a few windows of many plants
-// each. 3000 px keeps the detail of a 12 MP photo at about three quarters of a phone's pixels.
+// each. 3000 px keeps three quarters of a 12 MP photo's long side (4000 px) at about half its bytes.
 export const PLOT_SIDE = 3000;
 const SVG = 'http://www.w3.org/2000/svg';
 
