@@ -306,8 +306,14 @@ async function switchMode(to) {
   saveTitle.textContent = inPlot ? t('plot.keep', 'Keep as observations') : oneTexts[0];
   saveButton.textContent = inPlot ? t('plot.keep', 'Keep as observations') : oneTexts[1];
   if (inPlot && !plot) {
-    const { start } = await import('./app-plot.js');
-    plot = start({ say, fields, prefill, signInToKeep, downscale, who, outboxReady, exifReady, save, saved });
+    try {
+      const { start } = await import('./app-plot.js');
+      plot = start({ say, fields, prefill, signInToKeep, downscale, who, outboxReady, exifReady, save, saved });
+    } catch {
+      // Offline before the plot mode was ever cached: a plot needs the server anyway.
+      say(t('plot.offline', 'No network: a plot is surveyed by the server; try again when you are back online.'));
+      return;
+    }
   }
   plot?.show(inPlot);
 }
