@@ -79,8 +79,14 @@ public sealed class ValidatedObservation
     /// <summary>The checklist's spelling of the author's taxon; null for "I don't know".</summary>
     public string? TaxonName { get; }
 
-    /// <summary>The same observation with the model's vote; the suggestion is not user input, so nothing is revalidated.</summary>
-    public ValidatedObservation WithModel(ModelSuggestion? model) => new(Input with { Model = model }, TaxonName);
+    /// <summary>
+    /// Whether the model identifies the photos and votes: not for a plot observation, whose photo shows several plants
+    /// (the whole photo's top taxon would vote against the species the author kept from the survey, and cost an identification).
+    /// </summary>
+    public bool TakesModelVote => !Input.FromPlot;
+
+    /// <summary>The same observation with the model's vote (none for a plot observation); the suggestion is not user input, so nothing is revalidated.</summary>
+    public ValidatedObservation WithModel(ModelSuggestion? model) => new(Input with { Model = TakesModelVote ? model : null }, TaxonName);
 }
 
 /// <summary>

@@ -130,7 +130,7 @@ public static class ObservationsApi
         // Validated once, before the model runs: bad input costs no inference.
         var valid = ObservationWriter.Validate(input, engine.Bundle.Checklist, clock.GetUtcNow().UtcDateTime);
         DateTime? counted = null;
-        if (mayVote)
+        if (mayVote && valid.TakesModelVote)
             valid = valid.WithModel(await SuggestAsync(engine, valid.Input, async () =>
             {
                 var now = clock.GetUtcNow().UtcDateTime;

@@ -17,6 +17,9 @@ public sealed class PlotObservationApiTests(ObservatoryServerFixture fixture)
         var photo = Photos.Plant("Helianthus_annuus", 2);
         var plot = await author.CreatedAsync(photo, [new("taxon", "Helianthus annuus"), new("plot", "true")]);
         Assert.True(plot["fromPlot"]!.GetValue<bool>());
+        // The model does not vote on a plot photo (it shows several plants): no suggestion stored, the author's vote alone.
+        Assert.Null(plot["revision"]!["modelTaxonName"]);
+        Assert.Single(plot["revision"]!["votes"]!.AsArray());
         var again = JsonNode.Parse(await author.Http.GetStringAsync($"/api/observations/{plot["id"]}", Ct))!;
         Assert.True(again["fromPlot"]!.GetValue<bool>());
         // A second species of the same plot: the same photo file, stored once.
@@ -27,6 +30,7 @@ public sealed class PlotObservationApiTests(ObservatoryServerFixture fixture)
         Assert.False(no.AsObject().ContainsKey("fromPlot"));
         var plain = await author.CreatedAsync();
         Assert.False(plain.AsObject().ContainsKey("fromPlot"));
+        Assert.NotNull(plain["revision"]!["modelTaxonName"]);
     }
 
     [Theory]
