@@ -40,8 +40,9 @@ public enum SurveyReject
 /// a quarter of them (at least 1: one plant of a 2 x 2 plot is the best label of about a quarter of its windows); and
 /// <see cref="MinScales"/> at most the window sizes made (one size: a single-scale survey, or a photo whose short side
 /// is at most the tile size). A multi-scale survey of a phone photo (224 windows at 6 sizes for 12 MP) meets every
-/// threshold as written: the figures measured with <see cref="Default"/> stand. <see cref="Default"/> is what the API applies: chosen on development plots made of training photos
-/// and measured once on plots of validation photos (docs/model.md, "Surveys of plots").
+/// threshold as written: the figures measured with <see cref="Default"/> stand. <see cref="Default"/> is what the API
+/// applies: chosen on development plots made of training photos and measured once on plots of validation photos
+/// (docs/model.md, "Surveys of plots").
 /// </summary>
 /// <param name="MinWindows">The fewest windows a label must count in (<see cref="SurveyReject.OneWindow"/>).</param>
 /// <param name="MinMaxScore">The lowest best-window score kept (<see cref="SurveyReject.LowScore"/>).</param>
