@@ -14,7 +14,7 @@ public static class SurveyCommand
         var photo = new Argument<string>("photo") { Description = "One photo (JPEG or PNG) of a vegetation plot." };
         var project = new Option<string>("--project") { Description = "Flora to identify within: all, weurope, namerica, useful, or best (the one that fits the photo).", DefaultValueFactory = _ => "all" };
         var tileSize = new Option<int>("--tile-size") { Description = "The smallest window, in pixels of the photo.", DefaultValueFactory = _ => TilingSettings.DefaultTileSize };
-        var stride = new Option<int>("--stride") { Description = "The step between windows of the smallest size, in pixels.", DefaultValueFactory = _ => TilingSettings.DefaultStride };
+        var stride = new Option<int?>("--stride") { Description = "The step between windows of the smallest size, in pixels (default: 300, or half the tile size when that is smaller)." };
         var noMultiScale = new Option<bool>("--no-multi-scale") { Description = "Windows of the smallest size only (by default they grow by the size factor up to the photo's short side)." };
         var sizeFactor = new Option<double>("--size-factor") { Description = "How much each scale's windows grow (default √2).", DefaultValueFactory = _ => TilingSettings.DefaultSizeFactor };
         var minScore = new Option<double>("--min-score") { Description = "A species counts in a window only with at least this score.", DefaultValueFactory = _ => CountingRule.DefaultMinScore };
@@ -34,13 +34,7 @@ public static class SurveyCommand
                 throw new ArgumentException($"Unknown language '{language}': use one of {string.Join(", ", Taxonomy.Languages.All)}.");
             var bundle = EngineFactory.LoadBundle(parse.GetValue(model));
             var request = new SurveyRequest(IdentifyCommand.ReadImageFile(parse.GetValue(photo)!), parse.GetValue(project)!,
-                new TilingSettings
-                {
-                    TileSize = parse.GetValue(tileSize),
-                    Stride = parse.GetValue(stride),
-                    MultiScale = !parse.GetValue(noMultiScale),
-                    SizeFactor = parse.GetValue(sizeFactor),
-                },
+                TilingSettings.From(parse.GetValue(tileSize), parse.GetValue(stride), !parse.GetValue(noMultiScale), parse.GetValue(sizeFactor)),
                 new CountingRule(parse.GetValue(minScore), parse.GetValue(maxRank)));
             using var backbone = EngineFactory.CreateBackbone();
             var engine = EngineFactory.CreateEngine(bundle, backbone);
@@ -88,7 +82,9 @@ public static class SurveyCommand
             var name = index >= 0 ? checklist.Taxa[index].ScientificName : l.Name;
             Console.WriteLine($"{(l.Coverage * 100).ToString("F1", inv),7} % {l.Count,8} {l.MaxScore.ToString("F2", inv),6}  {name}");
         }
-        if (kept.Count == 0) Console.WriteLine("  (no species counted in two windows or more)");
+        var rules = SurveyRules.Default;
+        if (kept.Count == 0)
+            Console.WriteLine(string.Create(inv, $"  (no species kept by the rules: a best window score of {rules.MinMaxScore} or more, the best species of {rules.MinWins} windows, found at {rules.MinScales} window sizes; fewer when the photo has fewer)"));
         Console.WriteLine(string.Create(inv, $"{r.Species.Tiles} windows, {r.Species.MatchingTiles} matching, {r.Species.Uncovered * 100:F1} % uncovered, model {r.ModelVersion}"));
         var rejected = r.Species.Labels.Count - kept.Count;
         if (rejected > 0)

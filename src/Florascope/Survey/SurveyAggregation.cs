@@ -37,6 +37,18 @@ public sealed record SurveyLabel(string Name, double MaxScore, int Count, double
 /// <summary>The labels of a plot, by coverage then best score, and the fraction of the photo no label covers.</summary>
 public sealed record SurveyAggregate(IReadOnlyList<SurveyLabel> Labels, int Tiles, int MatchingTiles, double Uncovered)
 {
+    /// <summary>
+    /// The window sizes the survey made (1 for a single-scale survey or a photo no larger than the tile size): the
+    /// rejection rules ask no more sizes than that. Unset (an aggregate made by hand): every size its labels were found at.
+    /// </summary>
+    public int Scales
+    {
+        get => _scales ?? Math.Max(1, Labels.SelectMany(l => l.Locations).Select(l => l.Size).Distinct().Count());
+        init => _scales = value;
+    }
+
+    private readonly int? _scales;
+
     /// <summary>No label: what a level not asked for (genus, family) holds.</summary>
     public static SurveyAggregate Empty(int tiles) => new([], tiles, 0, 1);
 }
@@ -67,7 +79,10 @@ public static class SurveyAggregation
                 [.. kv.Value.Select(x => new LabelLocation(x.Tile.CenterX, x.Tile.CenterY, x.Tile.Size, x.Score) { Organ = x.Organ })]))
             .OrderByDescending(l => l.Coverage).ThenByDescending(l => l.MaxScore).ThenBy(l => l.Name, StringComparer.Ordinal)
             .ToList();
-        return new SurveyAggregate(labels, tiles.Count, matching.Count, 1 - UnionArea(matching, width, height) / area);
+        return new SurveyAggregate(labels, tiles.Count, matching.Count, 1 - UnionArea(matching, width, height) / area)
+        {
+            Scales = tiles.Select(t => t.Tile.Size).Distinct().Count(),
+        };
     }
 
     /// <summary>

@@ -21,8 +21,28 @@ public sealed record SurveyResult(int Width, int Height, SurveyAggregate Species
     public CountingRule Counting { get; init; } = new();
 }
 
-/// <summary>Why a survey is refused before any work (too many tiles, bad settings).</summary>
-public sealed class SurveyException(string message) : Exception(message);
+/// <summary>Why a survey is refused before any work.</summary>
+public enum SurveyError
+{
+    /// <summary>The photo would make more than <see cref="TilingSettings.MaxTiles"/> windows with these settings.</summary>
+    TooManyTiles,
+
+    /// <summary>The tiling is out of its bounds (<see cref="TilingSettings.Problem"/>).</summary>
+    BadSettings,
+
+    /// <summary>min_score or max_rank is out of its bounds.</summary>
+    BadCounting,
+}
+
+/// <summary>
+/// Why a survey is refused before any work, typed for the web layer to map and translated; <see cref="Exception.Message"/>
+/// is the English text (the CLI, logs).
+/// </summary>
+public sealed class SurveyException(SurveyError error, Messages.MessageText text) : Exception(text.English)
+{
+    public SurveyError Error { get; } = error;
+    public Messages.MessageText Text { get; } = text;
+}
 
 /// <summary>
 /// A plot photo's species: the photo decoded once (bounded: at most 1/2 scale for 12 MP), cut into windows
@@ -43,11 +63,12 @@ public static class SurveyEngine
     internal static (int Width, int Height, int Count) Checked(SurveyRequest request, DecodeLimits? limits)
     {
         var tiling = request.Tiling ?? new TilingSettings();
-        if (tiling.Problem() is { } problem) throw new SurveyException(problem);
+        if (tiling.Problem() is { } problem) throw new SurveyException(SurveyError.BadSettings, problem);
         var (w, h) = ImageDecoder.ReadUprightSize(request.Image, limits);
         var count = SurveyTiling.Count(w, h, tiling);
         if (count > TilingSettings.MaxTiles)
-            throw new SurveyException($"The photo would make {count} tiles with these settings; at most {TilingSettings.MaxTiles}: use a larger tile_size or tile_stride.");
+            throw new SurveyException(SurveyError.TooManyTiles, Messages.MessageText.Of("server.survey.too-many-tiles",
+                "The photo would make {count} tiles with these settings; at most {max}: use a larger tile_size or tile_stride.", ("count", count), ("max", TilingSettings.MaxTiles)));
         return (w, h, count);
     }
 
@@ -111,7 +132,8 @@ public sealed class SurveySession : IDisposable
             throw new IdentifyException(IdentifyError.UnknownProject, Messages.MessageText.Of("server.unknown-project-of", "Unknown project '{project}': use one of {projects}.",
                 ("project", request.Project), ("projects", string.Join(", ", engine.Bundle.Checklist.Projects))));
         if (request.Counting is { } c && (c.MaxRank is < 1 or > SurveyEngine.MaxRank || !(c.MinScore is >= 0 and <= 1)))
-            throw new SurveyException($"min_score must be between 0 and 1 and max_rank between 1 and {SurveyEngine.MaxRank}");
+            throw new SurveyException(SurveyError.BadCounting, Messages.MessageText.Of("server.survey.counting-range",
+                "min_score must be between 0 and 1 and max_rank between 1 and {max}", ("max", SurveyEngine.MaxRank)));
         var (width, height, _) = SurveyEngine.Checked(request, engine.Limits);
         return new SurveySession(engine, request, width, height);
     }
@@ -170,18 +192,23 @@ public sealed class SurveySession : IDisposable
         return _engine.ChooseProject(source.Crop((source.Width - side) / 2, (source.Height - side) / 2, side));
     }
 
-    /// <summary>The aggregated labels of every level, once every chunk has run.</summary>
-    public SurveyResult Finish()
+    /// <summary>
+    /// The aggregated labels of the levels asked (<paramref name="levels"/>; null: every level), once every chunk has run:
+    /// genus and family not asked are <see cref="SurveyAggregate.Empty"/> (their union areas are not computed). Species
+    /// are always aggregated: the answer's matching windows and uncovered share are theirs.
+    /// </summary>
+    public SurveyResult Finish(SurveyLevels? levels = null)
     {
         if (Array.FindIndex(_results, r => r is null) is var missing && missing >= 0)
             throw new InvalidOperationException($"Chunk {missing / SurveyEngine.Chunk} has not run.");
+        levels ??= new SurveyLevels(Species: true, Genus: true, Family: true);
         var tiles = _results.Select(r => r!).ToList();
-        SurveyAggregate Level(Func<int, IReadOnlyList<TileLabel>> labels) => SurveyRejection.Apply(
+        SurveyAggregate Level(bool asked, Func<int, IReadOnlyList<TileLabel>> labels) => !asked ? SurveyAggregate.Empty(tiles.Count) : SurveyRejection.Apply(
             SurveyAggregation.Aggregate(Width, Height, [.. tiles.Select((t, i) => t with { Labels = labels(i) })], _counting));
-        return new SurveyResult(Width, Height, Level(i => tiles[i].Labels), _engine.Bundle.Manifest.Version)
+        return new SurveyResult(Width, Height, Level(true, i => tiles[i].Labels), _engine.Bundle.Manifest.Version)
         {
-            Genus = Level(i => _genera[i]),
-            Family = Level(i => _families[i]),
+            Genus = Level(levels.Genus, i => _genera[i]),
+            Family = Level(levels.Family, i => _families[i]),
             Project = _project ?? _request.Project,
             Tiling = Tiling,
             Counting = _counting,

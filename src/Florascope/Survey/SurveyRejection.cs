@@ -35,8 +35,14 @@ public enum SurveyReject
 
 /// <summary>
 /// The thresholds of <see cref="SurveyRejection"/>; a rule whose threshold is at its neutral value (0, or 1 window)
-/// drops nothing. <see cref="Default"/> is what the API applies: chosen on development plots made of training photos
-/// and measured once on plots of validation photos (docs/model.md, "Surveys of plots").
+/// drops nothing. The window rules are relative to what the tiling allows, so that a plant is not dropped for windows
+/// that were never made: <see cref="MinWindows"/> asks at most the windows the photo has; <see cref="MinWins"/> at most
+/// a quarter of them (at least 1: one plant of a 2 x 2 plot is the best label of about a quarter of its windows); and
+/// <see cref="MinScales"/> at most the window sizes made (one size: a single-scale survey, or a photo whose short side
+/// is at most the tile size). A multi-scale survey of a phone photo (224 windows at 6 sizes for 12 MP) meets every
+/// threshold as written: the figures measured with <see cref="Default"/> stand. <see cref="Default"/> is what the API
+/// applies: chosen on development plots made of training photos and measured once on plots of validation photos
+/// (docs/model.md, "Surveys of plots").
 /// </summary>
 /// <param name="MinWindows">The fewest windows a label must count in (<see cref="SurveyReject.OneWindow"/>).</param>
 /// <param name="MinMaxScore">The lowest best-window score kept (<see cref="SurveyReject.LowScore"/>).</param>
@@ -84,11 +90,15 @@ public static class SurveyRejection
 
     private static SurveyReject? ReasonFor(SurveyLabel label, PlotContext plot, SurveyRules rules)
     {
-        if (label.Count < rules.MinWindows) return SurveyReject.OneWindow;
+        // Capped by the windows and sizes the tiling made: a threshold no label could meet would empty the plot.
+        var minWindows = Math.Min(rules.MinWindows, plot.Windows);
+        var minWins = Math.Min(rules.MinWins, Math.Max(1, plot.Windows / 4));
+        var minScales = Math.Min(rules.MinScales, plot.Scales);
+        if (label.Count < minWindows) return SurveyReject.OneWindow;
         if (label.MaxScore < rules.MinMaxScore) return SurveyReject.LowScore;
-        if (rules.MinWins > 0 && plot.Wins(label, smallestOnly: false) < rules.MinWins) return SurveyReject.NeverFirst;
+        if (minWins > 0 && plot.Wins(label, smallestOnly: false) < minWins) return SurveyReject.NeverFirst;
         if (rules.MinSmallWins > 0 && plot.Wins(label, smallestOnly: true) < rules.MinSmallWins) return SurveyReject.NoSmallWindow;
-        if (rules.MinScales > 1 && label.Locations.Select(l => l.Size).Distinct().Count() < rules.MinScales) return SurveyReject.OneScale;
+        if (minScales > 1 && label.Locations.Select(l => l.Size).Distinct().Count() < minScales) return SurveyReject.OneScale;
         if (rules.MinCoverageShare > 0 && label.Coverage < rules.MinCoverageShare * plot.Covered) return SurveyReject.SmallCoverage;
         return null;
     }
@@ -126,7 +136,15 @@ public static class SurveyRejection
                         _winners[key] = (label.Name, at.Score);
                 }
             Covered = 1 - aggregate.Uncovered;
+            Windows = aggregate.Tiles;
+            Scales = aggregate.Scales;
         }
+
+        /// <summary>The windows the survey made.</summary>
+        public int Windows { get; }
+
+        /// <summary>The window sizes the survey made.</summary>
+        public int Scales { get; }
 
         /// <summary>The fraction of the photo some label covers.</summary>
         public double Covered { get; }

@@ -1,3 +1,5 @@
+using Florascope.Messages;
+
 namespace Florascope.Survey;
 
 /// <summary>A square window of a survey photo, in pixels of the photo as sent (left, top, side).</summary>
@@ -25,11 +27,28 @@ public sealed record TilingSettings
     public bool MultiScale { get; init; } = true;
     public double SizeFactor { get; init; } = DefaultSizeFactor;
 
+    /// <summary>
+    /// The settings from a request's optional fields, Pl@ntNet's defaults for those absent. An absent stride is
+    /// min(<see cref="DefaultStride"/>, tile size / 2): half-overlapping windows as with the defaults, so that a small
+    /// tile_size alone is not refused about a tile_stride the client never sent. Bounds are checked by <see cref="Problem"/>.
+    /// </summary>
+    public static TilingSettings From(int? tileSize = null, int? stride = null, bool? multiScale = null, double? sizeFactor = null)
+    {
+        var size = tileSize ?? DefaultTileSize;
+        return new TilingSettings
+        {
+            TileSize = size,
+            Stride = stride ?? Math.Min(DefaultStride, size / 2),
+            MultiScale = multiScale ?? true,
+            SizeFactor = sizeFactor ?? DefaultSizeFactor,
+        };
+    }
+
     /// <summary>Why these settings cannot be used, or null.</summary>
-    public string? Problem() =>
-        TileSize is < 64 or > 10_000 ? "tile_size must be between 64 and 10000 px"
-        : Stride < 16 || Stride > TileSize ? "tile_stride must be between 16 px and tile_size"
-        : !double.IsFinite(SizeFactor) || SizeFactor < 1.1 || SizeFactor > 4 ? "size_factor must be between 1.1 and 4"
+    public MessageText? Problem() =>
+        TileSize is < 64 or > 10_000 ? MessageText.Of("server.survey.tile-size-range", "tile_size must be between {min} and {max} px", ("min", 64), ("max", 10_000))
+        : Stride < 16 || Stride > TileSize ? MessageText.Of("server.survey.tile-stride-range", "tile_stride must be between {min} px and tile_size", ("min", 16))
+        : !double.IsFinite(SizeFactor) || SizeFactor < 1.1 || SizeFactor > 4 ? MessageText.Of("server.survey.size-factor-range", "size_factor must be between {min} and {max}", ("min", 1.1), ("max", 4))
         : null;
 }
 

@@ -53,6 +53,10 @@ public sealed class SurveyCliTests : IDisposable
         Assert.Equal(SurveyTiling.Count(1200, 1200, new TilingSettings { MultiScale = false }), tiles);
         Assert.Equal(SurveyCost.Units(tiles), root.GetProperty("quotaUnits").GetInt32());
         Assert.False(root.TryGetProperty("remainingIdentificationRequests", out _));
+        // One window size: the default rules keep species still (they ask no more sizes or wins than the tiling made).
+        var kept = root.GetProperty("results").GetProperty("species").EnumerateArray().Where(e => !e.TryGetProperty("reject", out _))
+            .Select(e => e.GetProperty("binomial").GetString()!.Replace(' ', '_')).ToList();
+        Assert.True(SurveyPlots.Taxa.Count(kept.Contains) >= 2, $"kept {string.Join(", ", kept)}");
         Assert.True(root.GetProperty("results").GetProperty("genus").GetArrayLength() > 0);
         Assert.True(root.GetProperty("results").GetProperty("family").GetArrayLength() > 0);
     }
@@ -64,6 +68,8 @@ public sealed class SurveyCliTests : IDisposable
         CliAssert.OneLineError(await CliProcess.RunAsync("survey", text));
         var big = Write("big.jpg", TestImages.Jpeg(4000, 3000, SKColors.Green));
         Assert.Contains("tiles", CliAssert.OneLineError(await CliProcess.RunAsync("survey", big, "--tile-size", "64", "--stride", "32")), StringComparison.Ordinal);
+        // --tile-size alone below 600: the stride follows it (128), so the refusal is about the tiles, never a --stride not given.
+        Assert.StartsWith("florascope: The photo would make ", CliAssert.OneLineError(await CliProcess.RunAsync("survey", big, "--tile-size", "256")), StringComparison.Ordinal);
         Assert.Contains("max_rank", CliAssert.OneLineError(await CliProcess.RunAsync("survey", big, "--max-rank", "0")), StringComparison.Ordinal);
         CliAssert.OneLineError(await CliProcess.RunAsync("survey", big, "--project", "mars"));
     }

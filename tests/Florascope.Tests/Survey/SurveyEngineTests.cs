@@ -57,8 +57,15 @@ public sealed class SurveyEngineTests(BackboneFixture fixture)
     public void TooManyTilesOrBadSettingsAreRefusedFromTheHeaderAlone()
     {
         var big = TestImages.Jpeg(8000, 6000, SKColors.Green);
-        Assert.Throws<SurveyException>(() => SurveyEngine.TileCount(new SurveyRequest(big, Tiling: new TilingSettings { TileSize = 64, Stride = 16 })));
-        Assert.Throws<SurveyException>(() => SurveyEngine.TileCount(new SurveyRequest(big, Tiling: new TilingSettings { Stride = 0 })));
+        var many = Assert.Throws<SurveyException>(() => SurveyEngine.TileCount(new SurveyRequest(big, Tiling: new TilingSettings { TileSize = 64, Stride = 16 })));
+        Assert.Equal(SurveyError.TooManyTiles, many.Error);
+        Assert.Equal("server.survey.too-many-tiles", many.Text.Key);
+        // The exception's message stays the English text (the CLI prints it).
+        Assert.Equal(many.Text.English, many.Message);
+        Assert.StartsWith("The photo would make ", many.Message, StringComparison.Ordinal);
+        var bad = Assert.Throws<SurveyException>(() => SurveyEngine.TileCount(new SurveyRequest(big, Tiling: new TilingSettings { Stride = 0 })));
+        Assert.Equal(SurveyError.BadSettings, bad.Error);
+        Assert.Equal("server.survey.tile-stride-range", bad.Text.Key);
         Assert.Throws<ImageInputException>(() => SurveyEngine.TileCount(new SurveyRequest([1, 2, 3])));
         // An EXIF-rotated photo is tiled upright.
         var rotated = TestImages.WithExifOrientation(TestImages.Jpeg(1200, 800, SKColors.Green), 6);

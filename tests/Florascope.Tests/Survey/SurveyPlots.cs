@@ -29,4 +29,18 @@ public static class SurveyPlots
         using var encoded = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Jpeg, 90);
         return encoded.ToArray();
     }
+
+    /// <summary>The first validation photo of <paramref name="taxon"/> stretched to <paramref name="width"/> x <paramref name="height"/> px.</summary>
+    public static byte[] Photo(string taxon, int width, int height)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            using var photo = SKBitmap.Decode(RepoPaths.ValPhotosOf(taxon)[0]);
+            using var image = SKImage.FromBitmap(photo);
+            canvas.DrawImage(image, new SKRect(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear));
+        }
+        using var encoded = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Jpeg, 90);
+        return encoded.ToArray();
+    }
 }

@@ -62,12 +62,14 @@ public sealed class SurveyRejectionTests
     [Fact]
     public void TheNeverFirstRuleDropsALookAlikeThatOnlyRidesAlongInWindowsAnotherSpeciesWins()
     {
-        // Zea is second wherever it counts, even where it scores high; Rosa wins one window, Bellis three.
+        // Zea is second wherever it counts, even where it scores high; Rosa wins one window, Bellis three. The bottom
+        // row's windows name nobody: 8 windows, so up to 2 wins may be asked (a quarter of them).
         var plot = Plot(
             At(S1, ("Bellis perennis", 0.8), ("Zea mays", 0.5)),
             At(S2, ("Bellis perennis", 0.7), ("Zea mays", 0.6)),
             At(L1, ("Bellis perennis", 0.9), ("Zea mays", 0.4)),
-            At(S3, ("Rosa canina", 0.7), ("Zea mays", 0.3)));
+            At(S3, ("Rosa canina", 0.7), ("Zea mays", 0.3)),
+            At(new Tile(0, 10, 10)), At(new Tile(10, 10, 10)), At(new Tile(20, 10, 10)), At(new Tile(30, 10, 10)));
         var reasons = Reasons(plot, new SurveyRules(MinWins: 1));
         Assert.Null(reasons["Bellis perennis"]);
         Assert.Null(reasons["Rosa canina"]);
@@ -172,5 +174,47 @@ public sealed class SurveyRejectionTests
         Assert.Null(byDefault.Labels.Single(l => l.Name == "Bellis perennis").Reject);
         Assert.NotNull(byDefault.Labels.Single(l => l.Name == "Rosa canina").Reject);
         Assert.Equal(SurveyRules.Default.MinWindows, SurveyRejection.MinWindows);
+    }
+
+    [Fact]
+    public void OneScaleAppliesOnlyWhenTheSurveyMadeTwoWindowSizes()
+    {
+        // Windows of one size only (multi_scale=false, or a photo no larger than the tile): no label can be found at two.
+        var single = Plot(At(S1, ("Bellis perennis", 0.9), ("Rosa canina", 0.85)), At(S2, ("Bellis perennis", 0.9), ("Rosa canina", 0.85)), At(S3, ("Bellis perennis", 0.85)));
+        Assert.Equal(1, single.Scales);
+        Assert.Null(Reasons(single, SurveyRules.Default)["Bellis perennis"]);
+        // The other rules still apply: Bellis (0.9) wins S1 and S2 over Rosa (0.85) and Rosa none; one window of four is asked.
+        Assert.Equal(SurveyReject.NeverFirst, Reasons(single, SurveyRules.Default)["Rosa canina"]);
+        // With two sizes the rule is as written: Bellis at the smallest size only is dropped.
+        var two = Plot(At(S1, ("Bellis perennis", 0.9)), At(S2, ("Bellis perennis", 0.9)), At(S3, ("Bellis perennis", 0.85)), At(L2, ("Rosa canina", 0.9)),
+            At(S4, ("Rosa canina", 0.9)), At(L1, ("Zea mays", 0.9)));
+        Assert.Equal(2, two.Scales);
+        Assert.Equal(SurveyReject.OneScale, Reasons(two, SurveyRules.Default)["Bellis perennis"]);
+    }
+
+    [Fact]
+    public void ThePhotosWindowsCapTheWinsAndWindowsAsked()
+    {
+        // One window (a photo no larger than the tile): its plant is kept when it scores high, dropped when it does not.
+        var one = SurveyAggregation.Aggregate(10, 10, [At(new Tile(0, 0, 10), ("Bellis perennis", 0.9), ("Rosa canina", 0.35))], new CountingRule());
+        Assert.Null(Reasons(one, SurveyRules.Default)["Bellis perennis"]);
+        Assert.Equal(SurveyReject.LowScore, Reasons(one, SurveyRules.Default)["Rosa canina"]);
+        // Asking 3 windows of a 1-window photo asks 1.
+        Assert.Null(Reasons(one, new SurveyRules(MinWindows: 3))["Bellis perennis"]);
+        // Two windows: a plant must win one (a quarter of them, at least 1); a label winning none is dropped.
+        var two = SurveyAggregation.Aggregate(20, 10, [At(new Tile(0, 0, 10), ("Bellis perennis", 0.9)), At(new Tile(10, 0, 10), ("Bellis perennis", 0.85), ("Rosa canina", 0.4))],
+            new CountingRule());
+        Assert.Null(Reasons(two, SurveyRules.Default)["Bellis perennis"]);
+        Assert.Equal(SurveyReject.LowScore, Reasons(two, SurveyRules.Default)["Rosa canina"]);
+        Assert.Equal(SurveyReject.NeverFirst, Reasons(two, new SurveyRules(MinWins: 3))["Rosa canina"]);
+    }
+
+    [Fact]
+    public void AHandMadeAggregateCountsTheSizesItsLabelsWereFoundAt()
+    {
+        var label = new SurveyLabel("Bellis perennis", 0.9, 2, 0.5, [new LabelLocation(5, 5, 10, 0.9), new LabelLocation(10, 10, 20, 0.9)]);
+        Assert.Equal(2, new SurveyAggregate([label], 2, 2, 0.5).Scales);
+        Assert.Equal(1, SurveyAggregate.Empty(4).Scales);
+        Assert.Equal(3, (new SurveyAggregate([label], 2, 2, 0.5) with { Scales = 3 }).Scales);
     }
 }

@@ -84,6 +84,56 @@ public sealed class SurveySessionTests(BackboneFixture fixture)
         Assert.Throws<IdentifyException>(() => SurveySession.Start(engine, new SurveyRequest(SurveyPlots.FourTaxa, "mars")));
     }
 
+    [Fact]
+    public void ASingleScaleSurveyOfTheFourTaxaKeepsItsSpecies()
+    {
+        // multi_scale=false: one window size, so the default rules do not ask for two (every species was dropped before).
+        var request = new SurveyRequest(SurveyPlots.FourTaxa, Tiling: new TilingSettings { MultiScale = false });
+        var result = SurveyEngine.Run(Engine, request);
+        Assert.Equal(1, result.Species.Scales);
+        var kept = Kept(result);
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("; ", result.Species.Labels.Select(l => $"{l.Name} {l.Count} {l.MaxScore:F2} {l.Reject}")));
+        Assert.True(SurveyPlots.Taxa.Count(kept.Contains) >= 3, $"kept {string.Join(", ", kept)}");
+        Assert.DoesNotContain(result.Species.Labels, l => l.Reject == SurveyReject.OneScale);
+    }
+
+    [Fact]
+    public void APhotoNoLargerThanTheTileKeepsItsPlant()
+    {
+        // 800 x 600 with the defaults: the short side is the tile size, so one size and two windows.
+        var small = SurveyEngine.Run(Engine, new SurveyRequest(SurveyPlots.Photo("Helianthus_annuus", 800, 600)));
+        Assert.Equal((2, 1), (small.Species.Tiles, small.Species.Scales));
+        Assert.Contains("Helianthus_annuus", Kept(small));
+        // 500 x 500: one window; its plant scores high there and is kept.
+        var one = SurveyEngine.Run(Engine, new SurveyRequest(SurveyPlots.Photo("Helianthus_annuus", 500, 500)));
+        Assert.Equal((1, 1), (one.Species.Tiles, one.Species.Scales));
+        var plant = one.Species.Labels.Single(l => l.Name == "Helianthus annuus");
+        Assert.True(plant.MaxScore >= SurveyRules.Default.MinMaxScore, $"score {plant.MaxScore}");
+        Assert.Null(plant.Reject);
+    }
+
+    [Fact]
+    public void FinishAggregatesOnlyTheLevelsAsked()
+    {
+        using var session = SurveySession.Start(Engine, new SurveyRequest(SurveyPlots.Mosaic(300)));
+        for (var i = 0; i < session.Chunks; i++) session.RunChunk(i);
+        var all = session.Finish();
+        var speciesOnly = session.Finish(new SurveyLevels(Species: true));
+        Assert.Equal(Describe(all.Species), Describe(speciesOnly.Species));
+        Assert.NotEmpty(all.Genus.Labels);
+        Assert.NotEmpty(all.Family.Labels);
+        Assert.Empty(speciesOnly.Genus.Labels);
+        Assert.Empty(speciesOnly.Family.Labels);
+        Assert.Equal(all.Species.Tiles, speciesOnly.Genus.Tiles);
+        var genus = session.Finish(new SurveyLevels(Species: false, Genus: true));
+        Assert.Equal(Describe(all.Genus), Describe(genus.Genus));
+        Assert.Empty(genus.Family.Labels);
+        // The species aggregate always holds the answer's totals.
+        Assert.Equal(Describe(all.Species), Describe(genus.Species));
+    }
+
+    private static HashSet<string> Kept(SurveyResult r) => [.. r.Species.Labels.Where(l => l.Reject is null).Select(l => l.Name.Replace(' ', '_'))];
+
     private static string Describe(SurveyAggregate a) =>
         $"{a.Tiles} {a.MatchingTiles} {a.Uncovered:F6} " + string.Join("; ", a.Labels.Select(l => $"{l.Name} {l.Count} {l.Coverage:F6} {l.MaxScore:F6} {l.Reject}"));
 }

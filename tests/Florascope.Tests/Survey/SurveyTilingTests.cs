@@ -54,8 +54,26 @@ public sealed class SurveyTilingTests
     {
         Assert.True(SurveyTiling.Count(8000, 6000, Defaults with { TileSize = 64, Stride = 16 }) > TilingSettings.MaxTiles);
         Assert.Null(Defaults.Problem());
-        Assert.Contains("tile_size", Defaults with { TileSize = 10 } is var a ? a.Problem() : null, StringComparison.Ordinal);
-        Assert.Contains("tile_stride", (Defaults with { Stride = 700 }).Problem(), StringComparison.Ordinal);
-        Assert.Contains("size_factor", (Defaults with { SizeFactor = double.NaN }).Problem(), StringComparison.Ordinal);
+        Assert.Equal("tile_size must be between 64 and 10000 px", (Defaults with { TileSize = 10 }).Problem()?.English);
+        Assert.Equal("server.survey.tile-size-range", (Defaults with { TileSize = 10 }).Problem()?.Key);
+        Assert.Equal("tile_stride must be between 16 px and tile_size", (Defaults with { Stride = 700 }).Problem()?.English);
+        Assert.Equal("server.survey.tile-stride-range", (Defaults with { Stride = 700 }).Problem()?.Key);
+        Assert.Equal("size_factor must be between 1.1 and 4", (Defaults with { SizeFactor = double.NaN }).Problem()?.English);
+        Assert.Equal("server.survey.size-factor-range", (Defaults with { SizeFactor = double.NaN }).Problem()?.Key);
+    }
+
+    [Fact]
+    public void FromGivesPlNetsDefaultsAndAnAbsentStrideHalfASmallTile()
+    {
+        Assert.Equal(Defaults, TilingSettings.From());
+        // tile_size alone below 600: the stride follows it (half the tile), not refused about a field never sent.
+        Assert.Equal(Defaults with { TileSize = 256, Stride = 128 }, TilingSettings.From(tileSize: 256));
+        Assert.Null(TilingSettings.From(tileSize: 256).Problem());
+        Assert.Null(TilingSettings.From(tileSize: 64).Problem());
+        // Above 600 the stride stays 300; a stride sent is kept as sent (and checked).
+        Assert.Equal(Defaults with { TileSize = 1000 }, TilingSettings.From(tileSize: 1000));
+        Assert.Equal(Defaults with { TileSize = 256, Stride = 300 }, TilingSettings.From(256, 300));
+        Assert.NotNull(TilingSettings.From(256, 300).Problem());
+        Assert.Equal(Defaults with { MultiScale = false, SizeFactor = 2 }, TilingSettings.From(multiScale: false, sizeFactor: 2));
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Florascope.Survey;
 using Florascope.Tests.Survey;
 using Florascope.Tests.TestSupport;
 using Florascope.Web.Identify;
@@ -36,17 +37,33 @@ public sealed class SurveyPoolTests(OneWorkerSurveyServerFixture fixture) : ICla
         Assert.Equal(1, pool.Workers);
         var key = await Host.CreateSurveyKeyAsync(quota: 1000);
         var finished = new List<string>();
-        var survey = Task.Run(async () =>
+        Task survey, identify;
+        // The test holds the one worker, so that the survey and then the identification queue for it in that order,
+        // whatever the machine's speed: no race between the survey's end and the identification being sent.
+        using (var admission = pool.TryAdmit())
         {
-            using var response = await Host.SurveyAsync(key, SurveyCalls.Form(SurveyPlots.FourTaxa));
-            lock (finished) finished.Add($"survey {(int)response.StatusCode}");
-        }, Ct);
-        // The survey is admitted to the pool (its body received): from now on it takes the one worker chunk by chunk.
-        await WaitUntilAsync(() => pool.Admitted >= 1 || survey.IsCompleted);
-        Assert.False(survey.IsCompleted, "the survey ended before an identification could be sent");
-        using (var identified = await Host.Client.IdentifyAsync(key, Photos.Form(Photos.Plant("Rosa"), "auto"), query: "nb-results=1"))
-            lock (finished) finished.Add($"identify {(int)identified.StatusCode}");
-        await survey;
+            Assert.NotNull(admission);
+            var held = await admission.WorkerAsync(Ct);
+            survey = Task.Run(async () =>
+            {
+                using var response = await Host.SurveyAsync(key, SurveyCalls.Form(SurveyPlots.FourTaxa));
+                lock (finished) finished.Add($"survey {(int)response.StatusCode}");
+            }, Ct);
+            await WaitUntilAsync(() => pool.Waiting >= 1 || survey.IsCompleted);
+            Assert.False(survey.IsCompleted, "the survey ended without waiting for the worker");
+            identify = Task.Run(async () =>
+            {
+                using var identified = await Host.Client.IdentifyAsync(key, Photos.Form(Photos.Plant("Rosa"), "auto"), query: "nb-results=1");
+                lock (finished) finished.Add($"identify {(int)identified.StatusCode}");
+            }, Ct);
+            await WaitUntilAsync(() => pool.Waiting >= 2 || identify.IsCompleted);
+            Assert.False(identify.IsCompleted, "the identification ended without waiting for the worker");
+            // Freed: the survey's first step takes the worker, and the identification (FIFO) goes before its next chunk;
+            // the plot makes many chunks, so the survey is still running then.
+            Assert.True(SurveyTiling.Count(2000, 2000, new TilingSettings()) > 2 * SurveyEngine.Chunk);
+            held.Dispose();
+        }
+        await Task.WhenAll(survey, identify);
         Assert.Equal(["identify 200", "survey 200"], finished);
     }
 
