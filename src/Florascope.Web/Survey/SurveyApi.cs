@@ -63,10 +63,10 @@ public static class SurveyApi
 
     /// <summary>
     /// The survey pipeline of both routes, cheapest checks first: project (404), lang (400), at least one unit left (429),
-    /// multipart (400), a survey slot of this node (503), the body received (408/413/503), admission to the pool (503);
+    /// multipart (400), the body received (408/413/503), a survey slot of this node (503), admission to the pool (503);
     /// then on a worker slot the fields and photo (400), its header (413/415/400) and tile count (400), its pixels decoded
     /// (400), the units counted (429); then the windows chunk by chunk, each chunk on a worker slot of its own, so that waiting identifications
-    /// run between chunks and a client gone stops the survey between them.
+    /// run between chunks and a client gone stops the survey between them (keeping the units of the chunks that ran).
     /// </summary>
     public static async Task<IResult> RunAsync(string project, HttpContext context, IdentificationEngine engine, InferencePool pool,
         SurveyLimiter limiter, BodyIntake intake, IdentifyCharge charge, CancellationToken ct)
