@@ -30,6 +30,20 @@ public static class QuotaStore
     public static Task<int?> TryConsumeAddressAsync(FlorascopeDb db, string addressHash, int quota, DateOnly day, int units, CancellationToken ct = default) =>
         ConsumeAsync(db, AddressUpsert, addressHash, quota, day, units, ct);
 
+    /// <summary>
+    /// Gives back <paramref name="units"/> counted on <paramref name="day"/> (a survey that failed on the server's side):
+    /// one statement, never below 0.
+    /// </summary>
+    public static Task<int> ReleaseAsync(FlorascopeDb db, int keyId, DateOnly day, int units, CancellationToken ct = default) =>
+        db.Database.ExecuteSqlRawAsync(Release("quota_usage", "api_key_id"), [keyId, day, units], ct);
+
+    /// <summary>The same release for a network address.</summary>
+    public static Task<int> ReleaseAddressAsync(FlorascopeDb db, string addressHash, DateOnly day, int units, CancellationToken ct = default) =>
+        db.Database.ExecuteSqlRawAsync(Release("address_usage", "address_hash"), [addressHash, day, units], ct);
+
+    private static string Release(string table, string keyColumn) =>
+        $"UPDATE {table} SET count = CASE WHEN count > {{2}} THEN count - {{2}} ELSE 0 END WHERE {keyColumn} = {{0}} AND day = {{1}}";
+
     private static readonly string KeyUpsert = Upsert("quota_usage", "api_key_id");
     private static readonly string AddressUpsert = Upsert("address_usage", "address_hash");
 

@@ -36,5 +36,9 @@ public static class AccountIdentifications
     public static Task<int> ReleaseAsync(FlorascopeDb db, int userId, DateTime countedUtc, CancellationToken ct = default) =>
         RateCounterStore.ReleaseAsync(db, Scope, Subject(userId), RateCounterStore.Day(countedUtc), ct);
 
+    /// <summary>Gives back <paramref name="units"/> counted at <paramref name="countedUtc"/> (a survey that failed on the server's side); never below 0.</summary>
+    public static Task<int> ReleaseAsync(FlorascopeDb db, int userId, DateTime countedUtc, int units, CancellationToken ct = default) =>
+        RateCounterStore.ReleaseAsync(db, Scope, Subject(userId), RateCounterStore.Day(countedUtc), units, ct);
+
     private static string Subject(int userId) => userId.ToString(CultureInfo.InvariantCulture);
 }

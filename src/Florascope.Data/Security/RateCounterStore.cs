@@ -67,6 +67,11 @@ public static class RateCounterStore
         db.Database.ExecuteSqlRawAsync("UPDATE rate_counters SET count = count - 1 WHERE scope = {0} AND subject = {1} AND window_start = {2} AND count > 0",
             [scope, subject, Utc(windowStart)], ct);
 
+    /// <summary>Takes <paramref name="units"/> off a window's count in one statement, never below 0.</summary>
+    public static Task<int> ReleaseAsync(FlorascopeDb db, string scope, string subject, DateTime windowStart, int units, CancellationToken ct = default) =>
+        db.Database.ExecuteSqlRawAsync("UPDATE rate_counters SET count = CASE WHEN count > {3} THEN count - {3} ELSE 0 END WHERE scope = {0} AND subject = {1} AND window_start = {2}",
+            [scope, subject, Utc(windowStart), units], ct);
+
     /// <summary>The count in a window (0 when nothing was counted).</summary>
     public static async Task<int> CountAsync(FlorascopeDb db, string scope, string subject, DateTime windowStart, CancellationToken ct = default)
     {

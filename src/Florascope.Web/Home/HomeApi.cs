@@ -21,6 +21,15 @@ public sealed record PublicLimits(int MaxImagesPerRequest, long MaxRequestBytes,
     double BodySeconds, int MinPasswordLength, int MaxNotesLength, double ObscuredCellDegrees, int ObscuredCellKilometres,
     int SignUpsPerAddressPerDay, int BodiesPerAddress)
 {
+    /// <summary>Surveys this node runs at once (<c>Florascope:Survey:MaxConcurrent</c>, or half the workers).</summary>
+    public int SurveysAtOncePerNode { get; init; }
+
+    /// <summary>The most windows one survey may make.</summary>
+    public int MaxSurveyWindows { get; init; } = Florascope.Survey.TilingSettings.MaxTiles;
+
+    /// <summary>A survey costs one unit per this many windows started.</summary>
+    public int SurveyWindowsPerUnit { get; init; } = Florascope.Survey.SurveyCost.TilesPerUnit;
+
     public static PublicLimits From(FlorascopeOptions options) =>
         new(IdentifyRequest.MaxImages, options.MaxRequestBytes, Size(options.MaxRequestBytes), ApiKeyStore.DefaultDailyQuota,
             options.AnonymousDailyIdentifications, options.SignedInDailyIdentifications, options.Clients.ConcurrentRequestsPerAddress,
@@ -57,7 +66,8 @@ public static class HomeApi
         TypedResults.Ok(new ServiceStatus("ok", engine.Bundle.Manifest.Version, engine.Bundle.Checklist.Taxa.Count,
             engine.Bundle.Checklist.Projects, Math.Round(Uptime.Elapsed.TotalSeconds, 1), pool.Workers, pool.Admitted, engine.Bundle.Manifest.Source));
 
-    public static Ok<PublicLimits> Limits(IOptions<FlorascopeOptions> options) => TypedResults.Ok(PublicLimits.From(options.Value));
+    public static Ok<PublicLimits> Limits(IOptions<FlorascopeOptions> options, Survey.SurveyLimiter surveys) =>
+        TypedResults.Ok(PublicLimits.From(options.Value) with { SurveysAtOncePerNode = surveys.Max });
 
     /// <summary>The home page is the phone app, with what the service is and how to call its API at the bottom.</summary>
     public static ContentHttpResult Home(HttpRequest request, IdentificationEngine engine, Assets.PageRenderer pages, Assets.WebAssets assets, IOptions<FlorascopeOptions> options)

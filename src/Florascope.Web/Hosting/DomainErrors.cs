@@ -15,8 +15,15 @@ public static class DomainErrors
     public static int StatusOf(IdentifyException e) => e.Error switch
     {
         IdentifyError.UnknownProject => StatusCodes.Status404NotFound,
-        IdentifyError.BadImage when e.InnerException is ImageInputException { Problem: ImageProblem.UnsupportedFormat } => StatusCodes.Status415UnsupportedMediaType,
-        IdentifyError.BadImage when e.InnerException is ImageInputException { Problem: ImageProblem.TooLarge } => StatusCodes.Status413PayloadTooLarge,
+        IdentifyError.BadImage when e.InnerException is ImageInputException image => StatusOf(image),
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    /// <summary>The status of a photo that cannot be used (identify, survey): a format not read 415, too large 413, else 400.</summary>
+    public static int StatusOf(ImageInputException e) => e.Problem switch
+    {
+        ImageProblem.UnsupportedFormat => StatusCodes.Status415UnsupportedMediaType,
+        ImageProblem.TooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -77,6 +84,10 @@ public static class DomainErrors
             catch (ObservationException e)
             {
                 result = ApiErrors.Error(StatusOf(e.Kind), e.Text);
+            }
+            catch (ImageInputException e)
+            {
+                result = ApiErrors.Error(StatusOf(e), e.Text);
             }
             catch (AccountException e)
             {

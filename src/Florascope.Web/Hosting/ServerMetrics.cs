@@ -26,6 +26,8 @@ public enum LimitKind
     SignInsThrottled,
     /// <summary>Sign-ups per address and day (429).</summary>
     SignUpsThrottled,
+    /// <summary>The surveys this node runs at once all running (Florascope:Survey:MaxConcurrent, 503).</summary>
+    SurveysBusy,
 }
 
 /// <summary>
@@ -67,7 +69,7 @@ public static class ServerMetrics
     /// <summary>Records the wait of an admitted request for its inference worker, from <see cref="Stopwatch.GetTimestamp"/> at its start.</summary>
     public static void InferenceWaited(long startTimestamp) => InferenceWait.Observe(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds);
 
-    /// <summary>The label of a limit kind: api-key-daily, anonymous-daily, signed-in-daily, requests-per-address, uploads-per-address, uploads-in-flight, inference-saturated, sign-ins-throttled, sign-ups-throttled.</summary>
+    /// <summary>The label of a limit kind: api-key-daily, anonymous-daily, signed-in-daily, requests-per-address, uploads-per-address, uploads-in-flight, inference-saturated, sign-ins-throttled, sign-ups-throttled, surveys-busy.</summary>
     public static string Label(LimitKind kind) => kind switch
     {
         LimitKind.ApiKeyDaily => "api-key-daily",
@@ -79,6 +81,7 @@ public static class ServerMetrics
         LimitKind.InferenceSaturated => "inference-saturated",
         LimitKind.SignInsThrottled => "sign-ins-throttled",
         LimitKind.SignUpsThrottled => "sign-ups-throttled",
+        LimitKind.SurveysBusy => "surveys-busy",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

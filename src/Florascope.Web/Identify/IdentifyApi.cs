@@ -11,14 +11,6 @@ using Florascope.Messages;
 
 namespace Florascope.Web.Identify;
 
-/// <summary>
-/// Who pays for an identification. <see cref="CheckAsync"/> runs before the body is read: a caller
-/// with nothing left gets its 429 at once, nothing received or decoded. <see cref="ConsumeAsync"/>
-/// counts one, atomically, once the photos are known to be good, so refused input never counts (a
-/// request that passed the check can still lose the race there: it gets the same 429).
-/// </summary>
-public sealed record IdentifyCharge(Func<Task<IResult?>> CheckAsync, Func<Task<(int? Remaining, IResult? Refusal)>> ConsumeAsync);
-
 /// <summary>The query parameters of /v2/identify, parsed and checked.</summary>
 public sealed record IdentifyQuery(bool IncludeRelatedImages, bool NoReject, int NbResults, string Lang, string? Type);
 
@@ -60,21 +52,7 @@ public static class IdentifyApi
         if (key is null) return keyError!;
         var (query, queryError) = ParseQuery(request.Query);
         if (query is null) return ApiErrors.BadRequest(queryError!);
-        IResult UsedUp(int used)
-        {
-            ApiKeyAccess.AddQuotaHeaders(context.Response, key, used, clock);
-            ServerMetrics.Refused(LimitKind.ApiKeyDaily);
-            return ApiErrors.Error(429, $"The daily quota of {key.DailyQuota} identifications of this api-key is used up; it resets at 00:00 UTC.");
-        }
-        var charge = new IdentifyCharge(
-            async () => await QuotaStore.CountAsync(db, key.Id, QuotaStore.Today(clock), ct) is var used && used >= key.DailyQuota ? UsedUp(used) : null,
-            async () =>
-            {
-                var used = await QuotaStore.TryConsumeAsync(db, key.Id, key.DailyQuota, QuotaStore.Today(clock), ct);
-                if (used is null) return (null, UsedUp(key.DailyQuota));
-                ApiKeyAccess.AddQuotaHeaders(context.Response, key, used.Value, clock);
-                return (key.DailyQuota - used.Value, null);
-            });
+        var charge = IdentifyCharge.ForKey(context, db, key, clock, ct);
         return await RunAsync(project, context, query, engine, pool, intake, charge, ct);
     }
 
@@ -93,7 +71,7 @@ public static class IdentifyApi
         if (!engine.IsProject(project))
             return ApiErrors.Error(404, MessageText.Of("server.identify.unknown-project", "Unknown project '{project}': see /v2/projects ({projects}).", ("project", project), ("projects", string.Join(", ", [.. engine.Bundle.Checklist.Projects, ProjectChoice.Best]))));
         if (await charge.CheckAsync() is { } usedUp) return usedUp;
-        if (BoundaryOf(request) is not { } boundary)
+        if (Multipart.BoundaryOf(request) is not { } boundary)
             return ApiErrors.BadRequest(MessageText.Of("server.identify.multipart", "Send the photos as multipart/form-data: one 'images' file field per photo, and optionally one 'organs' field per photo."));
         if (await intake.ReceiveAsync(context) is { } refused) return refused;
 
@@ -137,12 +115,6 @@ public static class IdentifyApi
         var path = string.Join('/', image.Path.Split('/').Select(Uri.EscapeDataString));
         return new ApiImageUrl($"{baseUrl}/media/{path}?size=o", $"{baseUrl}/media/{path}?size=m", $"{baseUrl}/media/{path}?size=s");
     }
-
-    /// <summary>The multipart boundary of a multipart/form-data request, or null.</summary>
-    private static string? BoundaryOf(HttpRequest request) =>
-        request.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var media)
-        && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-        && HeaderUtilities.RemoveQuotes(media.Boundary).Value is { Length: > 0 } boundary ? boundary : null;
 
     /// <summary>
     /// Reads the (already received, buffered) multipart body section by section: files 'images' and

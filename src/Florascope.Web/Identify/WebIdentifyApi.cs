@@ -28,36 +28,8 @@ public static class WebIdentifyApi
     {
         var (query, queryError) = IdentifyApi.ParseQuery(context.Request.Query);
         if (query is null) return ApiErrors.BadRequest(queryError!);
-        var charge = AccountsApi.CurrentUserId(context.User) is { } userId
-            ? AccountCharge(context, db, userId, options.Value.SignedInDailyIdentifications, clock, ct)
-            : AddressCharge(context, db, salt.Hash(ClientLimits.AddressOf(context)), options.Value.AnonymousDailyIdentifications, clock, ct);
+        var charge = IdentifyCharge.ForWeb(context, db, salt, options.Value, clock, ct);
         return await IdentifyApi.RunAsync(project, context, query, engine, pool, intake, charge, ct);
-    }
-
-    private static IdentifyCharge AccountCharge(HttpContext context, FlorascopeDb db, int userId, int limit, TimeProvider clock, CancellationToken ct)
-    {
-        IResult UsedUp() => Refuse(context, clock, LimitKind.SignedInDaily, MessageText.Of("server.identify.account-used-up", "The {limit} identifications a day of your account are used up; come back after 00:00 UTC.", ("limit", limit)));
-        return new IdentifyCharge(
-            async () => await AccountIdentifications.UsedAsync(db, userId, clock.GetUtcNow().UtcDateTime, ct) >= limit ? UsedUp() : null,
-            async () => await AccountIdentifications.TryConsumeAsync(db, userId, limit, clock.GetUtcNow().UtcDateTime, ct) is { } used
-                ? (limit - used, null) : (null, UsedUp()));
-    }
-
-    private static IdentifyCharge AddressCharge(HttpContext context, FlorascopeDb db, string addressHash, int limit, TimeProvider clock, CancellationToken ct)
-    {
-        IResult UsedUp() => Refuse(context, clock, LimitKind.AnonymousDaily, MessageText.Of("server.identify.address-used-up", "The {limit} identifications a day without an account are used up from this address; sign in, or come back after 00:00 UTC.", ("limit", limit)));
-        return new IdentifyCharge(
-            async () => await QuotaStore.CountAddressAsync(db, addressHash, QuotaStore.Today(clock), ct) >= limit ? UsedUp() : null,
-            async () => await QuotaStore.TryConsumeAddressAsync(db, addressHash, limit, QuotaStore.Today(clock), ct) is { } used
-                ? (limit - used, null) : (null, UsedUp()));
-    }
-
-    /// <summary>429 with Retry-After: the seconds to 00:00 UTC, when daily counts start again.</summary>
-    private static IResult Refuse(HttpContext context, TimeProvider clock, LimitKind kind, MessageText message)
-    {
-        ServerMetrics.Refused(kind);
-        context.Response.Headers.RetryAfter = QuotaStore.SecondsToReset(clock).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return ApiErrors.Error(StatusCodes.Status429TooManyRequests, message);
     }
 }
 

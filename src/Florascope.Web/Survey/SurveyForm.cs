@@ -26,37 +26,35 @@ public static class SurveyForm
         var counting = new CountingRule();
         var levels = new SurveyLevels();
         string? Value(string name) => fields.TryGetValue(name, out var v) && v.Trim() is { Length: > 0 } t ? t : null;
-        MessageText Bad(string name, string rule) =>
-            MessageText.Of("server.survey.bad-field", "Bad value for the field {field}: {rule}.", ("field", name), ("rule", rule));
 
         if (Value("tile_size") is { } ts)
         {
-            if (!int.TryParse(ts, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) return (null, Bad("tile_size", "an integer (px)"));
+            if (!int.TryParse(ts, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) return (null, Integer("tile_size"));
             tiling = tiling with { TileSize = v };
         }
         if (Value("tile_stride") is { } st)
         {
-            if (!int.TryParse(st, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) return (null, Bad("tile_stride", "an integer (px)"));
+            if (!int.TryParse(st, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) return (null, Integer("tile_stride"));
             tiling = tiling with { Stride = v };
         }
         if (Value("multi_scale") is { } ms)
         {
-            if (!bool.TryParse(ms, out var v)) return (null, Bad("multi_scale", "true or false"));
+            if (!bool.TryParse(ms, out var v)) return (null, Boolean("multi_scale"));
             tiling = tiling with { MultiScale = v };
         }
         if (Value("size_factor") is { } sf)
         {
-            if (!double.TryParse(sf, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v)) return (null, Bad("size_factor", "a number"));
+            if (!double.TryParse(sf, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v)) return (null, MessageText.Of("server.survey.bad-number", "Bad value for the field {field}: a number.", ("field", "size_factor")));
             tiling = tiling with { SizeFactor = v };
         }
         if (Value("min_score") is { } mn)
         {
-            if (!double.TryParse(mn, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !(v is >= 0 and <= 1)) return (null, Bad("min_score", "a number from 0 to 1"));
+            if (!double.TryParse(mn, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !(v is >= 0 and <= 1)) return (null, MessageText.Of("server.survey.bad-score", "Bad value for the field {field}: a number from 0 to 1.", ("field", "min_score")));
             counting = counting with { MinScore = v };
         }
         if (Value("max_rank") is { } mr)
         {
-            if (!int.TryParse(mr, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v is < 1 or > SurveyEngine.MaxRank) return (null, Bad("max_rank", $"an integer from 1 to {SurveyEngine.MaxRank}"));
+            if (!int.TryParse(mr, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v is < 1 or > SurveyEngine.MaxRank) return (null, MessageText.Of("server.survey.bad-rank", "Bad value for the field {field}: an integer from 1 to {max}.", ("field", "max_rank"), ("max", SurveyEngine.MaxRank)));
             counting = counting with { MaxRank = v };
         }
         foreach (var (name, apply) in new (string, Func<SurveyLevels, bool, SurveyLevels>)[]
@@ -67,9 +65,19 @@ public static class SurveyForm
         })
         {
             if (Value(name) is not { } text) continue;
-            if (!bool.TryParse(text, out var v)) return (null, Bad(name, "true or false"));
+            if (!bool.TryParse(text, out var v)) return (null, Boolean(name));
             levels = apply(levels, v);
         }
         return (new SurveySettings(tiling, counting, levels), null);
     }
+
+    /// <summary>A field value longer than <see cref="MaxValueLength"/>.</summary>
+    public static MessageText TooLong(string field) =>
+        MessageText.Of("server.survey.too-long", "Bad value for the field {field}: at most {max} characters.", ("field", field), ("max", MaxValueLength));
+
+    private static MessageText Integer(string field) =>
+        MessageText.Of("server.survey.bad-integer", "Bad value for the field {field}: an integer (px).", ("field", field));
+
+    private static MessageText Boolean(string field) =>
+        MessageText.Of("server.survey.bad-boolean", "Bad value for the field {field}: true or false.", ("field", field));
 }

@@ -1,3 +1,5 @@
+using Florascope.Survey;
+
 namespace Florascope.Web.Survey;
 
 /// <summary>Surveys on this node (<c>Florascope:Survey</c>).</summary>
@@ -6,7 +8,7 @@ public sealed class SurveyOptions
     public const string Section = "Florascope:Survey";
 
     /// <summary>
-    /// Surveys running at once on this node; more are refused (503) before their body is read. A survey holds its photo
+    /// Surveys running at once on this node; more are refused (503) once their body is received, before any decoding. A survey holds its photo
     /// (up to the body limit) and its decoded pixels between chunks, so this bounds that memory. 0: half the workers, at least 1.
     /// </summary>
     public int MaxConcurrent { get; set; }
@@ -48,5 +50,19 @@ public static class SurveyServices
         if (options.MaxConcurrent < 0) throw new InvalidOperationException($"{SurveyOptions.Section}:MaxConcurrent must be 0 (half the workers) or more.");
         services.AddSingleton(new SurveyLimiter(options.EffectiveMaxConcurrent(workers)));
         return services;
+    }
+}
+
+/// <summary>What a survey that stops early gives back (pure).</summary>
+public static class SurveyRefund
+{
+    /// <summary>
+    /// The units to give back when a survey of <paramref name="tiles"/> windows charged <paramref name="units"/> stops after
+    /// <paramref name="chunksDone"/> chunks: it keeps the charge of the windows that ran (<see cref="SurveyCost.Units"/> of them), none if none ran.
+    /// </summary>
+    public static int Unused(int units, int tiles, int chunksDone)
+    {
+        var ran = Math.Min(tiles, Math.Max(0, chunksDone) * SurveyEngine.Chunk);
+        return Math.Max(0, units - (ran == 0 ? 0 : SurveyCost.Units(ran)));
     }
 }

@@ -114,7 +114,8 @@ public sealed class SecurityHeadersTests(SharedServerFixture fixture)
         var limits = await Host.Client.GetJsonAsync("api/limits");
         Assert.Equal(["maxImagesPerRequest", "maxRequestBytes", "maxRequestSize", "defaultApiKeyDailyQuota", "anonymousDailyIdentifications",
             "signedInDailyIdentifications", "concurrentRequestsPerAddress", "minBodyBytesPerSecond", "bodySeconds", "minPasswordLength",
-            "maxNotesLength", "obscuredCellDegrees", "obscuredCellKilometres", "signUpsPerAddressPerDay", "bodiesPerAddress"],
+            "maxNotesLength", "obscuredCellDegrees", "obscuredCellKilometres", "signUpsPerAddressPerDay", "bodiesPerAddress",
+            "surveysAtOncePerNode", "maxSurveyWindows", "surveyWindowsPerUnit"],
             limits.AsObject().Select(p => p.Key));
         Assert.Equal("50 MB", limits["maxRequestSize"]!.GetValue<string>());
         Assert.Equal(Florascope.Web.Accounts.AccountsApi.MinPassword, limits["minPasswordLength"]!.GetValue<int>());

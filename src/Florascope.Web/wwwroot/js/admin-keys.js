@@ -49,11 +49,13 @@ async function next() {
   const more = $('more');
   more.disabled = true;
   try {
-    const r = await fetch(`${admin}?page=${++page}&pageSize=${PAGE}`, { credentials: 'same-origin' });
+    const r = await fetch(`${admin}?page=${page + 1}&pageSize=${PAGE}`, { credentials: 'same-origin' });
     const body = await r.json();
     if (r.status === 401) { $('signin').hidden = false; document.body.dataset.loaded = '401'; return; }
     if (r.status === 403) { $('status').textContent = fs.t('keys.admin.forbidden', 'API keys are managed by administrators.'); document.body.dataset.loaded = '403'; return; }
     if (!r.ok) throw new Error(body.message || r.statusText);
+    // Counted only once the page arrived: a retry after an error asks for the same page again.
+    page++;
     const labels = [...$('keys').querySelectorAll('thead th')].map(th => th.textContent);
     $('keys').querySelector('tbody').append(...body.map(k => row(k, labels)));
     const count = $('keys').querySelectorAll('tbody tr').length;
