@@ -61,6 +61,12 @@ public static class DomainErrors
         _ => StatusCodes.Status400BadRequest,
     };
 
+    /// <summary>Every survey refusal (too many windows, settings out of bounds) is the request's fault.</summary>
+    public static int StatusOf(Florascope.Survey.SurveyError error) => error switch
+    {
+        _ => StatusCodes.Status400BadRequest,
+    };
+
     public static int StatusOf(Florascope.Data.ApiKeys.ApiKeyError error) => error switch
     {
         Florascope.Data.ApiKeys.ApiKeyError.Revoked => StatusCodes.Status409Conflict,
@@ -102,6 +108,10 @@ public static class DomainErrors
                 result = ApiErrors.Error(StatusOf(e.Error), e.Text);
             }
             catch (Florascope.Data.ApiKeys.ApiKeyException e)
+            {
+                result = ApiErrors.Error(StatusOf(e.Error), e.Text);
+            }
+            catch (Florascope.Survey.SurveyException e)
             {
                 result = ApiErrors.Error(StatusOf(e.Error), e.Text);
             }

@@ -110,7 +110,7 @@ public static class SurveyApi
             }
             catch (SurveyException e)
             {
-                return ApiErrors.BadRequest(e.Message);
+                return ApiErrors.Error(DomainErrors.StatusOf(e.Error), e.Text);
             }
             catch (ImageInputException e)
             {
@@ -142,9 +142,9 @@ public static class SurveyApi
                     session.RunChunk(i);
                     done = i + 1;
                     // The aggregation is CPU work too: it runs on the last chunk's slot.
-                    if (done == session.Chunks) result = session.Finish();
+                    if (done == session.Chunks) result = session.Finish(settings.Levels);
                 }
-                return TypedResults.Ok(SurveyResponses.Build(result ?? session.Finish(), engine.Bundle.Checklist, project, settings.Levels, lang, session.Units, remaining));
+                return TypedResults.Ok(SurveyResponses.Build(result ?? session.Finish(settings.Levels), engine.Bundle.Checklist, project, settings.Levels, lang, session.Units, remaining));
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

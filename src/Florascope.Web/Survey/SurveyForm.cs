@@ -68,6 +68,8 @@ public static class SurveyForm
             if (!bool.TryParse(text, out var v)) return (null, Boolean(name));
             levels = apply(levels, v);
         }
+        // No tile_stride sent: the default stride, at most half the tile (tile_size=256 alone is a valid request).
+        if (Value("tile_stride") is null) tiling = tiling with { Stride = TilingSettings.From(tiling.TileSize).Stride };
         return (new SurveySettings(tiling, counting, levels), null);
     }
 

@@ -123,3 +123,18 @@ public static class SurveyCost
 
     public static int Units(int tiles) => tiles <= 0 ? 1 : (tiles + TilesPerUnit - 1) / TilesPerUnit;
 }
+
+
+/// <summary>What a survey that stops early gives back (pure).</summary>
+public static class SurveyRefund
+{
+    /// <summary>
+    /// The units to give back when a survey of <paramref name="tiles"/> windows charged <paramref name="units"/> stops after
+    /// <paramref name="chunksDone"/> chunks: it keeps the charge of the windows that ran (<see cref="SurveyCost.Units"/> of them), none if none ran.
+    /// </summary>
+    public static int Unused(int units, int tiles, int chunksDone)
+    {
+        var ran = Math.Min(tiles, Math.Max(0, chunksDone) * SurveyEngine.Chunk);
+        return Math.Max(0, units - (ran == 0 ? 0 : SurveyCost.Units(ran)));
+    }
+}

@@ -68,27 +68,6 @@ public sealed class SurveyPoolTests(OneWorkerSurveyServerFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task ASurveyOverTheNodesLimitIs503WithRetryAfterBeforeItsBodyIsRead()
-    {
-        var limiter = Host.App.Services.GetRequiredService<SurveyLimiter>();
-        Assert.Equal(1, limiter.Max);
-        var key = await Host.CreateSurveyKeyAsync(quota: 1000);
-        // A client sending its plot slowly holds the node's one survey slot (the slot is taken before the body is read).
-        using (var slow = await Trickler.StartAsync(LoopbackClients.Address(60), Host.BaseAddress, "/" + SurveyCalls.Url(key), 5_000_000, Ct))
-        {
-            await WaitUntilAsync(() => limiter.Running == 1);
-            using var refused = await Host.SurveyAsync(key, SurveyCalls.Form(SurveyPlots.Mosaic(300)));
-            await refused.ErrorAsync(503);
-            Assert.True(refused.Headers.RetryAfter is not null);
-        }
-        // The slow client gone, its slot is free again.
-        await WaitUntilAsync(() => limiter.Running == 0);
-        using var ok = await Host.SurveyAsync(key, SurveyCalls.Form(SurveyPlots.Mosaic(300)));
-        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        Assert.Equal(1, await Host.Client.CountTodayAsync(key));
-    }
-
-    [Fact]
     public async Task ASurveyWhoseClientGoesAwayStopsAndFreesItsSlots()
     {
         var pool = Host.App.Services.GetRequiredService<InferencePool>();
