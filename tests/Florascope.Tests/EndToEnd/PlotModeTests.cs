@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Deque.AxeCore.Playwright;
+using Florascope.Tests.Survey;
 using Florascope.Tests.TestSupport;
 using Microsoft.Playwright;
-using SkiaSharp;
 
 namespace Florascope.Tests.EndToEnd;
 
@@ -15,24 +15,9 @@ namespace Florascope.Tests.EndToEnd;
 public sealed class PlotModeTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly string[] Taxa = ["Helianthus_annuus", "Taraxacum_officinale", "Acer_palmatum", "Zea_mays"];
+    private static readonly string[] Taxa = SurveyPlots.Taxa;
 
-    /// <summary>A 2 x 2 mosaic of one validation photo of each taxon, each upscaled to <paramref name="cell"/> px (the demo photos are small).</summary>
-    private static byte[] Mosaic(int cell)
-    {
-        using var bitmap = new SKBitmap(2 * cell, 2 * cell);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            for (var i = 0; i < Taxa.Length; i++)
-            {
-                using var photo = SKBitmap.Decode(RepoPaths.ValPhotosOf(Taxa[i])[0]);
-                using var image = SKImage.FromBitmap(photo);
-                canvas.DrawImage(image, new SKRect(i % 2 * cell, i / 2 * cell, (i % 2 + 1) * cell, (i / 2 + 1) * cell), new SKSamplingOptions(SKFilterMode.Linear));
-            }
-        }
-        using var encoded = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Jpeg, 90);
-        return encoded.ToArray();
-    }
+    private static byte[] Mosaic(int cell) => SurveyPlots.Mosaic(cell);
 
     [Fact]
     public async Task APlotIsSurveyedItsSpeciesOutlinedAndTwoKeptSharingThePhoto()

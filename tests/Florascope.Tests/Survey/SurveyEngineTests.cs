@@ -10,24 +10,9 @@ namespace Florascope.Tests.Survey;
 /// <summary>The survey on the real network and the shipped demo model: a mosaic plot of four taxa.</summary>
 public sealed class SurveyEngineTests(BackboneFixture fixture)
 {
-    private static readonly string[] Taxa = ["Helianthus_annuus", "Taraxacum_officinale", "Acer_palmatum", "Zea_mays"];
+    private static readonly string[] Taxa = SurveyPlots.Taxa;
 
-    /// <summary>A 2 x 2 mosaic of one validation photo of each taxon, each upscaled to <paramref name="cell"/> px.</summary>
-    private static byte[] Mosaic(int cell)
-    {
-        using var bitmap = new SKBitmap(2 * cell, 2 * cell);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            for (var i = 0; i < Taxa.Length; i++)
-            {
-                using var photo = SKBitmap.Decode(RepoPaths.ValPhotosOf(Taxa[i])[0]);
-                using var image = SKImage.FromBitmap(photo);
-                canvas.DrawImage(image, new SKRect(i % 2 * cell, i / 2 * cell, (i % 2 + 1) * cell, (i / 2 + 1) * cell), new SKSamplingOptions(SKFilterMode.Linear));
-            }
-        }
-        using var encoded = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Jpeg, 90);
-        return encoded.ToArray();
-    }
+    private static byte[] Mosaic(int cell) => SurveyPlots.Mosaic(cell);
 
     [Fact]
     public void AMosaicOfFourTaxaIsCutAsTheTilingSaysAndItsTaxaAreFoundWhereTheyAre()

@@ -43,6 +43,24 @@ public sealed class PhotoServer : IAsyncDisposable
     /// <summary>The most requests this server was answering at once (from arrival until its answer starts).</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
+    /// <summary>The requests this server is answering now (from arrival until its answer starts).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>
+    /// Waits until no request is being answered and none arrived for half a second: a cancelled client's last requests may
+    /// still be on their way, and a test that counts requests per run must not count them in the next one.
+    /// </summary>
+    public async Task WaitUntilQuietAsync(CancellationToken ct)
+    {
+        for (int quiet = 0, last = -1; quiet < 5;)
+        {
+            await Task.Delay(100, ct);
+            var total = TotalRequests;
+            quiet = total == last && InFlight == 0 ? quiet + 1 : 0;
+            last = total;
+        }
+    }
+
     public static async Task<PhotoServer> StartAsync(string root)
     {
         var builder = WebApplication.CreateSlimBuilder();
