@@ -48,6 +48,7 @@ public sealed class PlotModeTests
             // One photo, surveyed at once: the request carries the photo at its size (2400 px is under 3000) and show_species.
             var surveyed = page.WaitForResponseAsync(r => r.Url.Contains("/api/survey/", StringComparison.Ordinal), new() { Timeout = 300_000 });
             var sent = page.WaitForRequestAsync(r => r.Url.Contains("/api/survey/", StringComparison.Ordinal));
+            await page.WaitForSelectorAsync("#plot-photo:not([disabled])", new() { State = WaitForSelectorState.Attached });
             await page.SetInputFilesAsync("#plot-photo", plotFile);
             var request = await sent;
             Assert.Contains("/api/survey/all?lang=en", request.Url, StringComparison.Ordinal);
@@ -180,6 +181,7 @@ public sealed class PlotModeTests
             var large = Path.Combine(dir.Path, "large.jpg");
             await File.WriteAllBytesAsync(large, Mosaic(1200), Ct);
             var refused = page.WaitForResponseAsync(r => r.Url.Contains("/api/survey/", StringComparison.Ordinal), new() { Timeout = 300_000 });
+            await page.WaitForSelectorAsync("#plot-photo:not([disabled])", new() { State = WaitForSelectorState.Attached });
             await page.SetInputFilesAsync("#plot-photo", large);
             var refusal = await refused;
             Assert.Equal(429, refusal.Status);
@@ -189,6 +191,7 @@ public sealed class PlotModeTests
 
             var plotFile = Path.Combine(dir.Path, "plot.jpg");
             await File.WriteAllBytesAsync(plotFile, Mosaic(700), Ct);
+            await page.WaitForSelectorAsync("#plot-photo:not([disabled])", new() { State = WaitForSelectorState.Attached });
             await page.SetInputFilesAsync("#plot-photo", plotFile);
             await page.WaitForSelectorAsync("#plot-answer[data-answered]", new() { Timeout = 300_000 });
             // Signed out: the app's sign-in prompt, as for one plant; no save form.
@@ -224,6 +227,7 @@ public sealed class PlotModeTests
             page.PageError += (_, e) => errors.Add(e);
             await Browser.SignUpInAppAsync(page, host.BaseAddress, "offlineplot");
             await page.ClickAsync("#mode-plot");
+            await page.WaitForSelectorAsync("#plot-photo:not([disabled])", new() { State = WaitForSelectorState.Attached });
             await page.SetInputFilesAsync("#plot-photo", plotFile);
             await page.WaitForSelectorAsync("#plot-answer[data-answered]", new() { Timeout = 300_000 });
             var two = (await page.EvalOnSelectorAllAsync<string[]>("#plot-species > li", "ls => ls.map(l => l.dataset.taxon)")).Take(2).ToArray();

@@ -175,6 +175,8 @@ export function start(app) {
       picker.value = '';
       if (file) await choose(file);
     });
+    // Usable only now that it is listened to (app.js leaves the plot's pickers disabled until then).
+    picker.disabled = false;
   }
 
   return {

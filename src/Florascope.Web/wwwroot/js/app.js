@@ -326,7 +326,8 @@ function showQueue(n) {
 }
 
 // Usable now: the texts and limits came with the page; the floras' choices follow.
-for (const picker of [camera, input, field('plot-camera'), field('plot-photo')]) picker.disabled = false;
+// The plot's pickers wait for their module (app-plot.js enables them once it listens): a photo chosen before would be lost.
+for (const picker of [camera, input]) picker.disabled = false;
 const outbox = await outboxReady;
 outbox.onChange((n, error) => {
   if (error) { saved.textContent = f('app.refused', 'A waiting observation was refused: {message}', { message: error }); delete saved.dataset.offline; return; }
